@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Both bootstrap on their own.
+# DATABASE_URL unset -> the embedded PostgreSQL (pgserver) under .data/pg.
+# REDIS_URL set      -> a Celery worker and beat start beside the web server.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+export DEBUG ?= 1
+
+.PHONY: run test bootstrap venv lint worker provision bench check-faults clean-data
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Migrate every schema, then create the public and demo tenants with sample data (first time only).
+bootstrap: $(STAMP)
+	@$(PY) manage.py migrate_schemas --executor=standard -v 0
+	@$(PY) manage.py bootstrap_demo
+
+run: bootstrap
+	@bin/run-dev $(HOST) $(PORT)
+
+test: bootstrap
+	@$(PY) manage.py check -v 0
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check .
+
+worker: $(STAMP)
+	@$(VENV)/bin/celery -A crm worker -l info
+
+clean-data:
+	rm -rf .data

@@ -1,0 +1,41 @@
+"""The app shell's menu: the "Customers" submenu of PRODUCT.md, each item once its page exists."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+SUBMENU = [
+    # (label, url name, needs the lead function)
+    (_("Sales projects"), "sales:project_list", False),
+    (_("Leads"), "sales:lead_list", True),
+    (_("Project groups"), "sales:group_list", False),
+    (_("Customer overview"), "customers:customer_list", False),
+    (_("Contact persons"), "customers:contact_list", False),
+    (_("Activity log"), "activity:activity_list", False),
+    (_("Map"), "mapview:map", False),
+]
+
+
+def _submenu(request) -> list[dict]:
+    tenant = getattr(request, "tenant", None)
+    leads_on = bool(getattr(tenant, "lead_function_enabled", False))
+    items = []
+    for label, name, needs_leads in SUBMENU:
+        if needs_leads and not leads_on:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # the feature has not landed yet
+        items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    return items
+
+
+def shell(request) -> dict:
+    tenant = getattr(request, "tenant", None)
+    is_public = tenant is None or connection.schema_name == "public"
+    if is_public or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {"crm_tenant": tenant, "crm_submenu": []}
+    return {"crm_tenant": tenant, "crm_submenu": _submenu(request)}

@@ -1,0 +1,34 @@
+"""A registry of sample-data seeders so `seed_demo` grows with each feature without the core
+importing the feature apps. Each app registers its seeder in AppConfig.ready()."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SeedContext:
+    """What seeders share: the random source, the scale and what earlier seeders made."""
+
+    rng: random.Random
+    customers: int
+    stdout: Callable[[str], None] = print
+    made: dict = field(default_factory=dict)  # e.g. made["users"], made["customer_ids"]
+
+    def scaled(self, per_customer: float, minimum: int = 0) -> int:
+        return max(minimum, round(self.customers * per_customer))
+
+
+_seeders: list[tuple[int, str, Callable[[SeedContext], None]]] = []
+
+
+def seeder_register(*, order: int, name: str, func: Callable[[SeedContext], None]) -> None:
+    if not any(n == name for _, n, _f in _seeders):
+        _seeders.append((order, name, func))
+        _seeders.sort(key=lambda item: item[0])
+
+
+def seeders() -> list[tuple[int, str, Callable[[SeedContext], None]]]:
+    return list(_seeders)

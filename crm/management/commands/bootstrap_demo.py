@@ -1,0 +1,32 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from crm.seed import DEMO_PASSWORD
+from tenants.models import Tenant
+from tenants.services import tenant_ensure_public, tenant_provision
+
+DEMO_ADMIN = "admin@demo.test"
+
+
+class Command(BaseCommand):
+    help = "Idempotent first-run set-up: the public tenant and the demo tenant with sample data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=500)
+
+    def handle(self, *args, **opts):
+        tenant_ensure_public(domain="localhost")
+        if Tenant.objects.filter(schema_name="demo").exists():
+            self.stdout.write("demo tenant exists; leaving its data alone")
+            return
+        tenant_provision(
+            schema="demo",
+            name="Demo GmbH",
+            domain="demo.localhost",
+            admin_email=DEMO_ADMIN,
+            admin_password=DEMO_PASSWORD,
+            lead_function_enabled=True,
+            admin_first_name="Dana",
+            admin_last_name="Admin",
+        )
+        call_command("seed_demo", schema="demo", customers=opts["customers"], stdout=self.stdout)

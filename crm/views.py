@@ -1,0 +1,72 @@
+"""Login, logout, dashboard and the health check."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from crm.forms import LoginForm
+from crm.lib.dashboard import widgets_render_context
+from crm.lib.health import health_report
+from crm.lib.ratelimit import rate_hit, rate_limited, rate_reset
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        ident = f"{_client_ip(request)}:{email}"
+        limit, window = settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW
+        if rate_limited(scope="login", ident=ident, limit=limit) or rate_limited(
+            scope="login-ip", ident=_client_ip(request), limit=limit * 5
+        ):
+            form.add_error(None, _("Too many failed attempts. Please wait a few minutes and try again."))
+            status = 429
+        else:
+            user = authenticate(request, email=email, password=form.cleaned_data["password"])
+            if user is None:
+                rate_hit(scope="login", ident=ident, window=window)
+                rate_hit(scope="login-ip", ident=_client_ip(request), window=window)
+                form.add_error(None, _("E-mail or password is not correct."))
+            else:
+                rate_reset(scope="login", ident=ident)
+                login(request, user)
+                return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    return render(request, "crm/login.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "crm/dashboard.html", {"widgets": widgets_render_context(request)})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    report = health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def public_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "crm/public_home.html")

@@ -1,0 +1,168 @@
+"""Processes with phases, sales projects (and lead projects), their phase history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Process(models.Model):
+    class Kind(models.TextChoices):
+        SALES = "sales", _("Sales")
+        LEAD = "lead", _("Lead")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SALES)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    followup_process = models.ForeignKey(
+        "self", verbose_name=_("follow-up sales process"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("For lead processes: on conversion a sales project is started in this process."),
+    )
+    followup_phase = models.ForeignKey(
+        "Phase", verbose_name=_("follow-up phase"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("process")
+        verbose_name_plural = _("processes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phase(models.Model):
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    process = models.ForeignKey(Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    probability = models.PositiveSmallIntegerField(_("default probability (%)"), default=10)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    qualifies_lead = models.BooleanField(
+        _("qualifies the lead"), default=False,
+        help_text=_("Moving a lead's project here converts the lead into a customer."),
+    )
+    yellow_days = models.PositiveIntegerField(_("yellow after days"), null=True, blank=True)
+    red_days = models.PositiveIntegerField(_("red after days"), null=True, blank=True)
+    locked = models.BooleanField(_("locked"), default=False, help_text=_("Only admins may move projects out of it."))
+
+    class Meta:
+        ordering = ["process", "order", "id"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(probability__lte=100), name="phase_probability_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LostReason(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SalesProject(models.Model):
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="projects"
+    )
+    process = models.ForeignKey(Process, verbose_name=_("process"), on_delete=models.PROTECT, related_name="projects")
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="projects")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="owned_projects",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, default=0)
+    probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0)
+    probability_overridden = models.BooleanField(_("probability set by hand"), default=False)
+    expected_order_date = models.DateField(_("expected order date"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    phase_entered_at = models.DateTimeField(_("in phase since"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    lost_reason = models.ForeignKey(
+        LostReason, verbose_name=_("lost reason"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("sales project")
+        verbose_name_plural = _("sales projects")
+        indexes = [
+            models.Index(fields=["phase", "-volume", "id"], name="project_phase_volume_idx"),
+            models.Index(fields=["process", "phase"], name="project_process_phase_idx"),
+            models.Index(fields=["owner"], name="project_owner_idx"),
+            models.Index(fields=["customer"], name="project_customer_idx"),
+            models.Index(fields=["expected_order_date"], name="project_expected_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(probability__lte=100), name="project_probability_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectContact(models.Model):
+    class Role(models.TextChoices):
+        DECISION_MAKER = "decision_maker", _("Decision maker")
+        INFLUENCER = "influencer", _("Influencer")
+        USER = "user", _("User")
+        GATEKEEPER = "gatekeeper", _("Gatekeeper")
+        BUYER = "buyer", _("Buyer")
+        CHAMPION = "champion", _("Champion")
+        OTHER = "other", _("Other")
+
+    project = models.ForeignKey(SalesProject, on_delete=models.CASCADE, related_name="project_contacts")
+    contact = models.ForeignKey("customers.ContactPerson", on_delete=models.CASCADE, related_name="project_links")
+    role = models.CharField(_("buying-center role"), max_length=20, choices=Role.choices, default=Role.OTHER)
+
+    class Meta:
+        verbose_name = _("project contact")
+        verbose_name_plural = _("project contacts")
+        constraints = [models.UniqueConstraint(fields=["project", "contact"], name="project_contact_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.get_role_display()})"
+
+
+class PhaseChange(models.Model):
+    project = models.ForeignKey(SalesProject, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.ForeignKey(Phase, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("phase change")
+        verbose_name_plural = _("phase changes")
+        indexes = [models.Index(fields=["project", "-changed_at"], name="phasechange_project_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.from_phase_id} → {self.to_phase_id}"

@@ -1,0 +1,33 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from tenants.services import tenant_provision
+
+
+class Command(BaseCommand):
+    help = "Create a tenant: schema, domain, admin user and the default sales process, in one step."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schema", required=True)
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--domain", required=True)
+        parser.add_argument("--admin-email", required=True)
+        parser.add_argument("--admin-password", required=True)
+        parser.add_argument("--leads", action="store_true", help="switch the lead function on")
+
+    def handle(self, *args, **opts):
+        try:
+            tenant = tenant_provision(
+                schema=opts["schema"],
+                name=opts["name"],
+                domain=opts["domain"],
+                admin_email=opts["admin_email"],
+                admin_password=opts["admin_password"],
+                lead_function_enabled=opts["leads"],
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Tenant {tenant.schema_name!r} ready at http://{opts['domain']}:8000/ "
+                               f"(admin {opts['admin_email']})")
+        )

@@ -1,0 +1,103 @@
+"""Provisioning tenants: schema, domain, admin user and the default data, in one step."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from crm import events
+from tenants.models import Domain, Tenant
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
+RESERVED_SCHEMAS = {"public", "information_schema", "default", "template", "admin"}
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+def _validate(*, schema: str, name: str, domain: str, admin_email: str, admin_password: str) -> None:
+    if not SCHEMA_RE.match(schema) or schema in RESERVED_SCHEMAS or schema.startswith("pg_"):
+        raise ValidationError(
+            f"Invalid schema name {schema!r}: use 2-62 lower-case letters, digits or _, starting with a letter."
+        )
+    if not name.strip():
+        raise ValidationError("The tenant needs a name.")
+    if not DOMAIN_RE.match(domain):
+        raise ValidationError(f"Invalid domain {domain!r}: use a host name such as acme.localhost.")
+    if Tenant.objects.filter(schema_name=schema).exists():
+        raise ValidationError(f"The schema {schema!r} is already taken.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
+        if cursor.fetchone():
+            raise ValidationError(f"The schema {schema!r} already exists in the database.")
+    if Domain.objects.filter(domain=domain).exists():
+        raise ValidationError(f"The domain {domain!r} is already taken.")
+    try:
+        validate_email(admin_email)
+    except ValidationError:
+        raise ValidationError(f"Invalid admin e-mail {admin_email!r}.") from None
+    try:
+        validate_password(admin_password)
+    except ValidationError as exc:
+        raise ValidationError("Admin password rejected: " + " ".join(exc.messages)) from None
+
+
+def tenant_provision(
+    *,
+    schema: str,
+    name: str,
+    domain: str,
+    admin_email: str,
+    admin_password: str,
+    lead_function_enabled: bool = False,
+    admin_first_name: str = "",
+    admin_last_name: str = "",
+) -> Tenant:
+    """Create a tenant: schema (migrated), domain, admin user and default data; all or nothing."""
+    from crm.models import User
+    from crm.services import user_create
+
+    schema, domain, admin_email = schema.strip().lower(), domain.strip().lower(), admin_email.strip().lower()
+    connection.set_schema_to_public()
+    _validate(schema=schema, name=name, domain=domain, admin_email=admin_email, admin_password=admin_password)
+
+    tenant = Tenant(schema_name=schema, name=name.strip(), lead_function_enabled=lead_function_enabled)
+    try:
+        tenant.save()  # creates and migrates the schema (auto_create_schema)
+        with transaction.atomic():
+            Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
+            with schema_context(schema):
+                admin_user = user_create(
+                    email=admin_email,
+                    password=admin_password,
+                    role=User.Role.ADMIN,
+                    first_name=admin_first_name,
+                    last_name=admin_last_name,
+                    validate=False,
+                )
+                events.tenant_provisioned.send(sender=Tenant, tenant=tenant, admin_user=admin_user)
+    except Exception:
+        logger.exception("provisioning %s failed; removing what was created", schema)
+        connection.set_schema_to_public()
+        if tenant.pk:
+            tenant.delete(force_drop=True)
+        raise
+    finally:
+        connection.set_schema(get_public_schema_name())
+    return tenant
+
+
+def tenant_ensure_public(*, domain: str = "localhost") -> Tenant:
+    """The public tenant (operators' admin) with its host; idempotent."""
+    connection.set_schema_to_public()
+    tenant, _ = Tenant.objects.get_or_create(
+        schema_name=get_public_schema_name(), defaults={"name": "Public (operators)"}
+    )
+    Domain.objects.get_or_create(domain=domain, defaults={"tenant": tenant, "is_primary": True})
+    return tenant

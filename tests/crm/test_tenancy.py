@@ -1,0 +1,121 @@
+"""Tenancy: provisioning, unknown hosts, isolation of data, users and sessions."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from crm.models import User
+from sales.models import Phase, Process
+from tenants.models import Domain, Tenant
+from tenants.services import tenant_provision
+from tests.conftest import PASSWORD, tenant_client
+
+
+def test_unknown_host_answers_404(db):
+    assert Client(HTTP_HOST="nobody.localhost").get("/login/").status_code == 404
+
+
+def test_each_tenant_has_its_default_sales_process(tenant):
+    process = Process.objects.get(kind=Process.Kind.SALES)
+    outcomes = list(process.phases.values_list("outcome", flat=True))
+    assert outcomes.count(Phase.Outcome.WON) == 1 and outcomes.count(Phase.Outcome.LOST) == 1
+
+
+def test_users_belong_to_one_tenant_even_with_the_same_ids(tenant, other_tenant):
+    alpha_alice = User.objects.get(email="alice@alpha.test")
+    with schema_context(other_tenant.schema_name):
+        beta_alice = User.objects.get(email="alice@beta.test")
+        assert not User.objects.filter(email="alice@alpha.test").exists()
+    assert alpha_alice.pk == beta_alice.pk  # same ids on purpose: isolation must not rely on ids
+
+
+def test_login_works_only_on_the_users_own_tenant_host(tenant, other_tenant):
+    alpha = Client(HTTP_HOST="alpha.localhost")
+    response = alpha.post("/login/", {"email": "alice@alpha.test", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    beta = Client(HTTP_HOST="beta.localhost")
+    response = beta.post("/login/", {"email": "alice@alpha.test", "password": PASSWORD})
+    assert response.status_code == 200 and b"not correct" in response.content
+
+
+def test_session_cookie_of_tenant_a_is_worthless_on_tenant_b(tenant, other_tenant, alice):
+    alpha = tenant_client(tenant, alice)
+    assert alpha.get("/").status_code == 200
+    cookie = alpha.cookies["sessionid"].value
+    beta = Client(HTTP_HOST="beta.localhost")
+    beta.cookies["sessionid"] = cookie
+    response = beta.get("/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    connection.set_tenant(tenant)
+
+
+def test_cache_keys_carry_the_schema(tenant, other_tenant):
+    from django.core.cache import cache
+
+    cache.set("same-key", "alpha-value")
+    with schema_context(other_tenant.schema_name):
+        assert cache.get("same-key") is None
+        cache.set("same-key", "beta-value")
+    assert cache.get("same-key") == "alpha-value"
+
+
+def test_tenant_admin_sees_the_tenant_admin_but_not_tenants(tenant, dave):
+    client = tenant_client(tenant, dave)
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    assert b"/admin/crm/user/" in index.content
+    assert b"/admin/tenants/tenant/" not in index.content
+    assert client.get("/admin/tenants/tenant/").status_code in (403, 404)
+
+
+def test_salesperson_cannot_open_the_admin(tenant, alice):
+    response = tenant_client(tenant, alice).get("/admin/")
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"schema": "Bad-Name"}, "Invalid schema name"),
+        ({"schema": "public"}, "Invalid schema name"),
+        ({"schema": "alpha"}, "already taken"),
+        ({"domain": "alpha.localhost"}, "already taken"),
+        ({"domain": "not a host"}, "Invalid domain"),
+        ({"admin_email": "nope"}, "Invalid admin e-mail"),
+        ({"admin_password": "123"}, "Admin password rejected"),
+    ],
+)
+def test_bad_provisioning_arguments_give_a_clear_error_and_create_nothing(db, overrides, message):
+    args = {"schema": "gamma", "name": "Gamma AG", "domain": "gamma.localhost",
+            "admin_email": "admin@gamma.test", "admin_password": PASSWORD}
+    args.update(overrides)
+    before = (Tenant.objects.count(), Domain.objects.count())
+    with pytest.raises(ValidationError, match=message):
+        tenant_provision(**args)
+    assert (Tenant.objects.count(), Domain.objects.count()) == before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'gamma'")
+        assert cursor.fetchone() is None
+
+
+def test_provision_command_prints_one_clear_line_on_error(db):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("provision_tenant", schema="alpha", name="X", domain="x.localhost",
+                     admin_email="a@x.test", admin_password=PASSWORD)
+    assert str(excinfo.value) == "The schema 'alpha' is already taken."
+
+
+def test_provision_command_creates_a_working_tenant_that_sees_nothing_of_others(db):
+    call_command("provision_tenant", schema="gamma", name="Gamma AG", domain="gamma.localhost",
+                 admin_email="admin@gamma.test", admin_password=PASSWORD)
+    client = Client(HTTP_HOST="gamma.localhost")
+    response = client.post("/login/", {"email": "admin@gamma.test", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    with schema_context("gamma"):
+        assert list(User.objects.values_list("email", flat=True)) == ["admin@gamma.test"]
+        assert Process.objects.filter(kind="sales").count() == 1
+    connection.set_schema_to_public()
