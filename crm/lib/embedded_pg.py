@@ -17,6 +17,13 @@ _server = None
 def embedded_database(*, data_dir: Path, name: str) -> dict:
     """Start (or attach to) the embedded server and return Django DATABASES settings for it."""
     global _server
+    import os
+
+    # pgserver keeps its lock file in the user's runtime dir; give it one where none is set.
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        runtime = data_dir.parent / "run"
+        runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     import pgserver  # imported lazily: only machines without DATABASE_URL need it
 
     data_dir.mkdir(parents=True, exist_ok=True)
