@@ -40,3 +40,15 @@ def owner_or_team_q(*, field: str, user_id: int | None = None, team_id: int | No
 def user_list_active() -> QuerySet:
     """Active users of the current tenant, for owner choices."""
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "email")
+
+
+def dashboard_team_context(*, user) -> dict:
+    """The "My team" dashboard widget: the user's team, its members and supervisor."""
+    team = Team.objects.select_related("parent").filter(pk=user.team_id).first() if user.team_id else None
+    members = list(User.objects.filter(team=team, is_active=True)[:12]) if team else []
+    return {
+        "team": team,
+        "members": members,
+        "supervisor": user.supervisor if user.supervisor_id else None,
+        "user_count": User.objects.filter(is_active=True).count(),
+    }

@@ -54,3 +54,10 @@ def test_manager_edits_own_team_salesperson_edits_own(tenant, alice, bob, carol,
     assert user_can_edit_owned(user=carol, owner_id=alice.pk)  # alice is in carol's team
     assert not user_can_edit_owned(user=carol, owner_id=bob.pk)  # bob is in another team
     assert user_can_edit_owned(user=dave, owner_id=bob.pk)
+
+
+def test_dashboard_shows_the_users_team_from_the_database(tenant, alice, carol):
+    response = tenant_client(tenant, alice).get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "North" in html and "Carol Tester" in html  # team and supervisor (carol manages North)
