@@ -40,5 +40,10 @@ lint: $(STAMP)
 worker: $(STAMP)
 	@$(VENV)/bin/celery -A crm worker -l info
 
+# The benchmark against the large reference tenant; rewrites bench/RESULTS.md.
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || true
+	@DEBUG=0 $(PY) bench/run.py $(BENCH_ARGS)
+
 clean-data:
 	rm -rf .data

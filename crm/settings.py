@@ -111,6 +111,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+BENCH_INSTRUMENT = env_bool("BENCH_INSTRUMENT")  # bench/ only: timing headers and SQL capture
+if BENCH_INSTRUMENT:
+    MIDDLEWARE.insert(1, "crm.lib.bench.BenchInstrumentMiddleware")
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

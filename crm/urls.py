@@ -1,5 +1,6 @@
 """URLs of a tenant's site (demo.localhost, acme.localhost, ...)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -24,3 +25,8 @@ urlpatterns = [
     path("activity/", include("activity.urls")),
     path("map/", include("mapview.urls")),
 ]
+
+if settings.BENCH_INSTRUMENT:
+    from crm.lib.bench import bench_bare_view
+
+    urlpatterns.append(path("__bench/bare/<str:key>", bench_bare_view))

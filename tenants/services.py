@@ -69,7 +69,7 @@ def tenant_provision(
 
     tenant = Tenant(schema_name=schema, name=name.strip(), lead_function_enabled=lead_function_enabled)
     try:
-        tenant.save()  # creates and migrates the schema (auto_create_schema)
+        tenant.save(verbosity=0)  # creates and migrates the schema (auto_create_schema)
         with transaction.atomic():
             Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
             with schema_context(schema):
