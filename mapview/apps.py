@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MapviewConfig(AppConfig):
     name = "mapview"
+    verbose_name = _("Map")
+
+    def ready(self) -> None:
+        from crm.lib.seeding import seeder_register
+        from mapview import receivers  # noqa: F401
+        from mapview.seed import seed_coordinates
+
+        seeder_register(order=50, name="map coordinates", func=seed_coordinates)
