@@ -15,6 +15,9 @@ customer_created = Signal()  # customer, user
 customer_updated = Signal()  # customer, user, changed (list of field names)
 customer_address_changed = Signal()  # customer
 lead_converted = Signal()  # customer, user, project (may be None)
+# The CSV import sends one event for all its rows instead of customer_created per row;
+# the new customers' geocode_status is "pending".
+customers_imported = Signal()  # customer_ids (list of int), user (may be None), job
 
 # sales
 project_created = Signal()  # project, user
