@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from activity import views
 
 app_name = "activity"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.activity_list, name="activity_list"),
+    path("timeline/", views.timeline, name="timeline"),
+    path("new/", views.activity_create, name="activity_create"),
+    path("<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("<int:pk>/delete/", views.activity_delete, name="activity_delete"),
+    path("<int:pk>/done/", views.activity_done, name="activity_done"),
+]

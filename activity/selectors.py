@@ -1,0 +1,252 @@
+"""Every read of the activity log: timelines, the log page's summary and chart, dashboard data."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from activity.models import HUMAN_KINDS, Activity
+from activity.periods import Period, weeks_for_chart
+
+TIMELINE_PAGE = 20
+COVERAGE_DAYS = 30
+
+
+def activity_user_can_edit(*, user, activity: Activity) -> bool:
+    """Only the author edits an entry, admins every person's entry; nobody a system entry."""
+    if activity.is_system or not user.is_authenticated or not user.is_active:
+        return False
+    return activity.employee_id == user.pk or user.is_tenant_admin
+
+
+def activity_base() -> QuerySet:
+    """Activities with what a row shows, newest first."""
+    return Activity.objects.select_related("employee", "customer", "project").order_by("-occurred_at", "-id")
+
+
+def activity_get(*, pk: int) -> Activity:
+    """One activity (404 when it does not exist in this tenant)."""
+    return get_object_or_404(activity_base(), pk=pk)
+
+
+def activity_get_for_edit(*, pk: int, user) -> Activity:
+    """One activity the user may change; 404 when missing, PermissionDenied when not theirs."""
+    from django.core.exceptions import PermissionDenied
+
+    activity = activity_get(pk=pk)
+    if not activity_user_can_edit(user=user, activity=activity):
+        raise PermissionDenied
+    return activity
+
+
+# --- Timelines ------------------------------------------------------------------------------
+
+
+def timeline_queryset(*, customer_id: int | None = None, project_id: int | None = None,
+                      contact_id: int | None = None, group_id: int | None = None) -> QuerySet:
+    """The entries of one timeline; a customer's includes project entries marked "show on customer"."""
+    qs = activity_base()
+    if customer_id is not None:
+        return qs.filter(customer_id=customer_id).filter(Q(project__isnull=True) | Q(show_on_customer=True))
+    if project_id is not None:
+        return qs.filter(project_id=project_id)
+    if contact_id is not None:
+        return qs.filter(contacts=contact_id)
+    if group_id is not None:
+        return qs.filter(project__group_id=group_id)
+    return qs.none()
+
+
+def cursor_encode(activity: Activity) -> str:
+    """A keyset cursor: the entry's time in microseconds since the epoch and its id."""
+    delta = activity.occurred_at - datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return f"{micros}_{activity.pk}"
+
+
+def cursor_decode(value: str | None) -> tuple[datetime.datetime, int] | None:
+    """The (time, id) of a cursor, or None when it is missing or malformed."""
+    try:
+        micros, pk = (int(part) for part in (value or "").split("_"))
+    except ValueError:
+        return None
+    return datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(microseconds=micros), pk
+
+
+def timeline_page(*, queryset: QuerySet, cursor: str | None = None, size: int = TIMELINE_PAGE
+                  ) -> tuple[list[Activity], str | None]:
+    """One page of a timeline after ``cursor`` and the cursor of the next page (None at the end)."""
+    after = cursor_decode(cursor)
+    if after is not None:
+        at, pk = after
+        queryset = queryset.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, pk__lt=pk))
+    rows = list(queryset.prefetch_related("contacts")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (cursor_encode(rows[-1]) if more and rows else None)
+
+
+# --- The log page's summary per employee ----------------------------------------------------------
+
+
+@dataclass
+class EmployeeSummary:
+    """One employee's line of the summary."""
+
+    user: object
+    counts: dict = field(default_factory=dict)  # kind -> count in the period
+    previous: dict = field(default_factory=dict)  # kind -> count in the previous period
+    customers_total: int = 0
+    customers_touched: int = 0
+    overdue_tasks: int = 0
+    weeks: list = field(default_factory=list)  # [(monday, count)]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def previous_total(self) -> int:
+        return sum(self.previous.values())
+
+    @property
+    def change(self) -> int:
+        return self.total - self.previous_total
+
+    @property
+    def change_percent(self) -> int | None:
+        if not self.previous_total:
+            return None
+        return round(100 * self.change / self.previous_total)
+
+    @property
+    def coverage_percent(self) -> int | None:
+        if not self.customers_total:
+            return None
+        return round(100 * self.customers_touched / self.customers_total)
+
+    @property
+    def human_cells(self) -> list[tuple[str, int, int]]:
+        """(kind, count, previous count) of each kind people log."""
+        return [(k.value, self.counts.get(k.value, 0), self.previous.get(k.value, 0)) for k in HUMAN_KINDS]
+
+    @property
+    def system_count(self) -> int:
+        return sum(n for kind, n in self.counts.items() if kind not in HUMAN_KINDS)
+
+    def count(self, kind: str) -> int:
+        return self.counts.get(kind, 0)
+
+    def previous_count(self, kind: str) -> int:
+        return self.previous.get(kind, 0)
+
+
+def touching_activities() -> QuerySet:
+    """People's entries that count as contact with a customer (an open task does not)."""
+    return Activity.objects.filter(is_system=False, customer__isnull=False).exclude(
+        kind=Activity.Kind.TASK, done_at__isnull=True
+    )
+
+
+def activity_summary(*, queryset: QuerySet, users: list, period: Period, now: datetime.datetime | None = None
+                     ) -> list[EmployeeSummary]:
+    """The summary per employee in a fixed number of GROUP BY queries, however many rows exist.
+
+    ``queryset`` carries the page's filters except the period; ``users`` are the employees to show.
+    """
+    from customers.models import Customer
+
+    now = now or timezone.now()
+    by_user = {u.pk: EmployeeSummary(user=u) for u in users}
+    if not by_user:
+        return []
+    ids = list(by_user)
+    previous = period.previous()
+
+    counts = (
+        queryset.order_by()
+        .filter(employee_id__in=ids, occurred_at__gte=previous.start, occurred_at__lt=period.end)
+        .values("employee_id", "kind")
+        .annotate(now=Count("id", filter=Q(occurred_at__gte=period.start)),
+                  before=Count("id", filter=Q(occurred_at__lt=period.start)))
+    )
+    for row in counts:
+        summary = by_user[row["employee_id"]]
+        if row["now"]:
+            summary.counts[row["kind"]] = row["now"]
+        if row["before"]:
+            summary.previous[row["kind"]] = row["before"]
+
+    touched = touching_activities().filter(occurred_at__gte=now - datetime.timedelta(days=COVERAGE_DAYS))
+    coverage = (
+        Customer.objects.order_by()
+        .filter(owner_id__in=ids)
+        .values("owner_id")
+        .annotate(total=Count("id"), touched=Count("id", filter=Q(pk__in=touched.values("customer_id"))))
+    )
+    for row in coverage:
+        by_user[row["owner_id"]].customers_total = row["total"]
+        by_user[row["owner_id"]].customers_touched = row["touched"]
+
+    overdue = (
+        Activity.objects.order_by()
+        .filter(employee_id__in=ids, kind=Activity.Kind.TASK, done_at__isnull=True,
+                due_date__lt=timezone.localdate(now))
+        .values("employee_id")
+        .annotate(n=Count("id"))
+    )
+    for row in overdue:
+        by_user[row["employee_id"]].overdue_tasks = row["n"]
+
+    mondays = weeks_for_chart(period=period)
+    weekly = (
+        queryset.order_by()
+        .filter(employee_id__in=ids, occurred_at__gte=_midnight(mondays[0]), occurred_at__lt=period.end)
+        .annotate(week=TruncWeek("occurred_at"))
+        .values("employee_id", "week")
+        .annotate(n=Count("id"))
+    )
+    per_week: dict[tuple[int, datetime.date], int] = {}
+    for row in weekly:
+        per_week[(row["employee_id"], timezone.localtime(row["week"]).date())] = row["n"]
+    for pk, summary in by_user.items():
+        summary.weeks = [(monday, per_week.get((pk, monday), 0)) for monday in mondays]
+    return list(by_user.values())
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# --- Dashboard --------------------------------------------------------------------------------
+
+
+def activity_open_tasks(*, user, limit: int = 8) -> tuple[list[Activity], int, int]:
+    """The user's open tasks, soonest due first, with the number of open and of overdue tasks."""
+    open_tasks = Activity.objects.filter(employee=user, kind=Activity.Kind.TASK, done_at__isnull=True)
+    totals = open_tasks.aggregate(n=Count("id"), overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())))
+    rows = list(
+        open_tasks.select_related("customer", "project").order_by("due_date", "occurred_at", "id")[:limit]
+    )
+    return rows, totals["n"], totals["overdue"]
+
+
+def activity_week_counts(*, user, today: datetime.date | None = None) -> tuple[list[tuple[str, object, int]], int]:
+    """How many entries of each kind the user logged this week (Monday to now), and the total."""
+    today = today or timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    rows = dict(
+        Activity.objects.order_by()
+        .filter(employee=user, is_system=False, occurred_at__gte=_midnight(monday),
+                occurred_at__lt=_midnight(today + datetime.timedelta(days=1)))
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+    labels = dict(Activity.Kind.choices)
+    counts = [(kind.value, labels[kind], rows.get(kind.value, 0)) for kind in HUMAN_KINDS]
+    return counts, sum(rows.values())

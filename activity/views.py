@@ -1,0 +1,306 @@
+"""The log page, timelines, quick logging, editing one's own entries."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+from django_tables2.paginators import LazyPaginator
+
+from activity import selectors, services
+from activity.filters import ActivityFilter
+from activity.forms import ActivityForm
+from activity.models import HUMAN_KINDS, Activity
+from activity.tables import ActivityTable, url_or_none
+from crm.models import User
+from crm.selectors import team_descendant_ids, user_list_active
+
+TIMELINE_KINDS = ("customer", "project", "contact", "group")
+LOG_PER_PAGE = 50
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return fallback
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _current_path(request: HttpRequest) -> str:
+    """The page the user looks at: for htmx fragments the page that loaded them."""
+    if request.htmx and request.htmx.current_url_abs_path:
+        return request.htmx.current_url_abs_path
+    return request.get_full_path()
+
+
+# --- The log page -----------------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    filterset = ActivityFilter(request.GET, queryset=selectors.activity_base(), request=request)
+    base = filterset.qs
+    period = filterset.chosen_period
+    rows = base if filterset.ignores_period else base.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
+    table = ActivityTable(rows)
+    RequestConfig(request, paginate={"per_page": LOG_PER_PAGE, "paginator_class": LazyPaginator}).configure(table)
+
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    users = list(user_list_active())
+    if data.get("employee"):
+        users = [u for u in users if u.pk == data["employee"].pk]
+    elif data.get("team"):
+        team_ids = team_descendant_ids(team_id=data["team"].pk)
+        users = [u for u in users if u.team_id in team_ids]
+    summary = selectors.activity_summary(queryset=base, users=users, period=period)
+    customer = None
+    if data.get("customer"):
+        from customers.models import Customer
+
+        customer = Customer.objects.filter(pk=data["customer"]).first()
+    labels = dict(Activity.Kind.choices)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "summary": summary,
+        "period": period,
+        "previous": period.previous(),
+        "customer": customer,
+        "human_kinds": [(k.value, labels[k]) for k in HUMAN_KINDS],
+        "chart_max": max([n for s in summary for _m, n in s.weeks] or [0]),
+    }
+    template = "activity/activity_list.html"
+    if request.htmx and request.htmx.target == "activity-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+# --- Timelines --------------------------------------------------------------------------------
+
+
+def _timeline_subject(params) -> tuple[str, object]:
+    """The (kind, object) a timeline is about, from ?customer= / ?project= / ?contact= / ?group=."""
+    from customers.models import ContactPerson, Customer
+    from sales.models import SalesProject
+
+    for kind in TIMELINE_KINDS:
+        pk = params.get(kind)
+        if pk in (None, ""):
+            continue
+        pk = _int(pk)
+        if pk is None:
+            break
+        if kind == "customer":
+            return kind, get_object_or_404(Customer, pk=pk)
+        if kind == "project":
+            return kind, get_object_or_404(SalesProject.objects.select_related("customer"), pk=pk)
+        if kind == "contact":
+            return kind, get_object_or_404(ContactPerson.objects.select_related("customer"), pk=pk)
+        from sales import models as sales_models
+
+        group_model = getattr(sales_models, "ProjectGroup", None)
+        if group_model is None:
+            break
+        return kind, get_object_or_404(group_model, pk=pk)
+    from django.http import Http404
+
+    raise Http404(_("Which timeline? Give a customer, project, contact or group."))
+
+
+def _timeline_queryset(kind: str, obj):
+    return selectors.timeline_queryset(**{f"{kind}_id": obj.pk})
+
+
+def _subject_url(kind: str, obj) -> str | None:
+    names = {"customer": "customers:customer_detail", "project": "sales:project_detail",
+             "contact": "customers:contact_detail", "group": "sales:group_detail"}
+    return url_or_none(names[kind], obj.pk)
+
+
+def _quicklog_context(kind: str, obj) -> dict:
+    """Customer, project and preselected contact of an entry logged on this timeline."""
+    if kind == "customer":
+        return {"customer": obj, "project": None, "contact": None}
+    if kind == "project":
+        return {"customer": obj.customer, "project": obj, "contact": None}
+    if kind == "contact":
+        return {"customer": obj.customer, "project": None, "contact": obj}
+    return {}
+
+
+def _timeline_context(request: HttpRequest, kind: str, obj, *, form=None, open_form: bool = False) -> dict:
+    entries, next_cursor = selectors.timeline_page(queryset=_timeline_queryset(kind, obj),
+                                                   cursor=request.GET.get("cursor"))
+    quick = _quicklog_context(kind, obj)
+    if quick and form is None:
+        form = ActivityForm(customer=quick["customer"], project=quick["project"],
+                            initial={"contacts": [quick["contact"]]} if quick["contact"] else None)
+    return {
+        "back": _current_path(request),
+        "kind": kind,
+        "subject": obj,
+        "subject_url": _subject_url(kind, obj),
+        "entries": entries,
+        "next_cursor": next_cursor,
+        "form": form,
+        "quick": quick,
+        "open_form": open_form,
+        "is_first_page": not request.GET.get("cursor"),
+    }
+
+
+@login_required
+def timeline(request: HttpRequest) -> HttpResponse:
+    kind, obj = _timeline_subject(request.GET)
+    context = _timeline_context(request, kind, obj)
+    if request.htmx:
+        part = "block" if context["is_first_page"] else "entries"
+        return render(request, f"activity/_timeline.html#{part}", context)
+    return render(request, "activity/timeline_page.html", context)
+
+
+# --- Logging and editing ----------------------------------------------------------------------
+
+
+def _create_context(params) -> dict:
+    """Customer, project and contact named by the request (404 for ids of nothing)."""
+    from customers.models import ContactPerson, Customer
+    from sales.models import SalesProject
+
+    project = contact = customer = None
+    if _int(params.get("project")):
+        project = get_object_or_404(SalesProject.objects.select_related("customer"), pk=_int(params["project"]))
+        customer = project.customer
+    if _int(params.get("contact")):
+        contact = get_object_or_404(ContactPerson.objects.select_related("customer"), pk=_int(params["contact"]))
+        customer = customer or contact.customer
+    if customer is None and _int(params.get("customer")):
+        customer = get_object_or_404(Customer, pk=_int(params["customer"]))
+    return {"customer": customer, "project": project, "contact": contact}
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    ctx = _create_context(params)
+    variant = params.get("variant") or ("page" if not request.htmx else "card")
+    timeline_kind = params.get("timeline") if params.get("timeline") in TIMELINE_KINDS else None
+    initial = {"contacts": [ctx["contact"]]} if ctx["contact"] else None
+    if _int(params.get("kind")) is None and params.get("kind") in dict(Activity.Kind.choices):
+        initial = {**(initial or {}), "kind": params["kind"]}
+    form = ActivityForm(request.POST or None, customer=ctx["customer"], project=ctx["project"], initial=initial)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.activity_create(user=request.user, customer=ctx["customer"], project=ctx["project"],
+                                               **form.service_kwargs())
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+    if request.htmx and variant == "timeline" and timeline_kind:
+        obj = {"customer": ctx["customer"], "project": ctx["project"], "contact": ctx["contact"]}[timeline_kind]
+        context = _timeline_context(request, timeline_kind, obj, form=None if created else form,
+                                    open_form=created is None)
+        context["just_logged"] = created
+        return render(request, "activity/_timeline.html#block", context)
+    if request.htmx and variant == "card":
+        template = "activity/_quicklog_card.html#" + ("done" if created else "form")
+        return render(request, template, {"form": form, "created": created, **ctx})
+    if created is not None:
+        messages.success(request, _("Activity logged."))
+        return redirect(_safe_next(request, reverse("activity:activity_detail", args=[created.pk])))
+    return render(request, "activity/activity_form.html", {"form": form, "next": _safe_next(request, ""), **ctx})
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get(pk=pk)
+    return render(request, "activity/activity_detail.html", {
+        "activity": activity,
+        "contacts": list(activity.contacts.all()),
+        "can_edit": selectors.activity_user_can_edit(user=request.user, activity=activity),
+        "customer_url": url_or_none("customers:customer_detail", activity.customer_id),
+        "project_url": url_or_none("sales:project_detail", activity.project_id),
+    })
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get_for_edit(pk=pk, user=request.user)
+    form = ActivityForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        try:
+            services.activity_update(
+                activity=activity, user=request.user, contacts=data.pop("contacts") if "contacts" in form.fields else None,
+                done=data.pop("done"), **{k: v for k, v in data.items() if k in services.EDITABLE_FIELDS and k in form.fields},
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Activity saved."))
+            return redirect(_safe_next(request, reverse("activity:activity_detail", args=[activity.pk])))
+    return render(request, "activity/activity_form.html", {
+        "form": form, "activity": activity, "next": _safe_next(request, ""),
+        "customer": activity.customer, "project": activity.project,
+    })
+
+
+@login_required
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get_for_edit(pk=pk, user=request.user)
+    if request.method == "POST":
+        services.activity_delete(activity=activity, user=request.user)
+        if request.htmx:
+            return HttpResponse("")
+        messages.success(request, _("Activity deleted."))
+        return redirect(_safe_next(request, reverse("activity:activity_list")))
+    return render(request, "activity/activity_confirm_delete.html",
+                  {"activity": activity, "next": _safe_next(request, "")})
+
+
+@login_required
+@require_POST
+def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get_for_edit(pk=pk, user=request.user)
+    try:
+        services.activity_set_done(activity=activity, user=request.user, done=request.POST.get("done") != "0")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.htmx:
+        if request.POST.get("fragment") == "task":
+            return render(request, "activity/_widget_tasks.html#task", {"task": activity})
+        return render(request, "activity/_entry.html", {"a": activity, "kind": request.POST.get("timeline", ""),
+                                                        "back": _current_path(request)})
+    return redirect(_safe_next(request, reverse("activity:activity_detail", args=[activity.pk])))
+
+
+def widget_context(request: HttpRequest) -> dict | None:
+    """The dashboard's "my open tasks" and "my activity this week"."""
+    if not isinstance(request.user, User):
+        return None
+    tasks, open_count, overdue_count = selectors.activity_open_tasks(user=request.user)
+    week, week_total = selectors.activity_week_counts(user=request.user)
+    return {"tasks": tasks, "open_count": open_count, "overdue_count": overdue_count,
+            "week": week, "week_total": week_total}
