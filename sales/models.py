@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -115,6 +117,9 @@ class SalesProject(models.Model):
         verbose_name_plural = _("sales projects")
         indexes = [
             models.Index(fields=["phase", "-volume", "id"], name="project_phase_volume_idx"),
+            # the kanban's other two card orders, per column
+            models.Index(fields=["phase", "expected_order_date", "id"], name="project_phase_expected_idx"),
+            models.Index(fields=["phase", "phase_entered_at", "id"], name="project_phase_age_idx"),
             models.Index(fields=["process", "phase"], name="project_process_phase_idx"),
             models.Index(fields=["owner"], name="project_owner_idx"),
             models.Index(fields=["customer"], name="project_customer_idx"),
@@ -126,6 +131,34 @@ class SalesProject(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:project_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase.outcome != Phase.Outcome.OPEN
+
+    @property
+    def weighted_volume(self):
+        return self.volume * self.probability / 100
+
+    @property
+    def age_marker(self) -> str:
+        """"red", "yellow" or "" by the days spent in an open phase against its thresholds."""
+        phase = self.phase
+        if phase.outcome != Phase.Outcome.OPEN or self.phase_entered_at is None:
+            return ""
+        days = (timezone.now() - self.phase_entered_at).days
+        if phase.red_days is not None and days >= phase.red_days:
+            return "red"
+        if phase.yellow_days is not None and days >= phase.yellow_days:
+            return "yellow"
+        return ""
+
+    @property
+    def days_in_phase(self) -> int:
+        return (timezone.now() - self.phase_entered_at).days if self.phase_entered_at else 0
 
 
 class ProjectContact(models.Model):

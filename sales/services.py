@@ -1,11 +1,25 @@
-"""Every write about processes and sales projects."""
+"""Every write about processes and sales projects; all project rules live here.
+
+Moves lock the project row (``select_for_update``) and compare its ``version`` with the one the
+user saw: a mismatch is a ``ConcurrentUpdate``, never a silent overwrite. Each change records a
+``PhaseChange`` where the phase changes and sends its domain event inside the transaction, so a
+failing listener (lead conversion, activity log) undoes the whole change.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sales.models import LostReason, Phase, Process
+from crm import events
+from crm.permissions import require_edit_owned, user_can_edit_owned
+from sales.models import LostReason, Phase, PhaseChange, Process, ProjectContact, SalesProject
 
 DEFAULT_SALES_PHASES = [
     # name, probability, outcome, yellow, red
@@ -17,6 +31,27 @@ DEFAULT_SALES_PHASES = [
     ("Lost", 0, Phase.Outcome.LOST, None, None),
 ]
 DEFAULT_LOST_REASONS = ["Price", "Competitor", "No budget", "No decision", "Timing", "Other"]
+
+UPDATABLE_FIELDS = {"title", "volume", "probability", "expected_order_date", "description", "customer"}
+
+
+class ConcurrentUpdate(ValidationError):
+    """Someone changed the project after the user loaded it; ``current`` is its state now."""
+
+    def __init__(self, *, current: SalesProject):
+        super().__init__(
+            _("Someone changed this project in the meantime. Here is its current state."), code="stale"
+        )
+        self.current = current
+
+
+@dataclass
+class BulkResult:
+    done: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # not editable by the user
+
+
+# --- processes ------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -34,3 +69,321 @@ def process_create_default() -> Process:
     for i, reason in enumerate(DEFAULT_LOST_REASONS):
         LostReason.objects.get_or_create(name=reason, defaults={"order": i})
     return process
+
+
+def phase_first_open(*, process: Process) -> Phase:
+    """The first open phase of a process (where new projects start)."""
+    phase = process.phases.filter(outcome=Phase.Outcome.OPEN).order_by("order", "id").first()
+    if phase is None:
+        raise ValidationError(_("The process “%(process)s” has no open phase.") % {"process": process})
+    return phase
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _same_family(a: Process, b: Process) -> bool:
+    # Lead projects stay in lead processes and sales projects out of them.
+    return (a.kind == Process.Kind.LEAD) == (b.kind == Process.Kind.LEAD)
+
+
+def _apply_phase(project: SalesProject, *, phase: Phase, lost_reason: LostReason | None, now) -> list[str]:
+    """Set the fields that follow from entering ``phase``; return the names of changed fields."""
+    project.phase = phase
+    project.phase_entered_at = now
+    if phase.outcome == Phase.Outcome.WON:
+        project.probability, project.closed_at, project.lost_reason = 100, now, None
+    elif phase.outcome == Phase.Outcome.LOST:
+        project.probability, project.closed_at, project.lost_reason = 0, now, lost_reason
+    else:
+        project.probability, project.closed_at, project.lost_reason = phase.probability, None, None
+    project.probability_overridden = False
+    return ["phase", "phase_entered_at", "probability", "closed_at", "lost_reason", "probability_overridden"]
+
+
+def _check_lost_reason(*, phase: Phase, lost_reason: LostReason | None) -> None:
+    if phase.outcome == Phase.Outcome.LOST and lost_reason is None:
+        raise ValidationError({"lost_reason": _("Please give a reason why the project was lost.")})
+
+
+def _lock(project: SalesProject) -> SalesProject:
+    # Lock the bare row first, then read it with its relations: a locking query with joins would
+    # drop the row when another transaction changed its phase while we waited (PostgreSQL rechecks
+    # the join against the old phase row).
+    SalesProject.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).get()
+    return SalesProject.objects.select_related("phase", "process", "owner", "customer").get(pk=project.pk)
+
+
+def _check_version(locked: SalesProject, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise ConcurrentUpdate(current=locked)
+
+
+def _send_outcome_events(*, project: SalesProject, user, from_phase: Phase | None) -> None:
+    outcome = project.phase.outcome
+    was_open = from_phase is None or from_phase.outcome == Phase.Outcome.OPEN
+    if outcome == Phase.Outcome.WON:
+        events.project_won.send(sender=SalesProject, project=project, user=user)
+    elif outcome == Phase.Outcome.LOST:
+        events.project_lost.send(sender=SalesProject, project=project, user=user, reason=project.lost_reason)
+    elif not was_open:
+        events.project_reopened.send(sender=SalesProject, project=project, user=user)
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(
+    *,
+    customer,
+    process: Process,
+    title: str,
+    user,
+    phase: Phase | None = None,
+    owner=None,
+    volume: Decimal | int = 0,
+    probability: int | None = None,
+    expected_order_date=None,
+    description: str = "",
+    lost_reason: LostReason | None = None,
+    check_permission: bool = True,
+) -> SalesProject:
+    """Start a project for a customer in a process (its first open phase unless ``phase``)."""
+    if check_permission:
+        require_edit_owned(user=user, owner_id=owner.pk if owner else None)
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Please give the project a title.")})
+    phase = phase or phase_first_open(process=process)
+    if phase.process_id != process.pk:
+        raise ValidationError({"phase": _("This phase belongs to another process.")})
+    _check_lost_reason(phase=phase, lost_reason=lost_reason)
+    now = timezone.now()
+    project = SalesProject(
+        customer=customer, process=process, owner=owner, title=title.strip(), volume=volume or 0,
+        expected_order_date=expected_order_date, description=description or "", created_by=user,
+    )
+    _apply_phase(project, phase=phase, lost_reason=lost_reason, now=now)
+    if probability is not None and phase.outcome == Phase.Outcome.OPEN and int(probability) != phase.probability:
+        project.probability, project.probability_overridden = int(probability), True
+    project.full_clean(exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"])
+    project.save()
+    PhaseChange.objects.create(project=project, from_phase=None, to_phase=phase, user=user)
+    events.project_created.send(sender=SalesProject, project=project, user=user)
+    if phase.outcome != Phase.Outcome.OPEN:
+        _send_outcome_events(project=project, user=user, from_phase=None)
+    return project
+
+
+@transaction.atomic
+def project_create_with_customer(*, customer_values: dict[str, Any], lead: bool, user, process: Process,
+                                 title: str, **project_values) -> SalesProject:
+    """A new customer (or lead) and its first project, all or nothing."""
+    from customers.models import Customer
+    from customers.services import customer_create
+
+    values = dict(customer_values)
+    values.setdefault("owner", project_values.get("owner") or user)
+    status = Customer.Status.LEAD if lead else Customer.Status.CUSTOMER
+    customer = customer_create(user=user, status=status, **values)
+    return project_create(customer=customer, process=process, title=title, user=user, **project_values)
+
+
+@transaction.atomic
+def project_update(*, project: SalesProject, user, expected_version: int | None, data: dict[str, Any]) -> SalesProject:
+    """Change a project's plain fields (title, volume, probability, dates, text, customer)."""
+    unknown = set(data) - UPDATABLE_FIELDS
+    if unknown:
+        raise ValueError(f"project_update cannot change {sorted(unknown)}; phases and owners move with project_move")
+    locked = _lock(project)
+    _check_version(locked, expected_version)
+    require_edit_owned(user=user, owner_id=locked.owner_id)
+    changed = []
+    for name, value in data.items():
+        if name == "probability":
+            continue
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    if "probability" in data and data["probability"] is not None and not locked.is_closed:
+        probability = int(data["probability"])
+        overridden = probability != locked.phase.probability
+        if (probability, overridden) != (locked.probability, locked.probability_overridden):
+            locked.probability, locked.probability_overridden = probability, overridden
+            changed += ["probability", "probability_overridden"]
+    if not changed:
+        return locked
+    if "title" in changed and not locked.title.strip():
+        raise ValidationError({"title": _("Please give the project a title.")})
+    locked.full_clean(exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"])
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version", "updated_at"])
+    return locked
+
+
+def _move_locked(
+    locked: SalesProject, *, phase: Phase, user, lost_reason: LostReason | None, owner, process: Process | None
+) -> SalesProject:
+    """The rules of a move, on a row already locked and version-checked."""
+    require_edit_owned(user=user, owner_id=locked.owner_id)
+    process = process or phase.process
+    if phase.process_id != process.pk:
+        raise ValidationError({"phase": _("This phase belongs to another process.")})
+    if not _same_family(locked.process, process):
+        raise ValidationError({"process": _("Leads stay in lead processes and sales projects in sales processes.")})
+    from_phase, from_owner = locked.phase, locked.owner
+    phase_changes = phase.pk != from_phase.pk
+    owner_changes = owner is not None and owner.pk != locked.owner_id
+    if not phase_changes and not owner_changes:
+        return locked
+    fields: list[str] = []
+    if phase_changes:
+        if from_phase.locked and not user.is_tenant_admin:
+            raise ValidationError(
+                _("The phase “%(phase)s” is locked: only an admin may move projects out of it.")
+                % {"phase": from_phase}
+            )
+        _check_lost_reason(phase=phase, lost_reason=lost_reason)
+        fields += _apply_phase(locked, phase=phase, lost_reason=lost_reason, now=timezone.now())
+        if process.pk != locked.process_id:
+            locked.process = process
+            fields.append("process")
+        fields += _clear_parking(locked)
+    if owner_changes:
+        require_edit_owned(user=user, owner_id=owner.pk)
+        locked.owner = owner
+        fields.append("owner")
+    locked.version += 1
+    locked.save(update_fields=[*fields, "version", "updated_at"])
+    if phase_changes:
+        change = PhaseChange.objects.create(project=locked, from_phase=from_phase, to_phase=phase, user=user)
+        events.project_phase_changed.send(
+            sender=SalesProject, project=locked, user=user, from_phase=from_phase, to_phase=phase, change=change
+        )
+        _send_outcome_events(project=locked, user=user, from_phase=from_phase)
+    if owner_changes:
+        events.project_owner_changed.send(
+            sender=SalesProject, project=locked, user=user, from_owner=from_owner, to_owner=owner
+        )
+    return locked
+
+
+def _clear_parking(project: SalesProject) -> list[str]:
+    # Parking fields arrive with the lead follow-up (issue 5); without them nothing to clear.
+    names = [n for n in ("parked_until", "park_return_phase", "followup_due") if hasattr(project, n)]
+    changed = [n for n in names if getattr(project, n) is not None]
+    for name in changed:
+        setattr(project, name, None)
+    return changed
+
+
+@transaction.atomic
+def project_move(
+    *,
+    project: SalesProject,
+    phase: Phase,
+    user,
+    expected_version: int | None,
+    lost_reason: LostReason | None = None,
+    owner=None,
+    process: Process | None = None,
+) -> SalesProject:
+    """Move a project to a phase (possibly of another process) and/or to another owner."""
+    locked = _lock(project)
+    _check_version(locked, expected_version)
+    return _move_locked(locked, phase=phase, user=user, lost_reason=lost_reason, owner=owner, process=process)
+
+
+def project_reopen_phase(*, project: SalesProject) -> Phase:
+    """The open phase a closed project came from, else its process's first open phase."""
+    last = (
+        PhaseChange.objects.filter(project=project, to_phase=project.phase, from_phase__outcome=Phase.Outcome.OPEN,
+                                   from_phase__process=project.process)
+        .select_related("from_phase")
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+    return last.from_phase if last else phase_first_open(process=project.process)
+
+
+@transaction.atomic
+def project_reopen(*, project: SalesProject, user, expected_version: int | None, phase: Phase | None = None) -> SalesProject:
+    """Reopen a won or lost project into ``phase`` or the open phase it came from."""
+    locked = _lock(project)
+    _check_version(locked, expected_version)
+    if not locked.is_closed:
+        raise ValidationError(_("This project is not closed."))
+    phase = phase or project_reopen_phase(project=locked)
+    if phase.outcome != Phase.Outcome.OPEN:
+        raise ValidationError({"phase": _("Reopen into an open phase.")})
+    return _move_locked(locked, phase=phase, user=user, lost_reason=None, owner=None, process=phase.process)
+
+
+@transaction.atomic
+def project_change_owner(*, project: SalesProject, owner, user, expected_version: int | None = None) -> SalesProject:
+    """Hand a project to another owner."""
+    locked = _lock(project)
+    _check_version(locked, expected_version)
+    return _move_locked(locked, phase=locked.phase, user=user, lost_reason=None, owner=owner, process=None)
+
+
+def _lock_many(project_ids) -> list[SalesProject]:
+    # Locks in id order so that two bulk actions never deadlock each other (see _lock for why the
+    # lock and the read are two queries).
+    ids = list(
+        SalesProject.objects.select_for_update().filter(pk__in=list(project_ids)).order_by("pk").values_list("pk", flat=True)
+    )
+    return list(SalesProject.objects.select_related("phase", "process", "owner", "customer").filter(pk__in=ids).order_by("pk"))
+
+
+@transaction.atomic
+def project_bulk_move(*, project_ids, phase: Phase, user, lost_reason: LostReason | None = None) -> BulkResult:
+    """Move many projects into one phase; projects the user may not edit are skipped."""
+    result = BulkResult()
+    for locked in _lock_many(project_ids):
+        if not user_can_edit_owned(user=user, owner_id=locked.owner_id):
+            result.skipped.append(locked.pk)
+            continue
+        _move_locked(locked, phase=phase, user=user, lost_reason=lost_reason, owner=None, process=phase.process)
+        result.done.append(locked.pk)
+    return result
+
+
+@transaction.atomic
+def project_bulk_change_owner(*, project_ids, owner, user) -> BulkResult:
+    """Hand many projects to one owner; projects the user may not edit are skipped."""
+    if not user_can_edit_owned(user=user, owner_id=owner.pk):
+        raise PermissionDenied
+    result = BulkResult()
+    for locked in _lock_many(project_ids):
+        if not user_can_edit_owned(user=user, owner_id=locked.owner_id):
+            result.skipped.append(locked.pk)
+            continue
+        _move_locked(locked, phase=locked.phase, user=user, lost_reason=None, owner=owner, process=None)
+        result.done.append(locked.pk)
+    return result
+
+
+# --- buying center --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_contact_add(*, project: SalesProject, contact, role: str, user) -> ProjectContact:
+    """Link a contact person of the project's customer with a buying-center role."""
+    require_edit_owned(user=user, owner_id=project.owner_id)
+    if contact.customer_id != project.customer_id:
+        raise ValidationError({"contact": _("This contact person belongs to another customer.")})
+    if role not in ProjectContact.Role.values:
+        raise ValidationError({"role": _("Unknown buying-center role.")})
+    link, created = ProjectContact.objects.get_or_create(project=project, contact=contact, defaults={"role": role})
+    if not created and link.role != role:
+        link.role = role
+        link.save(update_fields=["role"])
+    return link
+
+
+@transaction.atomic
+def project_contact_remove(*, project: SalesProject, link_id: int, user) -> None:
+    """Unlink a contact person from the project."""
+    require_edit_owned(user=user, owner_id=project.owner_id)
+    ProjectContact.objects.filter(project=project, pk=link_id).delete()

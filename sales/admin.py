@@ -1,0 +1,183 @@
+"""The tenant admin's configuration of processes, phases and lost reasons; projects saved through
+the services (so moves made here follow the same rules and send the same events)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from crm.lib.admin import TenantOnlyAdminMixin
+from sales import services
+from sales.models import LostReason, Phase, PhaseChange, Process, ProjectContact, SalesProject
+
+ADMIN_MEDIA_JS = ("js/sales.js",)
+ADMIN_MEDIA_CSS = {"all": ("css/sales.css",)}
+
+
+class PhaseInline(TenantOnlyAdminMixin, admin.TabularInline):
+    model = Phase
+    extra = 1
+    ordering = ["order", "id"]
+    fields = ["order", "name", "probability", "outcome", "qualifies_lead", "yellow_days", "red_days", "locked"]
+
+
+class ProcessForm(forms.ModelForm):
+    class Meta:
+        model = Process
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followup_process"].queryset = Process.objects.exclude(kind=Process.Kind.LEAD)
+        self.fields["followup_phase"].queryset = Phase.objects.filter(
+            process__in=Process.objects.exclude(kind=Process.Kind.LEAD), outcome=Phase.Outcome.OPEN
+        ).select_related("process")
+        self.fields["followup_phase"].label_from_instance = lambda p: f"{p.process} – {p.name}"
+
+    def clean(self):
+        data = super().clean()
+        process, phase = data.get("followup_process"), data.get("followup_phase")
+        if phase and process and phase.process_id != process.pk:
+            self.add_error("followup_phase", _("Choose a phase of the follow-up process."))
+        if (process or phase) and data.get("kind") != Process.Kind.LEAD:
+            self.add_error("followup_process", _("Only lead processes have a follow-up sales process."))
+        return data
+
+
+@admin.register(Process)
+class ProcessAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+    form = ProcessForm
+    list_display = ["name", "kind", "order", "is_active", "phase_count"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    inlines = [PhaseInline]
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "order", "is_active")}),
+        (_("Leads"), {"fields": ("followup_process", "followup_phase"),
+                      "description": _("For lead processes: where a sales project starts when the lead converts.")}),
+    )
+
+    class Media:
+        js = ADMIN_MEDIA_JS
+        css = ADMIN_MEDIA_CSS
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(n_phases=Count("phases"))
+
+    @admin.display(description=_("phases"), ordering="n_phases")
+    def phase_count(self, obj):
+        return obj.n_phases
+
+
+@admin.register(LostReason)
+class LostReasonAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name"]
+
+
+class ProjectContactInline(TenantOnlyAdminMixin, admin.TabularInline):
+    model = ProjectContact
+    extra = 0
+    raw_id_fields = ["contact"]
+
+
+class PhaseChangeInline(TenantOnlyAdminMixin, admin.TabularInline):
+    model = PhaseChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_phase", "to_phase", "user"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SalesProjectAdminForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SalesProject
+        fields = ["customer", "title", "process", "phase", "owner", "volume", "probability",
+                  "expected_order_date", "description", "lost_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.fields["phase"].label_from_instance = lambda p: f"{p.process} – {p.name}"
+        self.fields["phase"].queryset = Phase.objects.select_related("process")
+        self.fields["probability"].required = False
+
+    def clean(self):
+        # The rules are the services'; here they are checked early so the admin can show them
+        # next to the fields instead of failing on save.
+        data = super().clean()
+        process, phase = data.get("process"), data.get("phase")
+        if process and phase and phase.process_id != process.pk:
+            self.add_error("phase", _("This phase belongs to another process."))
+        if phase and phase.outcome == Phase.Outcome.LOST and not data.get("lost_reason"):
+            self.add_error("lost_reason", _("Please give a reason why the project was lost."))
+        if self.instance.pk:
+            current = SalesProject.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if data.get("version") is not None and current != data["version"]:
+                raise forms.ValidationError(_("Someone changed this project in the meantime. Reload the page."))
+        return data
+
+
+@admin.register(SalesProject)
+class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+    form = SalesProjectAdminForm
+    list_display = ["title", "customer", "process", "phase", "owner", "volume", "probability", "expected_order_date"]
+    list_filter = ["process", "phase__outcome"]
+    list_select_related = ["customer", "process", "phase", "owner"]
+    search_fields = ["title", "customer__name"]
+    raw_id_fields = ["customer"]
+    readonly_fields = ["phase_entered_at", "closed_at", "created_at", "updated_at", "created_by"]
+    inlines = [ProjectContactInline, PhaseChangeInline]
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            created = services.project_create(
+                customer=data["customer"], process=data["process"], phase=data["phase"], title=data["title"],
+                owner=data["owner"], volume=data["volume"], probability=data.get("probability"),
+                expected_order_date=data["expected_order_date"], description=data["description"],
+                lost_reason=data["lost_reason"], user=request.user,
+            )
+        else:
+            original = SalesProject.objects.get(pk=obj.pk)
+            version = data.get("version") or original.version
+            plain = {k: data[k] for k in ("title", "volume", "expected_order_date", "description", "customer")}
+            plain["probability"] = data.get("probability") if data.get("probability") is not None else original.probability
+            created = services.project_update(project=original, user=request.user, expected_version=version, data=plain)
+            if (data["phase"].pk, data["process"].pk) != (created.phase_id, created.process_id) or (
+                data["owner"] and data["owner"].pk != created.owner_id
+            ):
+                created = services.project_move(
+                    project=created, phase=data["phase"], process=data["process"], owner=data["owner"],
+                    lost_reason=data["lost_reason"], user=request.user, expected_version=created.version,
+                )
+        for f in SalesProject._meta.concrete_fields:
+            setattr(obj, f.attname, getattr(created, f.attname))
+
+
+@admin.register(PhaseChange)
+class PhaseChangeAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["project", "from_phase", "to_phase", "user", "changed_at"]
+    list_select_related = ["project", "from_phase", "to_phase", "user"]
+    raw_id_fields = ["project"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

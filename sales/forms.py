@@ -1,0 +1,266 @@
+"""Input shapes of the sales pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import User
+from crm.selectors import user_list_active
+from customers.models import Customer
+from sales.models import LostReason, Phase, Process, ProjectContact
+from sales.selectors import lost_reason_list, phase_list, process_list
+
+CUSTOMER_SEARCH_LIMIT = 20
+
+
+def _style(form: forms.BaseForm) -> None:
+    for f in form.fields.values():
+        if isinstance(f.widget, (forms.CheckboxInput, forms.HiddenInput)):
+            continue
+        css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+        f.widget.attrs.setdefault("class", css)
+
+
+class PhaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Phase) -> str:
+        return obj.name
+
+
+class PhaseWithProcessChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Phase) -> str:
+        return f"{obj.process.name} – {obj.name}"
+
+
+class ProjectFieldsForm(forms.Form):
+    """The plain fields of a project, shared by create and edit."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    volume = forms.DecimalField(label=_("Volume"), max_digits=14, decimal_places=2, min_value=0, initial=0)
+    probability = forms.IntegerField(
+        label=_("Probability (%)"), min_value=0, max_value=100, required=False,
+        help_text=_("Leave empty for the phase's default."),
+    )
+    expected_order_date = forms.DateField(
+        label=_("Expected order date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = user_list_active()
+
+
+class CustomerPickMixin(forms.Form):
+    """An existing customer chosen from a short list found by ``customer_q`` (never all customers)."""
+
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.all(), required=False)
+    customer_q = forms.CharField(label=_("Find customer"), required=False)
+
+    def setup_customer_choices(self, *, statuses: tuple[str, ...]) -> None:
+        field = self.fields["customer"]
+        field.queryset = Customer.objects.filter(status__in=statuses)
+        chosen = self.data.get(self.add_prefix("customer")) if self.is_bound else self.initial.get("customer")
+        if isinstance(chosen, Customer):
+            chosen = chosen.pk
+        query = (self.data.get(self.add_prefix("customer_q")) if self.is_bound else self.initial.get("customer_q")) or ""
+        query = query.strip()
+        field.widget.choices = [("", _("– choose a customer –"))] + customer_choices(
+            chosen=chosen, query=query, statuses=statuses
+        )
+        self.fields["customer_q"].widget.attrs.update({"placeholder": _("Name, city or postal code"), "type": "search"})
+
+
+def customer_choices(*, chosen, query: str, statuses: tuple[str, ...]) -> list[tuple[int, str]]:
+    """The chosen customer plus up to CUSTOMER_SEARCH_LIMIT customers matching ``query``."""
+    qs = Customer.objects.filter(status__in=statuses).only("pk", "name", "city", "status")
+    found: list[Customer] = []
+    if chosen and str(chosen).isdigit():
+        found += list(qs.filter(pk=int(chosen)))
+    if query:
+        from customers.selectors import customer_search
+
+        found += list(customer_search(qs, text=query).exclude(pk__in=[c.pk for c in found])
+                      .order_by("name", "id")[:CUSTOMER_SEARCH_LIMIT])
+    return [(c.pk, f"{c.name}{' · ' + c.city if c.city else ''}") for c in found]
+
+
+class ProjectCreateForm(CustomerPickMixin, ProjectFieldsForm):
+    MODE_EXISTING, MODE_NEW = "existing", "new"
+
+    customer_mode = forms.ChoiceField(
+        label=_("Customer"), choices=[("existing", _("Existing customer")), ("new", _("New customer"))],
+        initial="existing", widget=forms.RadioSelect,
+    )
+    process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none(), empty_label=None)
+    phase = PhaseWithProcessChoiceField(label=_("Start phase"), queryset=Phase.objects.none(), required=False,
+                                        empty_label=_("First phase of the process"))
+
+    field_order = ["customer_mode", "customer_q", "customer", "title", "process", "phase", "owner", "volume",
+                   "probability", "expected_order_date", "description"]
+
+    def __init__(self, *args, lead: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+        self.fields["process"].queryset = process_list(lead=lead)
+        self.fields["phase"].queryset = phase_list(lead=lead).filter(outcome=Phase.Outcome.OPEN)
+        statuses = (Customer.Status.LEAD,) if lead else (Customer.Status.CUSTOMER, Customer.Status.LEAD)
+        self.setup_customer_choices(statuses=statuses)
+        if lead:
+            # A lead's first project is created with the lead itself.
+            self.fields["customer_mode"].initial = self.MODE_NEW
+            self.fields["customer_mode"].choices = [("new", _("New lead")), ("existing", _("Existing lead"))]
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("customer_mode") == self.MODE_EXISTING and not data.get("customer"):
+            self.add_error("customer", _("Choose a customer, or create a new one."))
+        phase, process = data.get("phase"), data.get("process")
+        if phase and process and phase.process_id != process.pk:
+            self.add_error("phase", _("This phase belongs to another process."))
+        return data
+
+
+class NewCustomerForm(forms.ModelForm):
+    """The new customer created together with a project (prefix ``new``)."""
+
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("None of these is the same customer: create it anyway"), required=False
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["kind", "name", "street", "postal_code", "city", "country", "phone", "email", "website", "industry"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        _style(self)
+
+    def customer_values(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in self.Meta.fields}
+
+
+class ProjectEditForm(ProjectFieldsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    field_order = ["title", "volume", "probability", "expected_order_date", "description", "version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["owner"]  # owners change with the move dialog or the owner action
+        _style(self)
+
+
+class MoveForm(forms.Form):
+    """Phase, process and owner in one step (the keyboard alternative to dragging)."""
+
+    process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none(), empty_label=None)
+    phase = PhaseChoiceField(label=_("Phase"), queryset=Phase.objects.none(), empty_label=None)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False,
+                                   empty_label=_("– keep –"))
+    lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=LostReason.objects.none(), required=False,
+                                         help_text=_("Required when moving into a lost phase."))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        lead = project.process.kind == Process.Kind.LEAD
+        self.fields["process"].queryset = process_list(lead=lead)
+        process_id = (self.data.get("process") if self.is_bound else None) or self.initial.get("process") or project.process_id
+        if isinstance(process_id, Process):
+            process_id = process_id.pk
+        if not str(process_id).isdigit():
+            process_id = project.process_id
+        self.fields["phase"].queryset = Phase.objects.filter(process_id=int(process_id)).order_by("order", "id")
+        self.fields["owner"].queryset = user_list_active()
+        self.fields["lost_reason"].queryset = lost_reason_list()
+        # Choosing another process reloads the dialog with that process's phases (htmx; without JS
+        # a mismatch is reported on submit).
+        self.fields["process"].widget.attrs.update({
+            "hx-get": reverse("sales:project_move", args=[project.pk]), "hx-trigger": "change",
+            "hx-include": "closest form", "hx-params": "not csrfmiddlewaretoken", "hx-target": "#sales-dialog-body",
+        })
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        phase, process = data.get("phase"), data.get("process")
+        if phase and process and phase.process_id != process.pk:
+            self.add_error("phase", _("Choose a phase of the chosen process."))
+        return data
+
+
+class OwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = user_list_active()
+        _style(self)
+
+
+class ReopenForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ProjectContactForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("Contact person"), queryset=None)
+    role = forms.ChoiceField(label=_("Buying-center role"), choices=ProjectContact.Role.choices)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = project.customer.contacts.order_by("last_name", "first_name")
+        _style(self)
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("owner", _("Change owner")), ("phase", _("Move to phase")), ("export", _("Export CSV"))]
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False,
+                                   empty_label=_("– new owner –"))
+    phase = PhaseWithProcessChoiceField(label=_("Phase"), queryset=Phase.objects.none(), required=False,
+                                        empty_label=_("– phase –"))
+    lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=LostReason.objects.none(), required=False,
+                                         empty_label=_("– lost reason –"))
+
+    def __init__(self, *args, lead: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = user_list_active()
+        self.fields["phase"].queryset = phase_list(lead=lead)
+        self.fields["lost_reason"].queryset = lost_reason_list()
+        ids = self.data.getlist("ids") if self.is_bound and hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(i, i) for i in ids]
+        for f in ("action", "owner", "phase", "lost_reason"):
+            self.fields[f].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if not data.get("ids"):
+            raise forms.ValidationError(_("Select at least one project."))
+        if action == "owner" and not data.get("owner"):
+            self.add_error("owner", _("Choose the new owner."))
+        if action == "phase" and not data.get("phase"):
+            self.add_error("phase", _("Choose the phase."))
+        return data
+
+
+class ParkForm(forms.Form):
+    """Park a lead until a date (issue 5)."""
+
+    until = forms.DateField(label=_("Follow up on"), widget=forms.DateInput(attrs={"type": "date"}))
+    return_phase = PhaseChoiceField(label=_("Then return to"), queryset=Phase.objects.none(), required=False,
+                                    empty_label=_("the phase it is in now"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["return_phase"].queryset = project.process.phases.filter(outcome=Phase.Outcome.OPEN)
+        _style(self)

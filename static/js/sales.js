@@ -1,0 +1,188 @@
+// Sales projects: kanban drag & drop (native HTML5 DnD + htmx), the move dialog, the create form,
+// and phase ordering in the admin. No external libraries.
+(() => {
+  "use strict";
+
+  // --- kanban: drag a card onto another column -------------------------------------------
+  let dragged = null;
+
+  const columnOf = (el) => (el && el.closest ? el.closest(".sales-column") : null);
+
+  document.addEventListener("dragstart", (event) => {
+    const card = event.target.closest && event.target.closest(".sales-card[draggable='true']");
+    if (!card) return;
+    dragged = card;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.projectId);
+    card.classList.add("is-dragging");
+  });
+
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("is-dragging");
+    dragged = null;
+    document.querySelectorAll(".sales-column.is-over").forEach((c) => c.classList.remove("is-over"));
+  });
+
+  document.addEventListener("dragover", (event) => {
+    const column = columnOf(event.target);
+    if (!column || !dragged) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    column.classList.add("is-over");
+  });
+
+  document.addEventListener("dragleave", (event) => {
+    const column = columnOf(event.target);
+    if (column && !column.contains(event.relatedTarget)) column.classList.remove("is-over");
+  });
+
+  document.addEventListener("drop", (event) => {
+    const column = columnOf(event.target);
+    if (!column || !dragged) return;
+    event.preventDefault();
+    column.classList.remove("is-over");
+    const card = dragged;
+    const from = columnOf(card);
+    if (!from || from === column) return;
+    const board = column.closest("#board");
+    const values = {
+      phase: column.dataset.phaseId,
+      process: board.dataset.boardProcess,
+      version: card.dataset.version,
+      board: "1",
+      board_process: board.dataset.boardProcess,
+      board_query: board.dataset.boardQuery,
+      from_phase: from.dataset.phaseId,
+    };
+    if (column.dataset.outcome === "lost") {
+      // Lost needs a reason: open the move dialog with the phase chosen.
+      htmx.ajax("GET", card.dataset.moveUrl + "?" + new URLSearchParams(values).toString(),
+        { source: card, target: "#sales-dialog-body" });
+      return;
+    }
+    card.classList.add("is-saving");
+    htmx.ajax("POST", card.dataset.moveUrl, { source: card, values: values, swap: "none" });
+  });
+
+  // --- the move dialog (a Bootstrap modal filled by htmx) ---------------------------------
+  const dialog = () => document.getElementById("sales-dialog");
+
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail.target;
+    if (!target || target.id !== "sales-dialog-body" || !dialog()) return;
+    if (!target.innerHTML.trim()) return;
+    const modal = bootstrap.Modal.getOrCreateInstance(dialog());
+    if (!dialog().classList.contains("show")) {
+      dialog().addEventListener("shown.bs.modal", () => focusFirst(target), { once: true });
+      modal.show();
+    } else {
+      focusFirst(target);
+    }
+  });
+
+  function focusFirst(root) {
+    const field = root.querySelector(".is-invalid, select, input:not([type=hidden]), button");
+    if (field) field.focus();
+  }
+
+  document.body.addEventListener("salesMoved", () => {
+    if (!dialog()) return;
+    const modal = bootstrap.Modal.getInstance(dialog());
+    if (modal) modal.hide();
+  });
+
+  document.addEventListener("hidden.bs.modal", (event) => {
+    if (event.target.id === "sales-dialog") document.getElementById("sales-dialog-body").innerHTML = "";
+  });
+
+  // --- create form: existing or new customer ----------------------------------------------
+  function applyMode(form) {
+    const checked = form.querySelector("input[name=customer_mode]:checked");
+    if (!checked) return;
+    form.querySelectorAll(".sales-mode").forEach((el) => {
+      el.hidden = el.dataset.mode !== checked.value;
+    });
+  }
+  document.addEventListener("change", (event) => {
+    if (event.target.name === "customer_mode") applyMode(event.target.form);
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("form[data-testid=create-form]").forEach(applyMode);
+    document.querySelectorAll("[data-select-all]").forEach((box) => {
+      box.addEventListener("change", () => {
+        document.querySelectorAll(`input[name=${box.dataset.selectAll}]`).forEach((b) => { b.checked = box.checked; });
+      });
+    });
+    setupPhaseOrdering();
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    document.querySelectorAll("[data-select-all]").forEach((box) => {
+      if (box.dataset.bound) return;
+      box.dataset.bound = "1";
+      box.addEventListener("change", () => {
+        document.querySelectorAll(`input[name=${box.dataset.selectAll}]`).forEach((b) => { b.checked = box.checked; });
+      });
+    });
+  });
+
+  // --- admin: order the phases of a process by drag or with the arrow buttons ---------------
+  function setupPhaseOrdering() {
+    const group = document.getElementById("phases-group");
+    if (!group) return;
+    const tbody = group.querySelector("tbody");
+    if (!tbody) return;
+    const rows = () => Array.from(tbody.querySelectorAll("tr.form-row:not(.empty-form)"));
+    const renumber = () => {
+      let n = 0;
+      rows().forEach((row) => {
+        const order = row.querySelector("input[name$='-order']");
+        const name = row.querySelector("input[name$='-name']");
+        if (order && (name && name.value.trim() || order.value)) order.value = String(++n * 10);
+      });
+    };
+    const addHandle = (row) => {
+      const order = row.querySelector("td.field-order");
+      if (!order || order.querySelector(".sales-order-handle")) return;
+      row.draggable = true;
+      const handle = document.createElement("span");
+      handle.className = "sales-order-handle";
+      handle.innerHTML = '<span aria-hidden="true">⠿</span>';
+      for (const [label, dir] of [["▲", -1], ["▼", 1]]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = label;
+        button.setAttribute("aria-label", dir < 0 ? "Move up" : "Move down");
+        button.addEventListener("click", () => {
+          const all = rows();
+          const i = all.indexOf(row);
+          const other = all[i + dir];
+          if (!other) return;
+          if (dir < 0) tbody.insertBefore(row, other); else tbody.insertBefore(other, row);
+          renumber();
+          button.focus();
+        });
+        handle.appendChild(button);
+      }
+      order.appendChild(handle);
+    };
+    rows().forEach(addHandle);
+    let moving = null;
+    tbody.addEventListener("dragstart", (e) => {
+      moving = e.target.closest("tr");
+      if (moving) moving.classList.add("sales-row-dragging");
+    });
+    tbody.addEventListener("dragover", (e) => {
+      const over = e.target.closest("tr.form-row");
+      if (!moving || !over || over === moving) return;
+      e.preventDefault();
+      const rect = over.getBoundingClientRect();
+      tbody.insertBefore(moving, e.clientY < rect.top + rect.height / 2 ? over : over.nextSibling);
+    });
+    tbody.addEventListener("dragend", () => {
+      if (moving) moving.classList.remove("sales-row-dragging");
+      moving = null;
+      renumber();
+    });
+    document.addEventListener("formset:added", (e) => addHandle(e.target));
+  }
+})();
