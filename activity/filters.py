@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activity.models import HUMAN_KINDS, SYSTEM_KINDS, Activity
 from activity.periods import DEFAULT_PERIOD, PERIODS, Period, period_resolve
-from crm.models import Team
-from crm.selectors import user_ids_in_team, user_list_active
+from crm.models import User
 
 _labels = dict(Activity.Kind.choices)
 KIND_CHOICES = [
@@ -22,17 +21,14 @@ KIND_CHOICES = [
 TASK_CHOICES = [("open", _("Open tasks")), ("overdue", _("Overdue tasks")), ("done", _("Done tasks"))]
 
 
-def _employees(request):
-    return user_list_active()
-
-
 class ActivityFilter(django_filters.FilterSet):
-    employee = django_filters.ModelChoiceFilter(
-        label=_("Employee"), queryset=_employees, empty_label=_("All employees"),
+    # Choices come from the lists the view reads anyway for the summary: no extra queries.
+    employee = django_filters.ChoiceFilter(
+        label=_("Employee"), field_name="employee_id", choices=[], empty_label=_("All employees"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.order_by("name"), method="filter_team", empty_label=_("All teams"),
+    team = django_filters.ChoiceFilter(
+        label=_("Team"), choices=[], method="filter_team", empty_label=_("All teams"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     kind = django_filters.ChoiceFilter(
@@ -66,18 +62,31 @@ class ActivityFilter(django_filters.FilterSet):
         model = Activity
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, users: list, teams: list, **kwargs):
         if data is not None:
             data = data.copy()
             if not data.get("period"):
                 data["period"] = "custom" if (data.get("date_from") or data.get("date_to")) else DEFAULT_PERIOD
         super().__init__(data, *args, **kwargs)
+        self.users, self.teams = users, teams
+        self.filters["employee"].extra["choices"] = [(u.pk, str(u)) for u in users]
+        self.filters["team"].extra["choices"] = [(t.pk, str(t)) for t in teams]
+
+    def team_ids(self, team_id: int) -> set[int]:
+        """The team and the teams below it, from the list already read."""
+        found, stack = set(), [team_id]
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(t.pk for t in self.teams if t.parent_id == current)
+        return found
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # the period is applied by the view: the summary also needs the period before
 
     def filter_team(self, queryset, name, value):
-        return queryset.filter(employee_id__in=user_ids_in_team(team_id=value.pk))
+        return queryset.filter(employee_id__in=User.objects.filter(team_id__in=self.team_ids(int(value))).values("pk"))
 
     def filter_kind(self, queryset, name, value):
         if value == "human":

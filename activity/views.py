@@ -19,8 +19,8 @@ from activity.filters import ActivityFilter
 from activity.forms import ActivityForm
 from activity.models import HUMAN_KINDS, Activity
 from activity.tables import ActivityTable, url_or_none
-from crm.models import User
-from crm.selectors import team_descendant_ids, user_list_active
+from crm.models import Team, User
+from crm.selectors import user_list_active
 
 TIMELINE_KINDS = ("customer", "project", "contact", "group")
 LOG_PER_PAGE = 50
@@ -52,7 +52,9 @@ def _current_path(request: HttpRequest) -> str:
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
-    filterset = ActivityFilter(request.GET, queryset=selectors.activity_base(), request=request)
+    users, teams = list(user_list_active()), list(Team.objects.order_by("name"))
+    filterset = ActivityFilter(request.GET, queryset=selectors.activity_base(), request=request, users=users,
+                               teams=teams)
     base = filterset.qs
     period = filterset.chosen_period
     rows = base if filterset.ignores_period else base.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
@@ -60,11 +62,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": LOG_PER_PAGE, "paginator_class": LazyPaginator}).configure(table)
 
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    users = list(user_list_active())
     if data.get("employee"):
-        users = [u for u in users if u.pk == data["employee"].pk]
+        users = [u for u in users if str(u.pk) == data["employee"]]
     elif data.get("team"):
-        team_ids = team_descendant_ids(team_id=data["team"].pk)
+        team_ids = filterset.team_ids(int(data["team"]))
         users = [u for u in users if u.team_id in team_ids]
     summary = selectors.activity_summary(queryset=base, users=users, period=period)
     customer = None
