@@ -211,11 +211,12 @@ def customer_set_location(*, customer: Customer, user, latitude, longitude) -> C
     require_edit_owned(user=user, owner_id=customer.owner_id)
     lat = _coordinate(latitude, low=-90, high=90, field_name="latitude")
     lon = _coordinate(longitude, low=-180, high=180, field_name="longitude")
+    from customers.services import customer_location_set
+
     customer.latitude, customer.longitude = round(lat, 6), round(lon, 6)
-    customer.geocode_status, customer.geocoded_at = Status.MANUAL, timezone.now()
-    Customer.objects.filter(pk=customer.pk).update(
-        latitude=customer.latitude, longitude=customer.longitude,
-        geocode_status=customer.geocode_status, geocoded_at=customer.geocoded_at,
+    customer.geocode_status = Status.MANUAL
+    customer_location_set(
+        customer_id=customer.pk, latitude=customer.latitude, longitude=customer.longitude, status=Status.MANUAL
     )
     return customer
 
@@ -280,27 +281,12 @@ def selection_remove_customers(*, selection: Selection, user, customer_ids: Iter
     return removed
 
 
-@dataclass
-class OwnerChangeResult:
-    changed: int = 0
-    skipped: int = 0  # customers the user may not edit
+def selection_change_owner(*, selection: Selection, user, owner) -> tuple[int, int]:
+    """Give every customer of the selection that the user may edit to ``owner``: (changed, skipped)."""
+    from customers.services import customers_assign_owner
 
-
-def selection_change_owner(*, selection: Selection, user, owner) -> OwnerChangeResult:
-    """Give every customer of the selection that the user may edit to ``owner``."""
-    from customers import services as customer_services
-
-    ids = list(SelectionItem.objects.filter(selection=selection).values_list("customer_id", flat=True))
-    bulk = getattr(customer_services, "customer_bulk_assign_owner", None)
-    if bulk is None:  # pragma: no cover - the customers app provides it
-        raise ValidationError(_("Changing owners in bulk is not available."))
-    outcome = bulk(customer_ids=ids, owner=owner, user=user)
-    changed = getattr(outcome, "done", None)
-    skipped = getattr(outcome, "skipped", None)
-    if changed is None:
-        return OwnerChangeResult(changed=int(outcome or 0), skipped=0)
-    return OwnerChangeResult(changed=len(changed) if not isinstance(changed, int) else changed,
-                             skipped=len(skipped or []) if not isinstance(skipped, int) else skipped)
+    ids = SelectionItem.objects.filter(selection=selection).values_list("customer_id", flat=True)
+    return customers_assign_owner(user=user, customer_ids=list(ids), owner=owner)
 
 
 def user_may_edit_selection(*, user, selection: Selection) -> bool:

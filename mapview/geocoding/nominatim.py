@@ -12,7 +12,7 @@ from django.conf import settings
 from geopy import exc as geopy_exc
 from geopy.geocoders import Nominatim
 
-from mapview.geocoding import Address, GeocodeResult, GeocoderError, GeocoderTransientError
+from mapview.geocoding import Address, GeocoderError, GeocodeResult, GeocoderTransientError
 from mapview.geocoding.ratelimit import GlobalRateLimiter
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,335 @@
+"""Every read the map needs: the filtered customers, the viewport (points or grid clusters), drawn
+shapes, popups and the customers without coordinates.
+
+Geometry uses PostgreSQL's built-in types (point, box, polygon) against the GiST expression index
+on ``point(longitude, latitude)`` (migration mapview 0002): no PostGIS needed. x is the longitude,
+y the latitude, everything in degrees.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, BooleanField, Count, Max, Min, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from customers.filters import CustomerFilter
+from customers.models import Customer
+from mapview.models import Selection, SelectionItem
+
+TABLE = f'"{Customer._meta.db_table}"'
+POINT = f"point({TABLE}.longitude, {TABLE}.latitude)"
+EARTH_RADIUS_M = 6_371_008.8
+METERS_PER_DEGREE = 111_320.0
+
+FEW_POINTS = 500  # at any zoom, fewer matching customers are sent one by one
+MAX_POINTS = 2500  # at street level up to this many; beyond, clusters
+POINTS_FROM_ZOOM = 12
+CLUSTER_CELL_PX = 60  # the grid cell of a cluster, in screen pixels
+LIST_LIMIT = 200  # the selection list beside the map shows this many rows (the count is exact)
+MAX_SHAPES = 20
+MAX_POLYGON_POINTS = 500
+MAX_CLICKED = 5000
+LEGEND_KEYS = [*Customer.SizeClass.values, *Customer.Status.values]
+
+
+# --- the filtered customers --------------------------------------------------------------------
+
+
+def leads_visible(request) -> bool:
+    return bool(getattr(getattr(request, "tenant", None), "lead_function_enabled", False))
+
+
+def map_filter(*, request, data=None) -> CustomerFilter:
+    """The customer overview's FilterSet on a plain customer queryset (no list annotations)."""
+    base = Customer.objects.all()
+    if not leads_visible(request):
+        base = base.filter(status=Customer.Status.CUSTOMER)
+    return CustomerFilter(request.GET if data is None else data, queryset=base, request=request)
+
+
+def map_customers(*, request, data=None) -> QuerySet:
+    """The customers matching the overview filters and the legend (``hide`` = classes/statuses)."""
+    data = request.GET if data is None else data
+    filterset = map_filter(request=request, data=data)
+    qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    hidden = [h for h in data.getlist("hide") if h in LEGEND_KEYS] if hasattr(data, "getlist") else []
+    sizes = [h for h in hidden if h in Customer.SizeClass.values]
+    statuses = [h for h in hidden if h in Customer.Status.values]
+    if sizes:
+        qs = qs.exclude(size_class__in=sizes)
+    if statuses:
+        qs = qs.exclude(status__in=statuses)
+    return qs.order_by()
+
+
+def _located() -> Q:
+    return Q(latitude__isnull=False, longitude__isnull=False)
+
+
+# --- geometry ------------------------------------------------------------------------------------
+
+
+def _number(value, *, low: float, high: float, clamp: bool = False) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Invalid coordinates.")) from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValidationError(_("Invalid coordinates."))
+    if clamp:
+        return min(max(number, low), high)
+    if not low <= number <= high:
+        raise ValidationError(_("Invalid coordinates."))
+    return number
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``west,south,east,north`` in degrees, clamped to the world (Leaflet may go beyond ±180)."""
+    parts = (text or "").split(",")
+    if len(parts) != 4:
+        raise ValidationError(_("Invalid map bounds."))
+    west, east = (_number(v, low=-180, high=180, clamp=True) for v in (parts[0], parts[2]))
+    south, north = (_number(v, low=-90, high=90, clamp=True) for v in (parts[1], parts[3]))
+    if float(parts[2]) - float(parts[0]) >= 360:
+        west, east = -180.0, 180.0
+    return min(west, east), min(south, north), max(west, east), max(south, north)
+
+
+def _box_sql(west: float, south: float, east: float, north: float) -> tuple[str, list]:
+    return f"{POINT} <@ box(point(%s, %s), point(%s, %s))", [west, south, east, north]
+
+
+def _circle_sql(lat: float, lon: float, radius_m: float) -> tuple[str, list]:
+    # A circle in degrees is an ellipse on the ground: prefilter with its bounding box (index),
+    # then keep what lies within the radius on the sphere (haversine).
+    dlat = radius_m / METERS_PER_DEGREE
+    cos_lat = math.cos(math.radians(lat))
+    dlon = 180.0 if cos_lat < 1e-6 else min(180.0, radius_m / (METERS_PER_DEGREE * cos_lat))
+    box, box_params = _box_sql(max(-180.0, lon - dlon), max(-90.0, lat - dlat),
+                               min(180.0, lon + dlon), min(90.0, lat + dlat))
+    haversine = (
+        f"2 * {EARTH_RADIUS_M} * asin(sqrt(least(1.0, "
+        f"power(sin(radians({TABLE}.latitude - %s) / 2), 2) + "
+        f"cos(radians(%s)) * cos(radians({TABLE}.latitude)) * "
+        f"power(sin(radians({TABLE}.longitude - %s) / 2), 2)))) <= %s"
+    )
+    return f"({box} AND {haversine})", [*box_params, lat, lat, lon, radius_m]
+
+
+def _polygon_sql(points: list[tuple[float, float]]) -> tuple[str, list]:
+    text = "(" + ",".join(f"({lon!r},{lat!r})" for lat, lon in points) + ")"
+    return f"{POINT} <@ %s::polygon", [text]
+
+
+@dataclass
+class Geometry:
+    """What the user drew or clicked: shapes (rectangle, circle, polygon) and marker ids."""
+
+    shapes: list[dict] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.shapes and not self.ids
+
+    def as_json(self) -> dict:
+        return {"shapes": self.shapes, "ids": self.ids}
+
+
+def parse_geometry(data) -> Geometry:
+    """Validate the JSON the map sends: {"shapes": [...], "ids": [...]}; ValidationError if bad."""
+    if not isinstance(data, dict):
+        raise ValidationError(_("Invalid selection."))
+    shapes, ids = data.get("shapes") or [], data.get("ids") or []
+    if not isinstance(shapes, list) or not isinstance(ids, list) or len(shapes) > MAX_SHAPES:
+        raise ValidationError(_("Invalid selection."))
+    clean: list[dict] = []
+    for shape in shapes:
+        kind = shape.get("type") if isinstance(shape, dict) else None
+        if kind == "rectangle":
+            bounds = shape.get("bounds")
+            if not isinstance(bounds, list) or len(bounds) != 4:
+                raise ValidationError(_("Invalid rectangle."))
+            west, south, east, north = parse_bbox(",".join(str(v) for v in bounds))
+            clean.append({"type": "rectangle", "bounds": [west, south, east, north]})
+        elif kind == "circle":
+            center = shape.get("center")
+            if not isinstance(center, list) or len(center) != 2:
+                raise ValidationError(_("Invalid circle."))
+            lat = _number(center[0], low=-90, high=90)
+            lon = _number(center[1], low=-180, high=180)
+            radius = _number(shape.get("radius"), low=0, high=5_000_000)
+            clean.append({"type": "circle", "center": [lat, lon], "radius": radius})
+        elif kind == "polygon":
+            points = shape.get("points")
+            if not isinstance(points, list) or not 3 <= len(points) <= MAX_POLYGON_POINTS:
+                raise ValidationError(_("A polygon needs at least three corners."))
+            pts = []
+            for point in points:
+                if not isinstance(point, list | tuple) or len(point) != 2:
+                    raise ValidationError(_("Invalid polygon."))
+                pts.append([_number(point[0], low=-90, high=90), _number(point[1], low=-180, high=180)])
+            clean.append({"type": "polygon", "points": pts})
+        else:
+            raise ValidationError(_("Unknown shape."))
+    try:
+        clean_ids = sorted({int(pk) for pk in ids})[:MAX_CLICKED]
+    except (TypeError, ValueError):
+        raise ValidationError(_("Invalid selection.")) from None
+    return Geometry(shapes=clean, ids=clean_ids)
+
+
+def geometry_condition(geometry: Geometry) -> RawSQL:
+    """One SQL condition: inside any of the shapes, or one of the clicked customers."""
+    parts, params = [], []
+    for shape in geometry.shapes:
+        if shape["type"] == "rectangle":
+            sql, p = _box_sql(*shape["bounds"])
+        elif shape["type"] == "circle":
+            sql, p = _circle_sql(shape["center"][0], shape["center"][1], shape["radius"])
+        else:
+            sql, p = _polygon_sql([tuple(pt) for pt in shape["points"]])
+        parts.append(sql)
+        params.extend(p)
+    if geometry.ids:
+        parts.append(f"{TABLE}.id = ANY(%s)")
+        params.append(list(geometry.ids))
+    if not parts:
+        return RawSQL("false", [], output_field=BooleanField())
+    return RawSQL("(" + " OR ".join(parts) + ")", params, output_field=BooleanField())  # noqa: S611 - constant SQL, values are parameters
+
+
+def selection_preview(*, qs: QuerySet, geometry: Geometry, limit: int = LIST_LIMIT) -> tuple[int, list[Customer]]:
+    """All matching customers inside the drawn shapes: the exact count and the first rows."""
+    inside = qs.filter(geometry_condition(geometry))
+    rows = list(inside.select_related("owner").order_by("name", "id")[:limit])
+    total = len(rows) if len(rows) < limit else inside.count()
+    return total, rows
+
+
+def selection_customer_ids(*, qs: QuerySet, geometry: Geometry) -> list[int]:
+    """The ids of every matching customer inside the drawn shapes (for saving)."""
+    return list(qs.filter(geometry_condition(geometry)).values_list("pk", flat=True))
+
+
+# --- the viewport ----------------------------------------------------------------------------------
+
+
+def _mercator_y(lat_sql: str) -> str:
+    # Web Mercator y in degrees, so grid cells are square on screen and stable while panning.
+    return f"degrees(ln(tan(pi() / 4 + radians(least(85.0, greatest(-85.0, {lat_sql}))) / 2)))"
+
+
+def map_viewport(*, qs: QuerySet, bbox: tuple[float, float, float, float], zoom: int) -> dict:
+    """What the map needs for a viewport: every point when few, otherwise grid clusters.
+
+    Two queries whatever the number of customers: a count, then the points or the clusters
+    (GROUP BY on the snapped coordinates), both using the GiST index.
+    """
+    sql, params = _box_sql(*bbox)
+    inside = qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - values are parameters
+    total = inside.count()
+    if total <= FEW_POINTS or (zoom >= POINTS_FROM_ZOOM and total <= MAX_POINTS):
+        rows = inside.values_list("pk", "latitude", "longitude", "size_class", "status", "name")[:MAX_POINTS]
+        points = [
+            {"id": pk, "lat": lat, "lon": lon, "size": size, "lead": status == Customer.Status.LEAD, "name": name}
+            for pk, lat, lon, size, status, name in rows
+        ]
+        return {"mode": "points", "total": total, "points": points, "clusters": []}
+    cell = CLUSTER_CELL_PX * 360.0 / (256 * 2 ** max(0, min(zoom, 22)))
+    clusters = (
+        inside.annotate(
+            gx=RawSQL(f"floor({TABLE}.longitude / %s)", [cell]),  # noqa: S611 - values are parameters
+            gy=RawSQL(f"floor({_mercator_y(f'{TABLE}.latitude')} / %s)", [cell]),  # noqa: S611 - values are parameters
+        )
+        .values("gx", "gy")
+        .annotate(
+            n=Count("pk"),
+            lat=Avg("latitude"), lon=Avg("longitude"),
+            south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude"),
+            leads=Count("pk", filter=Q(status=Customer.Status.LEAD)),
+            size=Min("size_class"),  # "A" sorts first: the biggest class in the cell
+            any_id=Min("pk"), any_name=Min("name"),
+        )
+        .order_by()
+    )
+    out_points, out_clusters = [], []
+    for c in clusters:
+        if c["n"] == 1:
+            out_points.append({"id": c["any_id"], "lat": c["lat"], "lon": c["lon"], "size": c["size"],
+                               "lead": c["leads"] == 1, "name": c["any_name"]})
+        else:
+            out_clusters.append({
+                "lat": c["lat"], "lon": c["lon"], "count": c["n"], "leads": c["leads"], "size": c["size"],
+                "bounds": [c["west"], c["south"], c["east"], c["north"]],
+            })
+    return {"mode": "clusters", "total": total, "points": out_points, "clusters": out_clusters}
+
+
+# --- popups, missing coordinates -------------------------------------------------------------------
+
+
+def customer_popup(*, pk: int) -> dict:
+    """Name, owner, open projects and status of one customer, or 404."""
+    customer = get_object_or_404(
+        Customer.objects.select_related("owner").annotate(
+            open_projects=Count("projects", filter=Q(projects__phase__outcome="open"), distinct=True)
+        ),
+        pk=pk,
+    )
+    owner = customer.owner
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "owner": (owner.get_full_name() or owner.email) if owner else "",
+        "open_projects": customer.open_projects,
+        "city": " ".join(p for p in (customer.postal_code, customer.city) if p),
+        "size": customer.size_class,
+        "lead": customer.is_lead,
+        "status": customer.get_status_display(),
+    }
+
+
+def missing_coordinates(*, qs: QuerySet) -> dict:
+    """How many matching customers are not on the map, by geocoding status (one query)."""
+    rows = qs.exclude(_located()).values("geocode_status").annotate(n=Count("pk")).order_by()
+    by_status = {r["geocode_status"]: r["n"] for r in rows}
+    return {"total": sum(by_status.values()), "by_status": by_status}
+
+
+def customers_without_coordinates(*, qs: QuerySet) -> QuerySet:
+    return qs.exclude(_located()).select_related("owner").order_by("name", "id")
+
+
+# --- saved selections ------------------------------------------------------------------------------
+
+
+def selection_list() -> QuerySet:
+    """Every saved selection of the tenant (everyone sees all), newest first."""
+    return Selection.objects.select_related("owner")
+
+
+def selection_get(*, pk: int) -> Selection:
+    """One saved selection, or 404 (also for ids of other tenants)."""
+    return get_object_or_404(Selection.objects.select_related("owner"), pk=pk)
+
+
+def selection_customers(*, selection: Selection) -> QuerySet:
+    """The customers of a saved selection (a subquery, so any size stays one query)."""
+    ids = SelectionItem.objects.filter(selection=selection).values("customer_id")
+    return Customer.objects.filter(pk__in=ids).select_related("owner").order_by("name", "id")
+
+
+def map_extent(*, qs: QuerySet) -> list[float] | None:
+    """[west, south, east, north] of the matching customers on the map, or None."""
+    box = qs.filter(_located()).aggregate(
+        west=Min("longitude"), south=Min("latitude"), east=Max("longitude"), north=Max("latitude")
+    )
+    if box["west"] is None:
+        return None
+    return [box["west"], box["south"], box["east"], box["north"]]
