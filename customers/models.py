@@ -29,6 +29,8 @@ class Customer(models.Model):
         FAILED = "failed", _("Failed")
         MANUAL = "manual", _("Set by hand")
 
+    ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
+
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
     name = models.CharField(_("name"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CUSTOMER)
@@ -67,6 +69,14 @@ class Customer(models.Model):
     )
     geocoded_at = models.DateTimeField(_("geocoded at"), null=True, blank=True)
 
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True, db_index=True)
+
+    # Derived by customers.services (never typed by hand): keys for the duplicate check and search.
+    name_key = models.CharField(_("normalised name"), max_length=200, blank=True, editable=False)
+    email_domain = models.CharField(_("e-mail domain"), max_length=200, blank=True, editable=False)
+    phone_digits = models.CharField(_("phone digits"), max_length=50, blank=True, editable=False)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
@@ -83,6 +93,11 @@ class Customer(models.Model):
             models.Index(fields=["owner"], name="customer_owner_idx"),
             models.Index(fields=["city"], name="customer_city_idx"),
             models.Index(fields=["postal_code"], name="customer_postal_idx"),
+            models.Index(fields=["name_key"], name="customer_name_key_idx"),
+            models.Index(fields=["email_domain"], name="customer_email_domain_idx"),
+            models.Index(fields=["phone_digits"], name="customer_phone_digits_idx"),
+            models.Index(fields=["country", "name", "id"], name="customer_country_idx"),
+            models.Index(fields=["size_class", "name", "id"], name="customer_size_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -97,6 +112,11 @@ class Customer(models.Model):
     def is_lead(self) -> bool:
         return self.status == self.Status.LEAD
 
+    @property
+    def address_lines(self) -> list[str]:
+        place = " ".join(p for p in (self.postal_code, self.city) if p)
+        return [line for line in (self.street, place, self.country) if line]
+
 
 class ContactPerson(models.Model):
     customer = models.ForeignKey(
@@ -109,6 +129,8 @@ class ContactPerson(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True, db_index=True)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -116,7 +138,10 @@ class ContactPerson(models.Model):
         ordering = ["last_name", "first_name", "id"]
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
-        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="contact_name_idx")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="contact_name_idx"),
+            models.Index(fields=["customer", "last_name"], name="contact_customer_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -124,3 +149,102 @@ class ContactPerson(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class SizeClassThresholds(models.Model):
+    """The tenant's thresholds: a customer gets the highest class whose revenue OR employee
+    threshold it reaches; below all of them it is D. One row per tenant."""
+
+    a_min_revenue = models.DecimalField(_("A from annual revenue"), max_digits=16, decimal_places=2, default=50_000_000)
+    a_min_employees = models.PositiveIntegerField(_("A from employees"), default=500)
+    b_min_revenue = models.DecimalField(_("B from annual revenue"), max_digits=16, decimal_places=2, default=10_000_000)
+    b_min_employees = models.PositiveIntegerField(_("B from employees"), default=100)
+    c_min_revenue = models.DecimalField(_("C from annual revenue"), max_digits=16, decimal_places=2, default=1_000_000)
+    c_min_employees = models.PositiveIntegerField(_("C from employees"), default=10)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("size-class thresholds")
+        verbose_name_plural = _("size-class thresholds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(a_min_revenue__gte=models.F("b_min_revenue"))
+                & models.Q(b_min_revenue__gte=models.F("c_min_revenue"))
+                & models.Q(a_min_employees__gte=models.F("b_min_employees"))
+                & models.Q(b_min_employees__gte=models.F("c_min_employees")),
+                name="size_thresholds_descending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Size-class thresholds"))
+
+
+def _import_upload_to(instance, filename: str) -> str:
+    from django.db import connection
+    from django.utils.crypto import get_random_string
+
+    # Files of one tenant never share a folder with another's, and names are not guessable.
+    return f"imports/{connection.schema_name}/{get_random_string(24)}.csv"
+
+
+class ImportJob(models.Model):
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded, columns to map")
+        CHECKING = "checking", _("Checking (dry run)")
+        CHECKED = "checked", _("Checked, ready to import")
+        REJECTED = "rejected", _("Rejected")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to=_import_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    encoding = models.CharField(_("encoding"), max_length=20, default="utf-8")
+    delimiter = models.CharField(_("delimiter"), max_length=1, default=";")
+    header = models.JSONField(_("header"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)  # column index (str) -> field name
+    default_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner for rows without one"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    skip_existing = models.BooleanField(
+        _("skip customers that already exist"), default=True,
+        help_text=_("Rows whose customer already exists (same name and postal code or city) are skipped."),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
+    created_customers = models.PositiveIntegerField(_("customers created"), default=0)
+    created_contacts = models.PositiveIntegerField(_("contacts created"), default=0)
+    # [{"line": n, "column": "...", "reason": "...", "level": "error" | "warning"}], the first 1,000
+    errors = models.JSONField(_("report"), default=list)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    skipped_rows = models.PositiveIntegerField(_("rows skipped"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.state == self.State.DONE else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.IMPORTING)
