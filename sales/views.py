@@ -73,11 +73,14 @@ def _require_leads(request: HttpRequest, lead: bool) -> None:
 
 
 def _board_filter(query: QueryDict, lead: bool) -> ProjectFilter:
+    # The board's process is given by its columns; not filtering on it saves validating the id.
+    query = query.copy()
+    query.pop("process", None)
     return ProjectFilter(query or None, queryset=selectors.project_queryset(lead=lead), lead=lead)
 
 
-def _board_process(query: QueryDict, lead: bool) -> Process | None:
-    processes = list(selectors.process_list(lead=lead))
+def _board_process(query: QueryDict, lead: bool, processes: list | None = None) -> Process | None:
+    processes = list(selectors.process_list(lead=lead)) if processes is None else processes
     wanted = query.get("process")
     for process in processes:
         if str(process.pk) == wanted:
@@ -107,12 +110,13 @@ def _board_context(*, request, query: QueryDict, lead: bool, process: Process, p
 @require_GET
 def project_kanban(request: HttpRequest, lead: bool = False) -> HttpResponse:
     _require_leads(request, lead)
-    process = _board_process(request.GET, lead)
+    processes = list(selectors.process_list(lead=lead))
+    process = _board_process(request.GET, lead, processes=processes)
     if process is None:
         return render(request, "sales/project_kanban.html", {"process": None, "lead": lead, "urls": _urls(lead)})
     context = _board_context(request=request, query=request.GET, lead=lead, process=process)
     carry = [(k, v) for k in ("status", "expected_from", "expected_to", "phase") for v in request.GET.getlist(k)]
-    context.update(processes=selectors.process_list(lead=lead), sorts=SORT_LABELS, carry=carry)
+    context.update(processes=processes, sorts=SORT_LABELS, carry=carry)
     template = "sales/project_kanban.html#board" if request.htmx and not request.htmx.boosted else "sales/project_kanban.html"
     return render(request, template, context)
 
@@ -151,7 +155,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "sales/project_list.html"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}
     lead = False
 
     def dispatch(self, request, *args, **kwargs):
@@ -175,7 +179,14 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["totals"] = selectors.pipeline_rollup(projects=self.object_list)[None]
-        context["bulk_form"] = BulkForm(lead=self.lead)
+        context["bulk_form"] = bulk_form = BulkForm(lead=self.lead)
+        # The filter and the bulk form offer the same owners and phases: read each list once.
+        filter_fields = context["filter"].form.fields
+        for name in ("owner", "phase"):
+            choices = list(iter(filter_fields[name].widget.choices))  # iter(): no COUNT query first
+            filter_fields[name].widget.choices = choices
+            bulk_form.fields[name].widget.choices = [("", bulk_form.fields[name].empty_label),
+                                                     *(c for c in choices if c[0] != "")]
         context["lead"] = self.lead
         context["urls"] = _urls(self.lead)
         context["query"] = self.request.GET.urlencode()
