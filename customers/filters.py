@@ -1,0 +1,112 @@
+"""FilterSets of the customer overview and the contact list. The map page may reuse CustomerFilter:
+its parameters are q, status, size_class, owner, team, country, has_open_projects."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Team
+from crm.selectors import owner_or_team_q, user_list_active
+from customers import selectors
+from customers.countries import COUNTRY_CHOICES
+from customers.models import ContactPerson, Customer
+
+_SEARCH_ATTRS = {"class": "form-control", "type": "search", "autocomplete": "off"}
+_SELECT = {"class": "form-select"}
+
+
+def _leads_on(request) -> bool:
+    return bool(getattr(getattr(request, "tenant", None), "lead_function_enabled", False))
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_q",
+        widget=forms.TextInput(attrs={**_SEARCH_ATTRS, "placeholder": _("Name, city, contact person …")}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Customer.Status.choices, empty_label=_("Leads and customers"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    size_class = django_filters.MultipleChoiceFilter(
+        label=_("Size class"), choices=Customer.SizeClass.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=user_list_active(), method="filter_owner", empty_label=_("Any owner"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=Team.objects.order_by("name"), method="filter_team", empty_label=_("Any team"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=COUNTRY_CHOICES, empty_label=_("Any country"), widget=forms.Select(attrs=_SELECT),
+    )
+    has_open_projects = django_filters.BooleanFilter(
+        label=_("Open projects"), method="filter_open",
+        widget=forms.Select(attrs=_SELECT, choices=[("", _("With or without")), ("true", _("With open projects")),
+                                                    ("false", _("Without open projects"))]),
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["q", "status", "size_class", "owner", "team", "country", "has_open_projects"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if not _leads_on(request):
+            # With the lead function off there are no leads to filter for.
+            del self.filters["status"]
+
+    def filter_q(self, queryset, name, value):
+        return selectors.customer_search(queryset, text=value)
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(owner_or_team_q(field="owner", user_id=value.pk)) if value else queryset
+
+    def filter_team(self, queryset, name, value):
+        return queryset.filter(owner_or_team_q(field="owner", team_id=value.pk)) if value else queryset
+
+    def filter_open(self, queryset, name, value):
+        return queryset if value is None else selectors.customer_has_open_projects(queryset, value=value)
+
+
+class ContactFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_q",
+        widget=forms.TextInput(attrs={**_SEARCH_ATTRS, "placeholder": _("Name, e-mail, position, customer …")}),
+    )
+    customer = django_filters.NumberFilter(field_name="customer_id", widget=forms.HiddenInput)
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Customer owner"), queryset=user_list_active(), method="filter_owner", empty_label=_("Any owner"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=Team.objects.order_by("name"), method="filter_team", empty_label=_("Any team"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Customer status"), field_name="customer__status", choices=Customer.Status.choices,
+        empty_label=_("Leads and customers"), widget=forms.Select(attrs=_SELECT),
+    )
+
+    class Meta:
+        model = ContactPerson
+        fields = ["q", "customer", "owner", "team", "status"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if not _leads_on(request):
+            del self.filters["status"]
+
+    def filter_q(self, queryset, name, value):
+        return selectors.contact_search(queryset, text=value)
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(owner_or_team_q(field="customer__owner", user_id=value.pk)) if value else queryset
+
+    def filter_team(self, queryset, name, value):
+        return queryset.filter(owner_or_team_q(field="customer__owner", team_id=value.pk)) if value else queryset

@@ -1,0 +1,139 @@
+"""manage.py import_customers --schema S FILE: the CSV import for operators, with the same per-line report."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import schema_context
+
+from crm.models import User
+from customers import imports
+from customers.models import ImportJob
+from tenants.models import Tenant
+
+
+class Command(BaseCommand):
+    help = "Import customers (with contact persons) from a CSV file into a tenant: dry run, report, then all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--schema", required=True, help="the tenant's schema name")
+        parser.add_argument("--encoding", default="utf-8", choices=[e for e, _l in imports.ENCODINGS])
+        parser.add_argument("--delimiter", default="", help="; or , or tab (default: detected)")
+        parser.add_argument("--owner", default="", help="e-mail of the user who owns rows without an owner column")
+        parser.add_argument(
+            "--map", action="append", default=[], metavar="COLUMN=FIELD",
+            help=f"map a column (header text) to a field; fields: {', '.join(imports.IMPORT_FIELDS)}",
+        )
+        parser.add_argument("--keep-existing", action="store_true", help="import rows even if the customer exists")
+        parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+
+    def handle(self, *args, **opts):
+        path: Path = opts["file"]
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        schema = opts["schema"]
+        if not Tenant.objects.filter(schema_name=schema).exclude(schema_name="public").exists():
+            raise CommandError(f"No tenant with schema {schema!r}.")
+        delimiter = {"tab": "\t", "\\t": "\t"}.get(opts["delimiter"], opts["delimiter"])
+        with schema_context(schema):
+            owner = None
+            if opts["owner"]:
+                owner = User.objects.filter(email__iexact=opts["owner"], is_active=True).first()
+                if owner is None:
+                    raise CommandError(f"No active user {opts['owner']!r} in {schema!r}.")
+            upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
+            try:
+                job = imports.import_job_create(user=None, upload=upload, encoding=opts["encoding"], delimiter=delimiter)
+            except imports.ImportFileError as exc:
+                raise CommandError(str(exc)) from exc
+            job.mapping = self._mapping(job, opts["map"])
+            job.default_owner = owner
+            job.skip_existing = not opts["keep_existing"]
+            job.state = ImportJob.State.CHECKING
+            job.save()
+            self.stdout.write(f"Columns: {self._describe(job)}")
+            job = self._with_progress(job, imports.import_job_check, "checking")
+            self._report(job)
+            if job.state != ImportJob.State.CHECKED:
+                raise CommandError(f"Rejected: {job.error_count} error(s); nothing was imported.")
+            self.stdout.write(
+                f"Dry run fine: {job.created_customers} customers, {job.created_contacts} contact persons, "
+                f"{job.skipped_rows} rows skipped."
+            )
+            if opts["dry_run"]:
+                return
+            ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING)
+            started = time.monotonic()
+            job = self._with_progress(job, imports.import_job_run, "importing")
+            if job.state != ImportJob.State.DONE:
+                self._report(job)
+                raise CommandError(job.message or "The import failed; nothing was imported.")
+            self.stdout.write(self.style.SUCCESS(
+                f"Imported {job.created_customers} customers and {job.created_contacts} contact persons "
+                f"in {time.monotonic() - started:.1f}s (job #{job.pk})."
+            ))
+
+    def _mapping(self, job: ImportJob, pairs: list[str]) -> dict[str, str]:
+        mapping = dict(job.mapping)
+        for pair in pairs:
+            column, _sep, field = pair.partition("=")
+            if field and field not in imports.IMPORT_FIELDS:
+                raise CommandError(f"Unknown field {field!r}.")
+            if column not in job.header:
+                raise CommandError(f"No column {column!r} in the file; columns: {', '.join(job.header)}")
+            index = str(job.header.index(column))
+            mapping = {k: v for k, v in mapping.items() if v != field or not field}
+            if field:
+                mapping[index] = field
+            else:
+                mapping.pop(index, None)
+        return mapping
+
+    def _describe(self, job: ImportJob) -> str:
+        return ", ".join(f"{h} -> {job.mapping.get(str(i), '-')}" for i, h in enumerate(job.header))
+
+    def _with_progress(self, job: ImportJob, func, label: str) -> ImportJob:
+        """Run ``func`` in a thread (its own connection, same schema) and draw a progress line meanwhile."""
+        from django.db import connection
+
+        if not sys.stdout.isatty():
+            return func(job_id=job.pk)  # no one watches a progress line: run in this thread
+        schema = connection.schema_name
+        done = threading.Event()
+        result: dict = {}
+
+        def run():
+            try:
+                with schema_context(schema):
+                    result["job"] = func(job_id=job.pk)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+                result["error"] = exc
+            finally:
+                connection.close()
+                done.set()
+
+        threading.Thread(target=run, daemon=True).start()
+        while not done.wait(0.5):
+            progress = imports.import_progress_get(job=ImportJob.objects.get(pk=job.pk))
+            self.stdout.write(f"\r{label}: {progress.get('percent', 0):3d} %", ending="")
+            self.stdout.flush()
+        self.stdout.write(f"\r{label}: done   ")
+        if "error" in result:
+            raise result["error"]
+        return result["job"]
+
+    def _report(self, job: ImportJob) -> None:
+        if job.message:
+            self.stderr.write(job.message)
+        for entry in job.errors:
+            level = "warning" if entry.get("level") == "warning" else "error"
+            self.stdout.write(f"line {entry['line']}, column {entry['column']}: {entry['reason']} [{level}]")
+        shown = len(job.errors)
+        if job.error_count + job.warning_count > shown:
+            self.stdout.write(f"... {job.error_count + job.warning_count - shown} more not shown")

@@ -1,0 +1,250 @@
+"""Every read the customer pages need: annotated lists, search, duplicates, choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    BooleanField, Count, DecimalField, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import User
+from crm.selectors import user_ids_in_team
+from customers import normalize
+from customers.models import ContactPerson, Customer, ImportJob
+
+OPEN = "open"
+
+# --- helpers -----------------------------------------------------------------------------------
+
+_trgm_available: bool | None = None
+
+
+def search_uses_trigrams() -> bool:
+    """True when pg_trgm is installed (then search is "contains"), else word-prefix full-text search."""
+    global _trgm_available
+    if _trgm_available is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            _trgm_available = cursor.fetchone() is not None
+    return _trgm_available
+
+
+def _search(qs: QuerySet, *, text: str, table: str) -> QuerySet:
+    tokens = normalize.text_fold(text).split()[:8]
+    if not tokens:
+        return qs
+    if search_uses_trigrams():
+        for token in tokens:
+            qs = qs.filter(search_text__contains=token)
+        return qs
+    tsquery = " & ".join(f"{token}:*" for token in tokens)
+    return qs.filter(
+        RawSQL(
+            f"to_tsvector('simple'::regconfig, {table}.search_text) @@ to_tsquery('simple'::regconfig, %s)",
+            [tsquery], output_field=BooleanField(),
+        )
+    )
+
+
+def _project_model():
+    # The sales app owns projects; customers reads them only through the reverse relation.
+    return Customer._meta.get_field("projects").related_model
+
+
+def _open_projects() -> QuerySet:
+    return _project_model().objects.filter(customer=OuterRef("pk"), phase__outcome=OPEN).order_by()
+
+
+# --- customers ---------------------------------------------------------------------------------
+
+def customer_list(*, leads_visible: bool) -> QuerySet:
+    """Customers (and leads, when visible) with open project count, open pipeline value and owner, in one query."""
+    open_projects = _open_projects()
+    qs = Customer.objects.select_related("owner").annotate(
+        open_projects=Coalesce(
+            Subquery(open_projects.values("customer").annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            Value(0),
+        ),
+        pipeline_value=Coalesce(
+            Subquery(
+                open_projects.values("customer").annotate(v=Sum("volume")).values("v"),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            ),
+            Value(0, output_field=DecimalField(max_digits=16, decimal_places=2)),
+        ),
+    )
+    if not leads_visible:
+        qs = qs.filter(status=Customer.Status.CUSTOMER)
+    return qs
+
+
+def customer_search(qs: QuerySet, *, text: str) -> QuerySet:
+    """Customers whose name, city, postal code or contact names contain the words of ``text``."""
+    return _search(qs, text=text, table=Customer._meta.db_table)
+
+
+def customer_has_open_projects(qs: QuerySet, *, value: bool) -> QuerySet:
+    condition = Exists(_open_projects())
+    return qs.filter(condition if value else ~condition)
+
+
+def customer_get(*, pk: int) -> Customer:
+    """One customer with owner, or 404 (also for ids of other tenants: each has its own schema)."""
+    return get_object_or_404(Customer.objects.select_related("owner", "converted_by", "created_by"), pk=pk)
+
+
+def customer_projects(*, customer: Customer, show_all: bool, limit: int = 100) -> tuple[list, int, int]:
+    """The customer's projects (open ones, or all) newest first, with the open and total counts."""
+    projects = customer.projects.all()
+    counts = projects.aggregate(total=Count("pk"), open=Count("pk", filter=Q(phase__outcome=OPEN)))
+    if not show_all:
+        projects = projects.filter(phase__outcome=OPEN)
+    rows = list(projects.select_related("phase", "process", "owner").order_by("-created_at", "-id")[:limit])
+    return rows, counts["open"], counts["total"]
+
+
+def customer_editable_q(*, user) -> Q:
+    """The customers ``user`` may edit (mirrors crm.permissions.user_can_edit_owned)."""
+    if user.is_tenant_admin:
+        return Q()
+    q = Q(owner_id=user.pk)
+    if user.is_manager:
+        q |= Q(owner__isnull=True)
+        if user.team_id:
+            q |= Q(owner_id__in=user_ids_in_team(team_id=user.team_id))
+    return q
+
+
+def owner_choices(*, user, include_id: int | None = None) -> QuerySet:
+    """Users ``user`` may make owner of a customer: admins anyone, managers their team, others themselves.
+
+    ``include_id`` keeps a record's current owner selectable even when outside that set."""
+    users = User.objects.filter(is_active=True).order_by("first_name", "last_name", "email")
+    if user.is_tenant_admin:
+        return users
+    allowed = Q(pk=user.pk)
+    if user.is_manager and user.team_id:
+        allowed |= Q(pk__in=user_ids_in_team(team_id=user.team_id))
+    if include_id:
+        allowed |= Q(pk=include_id)
+    return users.filter(allowed)
+
+
+def customer_counts(*, user) -> dict[str, int]:
+    """Counts for the dashboard: customers, leads, the user's own customers and leads."""
+    return Customer.objects.aggregate(
+        customers=Count("pk", filter=Q(status=Customer.Status.CUSTOMER)),
+        leads=Count("pk", filter=Q(status=Customer.Status.LEAD)),
+        mine=Count("pk", filter=Q(owner_id=user.pk, status=Customer.Status.CUSTOMER)),
+        my_leads=Count("pk", filter=Q(owner_id=user.pk, status=Customer.Status.LEAD)),
+    )
+
+
+def customer_recent_for_owner(*, user, limit: int = 5) -> list[Customer]:
+    """The user's customers with the most recent activity first."""
+    return list(
+        Customer.objects.filter(owner_id=user.pk)
+        .order_by("-last_activity_at", "-updated_at")
+        .only("pk", "name", "status", "city", "last_activity_at")[:limit]
+    )
+
+
+def customer_choices_search(*, text: str, limit: int = 20) -> list[Customer]:
+    """Customers for a picker (quick create of a contact): the first matches by name."""
+    qs = Customer.objects.only("pk", "name", "city", "status")
+    if text.strip():
+        qs = customer_search(qs, text=text)
+    return list(qs.order_by("name", "id")[:limit])
+
+
+# --- duplicate check ---------------------------------------------------------------------------
+
+@dataclass
+class DuplicateCandidate:
+    customer: Customer
+    reasons: list[str] = field(default_factory=list)
+
+
+def customer_duplicates(
+    *, name: str, postal_code: str = "", city: str = "", email: str = "", website: str = "", phone: str = "",
+    country: str = "DE", exclude_pk: int | None = None, limit: int = 10,
+) -> list[DuplicateCandidate]:
+    """Likely duplicates: similar name in the same postal code or city, same e-mail domain, same phone."""
+    found: dict[int, list[str]] = {}
+
+    def add(pk: int, reason) -> None:
+        reasons = found.setdefault(pk, [])
+        if reason not in reasons:
+            reasons.append(reason)
+
+    base = Customer.objects.exclude(pk=exclude_pk) if exclude_pk else Customer.objects.all()
+    key = normalize.name_key(name)
+    postal_code, city = (postal_code or "").strip(), (city or "").strip()
+    if key and (postal_code or city):
+        place = Q()
+        if postal_code:
+            place |= Q(postal_code=postal_code)
+        if city:
+            place |= Q(city__iexact=city)
+        # At most a few thousand rows per place, compared in Python with a fuzzy ratio.
+        for pk, other_key, other_pc in base.filter(place).values_list("pk", "name_key", "postal_code")[:5000]:
+            if normalize.names_similar(key, other_key):
+                same_pc = postal_code and other_pc == postal_code
+                add(pk, _("similar name, same postal code") if same_pc else _("similar name, same city"))
+    domain = normalize.email_domain(email, website)
+    if domain and not normalize.is_freemail(domain):
+        for pk in base.filter(email_domain=domain).values_list("pk", flat=True)[:limit]:
+            add(pk, _("same e-mail domain (%(domain)s)") % {"domain": domain})
+    digits = normalize.phone_digits(phone, country)
+    if len(digits) >= 6:
+        for pk in base.filter(phone_digits=digits).values_list("pk", flat=True)[:limit]:
+            add(pk, _("same phone number"))
+    if not found:
+        return []
+    ranked = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))[:limit]
+    customers = Customer.objects.select_related("owner").in_bulk([pk for pk, _r in ranked])
+    return [DuplicateCandidate(customer=customers[pk], reasons=reasons) for pk, reasons in ranked if pk in customers]
+
+
+# --- contact persons ---------------------------------------------------------------------------
+
+def contact_list() -> QuerySet:
+    """All contact persons with their customer."""
+    return ContactPerson.objects.select_related("customer", "customer__owner")
+
+
+def contact_search(qs: QuerySet, *, text: str) -> QuerySet:
+    """Contacts whose name, e-mail, position or customer name contain the words of ``text``."""
+    return _search(qs, text=text, table=ContactPerson._meta.db_table)
+
+
+def contact_get(*, pk: int) -> ContactPerson:
+    """One contact person with customer and owner, or 404."""
+    return get_object_or_404(ContactPerson.objects.select_related("customer", "customer__owner"), pk=pk)
+
+
+def contact_projects(*, contact: ContactPerson, limit: int = 50) -> list:
+    """The projects the contact person is linked to, with the buying-center role."""
+    return list(
+        contact.project_links.select_related("project", "project__phase", "project__owner")
+        .order_by("-project__created_at")[:limit]
+    )
+
+
+# --- import jobs -------------------------------------------------------------------------------
+
+def import_job_get(*, pk: int, user) -> ImportJob:
+    """An import job of the user (admins see every job), or 404."""
+    qs = ImportJob.objects.all() if user.is_tenant_admin else ImportJob.objects.filter(created_by=user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def import_job_list(*, user, limit: int = 10) -> list[ImportJob]:
+    qs = ImportJob.objects.all() if user.is_tenant_admin else ImportJob.objects.filter(created_by=user)
+    return list(qs.defer("errors", "header", "mapping")[:limit])

@@ -1,0 +1,110 @@
+"""django-tables2 tables of the customer overview and the contact list."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import ContactPerson, Customer
+
+TABLE_ATTRS = {
+    "class": "table table-sm table-hover align-middle table-crm mb-2",
+    "thead": {"class": "table-light"},
+}
+
+
+class CustomerTable(tables.Table):
+    selection = tables.CheckBoxColumn(
+        accessor="pk", orderable=False,
+        attrs={
+            "th__input": {"form": "bulk-form", "data-select-all": "customers", "aria-label": _("Select all on this page")},
+            "td__input": {"form": "bulk-form", "name": "ids", "class": "form-check-input", "aria-label": _("Select")},
+        },
+    )
+    name = tables.Column(verbose_name=_("Name"), order_by=("name", "id"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    city = tables.Column(verbose_name=_("City"), order_by=("city", "name", "id"))
+    country = tables.Column(verbose_name=_("Country"), order_by=("country", "name", "id"))
+    size_class = tables.Column(verbose_name=_("Size"), order_by=("size_class", "name", "id"))
+    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name", "id"))
+    open_projects = tables.Column(verbose_name=_("Open projects"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+    pipeline_value = tables.Column(verbose_name=_("Open pipeline"), attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
+    last_activity_at = tables.DateColumn(verbose_name=_("Last activity"), short=True)
+
+    class Meta:
+        model = Customer
+        fields = ["selection", "name", "kind", "city", "country", "size_class", "owner", "open_projects",
+                  "pipeline_value", "last_activity_at"]
+        attrs = TABLE_ATTRS
+        template_name = "customers/_table.html"
+        per_page = 25
+        empty_text = _("No customers match these filters.")
+        row_attrs = {"data-testid": "customer-row", "data-status": lambda record: record.status}
+
+    def __init__(self, *args, leads_on: bool = False, **kwargs):
+        self.leads_on = leads_on
+        super().__init__(*args, **kwargs)
+
+    def render_name(self, record: Customer):
+        url = reverse("customers:customer_detail", args=[record.pk])
+        if not self.leads_on:
+            return format_html('<a href="{}" class="fw-semibold">{}</a>', url, record.name)
+        badge = format_html(' <span class="badge text-bg-light border crm-lead-badge">{}</span>', _("Lead")) if record.is_lead else ""
+        return format_html(
+            '<span class="crm-name-{}"><a href="{}" class="fw-semibold">{}</a></span>{}',
+            record.status, url, record.name, badge,
+        )
+
+    def render_size_class(self, value, record: Customer):
+        return format_html('<span title="{}">{}</span>', record.get_size_class_display(), value)
+
+    def render_owner(self, value):
+        return value.get_full_name() or value.email
+
+    def render_pipeline_value(self, value):
+        if not value:
+            return "—"
+        return f"{intcomma(int(round(value)))} {settings.CRM_CURRENCY}"
+
+    def render_open_projects(self, value):
+        return value or "—"
+
+
+class ContactTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), accessor="last_name", order_by=("last_name", "first_name", "id"),
+                         attrs={"td": {"class": "text-nowrap"}})
+    customer = tables.Column(verbose_name=_("Customer"), order_by=("customer__name", "id"))
+    position = tables.Column(verbose_name=_("Position"))
+    email = tables.EmailColumn(verbose_name=_("E-mail"))
+    phone = tables.Column(verbose_name=_("Phone"), orderable=False, attrs={"td": {"class": "text-nowrap"}})
+    last_activity_at = tables.DateColumn(verbose_name=_("Last activity"), short=True)
+
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "customer", "position", "email", "phone", "last_activity_at"]
+        attrs = TABLE_ATTRS
+        template_name = "customers/_table.html"
+        per_page = 25
+        empty_text = _("No contact persons match these filters.")
+        row_attrs = {"data-testid": "contact-row"}
+
+    def __init__(self, *args, leads_on: bool = False, **kwargs):
+        self.leads_on = leads_on
+        super().__init__(*args, **kwargs)
+
+    def render_name(self, record: ContactPerson):
+        url = reverse("customers:contact_detail", args=[record.pk])
+        return format_html('<a href="{}" class="fw-semibold">{}</a>', url, record.full_name)
+
+    def render_customer(self, record: ContactPerson):
+        customer = record.customer
+        url = reverse("customers:customer_detail", args=[customer.pk])
+        css = f"crm-name-{customer.status}" if self.leads_on else ""
+        return format_html('<span class="{}"><a href="{}">{}</a></span>', css, url, customer.name)
+
+    def render_phone(self, record: ContactPerson):
+        return record.phone or record.mobile or "—"

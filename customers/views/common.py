@@ -1,0 +1,49 @@
+"""Small helpers shared by the customer views."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from crm.lib.csvsafe import csv_response
+from customers.models import Customer
+
+
+def leads_on(request: HttpRequest) -> bool:
+    return bool(getattr(getattr(request, "tenant", None), "lead_function_enabled", False))
+
+
+def wants_partial(request: HttpRequest, target: str) -> bool:
+    """An htmx request that swaps only the element with id ``target``."""
+    return bool(getattr(request, "htmx", False)) and request.htmx.target == target
+
+
+CUSTOMER_EXPORT_HEADER = [
+    "id", "name", "kind", "status", "street", "postal_code", "city", "country", "phone", "email", "website",
+    "industry", "owner", "size_class", "annual_revenue", "employees", "open_projects", "open_pipeline",
+    "last_activity", "created",
+]
+
+
+def customer_export_response(queryset, *, filename: str = "customers.csv"):
+    """Stream the customers of ``queryset`` (annotated by selectors.customer_list) as CSV."""
+
+    def rows():
+        for c in queryset.iterator(chunk_size=2000):
+            yield [
+                c.pk, c.name, c.kind, c.status, c.street, c.postal_code, c.city, c.country, c.phone, c.email,
+                c.website, c.industry, c.owner.email if c.owner_id else "", c.size_class, c.annual_revenue,
+                c.employees, getattr(c, "open_projects", ""), getattr(c, "pipeline_value", ""), c.last_activity_at,
+                c.created_at,
+            ]
+
+    return csv_response(filename=filename, header=CUSTOMER_EXPORT_HEADER, rows=rows())
+
+
+def currency() -> str:
+    return settings.CRM_CURRENCY
+
+
+def status_label(customer: Customer) -> str:
+    return _("Lead") if customer.is_lead else _("Customer")

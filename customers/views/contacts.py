@@ -1,0 +1,172 @@
+"""Contact persons: list, quick create, detail, edit, delete with confirmation, export."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from crm.lib.csvsafe import csv_response
+from crm.permissions import require_edit_owned, user_can_edit_owned
+from customers import selectors, services
+from customers.filters import ContactFilter
+from customers.forms import ContactCreateForm, ContactForm
+from customers.models import Customer
+from customers.tables import ContactTable
+from customers.views.common import leads_on, wants_partial
+
+
+def _contacts(request: HttpRequest):
+    qs = selectors.contact_list()
+    if not leads_on(request):
+        qs = qs.filter(customer__status=Customer.Status.CUSTOMER)
+    return qs
+
+
+class ContactListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    table_class = ContactTable
+    filterset_class = ContactFilter
+    template_name = "customers/contact_list.html"
+
+    def get_queryset(self):
+        return _contacts(self.request)
+
+    def get_table_kwargs(self):
+        return {"leads_on": leads_on(self.request)}
+
+    def get_template_names(self):
+        if wants_partial(self.request, "table"):
+            return ["customers/contact_list.html#table"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.request.GET.urlencode()
+        return context
+
+
+contact_list = ContactListView.as_view()
+
+
+@login_required
+@require_GET
+def contact_export(request: HttpRequest) -> HttpResponse:
+    """CSV of every contact person matching the list's filters."""
+    qs = ContactFilter(request.GET, queryset=_contacts(request), request=request).qs
+    sort = request.GET.get("sort")
+    if sort:
+        qs = ContactTable(qs, order_by=sort).data.data
+
+    def rows():
+        for c in qs.iterator(chunk_size=2000):
+            yield [c.pk, c.first_name, c.last_name, c.position, c.email, c.phone, c.mobile, c.customer_id,
+                   c.customer.name, c.last_activity_at]
+
+    header = ["id", "first_name", "last_name", "position", "email", "phone", "mobile", "customer_id", "customer",
+              "last_activity"]
+    return csv_response(filename="contacts.csv", header=header, rows=rows())
+
+
+@login_required
+@require_GET
+def customer_picker(request: HttpRequest) -> HttpResponse:
+    """<option>s of customers matching the typed text, for the contact create form (htmx)."""
+    options = selectors.customer_choices_search(text=request.GET.get("customer_search", ""))
+    return render(request, "customers/_customer_options.html", {"options": options})
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else ""
+
+
+@login_required
+def contact_create(request: HttpRequest) -> HttpResponse:
+    """Quick create of a contact person from anywhere; the customer is found by typing its name."""
+    data = request.POST if request.method == "POST" else None
+    search = (data or request.GET).get("customer_search", "")
+    preset = request.GET.get("customer") or (data.get("customer") if data else None)
+    options = selectors.customer_choices_search(text=search) if search or not preset else []
+    if preset and str(preset).isdigit():
+        chosen = Customer.objects.filter(pk=preset).only("pk", "name", "city").first()
+        if chosen and chosen not in options:
+            options = [chosen, *options]
+    initial = {"customer": preset} if preset else {}
+    form = ContactCreateForm(data, customer_options=options, initial=initial)
+    finding = data is not None and "find" in data
+    if data is not None and not finding and form.is_valid():
+        customer = form.cleaned_data["customer"]
+        if not user_can_edit_owned(user=request.user, owner_id=customer.owner_id):
+            form.add_error("customer", _("You may not add contact persons to this customer."))
+        else:
+            values = {k: v for k, v in form.cleaned_data.items() if k not in ("customer", "customer_search")}
+            try:
+                contact = services.contact_create(user=request.user, customer=customer, **values)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": contact.full_name})
+                return redirect(_next_url(request) or contact_url(contact))
+    if finding:
+        form.errors.clear()
+    return render(request, "customers/contact_form.html", {"form": form, "creating": True, "next": _next_url(request)})
+
+
+def contact_url(contact) -> str:
+    from django.urls import reverse
+
+    return reverse("customers:contact_detail", args=[contact.pk])
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get(pk=pk)
+    return render(request, "customers/contact_detail.html", {
+        "contact": contact,
+        "customer": contact.customer,
+        "links": selectors.contact_projects(contact=contact),
+        "can_edit": user_can_edit_owned(user=request.user, owner_id=contact.customer.owner_id),
+        "leads_on": leads_on(request),
+    })
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get(pk=pk)
+    require_edit_owned(user=request.user, owner_id=contact.customer.owner_id)
+    form = ContactForm(request.POST or None, instance=copy.copy(contact))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(contact=contact, user=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("customers:contact_detail", pk=contact.pk)
+    return render(request, "customers/contact_form.html", {"form": form, "contact": contact, "creating": False})
+
+
+@login_required
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first (GET), delete on POST."""
+    contact = selectors.contact_get(pk=pk)
+    require_edit_owned(user=request.user, owner_id=contact.customer.owner_id)
+    if request.method == "POST":
+        customer = contact.customer
+        name = contact.full_name
+        services.contact_delete(contact=contact, user=request.user)
+        messages.success(request, _("%(name)s was deleted.") % {"name": name})
+        return redirect("customers:customer_detail", pk=customer.pk)
+    return render(request, "customers/contact_confirm_delete.html", {
+        "contact": contact, "project_count": contact.project_links.count(),
+    })

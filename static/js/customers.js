@@ -1,0 +1,34 @@
+// Customer pages: "select all" on the overview, keeping the export link and sort in step with
+// the URL after htmx swaps, and the size-class field following its "set by hand" box.
+(function () {
+  "use strict";
+
+  document.addEventListener("change", (event) => {
+    const all = event.target.closest("input[data-select-all]");
+    if (!all) return;
+    document.querySelectorAll('#table input[name="ids"]').forEach((box) => { box.checked = all.checked; });
+  });
+
+  function syncWithUrl() {
+    const params = new URLSearchParams(window.location.search);
+    const link = document.getElementById("export-link");
+    if (link) {
+      const base = link.getAttribute("href").split("?")[0];
+      link.setAttribute("href", params.toString() ? `${base}?${params}` : base);
+    }
+    const sort = document.querySelector('form[role="search"] input[name="sort"]');
+    if (sort) sort.value = params.get("sort") || "";
+  }
+  document.addEventListener("htmx:pushedIntoHistory", syncWithUrl);
+  window.addEventListener("popstate", syncWithUrl);
+
+  function followManual() {
+    const manual = document.getElementById("id_size_class_manual");
+    const size = document.getElementById("id_size_class");
+    if (manual && size) size.disabled = !manual.checked;
+  }
+  document.addEventListener("change", (event) => {
+    if (event.target.id === "id_size_class_manual") followManual();
+  });
+  document.addEventListener("DOMContentLoaded", followManual);
+})();
