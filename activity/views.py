@@ -68,6 +68,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         team_ids = filterset.team_ids(int(data["team"]))
         users = [u for u in users if u.team_id in team_ids]
     summary = selectors.activity_summary(queryset=base, users=users, period=period)
+    if not data.get("employee"):  # people with nothing to show only make the table longer
+        summary = [s for s in summary if s.total or s.previous_total or s.customers_total or s.overdue_tasks]
     customer = None
     if data.get("customer"):
         from customers.models import Customer

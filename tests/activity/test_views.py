@@ -277,7 +277,7 @@ def test_marking_a_task_done_from_the_dashboard(tenant, client_for, alice):
     response = client_for(alice).post(reverse("activity:activity_done", args=[task.pk]), {"fragment": "task"}, **HX)
     task.refresh_from_db()
     assert response.status_code == 200 and task.done_at is not None
-    assert 'id="task-%d"' % task.pk in response.content.decode()
+    assert f'id="task-{task.pk}"' in response.content.decode()
 
 
 # --- dashboard -------------------------------------------------------------------------------------
