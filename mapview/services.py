@@ -28,8 +28,15 @@ def geocode_queue(*, customer_id: int) -> bool:
     """Queue the geocoding task; False when the broker is down (the beat sweep catches up)."""
     from mapview.tasks import geocode_customer
 
+    app = geocode_customer.app
     try:
-        geocode_customer.apply_async(args=[customer_id], retry=False)
+        if app.conf.task_always_eager:  # no broker configured: the task runs right here
+            geocode_customer.apply_async(args=[customer_id])
+            return True
+        # Fail fast when Redis is down instead of kombu's default reconnect pauses (seconds).
+        with app.pool.acquire(block=True, timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=2)
+            geocode_customer.apply_async(args=[customer_id], retry=False, connection=conn)
     except Exception as exc:  # noqa: BLE001 - a broken broker must never break saving a customer
         log.warning("geocoding of customer %s not queued (%s); it stays pending", customer_id, exc)
         return False
