@@ -169,6 +169,14 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
         for f in SalesProject._meta.concrete_fields:
             setattr(obj, f.attname, getattr(created, f.attname))
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.pipeline_cache_bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.pipeline_cache_bump()
+
 
 @admin.register(PhaseChange)
 class PhaseChangeAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):

@@ -25,7 +25,9 @@ class PhaseMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     process = django_filters.ModelChoiceFilter(label=_("Process"), queryset=None, empty_label=_("All processes"))
-    phase = PhaseMultipleChoiceFilter(label=_("Phases"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 6}))
+    # a plain foreign key: no join that could repeat rows, so no DISTINCT (costly on big lists)
+    phase = PhaseMultipleChoiceFilter(label=_("Phases"), queryset=None, distinct=False,
+                                      widget=forms.SelectMultiple(attrs={"size": 6}))
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Phase.Outcome.choices, field_name="phase__outcome", empty_label=_("Any status")
     )

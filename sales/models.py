@@ -120,6 +120,10 @@ class SalesProject(models.Model):
             # the kanban's other two card orders, per column
             models.Index(fields=["phase", "expected_order_date", "id"], name="project_phase_expected_idx"),
             models.Index(fields=["phase", "phase_entered_at", "id"], name="project_phase_age_idx"),
+            # column totals read from the index alone (index-only scan)
+            models.Index(fields=["phase"], include=["volume", "probability"], name="project_phase_totals_idx"),
+            # the list's default order
+            models.Index(fields=["volume", "id"], name="project_volume_idx"),
             models.Index(fields=["process", "phase"], name="project_process_phase_idx"),
             models.Index(fields=["owner"], name="project_owner_idx"),
             models.Index(fields=["customer"], name="project_customer_idx"),

@@ -168,6 +168,7 @@ def seed_projects(ctx: SeedContext, *, processes: list, customers: list[tuple[in
 def seed_sales(ctx: SeedContext) -> None:
     """Three processes (two sales, one purchasing) and projects spread over phases and owners."""
     from customers.models import Customer
+    from sales.services import pipeline_cache_bump
 
     processes = seed_processes()
     customers = list(
@@ -175,5 +176,6 @@ def seed_sales(ctx: SeedContext) -> None:
     )
     total = ctx.scaled(PROJECTS_PER_CUSTOMER, minimum=30) if customers else 0
     ids = seed_projects(ctx, processes=processes, customers=customers, total=total)
+    pipeline_cache_bump()
     ctx.made["project_ids"] = ids
     ctx.stdout(f"projects: {len(ids)} in {len(processes)} processes")

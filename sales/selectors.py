@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -13,7 +18,7 @@ from crm.permissions import require_edit_owned
 from crm.selectors import team_descendant_ids
 from sales.models import LostReason, Phase, PhaseChange, Process, SalesProject
 
-KANBAN_PAGE = 20  # cards per column at first, and per "load more"
+KANBAN_PAGE = 15  # cards per column at first, and per "load more"
 
 # name -> (label, order_by); labels translated in the views
 CARD_SORTS: dict[str, tuple[str, ...]] = {
@@ -124,13 +129,40 @@ class Totals:
     weighted: Decimal = ZERO
 
 
+ROLLUP_GENERATION_KEY = "sales:rollup-generation"
+
+
+def rollup_cache_seconds() -> int:
+    # Off in tests (builders write rows directly); services bump the generation on every commit.
+    return getattr(settings, "SALES_ROLLUP_CACHE_SECONDS", 0 if settings.TESTING else 120)
+
+
 def pipeline_rollup(*, projects: QuerySet, group_by: str | None = None) -> dict:
     """Count, volume and weighted volume of ``projects`` in ONE query, grouped by ``group_by``
     (a field or annotation name) or in total (key None).
 
     Every pipeline figure of the app (kanban columns, list totals, dashboard, forecast) comes from
-    here, so a rule such as "alternatives count once" changes one function.
+    here, so a rule such as "alternatives count once" changes one function. Results are cached per
+    tenant under a generation that every project write bumps on commit, so a cached figure is
+    never older than the last change.
     """
+    seconds = rollup_cache_seconds()
+    if not seconds:
+        return _pipeline_rollup(projects=projects, group_by=group_by)
+    try:
+        sql = str(projects.order_by().query)
+    except EmptyResultSet:
+        return _pipeline_rollup(projects=projects, group_by=group_by)
+    generation = cache.get_or_set(ROLLUP_GENERATION_KEY, 1, None)
+    key = "sales:rollup:" + hashlib.sha1(f"{generation}|{group_by}|{sql}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _pipeline_rollup(projects=projects, group_by=group_by)
+        cache.set(key, found, seconds)
+    return found
+
+
+def _pipeline_rollup(*, projects: QuerySet, group_by: str | None) -> dict:
     aggregates = {
         "n": Count("id"),
         "vol": Coalesce(Sum("volume"), Value(ZERO), output_field=DecimalField(max_digits=18, decimal_places=2)),

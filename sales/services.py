@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -49,6 +50,22 @@ class ConcurrentUpdate(ValidationError):
 class BulkResult:
     done: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # not editable by the user
+
+
+# --- caches -------------------------------------------------------------------------------
+
+
+def pipeline_cache_bump() -> None:
+    """Make every cached pipeline figure of this tenant stale (after a project write commits)."""
+    from sales.selectors import ROLLUP_GENERATION_KEY
+
+    def bump() -> None:
+        try:
+            cache.incr(ROLLUP_GENERATION_KEY)
+        except ValueError:  # not there (yet, or evicted): any new value makes old keys unreachable
+            cache.set(ROLLUP_GENERATION_KEY, int(timezone.now().timestamp()), None)
+
+    transaction.on_commit(bump)
 
 
 # --- processes ------------------------------------------------------------------------------
@@ -169,6 +186,7 @@ def project_create(
     project.full_clean(exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"])
     project.save()
     PhaseChange.objects.create(project=project, from_phase=None, to_phase=phase, user=user)
+    pipeline_cache_bump()
     events.project_created.send(sender=SalesProject, project=project, user=user)
     if phase.outcome != Phase.Outcome.OPEN:
         _send_outcome_events(project=project, user=user, from_phase=None)
@@ -218,6 +236,7 @@ def project_update(*, project: SalesProject, user, expected_version: int | None,
     locked.full_clean(exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"])
     locked.version += 1
     locked.save(update_fields=[*changed, "version", "updated_at"])
+    pipeline_cache_bump()
     return locked
 
 
@@ -255,6 +274,7 @@ def _move_locked(
         fields.append("owner")
     locked.version += 1
     locked.save(update_fields=[*fields, "version", "updated_at"])
+    pipeline_cache_bump()
     if phase_changes:
         change = PhaseChange.objects.create(project=locked, from_phase=from_phase, to_phase=phase, user=user)
         events.project_phase_changed.send(

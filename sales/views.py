@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,7 +44,11 @@ SORT_LABELS = {"volume": _("Volume"), "expected": _("Expected date"), "age": _("
 
 def _urls(lead: bool) -> dict[str, str]:
     prefix = "sales:lead_" if lead else "sales:project_"
-    return {name: reverse(prefix + name) for name in ("list", "kanban", "create", "kanban_column", "bulk", "export")}
+    urls = {name: reverse(prefix + name) for name in ("list", "kanban", "create", "kanban_column", "bulk", "export")}
+    # per-card links from one reverse() each (a board renders a hundred cards); see the for_pk filter
+    urls["card_detail"] = reverse("sales:project_detail", args=[0])
+    urls["card_move"] = reverse("sales:project_move", args=[0])
+    return urls
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -128,7 +134,7 @@ def project_kanban_column(request: HttpRequest, lead: bool = False) -> HttpRespo
     _require_leads(request, lead)
     process = _board_process(request.GET, lead)
     try:
-        phase = process.phases.get(pk=int(request.GET.get("phase", "")))
+        phase = process.phases.get(pk=int(request.GET.get("column", "")))
         offset = max(0, int(request.GET.get("offset", "0")))
     except (ValueError, Phase.DoesNotExist, AttributeError):
         raise Http404 from None
@@ -140,7 +146,7 @@ def project_kanban_column(request: HttpRequest, lead: bool = False) -> HttpRespo
     cards = cards[: selectors.KANBAN_PAGE]
     _mark_editable(cards, request.user)
     board_query = request.GET.copy()
-    for key in ("phase", "offset"):
+    for key in ("column", "offset"):
         board_query.pop(key, None)
     return render(request, "sales/_kanban_more.html", {
         "cards": cards, "phase": phase, "process": process, "has_more": has_more,
@@ -151,11 +157,22 @@ def project_kanban_column(request: HttpRequest, lead: bool = False) -> HttpRespo
 # --- list -----------------------------------------------------------------------------------
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (already known from the totals) instead of counting again."""
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count if self._known_count is not None else len(self.object_list)
+
+
 class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "sales/project_list.html"
-    table_pagination = {"per_page": 50}
     lead = False
 
     def dispatch(self, request, *args, **kwargs):
@@ -176,9 +193,17 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             return [f"{self.template_name}#table"]
         return [self.template_name]
 
+    def get_table_kwargs(self):
+        return {"currency": getattr(self.request.tenant, "currency", "EUR")}
+
+    def get_table_pagination(self, table):
+        # The totals count the same filtered rows, so the paginator needs no COUNT query of its own.
+        self.totals = selectors.pipeline_rollup(projects=self.object_list)[None]
+        return {"per_page": 50, "paginator_class": CountedPaginator, "count": self.totals.count}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = selectors.pipeline_rollup(projects=self.object_list)[None]
+        context["totals"] = self.totals
         context["bulk_form"] = bulk_form = BulkForm(lead=self.lead)
         # The filter and the bulk form offer the same owners and phases: read each list once.
         filter_fields = context["filter"].form.fields

@@ -20,6 +20,12 @@ def money(value, currency: str | None = None) -> str:
     return f"{floatformat(value, '0g')} {currency or settings.CRM_CURRENCY}"
 
 
+@register.filter
+def for_pk(pattern: str, pk) -> str:
+    """A URL reversed once with pk 0 ("/sales/projects/0/move/"), for another pk."""
+    return pattern.replace("/0/", f"/{int(pk)}/", 1)
+
+
 @register.simple_tag
 def url_or_empty(name: str, *args) -> str:
     """reverse() that gives "" instead of failing when the other app has not landed the page yet."""

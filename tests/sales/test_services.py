@@ -246,3 +246,22 @@ def test_the_default_process_exists_once(tenant):
     first = services.process_create_default()
     assert services.process_create_default() == first
     assert first.phases.filter(outcome=Phase.Outcome.WON).count() == 1
+
+
+def test_cached_pipeline_totals_are_refreshed_by_every_committed_change(alice, settings, django_assert_num_queries,
+                                                                         django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from sales.selectors import pipeline_rollup, project_queryset
+
+    settings.SALES_ROLLUP_CACHE_SECONDS = 60
+    cache.clear()
+    process = make_process()
+    project = make_project(process=process, owner=alice, volume=Decimal("100"))
+    projects = project_queryset().filter(process=process)
+    assert pipeline_rollup(projects=projects)[None].volume == Decimal("100")
+    with django_assert_num_queries(0):
+        assert pipeline_rollup(projects=projects)[None].count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_update(project=project, user=alice, expected_version=1, data={"volume": Decimal("250")})
+    assert pipeline_rollup(projects=projects)[None].volume == Decimal("250")

@@ -144,7 +144,7 @@ def test_a_column_shows_the_first_cards_and_loads_more_on_demand(client_for, pro
     column = page[page.index(f'id="col-{offer.pk}"'):]
     assert column.count('data-testid="card"') >= KANBAN_PAGE and 'data-testid="load-more"' in column
     more = client.get(reverse("sales:project_kanban_column"),
-                      {"process": process.pk, "phase": offer.pk, "offset": KANBAN_PAGE}).content.decode()
+                      {"process": process.pk, "column": offer.pk, "offset": KANBAN_PAGE}).content.decode()
     assert more.count('data-testid="card"') == 5 and "load-more" not in more
     assert "Deal 00" in more  # sorted by volume, the smallest come last
 
