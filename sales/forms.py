@@ -167,6 +167,7 @@ class MoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, project, **kwargs):
+        kwargs.setdefault("auto_id", "move_%s")  # the board's filter form has its own owner field
         super().__init__(*args, **kwargs)
         lead = project.process.kind == Process.Kind.LEAD
         self.fields["process"].queryset = process_list(lead=lead)
@@ -231,6 +232,7 @@ class BulkForm(forms.Form):
                                          empty_label=_("– lost reason –"))
 
     def __init__(self, *args, lead: bool = False, **kwargs):
+        kwargs.setdefault("auto_id", "bulk_%s")  # beside the filter form on the same page
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = user_list_active()
         self.fields["phase"].queryset = phase_list(lead=lead)

@@ -81,7 +81,8 @@
   });
 
   function focusFirst(root) {
-    const field = root.querySelector(".is-invalid, select, input:not([type=hidden]), button");
+    const field = root.querySelector("form .is-invalid") ||
+      root.querySelector("form select, form input:not([type=hidden]), form textarea");
     if (field) field.focus();
   }
 
