@@ -12,35 +12,13 @@ from django.utils import timezone
 
 from crm.lib.seeding import SeedContext
 from customers import normalize, seed_data
+from customers.bulk import copy_rows, reserve_ids
 from customers.models import ContactPerson, Customer
 from customers.services import size_class_derive, size_thresholds_get
 
 LEAD_SHARE = 0.2
 PERSON_SHARE = 0.04
 UNOWNED_SHARE = 0.03
-
-
-def _reserve_ids(model, n: int) -> list[int]:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _copy(model, rows: list[dict]) -> None:
-    """COPY the rows (dicts by attname) into the model's table; unnamed columns get the field default."""
-    if not rows:
-        return
-    fields = model._meta.concrete_fields
-    defaults = {f.attname: f.get_default() for f in fields}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([row[f.attname] if f.attname in row else defaults[f.attname] for f in fields])
 
 
 def _slug(text: str) -> str:
@@ -87,7 +65,7 @@ def seed_customers(ctx: SeedContext) -> None:
     countries = list(seed_data.COUNTRY_WEIGHT)
     country_weights = [seed_data.COUNTRY_WEIGHT[c] for c in countries]
 
-    customer_ids = _reserve_ids(Customer, n)
+    customer_ids = reserve_ids(Customer, n)
     customers: list[dict] = []
     contacts: list[dict] = []
     for i, pk in enumerate(customer_ids):
@@ -151,11 +129,11 @@ def seed_customers(ctx: SeedContext) -> None:
             "search_text": normalize.customer_search_text(name=name, city=city, postal_code=postal_code, contact_names=people),
             "created_at": created, "updated_at": created, "created_by_id": owner_id,
         })
-    contact_ids = _reserve_ids(ContactPerson, len(contacts))
+    contact_ids = reserve_ids(ContactPerson, len(contacts))
     for contact, cid in zip(contacts, contact_ids, strict=True):
         contact["id"] = cid
-    _copy(Customer, customers)
-    _copy(ContactPerson, contacts)
+    copy_rows(Customer, customers)
+    copy_rows(ContactPerson, contacts)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Customer._meta.db_table}")
         cursor.execute(f"ANALYZE {ContactPerson._meta.db_table}")

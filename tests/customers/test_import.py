@@ -91,20 +91,22 @@ def test_bad_lines_are_reported_by_line_column_and_reason_and_nothing_is_written
 
 
 def test_a_failure_while_writing_rolls_everything_back(tenant, dave, monkeypatch, django_capture_on_commit_callbacks):
-    rows = "Name;Nachname\n" + "".join(f"Firma {i};Person {i}\n" for i in range(4500))
+    rows = "Name;Nachname\n" + "".join(f"Firma {i};Person {i}\n" for i in range(imports.BATCH_SIZE + 100))
     calls = {"n": 0}
-    original = ContactPerson.objects.bulk_create
+    original = imports.copy_rows
 
-    def failing_bulk_create(objs, *args, **kwargs):
+    def failing_copy(model, batch):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 3:  # the second batch of customers, after a whole batch was written
             raise RuntimeError("disk full")
-        return original(objs, *args, **kwargs)
+        return original(model, batch)
 
-    monkeypatch.setattr(ContactPerson.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(imports, "copy_rows", failing_copy)
     job = _check_and_run(_job(rows, dave), dave, django_capture_on_commit_callbacks)
     assert job.state == ImportJob.State.FAILED and "disk full" in job.message
+    assert calls["n"] == 3
     assert not Customer.objects.filter(name__startswith="Firma ").exists()
+    assert not ContactPerson.objects.filter(last_name__startswith="Person ").exists()
 
 
 def test_existing_customers_are_skipped_with_a_warning(tenant, dave, django_capture_on_commit_callbacks):
