@@ -26,7 +26,7 @@ class PhaseInline(TenantOnlyAdminMixin, admin.TabularInline):
 class ProcessForm(forms.ModelForm):
     class Meta:
         model = Process
-        fields = "__all__"
+        fields = ["name", "kind", "order", "is_active", "followup_process", "followup_phase"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

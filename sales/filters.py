@@ -48,7 +48,7 @@ class ProjectFilter(django_filters.FilterSet):
         self.filters["process"].queryset = process_list(lead=lead)
         self.filters["phase"].queryset = phase_list(lead=lead)
         self.filters["owner"].queryset = user_list_active()
-        for name, f in self.form.fields.items():
+        for f in self.form.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs.setdefault("class", css)
         self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Title or customer"))

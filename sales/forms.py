@@ -17,6 +17,9 @@ CUSTOMER_SEARCH_LIMIT = 20
 
 def _style(form: forms.BaseForm) -> None:
     for f in form.fields.values():
+        if isinstance(f.widget, forms.RadioSelect):
+            f.widget.attrs.setdefault("class", "form-check-input")
+            continue
         if isinstance(f.widget, (forms.CheckboxInput, forms.HiddenInput)):
             continue
         css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -154,7 +153,7 @@ def pipeline_rollup(*, projects: QuerySet, group_by: str | None = None) -> dict:
     except EmptyResultSet:
         return _pipeline_rollup(projects=projects, group_by=group_by)
     generation = cache.get_or_set(ROLLUP_GENERATION_KEY, 1, None)
-    key = "sales:rollup:" + hashlib.sha1(f"{generation}|{group_by}|{sql}".encode()).hexdigest()
+    key = "sales:rollup:" + hashlib.sha256(f"{generation}|{group_by}|{sql}".encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         found = _pipeline_rollup(projects=projects, group_by=group_by)

@@ -86,7 +86,7 @@
     if (field) field.focus();
   }
 
-  document.body.addEventListener("salesMoved", () => {
+  document.addEventListener("salesMoved", () => {
     if (!dialog()) return;
     const modal = bootstrap.Modal.getInstance(dialog());
     if (modal) modal.hide();
@@ -144,10 +144,11 @@
     const addHandle = (row) => {
       const order = row.querySelector("td.field-order");
       if (!order || order.querySelector(".sales-order-handle")) return;
-      row.draggable = true;
       const handle = document.createElement("span");
       handle.className = "sales-order-handle";
-      handle.innerHTML = '<span aria-hidden="true">⠿</span>';
+      handle.innerHTML = '<span aria-hidden="true" title="Drag to reorder">⠿</span>';
+      // only the handle starts a drag, so text in the row's fields stays selectable
+      handle.firstChild.addEventListener("mousedown", () => { row.draggable = true; });
       for (const [label, dir] of [["▲", -1], ["▼", 1]]) {
         const button = document.createElement("button");
         button.type = "button";
@@ -180,7 +181,7 @@
       tbody.insertBefore(moving, e.clientY < rect.top + rect.height / 2 ? over : over.nextSibling);
     });
     tbody.addEventListener("dragend", () => {
-      if (moving) moving.classList.remove("sales-row-dragging");
+      if (moving) { moving.classList.remove("sales-row-dragging"); moving.draggable = false; }
       moving = null;
       renumber();
     });
