@@ -126,7 +126,9 @@ _UPDATE_SQL = """
        SET latitude = v.lat, longitude = v.lon, geocode_status = v.status, geocoded_at = %s
       FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) AS v(id, lat, lon, status)
      WHERE c.id = v.id
-"""
+       AND (c.latitude IS DISTINCT FROM v.lat OR c.longitude IS DISTINCT FROM v.lon
+            OR c.geocode_status IS DISTINCT FROM v.status)
+"""  # unchanged rows are skipped: every written row costs an entry in each of the table's indexes
 
 
 def _bulk_write(rows: list[tuple[int, float | None, float | None, str]]) -> None:

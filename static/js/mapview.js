@@ -5,6 +5,7 @@
 
   const RADIUS = { A: 11, B: 8, C: 6, D: 4 };
   const COLOR = { customer: "#0d6efd", lead: "#8a8f98" };
+  const STACK_ZOOM = 14; // customers at one spot are spread out as single markers from here
 
   function readConfig(id) {
     const el = document.getElementById(id);
@@ -84,13 +85,15 @@
       return root;
     }
 
+    // A map-level popup (not bound to the marker) survives the redraw after it pans the map.
+    const popup = L.popup({ maxWidth: 280 });
     function openPopup(marker, point) {
-      marker.bindPopup(el("div", {}, t.loading)).openPopup();
+      popup.setLatLng(marker.getLatLng()).setContent(el("div", {}, t.loading)).openOn(map);
       fetch(config.popupUrl.replace(/\/0\/popup\/$/, "/" + encodeURIComponent(point.id) + "/popup/"), {
         headers: { Accept: "application/json" }, credentials: "same-origin",
       }).then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
-        .then((data) => marker.setPopupContent(popupContent(data)))
-        .catch(() => marker.setPopupContent(el("div", {}, t.failed)));
+        .then((data) => popup.setContent(popupContent(data)))
+        .catch(() => popup.setContent(el("div", {}, t.failed)));
     }
 
     // Customers geocoded to the same town share coordinates: spread them around it in pixels.
@@ -136,12 +139,17 @@
     function drawClusters(clusters) {
       clusters.forEach((c) => {
         const [w, s, e, n] = c.bounds;
-        const stacked = (w === e && s === n) || map.getZoom() >= map.getMaxZoom();
-        const size = Math.round(26 + Math.min(30, Math.log10(c.count) * 10));
+        const onePlace = w === e && s === n; // e.g. every customer of one town, geocoded offline
+        const stacked = onePlace ? map.getZoom() >= STACK_ZOOM : map.getZoom() >= map.getMaxZoom();
+        const size = Math.round(24 + Math.min(22, Math.log10(c.count) * 7));
         const label = el("div", {
-          className: "crm-cluster" + (c.leads ? " crm-cluster-leads" : "") + (stacked ? " crm-cluster-stacked" : ""),
+          className: "crm-cluster" + (stacked ? " crm-cluster-stacked" : ""),
           "data-testid": "map-cluster",
         }, c.count);
+        const leadShare = Math.round((100 * c.leads) / c.count);
+        if (leadShare > 0) {
+          label.style.background = "conic-gradient(" + COLOR.lead + " 0 " + leadShare + "%, " + COLOR.customer + " " + leadShare + "% 100%)";
+        }
         label.style.width = label.style.height = size + "px";
         const icon = L.divIcon({ html: label, className: "", iconSize: [size, size] });
         const marker = L.marker([c.lat, c.lon], { icon: icon, keyboard: true,
@@ -151,6 +159,8 @@
             const pad = 0.0005;
             addShape({ type: "rectangle", bounds: [w - pad, s - pad, e + pad, n + pad] },
               L.rectangle([[s - pad, w - pad], [n + pad, e + pad]]));
+          } else if (onePlace) {
+            map.setView([c.lat, c.lon], STACK_ZOOM);
           } else {
             map.fitBounds([[s, w], [n, e]], { padding: [30, 30], maxZoom: map.getMaxZoom() });
           }
