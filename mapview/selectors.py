@@ -64,7 +64,11 @@ def map_customers(*, request, data=None) -> QuerySet:
         qs = qs.exclude(size_class__in=sizes)
     if statuses:
         qs = qs.exclude(status__in=statuses)
-    return qs.order_by()
+    qs = qs.order_by()
+    # The size-class filter asks for DISTINCT, but no overview filter joins to many rows; DISTINCT
+    # would wrap every count, aggregate and GROUP BY of the map in a subquery over all columns.
+    qs.query.distinct = False
+    return qs
 
 
 def _located() -> Q:

@@ -106,3 +106,11 @@ def test_the_viewport_query_can_use_the_gist_index(tenant):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET LOCAL enable_seqscan = on")
     assert "mapview_customer_point_gist" in plan, plan
+
+
+def test_clusters_obey_a_several_classes_filter(tenant, alice, client_for):
+    bulk_located(1200)
+    data = get_data(client_for(alice), size_class=["A", "B"])
+    assert data["mode"] == "clusters" and data["total"] == 600
+    assert sum(c["count"] for c in data["clusters"]) + len(data["points"]) == 600
+    assert {c["size"] for c in data["clusters"]} <= {"A", "B"}
