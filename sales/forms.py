@@ -167,6 +167,10 @@ class MoveForm(forms.Form):
                                    empty_label=_("– keep –"))
     lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=LostReason.objects.none(), required=False,
                                          help_text=_("Required when moving into a lost phase."))
+    park_until = forms.DateField(label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("Required when moving into a follow-up phase."))
+    park_return_phase = PhaseChoiceField(label=_("Then return to"), queryset=Phase.objects.none(), required=False,
+                                         empty_label=_("the phase it comes from"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, project, **kwargs):
@@ -180,6 +184,9 @@ class MoveForm(forms.Form):
         if not str(process_id).isdigit():
             process_id = project.process_id
         self.fields["phase"].queryset = Phase.objects.filter(process_id=int(process_id)).order_by("order", "id")
+        self.fields["park_return_phase"].queryset = self.fields["phase"].queryset.filter(
+            outcome=Phase.Outcome.OPEN, parks=False
+        )
         self.fields["owner"].queryset = user_list_active()
         self.fields["lost_reason"].queryset = lost_reason_list()
         # Choosing another process reloads the dialog with that process's phases (htmx; without JS
@@ -257,15 +264,9 @@ class BulkForm(forms.Form):
         return data
 
 
-class ParkForm(forms.Form):
-    """Park a lead until a date (issue 5)."""
-
-    until = forms.DateField(label=_("Follow up on"), widget=forms.DateInput(attrs={"type": "date"}))
-    return_phase = PhaseChoiceField(label=_("Then return to"), queryset=Phase.objects.none(), required=False,
-                                    empty_label=_("the phase it is in now"))
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["return_phase"].queryset = project.process.phases.filter(outcome=Phase.Outcome.OPEN)
-        _style(self)
+class TenantSettingsForm(forms.Form):
+    lead_function_enabled = forms.BooleanField(
+        label=_("Lead function"), required=False,
+        help_text=_("Shows the Leads menu, lead processes and leads (in gray) in the customer overview. "
+                    "Switching it off hides them; nothing is deleted."),
+    )

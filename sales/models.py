@@ -56,6 +56,10 @@ class Phase(models.Model):
     yellow_days = models.PositiveIntegerField(_("yellow after days"), null=True, blank=True)
     red_days = models.PositiveIntegerField(_("red after days"), null=True, blank=True)
     locked = models.BooleanField(_("locked"), default=False, help_text=_("Only admins may move projects out of it."))
+    parks = models.BooleanField(
+        _("follow-up on a date"), default=False,
+        help_text=_("Projects wait here until a chosen date, then return to the phase they came from."),
+    )
 
     class Meta:
         ordering = ["process", "order", "id"]
@@ -105,6 +109,13 @@ class SalesProject(models.Model):
         LostReason, verbose_name=_("lost reason"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Follow-up on a date (leads): parked in a "parks" phase until parked_until, then returned to
+    # park_return_phase; followup_due is the owner's reminder until the project moves on.
+    parked_until = models.DateField(_("parked until"), null=True, blank=True)
+    park_return_phase = models.ForeignKey(
+        Phase, verbose_name=_("then return to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    followup_due = models.DateField(_("follow-up due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
@@ -124,6 +135,9 @@ class SalesProject(models.Model):
             models.Index(fields=["phase"], include=["volume", "probability"], name="project_phase_totals_idx"),
             # the list's default order
             models.Index(fields=["volume", "id"], name="project_volume_idx"),
+            models.Index(fields=["parked_until"], name="project_parked_idx", condition=models.Q(parked_until__isnull=False)),
+            models.Index(fields=["owner", "followup_due"], name="project_followup_idx",
+                         condition=models.Q(followup_due__isnull=False)),
             models.Index(fields=["process", "phase"], name="project_process_phase_idx"),
             models.Index(fields=["owner"], name="project_owner_idx"),
             models.Index(fields=["customer"], name="project_customer_idx"),

@@ -6,6 +6,14 @@ from crm import events
 from sales import services
 
 
-@receiver(events.tenant_provisioned)
+@receiver(events.tenant_provisioned, dispatch_uid="sales.tenant_provisioned")
 def on_tenant_provisioned(sender, *, tenant, admin_user, **kwargs):
     services.process_create_default()
+    if tenant.lead_function_enabled:
+        services.process_create_default_lead()
+
+
+@receiver(events.lead_converted, dispatch_uid="sales.lead_converted")
+def on_lead_converted(sender, *, customer, user, project=None, **kwargs):
+    if project is not None:
+        services.project_create_followup(lead_project=project, user=user)

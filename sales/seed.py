@@ -165,8 +165,84 @@ def seed_projects(ctx: SeedContext, *, processes: list, customers: list[tuple[in
     return list(range(first_id, first_id + total))
 
 
+# lead phase name -> weight; every phase gets some leads
+LEAD_WEIGHTS = {"New lead": 28, "Contacted": 27, "Follow-up later": 10, "Qualified": 10, "Converted": 10,
+                "Disqualified": 15}
+LEADS_PER_CUSTOMER = 0.2
+
+
+def seed_leads(ctx: SeedContext, *, leads: list[tuple[int, int | None]], customers: list[tuple[int, int | None]],
+               total: int) -> list[int]:
+    """Lead projects in every phase of the default lead process: open, parked and lost ones on
+    leads, qualified and converted ones on customers (converted on the day they got there)."""
+    from customers.models import Customer
+    from sales.models import LostReason, PhaseChange, SalesProject
+    from sales.services import process_create_default_lead
+
+    rng = ctx.rng
+    process = process_create_default_lead()
+    phases = list(process.phases.order_by("order", "id"))
+    if not phases or not leads or total <= 0:
+        return []
+    schema = connection.schema_name
+    table = f'"{schema}"."{SalesProject._meta.db_table}"'
+    change_table = f'"{schema}"."{PhaseChange._meta.db_table}"'
+    reasons = list(LostReason.objects.values_list("pk", flat=True))
+    user_ids = [u.pk for u in ctx.made.get("users", [])] or [None]
+    weights = [LEAD_WEIGHTS.get(p.name, 5) for p in phases]
+    plan = list(phases) + rng.choices(phases, weights, k=max(0, total - len(phases)))
+    first_open = next(p for p in phases if p.outcome == "open" and not p.parks)
+    now, today = timezone.now(), timezone.localdate()
+    first_id = _reserve_ids(f"{schema}.{SalesProject._meta.db_table}", len(plan))
+    lead_pool = leads[:]
+    rng.shuffle(lead_pool)
+    converting = [p.pk for p in phases if p.qualifies_lead or p.outcome == "won"]
+    changes, rows = [], []
+    for i, phase in enumerate(plan):
+        pk = first_id + i
+        converts = phase.pk in converting
+        if converts and customers:
+            customer_id, owner = customers[rng.randrange(len(customers))]
+        else:
+            customer_id, owner = lead_pool[i % len(lead_pool)]
+        owner = owner or rng.choice(user_ids)
+        created = now - datetime.timedelta(days=rng.expovariate(1 / 60))
+        entered = created if phase.pk == first_open.pk else created + (now - created) * rng.random()
+        parked_until = return_phase = followup_due = None
+        if phase.parks:
+            parked_until = today + datetime.timedelta(days=rng.randint(1, 45))
+            return_phase = next((p.pk for p in phases if p.name == "Contacted"), first_open.pk)
+        elif phase.outcome == "open" and not converts and rng.random() < 0.03:
+            followup_due = today  # came back from a follow-up today: its owner sees a reminder
+        closed = entered if phase.outcome != "open" else None
+        probability = {"won": 100, "lost": 0}.get(phase.outcome, phase.probability)
+        volume = Decimal(max(0, round(rng.lognormvariate(0, 0.8) * 8000, -2)))
+        rows.append((pk, customer_id, process.pk, phase.pk, owner, f"{rng.choice(PRODUCTS)} (lead)", volume,
+                     probability, False, None, "", entered, closed,
+                     rng.choice(reasons) if phase.outcome == "lost" and reasons else None, 1, created, entered, owner,
+                     parked_until, return_phase, followup_due))
+        changes.append((pk, None, first_open.pk, owner, created))
+        if phase.pk != first_open.pk:
+            changes.append((pk, first_open.pk, phase.pk, owner, entered))
+    _copy(table, (*PROJECT_COLUMNS, "parked_until", "park_return_phase_id", "followup_due"), iter(rows))
+    _copy(change_table, CHANGE_COLUMNS, iter(changes))
+    with connection.cursor() as cur:
+        # the customers of qualified and converted lead projects were converted when they got there
+        # (only our own schema and table names are formatted in; values are parameters)
+        cur.execute(
+            f"""UPDATE "{schema}"."{Customer._meta.db_table}" c
+                   SET converted_at = p.phase_entered_at, converted_by_id = p.owner_id
+                  FROM {table} p
+                 WHERE p.customer_id = c.id AND p.id BETWEEN %s AND %s AND p.phase_id = ANY(%s)
+                   AND c.status = 'customer'""",  # noqa: S608
+            [first_id, first_id + len(plan) - 1, converting],
+        )
+    return list(range(first_id, first_id + len(plan)))
+
+
 def seed_sales(ctx: SeedContext) -> None:
-    """Three processes (two sales, one purchasing) and projects spread over phases and owners."""
+    """Three processes (two sales, one purchasing), a lead process, and projects spread over
+    phases and owners (about 2.5 per customer, leads included)."""
     from customers.models import Customer
     from sales.services import pipeline_cache_bump
 
@@ -174,8 +250,11 @@ def seed_sales(ctx: SeedContext) -> None:
     customers = list(
         Customer.objects.filter(status=Customer.Status.CUSTOMER).order_by().values_list("id", "owner_id")
     )
-    total = ctx.scaled(PROJECTS_PER_CUSTOMER, minimum=30) if customers else 0
+    leads = list(Customer.objects.filter(status=Customer.Status.LEAD).order_by().values_list("id", "owner_id"))
+    lead_total = min(len(leads), ctx.scaled(LEADS_PER_CUSTOMER, minimum=12)) if leads else 0
+    total = max(0, ctx.scaled(PROJECTS_PER_CUSTOMER, minimum=30) - lead_total) if customers else 0
     ids = seed_projects(ctx, processes=processes, customers=customers, total=total)
+    lead_ids = seed_leads(ctx, leads=leads, customers=customers, total=max(lead_total, 12)) if leads else []
     pipeline_cache_bump()
-    ctx.made["project_ids"] = ids
-    ctx.stdout(f"projects: {len(ids)} in {len(processes)} processes")
+    ctx.made["project_ids"] = ids + lead_ids
+    ctx.stdout(f"projects: {len(ids)} in {len(processes)} processes, {len(lead_ids)} leads")

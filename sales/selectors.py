@@ -258,3 +258,16 @@ def dashboard_pipeline(*, user) -> dict:
 
 def open_projects_q() -> Q:
     return Q(phase__outcome=Phase.Outcome.OPEN)
+
+
+def followups_for(*, user, limit: int = 8) -> tuple[list[SalesProject], int]:
+    """The user's projects whose follow-up date has come (returned, or still waiting for the task)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    qs = (SalesProject.objects.filter(owner=user)
+          .filter(Q(followup_due__isnull=False) | Q(parked_until__lte=today))
+          .select_related("customer", "phase"))
+    items = list(qs.order_by("followup_due", "parked_until", "id")[: limit + 1])
+    count = len(items) if len(items) <= limit else qs.count()
+    return items[:limit], count

@@ -9,6 +9,7 @@ failing listener (lead conversion, activity log) undoes the whole change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,15 @@ DEFAULT_SALES_PHASES = [
     ("Lost", 0, Phase.Outcome.LOST, None, None),
 ]
 DEFAULT_LOST_REASONS = ["Price", "Competitor", "No budget", "No decision", "Timing", "Other"]
+DEFAULT_LEAD_PHASES = [
+    # name, probability, outcome, yellow, red, qualifies the lead, parks
+    ("New lead", 5, Phase.Outcome.OPEN, 7, 14, False, False),
+    ("Contacted", 15, Phase.Outcome.OPEN, 14, 30, False, False),
+    ("Follow-up later", 10, Phase.Outcome.OPEN, None, None, False, True),
+    ("Qualified", 40, Phase.Outcome.OPEN, None, None, True, False),
+    ("Converted", 100, Phase.Outcome.WON, None, None, False, False),
+    ("Disqualified", 0, Phase.Outcome.LOST, None, None, False, False),
+]
 
 UPDATABLE_FIELDS = {"title", "volume", "probability", "expected_order_date", "description", "customer"}
 
@@ -88,9 +98,40 @@ def process_create_default() -> Process:
     return process
 
 
+@transaction.atomic
+def process_create_default_lead() -> Process:
+    """The default lead process (idempotent), converting into the default sales process."""
+    existing = Process.objects.filter(kind=Process.Kind.LEAD).first()
+    if existing:
+        return existing
+    sales = process_create_default()
+    process = Process.objects.create(
+        name=_("Lead acquisition"), kind=Process.Kind.LEAD, order=5, followup_process=sales,
+        followup_phase=phase_first_open(process=sales),
+    )
+    Phase.objects.bulk_create(
+        Phase(process=process, name=name, order=(i + 1) * 10, probability=prob, outcome=outcome, yellow_days=yellow,
+              red_days=red, qualifies_lead=qualifies, parks=parks)
+        for i, (name, prob, outcome, yellow, red, qualifies, parks) in enumerate(DEFAULT_LEAD_PHASES)
+    )
+    return process
+
+
+@transaction.atomic
+def tenant_lead_function_set(*, tenant, enabled: bool, user) -> None:
+    """Switch the tenant's lead function on or off; nothing is deleted, leads are only hidden."""
+    if not getattr(user, "is_tenant_admin", False):
+        raise PermissionDenied
+    if enabled:
+        process_create_default_lead()
+    if tenant.lead_function_enabled != enabled:
+        tenant.lead_function_enabled = enabled
+        tenant.save(update_fields=["lead_function_enabled"])
+
+
 def phase_first_open(*, process: Process) -> Phase:
     """The first open phase of a process (where new projects start)."""
-    phase = process.phases.filter(outcome=Phase.Outcome.OPEN).order_by("order", "id").first()
+    phase = process.phases.filter(outcome=Phase.Outcome.OPEN, parks=False).order_by("order", "id").first()
     if phase is None:
         raise ValidationError(_("The process “%(process)s” has no open phase.") % {"process": process})
     return phase
@@ -241,10 +282,13 @@ def project_update(*, project: SalesProject, user, expected_version: int | None,
 
 
 def _move_locked(
-    locked: SalesProject, *, phase: Phase, user, lost_reason: LostReason | None, owner, process: Process | None
+    locked: SalesProject, *, phase: Phase, user, lost_reason: LostReason | None, owner, process: Process | None,
+    park_until: date | None = None, park_return_phase: Phase | None = None,
 ) -> SalesProject:
-    """The rules of a move, on a row already locked and version-checked."""
-    require_edit_owned(user=user, owner_id=locked.owner_id)
+    """The rules of a move, on a row already locked and version-checked (``user`` None: the system)."""
+    system = user is None
+    if not system:
+        require_edit_owned(user=user, owner_id=locked.owner_id)
     process = process or phase.process
     if phase.process_id != process.pk:
         raise ValidationError({"phase": _("This phase belongs to another process.")})
@@ -257,7 +301,7 @@ def _move_locked(
         return locked
     fields: list[str] = []
     if phase_changes:
-        if from_phase.locked and not user.is_tenant_admin:
+        if from_phase.locked and not system and not user.is_tenant_admin:
             raise ValidationError(
                 _("The phase “%(phase)s” is locked: only an admin may move projects out of it.")
                 % {"phase": from_phase}
@@ -268,12 +312,15 @@ def _move_locked(
             locked.process = process
             fields.append("process")
         fields += _clear_parking(locked)
+        if phase.parks:
+            fields += _park(locked, from_phase=from_phase, until=park_until, return_phase=park_return_phase)
     if owner_changes:
-        require_edit_owned(user=user, owner_id=owner.pk)
+        if not system:
+            require_edit_owned(user=user, owner_id=owner.pk)
         locked.owner = owner
         fields.append("owner")
     locked.version += 1
-    locked.save(update_fields=[*fields, "version", "updated_at"])
+    locked.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
     pipeline_cache_bump()
     if phase_changes:
         change = PhaseChange.objects.create(project=locked, from_phase=from_phase, to_phase=phase, user=user)
@@ -288,10 +335,26 @@ def _move_locked(
     return locked
 
 
+def _park(project: SalesProject, *, from_phase: Phase, until: date | None, return_phase: Phase | None) -> list[str]:
+    """Set the follow-up date and the phase to return to (the one it came from unless chosen)."""
+    if until is None:
+        raise ValidationError({"park_until": _("Choose the date on which to follow up.")})
+    if until <= timezone.localdate():
+        raise ValidationError({"park_until": _("The follow-up date must be in the future.")})
+    if return_phase is None and from_phase.outcome == Phase.Outcome.OPEN and not from_phase.parks \
+            and from_phase.process_id == project.process_id:
+        return_phase = from_phase
+    return_phase = return_phase or phase_first_open(process=project.process)
+    if return_phase.process_id != project.process_id or return_phase.outcome != Phase.Outcome.OPEN \
+            or return_phase.parks:
+        raise ValidationError({"park_return_phase": _("Choose an open phase of the same process to return to.")})
+    project.parked_until, project.park_return_phase = until, return_phase
+    return ["parked_until", "park_return_phase"]
+
+
 def _clear_parking(project: SalesProject) -> list[str]:
-    # Parking fields arrive with the lead follow-up (issue 5); without them nothing to clear.
-    names = [n for n in ("parked_until", "park_return_phase", "followup_due") if hasattr(project, n)]
-    changed = [n for n in names if getattr(project, n) is not None]
+    # Any phase change ends a parking and answers the follow-up reminder.
+    changed = [n for n in ("parked_until", "park_return_phase", "followup_due") if getattr(project, n) is not None]
     for name in changed:
         setattr(project, name, None)
     return changed
@@ -307,11 +370,15 @@ def project_move(
     lost_reason: LostReason | None = None,
     owner=None,
     process: Process | None = None,
+    park_until: date | None = None,
+    park_return_phase: Phase | None = None,
 ) -> SalesProject:
-    """Move a project to a phase (possibly of another process) and/or to another owner."""
+    """Move a project to a phase (possibly of another process) and/or to another owner; into a
+    follow-up phase it needs ``park_until`` (and returns on that date to ``park_return_phase``)."""
     locked = _lock(project)
     _check_version(locked, expected_version)
-    return _move_locked(locked, phase=phase, user=user, lost_reason=lost_reason, owner=owner, process=process)
+    return _move_locked(locked, phase=phase, user=user, lost_reason=lost_reason, owner=owner, process=process,
+                        park_until=park_until, park_return_phase=park_return_phase)
 
 
 def project_reopen_phase(*, project: SalesProject) -> Phase:
@@ -382,6 +449,60 @@ def project_bulk_change_owner(*, project_ids, owner, user) -> BulkResult:
         _move_locked(locked, phase=locked.phase, user=user, lost_reason=None, owner=owner, process=None)
         result.done.append(locked.pk)
     return result
+
+
+# --- leads: follow-up on a date, conversion ------------------------------------------------
+
+
+def project_unpark_due(*, today: date | None = None) -> int:
+    """Return every parked project whose date has come to its phase (in the current tenant)."""
+    today = today or timezone.localdate()
+    due = list(
+        SalesProject.objects.filter(parked_until__lte=today).order_by("pk").values_list("pk", flat=True)[:10_000]
+    )
+    returned = 0
+    for pk in due:
+        returned += _unpark_one(pk=pk, today=today)
+    return returned
+
+
+@transaction.atomic
+def _unpark_one(*, pk: int, today: date) -> int:
+    ids = list(SalesProject.objects.select_for_update(skip_locked=True).filter(pk=pk, parked_until__lte=today)
+               .values_list("pk", flat=True))
+    if not ids:
+        return 0  # moved meanwhile, or someone is moving it right now
+    locked = SalesProject.objects.select_related("phase", "process", "owner", "customer", "park_return_phase").get(pk=pk)
+    due_on = locked.parked_until
+    target = locked.park_return_phase or phase_first_open(process=locked.process)
+    locked = _move_locked(locked, phase=target, user=None, lost_reason=None, owner=None, process=locked.process)
+    locked.followup_due = due_on
+    locked.save(update_fields=["followup_due"])
+    return 1
+
+
+@transaction.atomic
+def project_followup_done(*, project: SalesProject, user) -> None:
+    """The owner has seen to a returned lead: the reminder goes away."""
+    require_edit_owned(user=user, owner_id=project.owner_id)
+    SalesProject.objects.filter(pk=project.pk).update(followup_due=None)
+
+
+@transaction.atomic
+def project_create_followup(*, lead_project: SalesProject, user) -> SalesProject | None:
+    """After a lead converted: start the lead process's follow-up sales project (once)."""
+    process = lead_project.process
+    if process.kind != Process.Kind.LEAD or process.followup_process_id is None:
+        return None
+    target = process.followup_process
+    phase = process.followup_phase if process.followup_phase and process.followup_phase.process_id == target.pk \
+        else phase_first_open(process=target)
+    owner = lead_project.owner or lead_project.customer.owner
+    return project_create(
+        customer=lead_project.customer, process=target, phase=phase, title=lead_project.title, user=user,
+        owner=owner, volume=lead_project.volume, expected_order_date=lead_project.expected_order_date,
+        description=lead_project.description, check_permission=False,
+    )
 
 
 # --- buying center --------------------------------------------------------------------------

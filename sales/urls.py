@@ -20,4 +20,13 @@ urlpatterns = [
     path("projects/<int:pk>/contacts/", views.project_contact_add, name="project_contact_add"),
     path("projects/<int:pk>/contacts/<int:link_id>/remove/", views.project_contact_remove,
          name="project_contact_remove"),
+    path("projects/<int:pk>/follow-up-done/", views.project_followup_done, name="project_followup_done"),
+    # Leads: the same views over lead processes (404 while the tenant's lead function is off).
+    path("leads/", views.lead_list, name="lead_list"),
+    path("leads/board/", views.project_kanban, {"lead": True}, name="lead_kanban"),
+    path("leads/board/column/", views.project_kanban_column, {"lead": True}, name="lead_kanban_column"),
+    path("leads/new/", views.project_create, {"lead": True}, name="lead_create"),
+    path("leads/bulk/", views.project_bulk, {"lead": True}, name="lead_bulk"),
+    path("leads/export/", views.project_export, {"lead": True}, name="lead_export"),
+    path("settings/", views.tenant_settings, name="tenant_settings"),
 ]

@@ -33,6 +33,7 @@ from sales.forms import (
     ProjectContactForm,
     ProjectCreateForm,
     ProjectEditForm,
+    TenantSettingsForm,
     customer_choices,
 )
 from sales.models import Phase, Process, SalesProject
@@ -389,7 +390,7 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"title": project.title, "volume": project.volume, "expected_order_date": project.expected_order_date,
                "description": project.description, "version": project.version,
                "probability": project.probability if project.probability_overridden else None}
-    form = ProjectEditForm(request.POST or None, initial=initial)
+    form = ProjectEditForm(request.POST if request.method == "POST" else None, initial=initial)
     current = None
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("title", "volume", "expected_order_date", "description")}
@@ -447,7 +448,7 @@ def _move_dialog(request, *, project, form, board: dict, current=None, error: st
 
     return render_to_string("sales/_move_dialog.html", {
         "project": project, "form": form, "board": board, "current": current, "error": error,
-        "next": _safe_next(request, ""),
+        "next": _safe_next(request, ""), "has_parking": form.fields["phase"].queryset.filter(parks=True).exists(),
     }, request=request)
 
 
@@ -465,15 +466,16 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         board = _board_params(request.GET)
         initial = {"process": project.process_id, "phase": project.phase_id, "version": project.version}
-        for key in ("process", "phase", "owner", "lost_reason"):
+        for key in ("process", "phase", "owner", "lost_reason", "park_return_phase"):
             if request.GET.get(key, "").isdigit():
                 initial[key] = int(request.GET[key])
-        if "process" in request.GET and initial["process"] != project.process_id and "phase" not in request.GET:
-            initial.pop("phase")
+        if request.GET.get("park_until"):
+            initial["park_until"] = request.GET["park_until"]
         form = MoveForm(initial=initial, project=project)
-        if "phase" not in initial:
-            first = form.fields["phase"].queryset.first()
-            form.initial["phase"] = first.pk if first else None
+        phases = list(form.fields["phase"].queryset)
+        if initial.get("phase") not in {p.pk for p in phases}:
+            # another process was chosen: start at its first phase
+            form.initial["phase"] = phases[0].pk if phases else None
         dialog = _move_dialog(request, project=project, form=form, board=board)
         if request.htmx:
             return HttpResponse(dialog)
@@ -489,6 +491,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
             moved = services.project_move(
                 project=project, phase=data["phase"], process=data["process"], owner=data["owner"],
                 lost_reason=data["lost_reason"], user=request.user, expected_version=data["version"],
+                park_until=data["park_until"], park_return_phase=data["park_return_phase"],
             )
         except ConcurrentUpdate as exc:
             current, error = exc.current, exc.messages[0]
@@ -587,3 +590,30 @@ def project_contact_remove(request: HttpRequest, pk: int, link_id: int) -> HttpR
     project = selectors.project_get_for_edit(user=request.user, pk=pk)
     services.project_contact_remove(project=project, link_id=link_id, user=request.user)
     return redirect(reverse("sales:project_detail", args=[project.pk]) + "#contacts")
+
+
+@login_required
+@require_POST
+def project_followup_done(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get_for_edit(user=request.user, pk=pk)
+    services.project_followup_done(project=project, user=request.user)
+    return redirect(_safe_next(request, project.get_absolute_url()))
+
+
+# --- the tenant's sales settings (admins) ---------------------------------------------------
+
+
+@login_required
+def tenant_settings(request: HttpRequest) -> HttpResponse:
+    """The lead function switch (tenant admins only)."""
+    if not request.user.is_tenant_admin:
+        raise PermissionDenied
+    tenant = request.tenant
+    form = TenantSettingsForm(request.POST if request.method == "POST" else None, initial={"lead_function_enabled": tenant.lead_function_enabled})
+    if request.method == "POST" and form.is_valid():
+        enabled = form.cleaned_data["lead_function_enabled"]
+        services.tenant_lead_function_set(tenant=tenant, enabled=enabled, user=request.user)
+        messages.success(request, _("The lead function is on.") if enabled else
+                         _("The lead function is off. Leads are hidden, not deleted."))
+        return redirect("sales:tenant_settings")
+    return render(request, "sales/tenant_settings.html", {"form": form})

@@ -54,8 +54,8 @@
       board_query: board.dataset.boardQuery,
       from_phase: from.dataset.phaseId,
     };
-    if (column.dataset.outcome === "lost") {
-      // Lost needs a reason: open the move dialog with the phase chosen.
+    if (column.dataset.outcome === "lost" || column.dataset.parks) {
+      // Lost needs a reason, a follow-up phase a date: open the move dialog with the phase chosen.
       htmx.ajax("GET", card.dataset.moveUrl + "?" + new URLSearchParams(values).toString(),
         { source: card, target: "#sales-dialog-body" });
       return;
