@@ -116,6 +116,18 @@ class ActivityFilter(django_filters.FilterSet):
         return period_resolve(name=data.get("period") or DEFAULT_PERIOD, date_from=data.get("date_from"),
                               date_to=data.get("date_to"))
 
+    def counts_kinds(self) -> tuple[bool, list | None]:
+        """Whether the daily counts can answer these filters, and which kinds they take (None: all)."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        if any(data.get(name) not in (None, "") for name in ("customer", "customer_name", "project", "task")):
+            return False, None
+        kind = data.get("kind")
+        if kind == "human":
+            return True, [k.value for k in HUMAN_KINDS]
+        if kind == "system":
+            return True, [k.value for k in SYSTEM_KINDS]
+        return True, [kind] if kind else None
+
     @property
     def ignores_period(self) -> bool:
         """Open and overdue tasks are listed whenever they were created."""

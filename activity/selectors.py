@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from activity.models import HUMAN_KINDS, Activity
+from activity.models import HUMAN_KINDS, Activity, DailyCount
 from activity.periods import Period, weeks_for_chart
 
 TIMELINE_PAGE = 20
@@ -153,11 +153,12 @@ def touching_activities() -> QuerySet:
     )
 
 
-def activity_summary(*, queryset: QuerySet, users: list, period: Period, now: datetime.datetime | None = None
-                     ) -> list[EmployeeSummary]:
+def activity_summary(*, users: list, period: Period, queryset: QuerySet | None = None, kinds: list | None = None,
+                     now: datetime.datetime | None = None) -> list[EmployeeSummary]:
     """The summary per employee in a fixed number of GROUP BY queries, however many rows exist.
 
-    ``queryset`` carries the page's filters except the period; ``users`` are the employees to show.
+    Without ``queryset`` the counts come from the daily counts (optionally only ``kinds``); with one
+    (filters the daily counts cannot answer, e.g. a customer) from the activities themselves.
     """
     from customers.models import Customer
 
@@ -167,27 +168,61 @@ def activity_summary(*, queryset: QuerySet, users: list, period: Period, now: da
         return []
     ids = list(by_user)
     previous = period.previous()
+    mondays = weeks_for_chart(period=period)
 
-    counts = (
-        queryset.order_by()
-        .filter(employee_id__in=ids, occurred_at__gte=previous.start, occurred_at__lt=period.end)
-        .values("employee_id", "kind")
-        .annotate(now=Count("id", filter=Q(occurred_at__gte=period.start)),
-                  before=Count("id", filter=Q(occurred_at__lt=period.start)))
-    )
+    if queryset is None:
+        counts_qs = DailyCount.objects.order_by().filter(employee_id__in=ids)
+        if kinds is not None:
+            counts_qs = counts_qs.filter(kind__in=kinds)
+        counts = (
+            counts_qs.filter(day__gte=previous.first, day__lte=period.last)
+            .values("employee_id", "kind")
+            .annotate(now=Sum("n", filter=Q(day__gte=period.first), default=0),
+                      before=Sum("n", filter=Q(day__lt=period.first), default=0))
+        )
+        weekly = (
+            counts_qs.filter(day__gte=mondays[0], day__lte=period.last)
+            .annotate(week=TruncWeek("day"))
+            .values("employee_id", "week")
+            .annotate(n=Sum("n"))
+        )
+    else:
+        rows = queryset.order_by().filter(employee_id__in=ids)
+        counts = (
+            rows.filter(occurred_at__gte=previous.start, occurred_at__lt=period.end)
+            .values("employee_id", "kind")
+            .annotate(now=Count("id", filter=Q(occurred_at__gte=period.start)),
+                      before=Count("id", filter=Q(occurred_at__lt=period.start)))
+        )
+        weekly = (
+            rows.filter(occurred_at__gte=_midnight(mondays[0]), occurred_at__lt=period.end)
+            .annotate(week=TruncWeek("occurred_at"))
+            .values("employee_id", "week")
+            .annotate(n=Count("id"))
+        )
     for row in counts:
         summary = by_user[row["employee_id"]]
         if row["now"]:
             summary.counts[row["kind"]] = row["now"]
         if row["before"]:
             summary.previous[row["kind"]] = row["before"]
+    per_week: dict[tuple[int, datetime.date], int] = {}
+    for row in weekly:
+        week = row["week"]
+        if isinstance(week, datetime.datetime):
+            week = timezone.localtime(week).date()
+        per_week[(row["employee_id"], week)] = row["n"]
+    for pk, summary in by_user.items():
+        summary.weeks = [(monday, per_week.get((pk, monday), 0)) for monday in mondays]
 
-    touched = touching_activities().filter(occurred_at__gte=now - datetime.timedelta(days=COVERAGE_DAYS))
+    # Customer.last_activity_at is kept by activity_create & co. (people's entries, open tasks not
+    # counted): one pass over the customers instead of a join with a month of activities.
     coverage = (
         Customer.objects.order_by()
         .filter(owner_id__in=ids)
         .values("owner_id")
-        .annotate(total=Count("id"), touched=Count("id", filter=Q(pk__in=touched.values("customer_id"))))
+        .annotate(total=Count("id"), touched=Count(
+            "id", filter=Q(last_activity_at__gte=now - datetime.timedelta(days=COVERAGE_DAYS))))
     )
     for row in coverage:
         by_user[row["owner_id"]].customers_total = row["total"]
@@ -202,20 +237,6 @@ def activity_summary(*, queryset: QuerySet, users: list, period: Period, now: da
     )
     for row in overdue:
         by_user[row["employee_id"]].overdue_tasks = row["n"]
-
-    mondays = weeks_for_chart(period=period)
-    weekly = (
-        queryset.order_by()
-        .filter(employee_id__in=ids, occurred_at__gte=_midnight(mondays[0]), occurred_at__lt=period.end)
-        .annotate(week=TruncWeek("occurred_at"))
-        .values("employee_id", "week")
-        .annotate(n=Count("id"))
-    )
-    per_week: dict[tuple[int, datetime.date], int] = {}
-    for row in weekly:
-        per_week[(row["employee_id"], timezone.localtime(row["week"]).date())] = row["n"]
-    for pk, summary in by_user.items():
-        summary.weeks = [(monday, per_week.get((pk, monday), 0)) for monday in mondays]
     return list(by_user.values())
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +49,7 @@ class ActivityTable(tables.Table):
         empty_text = _("No activities match these filters.")
 
     def render_kind(self, record: Activity):
-        return get_template("activity/_kind_badge.html").render({"activity": record})
+        return format_html('<span class="badge crm-kind crm-kind-{}">{}</span>', record.kind, record.get_kind_display())
 
     def render_title(self, record: Activity):
         return format_html('<a href="{}">{}</a>', reverse("activity:activity_detail", args=[record.pk]), record.title)
@@ -62,4 +63,12 @@ class ActivityTable(tables.Table):
     def render_due_date(self, record: Activity):
         if not record.is_task:
             return ""
-        return get_template("activity/_task_state.html").render({"activity": record})
+        if record.done_at:
+            return format_html('<span class="badge text-bg-light border text-success">{} {}</span>', _("done"),
+                               date_format(timezone.localtime(record.done_at), "SHORT_DATE_FORMAT"))
+        if record.due_date is None:
+            return format_html('<span class="badge text-bg-light border">{}</span>', _("open"))
+        due = date_format(record.due_date, "SHORT_DATE_FORMAT")
+        if record.is_overdue:
+            return format_html('<span class="badge text-bg-danger" data-testid="overdue">{} · {}</span>', _("overdue"), due)
+        return format_html('<span class="badge text-bg-light border">{} {}</span>', _("due"), due)

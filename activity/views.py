@@ -23,7 +23,7 @@ from crm.models import Team, User
 from crm.selectors import user_list_active
 
 TIMELINE_KINDS = ("customer", "project", "contact", "group")
-LOG_PER_PAGE = 50
+LOG_PER_PAGE = 25
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -67,7 +67,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     elif data.get("team"):
         team_ids = filterset.team_ids(int(data["team"]))
         users = [u for u in users if u.team_id in team_ids]
-    summary = selectors.activity_summary(queryset=base, users=users, period=period)
+    from_counts, kinds = filterset.counts_kinds()
+    summary = selectors.activity_summary(queryset=None if from_counts else base, kinds=kinds, users=users,
+                                         period=period)
     if not data.get("employee"):  # people with nothing to show only make the table longer
         summary = [s for s in summary if s.total or s.previous_total or s.customers_total or s.overdue_tasks]
     customer = None

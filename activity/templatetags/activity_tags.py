@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from activity.selectors import activity_user_can_edit
 
 register = template.Library()
+
+
+@lru_cache(maxsize=512)
+def _week_label(monday, language) -> str:
+    # the same Mondays come back for every employee of the summary: format each once
+    return _("Week of %(date)s: %(count)s").replace("%(date)s", date_format(monday, "SHORT_DATE_FORMAT"))
 
 
 @register.filter
@@ -46,7 +55,7 @@ def weekly_chart(weeks, scale_max: int = 0, width: int = 180, height: int = 40, 
     bars = []
     for i, (monday, n) in enumerate(weeks):
         h = 0 if n == 0 else max(1.5, (height - 2) * n / top)
-        tip = _("Week of %(date)s: %(count)s") % {"date": date_format(monday, "SHORT_DATE_FORMAT"), "count": n}
+        tip = _week_label(monday, get_language()) % {"count": n}
         x = f"{i * (bar + gap):.1f}"
         bars.append((tip, x, f"{height - h:.1f}", f"{bar:.1f}", f"{h:.1f}", x, f"{bar:.1f}", height))
     rects = format_html_join(

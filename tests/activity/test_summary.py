@@ -42,25 +42,34 @@ def data(tenant, alice, bob):
     # bob: one note in the period, on alice's customer c4 (coverage counts anyone's contact)
     make_activity(employee=bob, customer=c4, kind="note", occurred_at=at(d(40)))
     make_activity(employee=bob, customer=c1, kind="note", occurred_at=at(d(3)))
+    # what activity_create keeps up to date: the newest people's entry that is not an open task
+    from customers.services import customer_touch_activity
+
+    for a in Activity.objects.filter(is_system=False, customer__isnull=False):
+        if not a.is_open_task:
+            customer_touch_activity(customer_id=a.customer_id, at=a.done_at or a.occurred_at)
     return {"customers": (c1, c2, c3, c4)}
 
 
-def summary_for(users, **filters):
+def summary_for(users, *, from_counts=False, kinds=None, **filters):
     period = Period(first=d(6), last=TODAY)
     now = at(TODAY, 18)
-    qs = Activity.objects.filter(**filters)
-    return {s.user.pk: s for s in activity_summary(queryset=qs, users=users, period=period, now=now)}
+    qs = None if from_counts else Activity.objects.filter(**filters)
+    return {s.user.pk: s for s in activity_summary(queryset=qs, kinds=kinds, users=users, period=period, now=now)}
 
 
-def test_counts_per_type_and_the_previous_period(data, alice, bob):
-    s = summary_for([alice, bob])[alice.pk]
+@pytest.mark.parametrize("from_counts", [False, True], ids=["from activities", "from daily counts"])
+def test_counts_per_type_and_the_previous_period(data, alice, bob, from_counts):
+    s = summary_for([alice, bob], from_counts=from_counts)[alice.pk]
     assert s.count("call") == 3 and s.count("meeting") == 1 and s.count("task") == 1 and s.count("email") == 0
     assert s.system_count == 1
     assert s.total == 6
     assert s.previous_count("call") == 1 and s.previous_count("email") == 1
     assert s.previous_total == 2
     assert s.change == 4 and s.change_percent == 200
-    assert summary_for([alice, bob])[bob.pk].total == 1
+    assert summary_for([alice, bob], from_counts=from_counts)[bob.pk].total == 1
+    calls = summary_for([alice], from_counts=from_counts, kinds=["call"], **({} if from_counts else {"kind": "call"}))
+    assert (calls[alice.pk].total, calls[alice.pk].previous_total) == (3, 1)
 
 
 def test_coverage_is_the_share_of_own_customers_with_contact_in_the_last_30_days(data, alice, bob):
@@ -84,8 +93,9 @@ def test_filters_narrow_the_counts(data, alice):
     assert (s.count("meeting"), s.system_count) == (1, 1)
 
 
-def test_weekly_chart_counts_per_monday(data, alice):
-    s = summary_for([alice])[alice.pk]
+@pytest.mark.parametrize("from_counts", [False, True], ids=["from activities", "from daily counts"])
+def test_weekly_chart_counts_per_monday(data, alice, from_counts):
+    s = summary_for([alice], from_counts=from_counts)[alice.pk]
     weeks = dict(s.weeks)
     assert len(s.weeks) == 12 and s.weeks[-1][0] == datetime.date(2026, 3, 16)
     assert weeks[datetime.date(2026, 3, 16)] == 4  # calls Wed 18 and Tue 17, meeting and win Mon 16
@@ -104,3 +114,36 @@ def test_periods_have_a_previous_period_of_the_same_length():
     custom = period_resolve(name="custom", today=TODAY, date_from=datetime.date(2026, 1, 5), date_to=datetime.date(2026, 1, 1))
     assert (custom.first, custom.last) == (datetime.date(2026, 1, 1), datetime.date(2026, 1, 5))
     assert len(weeks_for_chart(period=period_resolve(name="365d", today=TODAY))) == 53
+
+
+def test_daily_counts_follow_every_write_even_bulk_ones(tenant, alice, bob):
+    from django.db.models import Count, Sum
+
+    from activity.models import DailyCount
+    from tests.builders.activity import bulk_activities
+
+    def counts():
+        return {(r["employee_id"], r["day"], r["kind"]): r["n"]
+                for r in DailyCount.objects.filter(n__gt=0).values("employee_id", "day", "kind", "n")}
+
+    def truth():
+        rows = (Activity.objects.filter(employee__isnull=False).values("employee_id", "occurred_at", "kind"))
+        out = {}
+        for r in rows:
+            key = (r["employee_id"], timezone.localtime(r["occurred_at"]).date(), r["kind"])
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    late = timezone.make_aware(datetime.datetime(2026, 3, 17, 23, 30))  # local day 17, UTC day 17 22:30
+    early = timezone.make_aware(datetime.datetime(2026, 3, 18, 0, 30))  # local day 18, UTC day 17 23:30
+    a = make_activity(employee=alice, occurred_at=late)
+    b = make_activity(employee=alice, occurred_at=early, kind="email")
+    bulk_activities(500, employee=bob, start=at(TODAY), step=datetime.timedelta(hours=5))
+    assert counts() == truth()
+    assert counts()[(alice.pk, datetime.date(2026, 3, 18), "email")] == 1
+    Activity.objects.filter(pk=a.pk).update(kind="meeting", employee=bob)
+    b.occurred_at = late
+    b.save()
+    Activity.objects.filter(employee=bob, kind="note").delete()
+    assert counts() == truth()
+    assert DailyCount.objects.aggregate(n=Sum("n"))["n"] == Activity.objects.aggregate(n=Count("id"))["n"]
