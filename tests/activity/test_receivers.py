@@ -105,3 +105,13 @@ def test_a_failing_activity_receiver_undoes_the_senders_change(tenant, alice, mo
     with pytest.raises(RuntimeError):
         project_create(customer=make_customer(), process=make_process(), title="Ghost", user=alice, owner=alice)
     assert not SalesProject.objects.filter(title="Ghost").exists()
+
+
+def test_converting_a_lead_records_it_once_even_when_asked_twice(tenant, alice):
+    from customers.services import customer_convert_lead
+
+    lead = make_customer(status="lead", owner=alice)
+    assert customer_convert_lead(customer_id=lead.pk, user=alice) is True
+    assert customer_convert_lead(customer_id=lead.pk, user=alice) is False
+    entry = _system("lead_converted").get(customer=lead)
+    assert entry.employee == alice and entry.title.startswith("Lead ")
