@@ -177,6 +177,19 @@ def test_quick_log_on_a_project_timeline_returns_the_refreshed_timeline(tenant, 
     assert 'data-testid="quicklog-success"' in html
 
 
+def test_quick_log_on_a_contact_links_the_contact_and_its_customer(tenant, client_for, alice):
+    contact = make_contact()
+    client = client_for(alice)
+    block = client.get(reverse("activity:timeline") + f"?contact={contact.pk}", **HX).content.decode()
+    assert f'<option value="{contact.pk}" selected>' in block  # preselected in the quick form
+    response = client.post(reverse("activity:activity_create"), {
+        "variant": "timeline", "timeline": "contact", "contact": contact.pk, "kind": "meeting",
+        "subject": "Met her at the fair", "occurred_at": "2026-02-03T10:15", "contacts": [contact.pk]}, **HX)
+    assert "Met her at the fair" in response.content.decode()
+    activity = Activity.objects.get(subject="Met her at the fair")
+    assert activity.customer == contact.customer and list(activity.contacts.all()) == [contact]
+
+
 def test_quick_log_errors_keep_what_was_typed(tenant, client_for, alice):
     customer = make_customer()
     response = client_for(alice).post(reverse("activity:activity_create"), {
