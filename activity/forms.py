@@ -42,13 +42,13 @@ class ActivityForm(forms.ModelForm):
         self.project = project if project is not None else self.instance.project
         from customers.models import ContactPerson
 
-        contacts = self.fields["contacts"]
-        if self.customer is not None:
-            contacts.queryset = ContactPerson.objects.filter(customer=self.customer).order_by("last_name", "first_name")
-        else:
-            contacts.queryset = ContactPerson.objects.none()
-            del self.fields["contacts"]
-        if self.project is None:
+        if "contacts" in self.fields:
+            if self.customer is not None:
+                self.fields["contacts"].queryset = ContactPerson.objects.filter(customer=self.customer).order_by(
+                    "last_name", "first_name")
+            else:
+                del self.fields["contacts"]
+        if self.project is None and "show_on_customer" in self.fields:
             del self.fields["show_on_customer"]
         self.fields["subject"].required = False
 
@@ -61,3 +61,22 @@ class ActivityForm(forms.ModelForm):
         data["text"] = data.get("text") or ""
         return data
 
+
+
+class BulkActivityForm(ActivityForm):
+    """One entry for many customers: no contact persons, no project."""
+
+    customers = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta(ActivityForm.Meta):
+        fields = ["kind", "subject", "occurred_at", "duration_minutes", "text", "due_date"]
+
+    def clean_customers(self) -> list[int]:
+        ids = []
+        for part in self.cleaned_data["customers"].split(","):
+            part = part.strip()
+            if part.isdigit():
+                ids.append(int(part))
+        if not ids:
+            raise forms.ValidationError(_("No customers to log the activity for."))
+        return ids

@@ -85,6 +85,48 @@ def activity_create(
     return activity
 
 
+BULK_MAX = 5000
+
+
+@transaction.atomic
+def activity_create_for_customers(
+    *,
+    user,
+    customer_ids: Iterable[int],
+    kind: str,
+    subject: str = "",
+    text: str = "",
+    occurred_at: datetime.datetime | None = None,
+    duration_minutes: int | None = None,
+    due_date: datetime.date | None = None,
+    done: bool = False,
+) -> int:
+    """Log the same activity for many customers at once (a mailing, a trip); returns how many."""
+    from customers.models import Customer
+
+    ids = sorted(set(Customer.objects.filter(pk__in=list(customer_ids)).values_list("pk", flat=True)))
+    if not ids:
+        raise ValidationError(_("No customers to log the activity for."))
+    if len(ids) > BULK_MAX:
+        raise ValidationError(_("At most %(max)s customers at once.") % {"max": BULK_MAX})
+    template = Activity(
+        kind=kind, subject=subject.strip(), text=text, occurred_at=occurred_at or timezone.now(),
+        duration_minutes=duration_minutes, employee=user, due_date=due_date,
+        done_at=timezone.now() if kind == Activity.Kind.TASK and done else None,
+    )
+    _validate(template, None)
+    fields = {f.attname: getattr(template, f.attname) for f in Activity._meta.concrete_fields
+              if f.attname not in ("id", "customer_id", "created_at", "updated_at")}
+    rows = Activity.objects.bulk_create([Activity(customer_id=pk, **fields) for pk in ids], batch_size=1000)
+    if not template.is_open_task:
+        from customers.services import customer_touch_activity
+
+        at = template.done_at or template.occurred_at
+        for pk in ids:
+            customer_touch_activity(customer_id=pk, at=at)
+    return len(rows)
+
+
 def _require_edit(*, user, activity: Activity) -> None:
     if not activity_user_can_edit(user=user, activity=activity):
         raise PermissionDenied(_("Only the author or an admin may change this entry; system entries never."))

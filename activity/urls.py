@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.activity_list, name="activity_list"),
     path("timeline/", views.timeline, name="timeline"),
     path("new/", views.activity_create, name="activity_create"),
+    path("new/for-customers/", views.activity_bulk_create, name="activity_bulk_create"),
     path("<int:pk>/", views.activity_detail, name="activity_detail"),
     path("<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("<int:pk>/delete/", views.activity_delete, name="activity_delete"),

@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
 from activity import selectors, services
 from activity.filters import ActivityFilter
-from activity.forms import ActivityForm
+from activity.forms import ActivityForm, BulkActivityForm
 from activity.models import HUMAN_KINDS, Activity
 from activity.tables import ActivityTable, url_or_none
 from crm.models import Team, User
@@ -228,6 +229,32 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Activity logged."))
         return redirect(_safe_next(request, reverse("activity:activity_detail", args=[created.pk])))
     return render(request, "activity/activity_form.html", {"form": form, "next": _safe_next(request, ""), **ctx})
+
+
+@login_required
+def activity_bulk_create(request: HttpRequest) -> HttpResponse:
+    """Log one activity for many customers, e.g. everyone in a map selection (?customers=1,2,3)."""
+    params = request.POST if request.method == "POST" else request.GET
+    submitted = request.method == "POST" and "kind" in request.POST  # not just handed the customers
+    form = BulkActivityForm(request.POST if submitted else None, initial={"customers": params.get("customers", "")})
+    if submitted and form.is_valid():
+        data = form.service_kwargs()
+        try:
+            count = services.activity_create_for_customers(
+                user=request.user, customer_ids=data["customers"], kind=data["kind"], subject=data["subject"],
+                text=data["text"], occurred_at=data["occurred_at"], duration_minutes=data["duration_minutes"],
+                due_date=data["due_date"], done=data["done"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, ngettext("Activity logged for %(count)s customer.",
+                                               "Activity logged for %(count)s customers.", count) % {"count": count})
+            return redirect(_safe_next(request, reverse("activity:activity_list")))
+    raw = form["customers"].value() or ""
+    count = len({part.strip() for part in str(raw).split(",") if part.strip().isdigit()})
+    return render(request, "activity/activity_bulk_form.html",
+                  {"form": form, "count": count, "next": _safe_next(request, "")})
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:

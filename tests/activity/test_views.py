@@ -372,3 +372,39 @@ def test_a_beta_session_cookie_on_alpha_redirects_to_login(tenant, other_tenant)
 def test_anonymous_users_are_sent_to_login(tenant, client_for):
     response = client_for(None).get(log_url())
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# --- one activity for many customers (the map's selections) ---------------------------------------------
+
+
+def test_logging_one_activity_for_every_customer_of_a_selection(tenant, client_for, alice):
+    customers = [make_customer() for _ in range(3)]
+    ids = ",".join(str(c.pk) for c in customers) + ",999999"  # unknown ids are ignored
+    client = client_for(alice)
+    # the map's selection page posts only the customers: the form comes back
+    form = client.post(reverse("activity:activity_bulk_create"), {"customers": ids, "next": "/map/"})
+    assert form.status_code == 200 and 'data-testid="bulk-activity-form"' in form.content.decode()
+    assert "4 customers" in form.content.decode()
+    response = client.post(reverse("activity:activity_bulk_create"), {
+        "customers": ids, "next": "/map/", "kind": "email", "subject": "Spring mailing",
+        "occurred_at": "2026-03-02T09:00"})
+    assert response.status_code == 302 and response["Location"] == "/map/"
+    logged = Activity.objects.filter(subject="Spring mailing")
+    assert sorted(logged.values_list("customer_id", flat=True)) == sorted(c.pk for c in customers)
+    assert set(logged.values_list("employee_id", flat=True)) == {alice.pk}
+    customers[0].refresh_from_db()
+    assert customers[0].last_activity_at is not None
+
+
+def test_bulk_logging_errors_keep_the_input_and_log_nothing(tenant, client_for, alice):
+    customer = make_customer()
+    response = client_for(alice).post(reverse("activity:activity_bulk_create"), {
+        "customers": str(customer.pk), "kind": "email", "subject": "Keep me too", "occurred_at": "bad"})
+    assert response.status_code == 200 and "Keep me too" in response.content.decode()
+    assert not Activity.objects.filter(subject="Keep me too").exists()
+
+
+def test_bulk_logging_ignores_customers_of_another_tenant(tenant, client_for, alice, beta_ids):
+    response = client_for(alice).post(reverse("activity:activity_bulk_create"), {
+        "customers": str(beta_ids["customer"]), "kind": "email", "subject": "Cross", "occurred_at": "2026-03-02T09:00"})
+    assert response.status_code == 200 and not Activity.objects.filter(subject="Cross").exists()
