@@ -248,3 +248,20 @@ def activity_record_alternative_closed(*, project, user, group, winner) -> Activ
     """System entry: an open alternative was closed as lost because another member was won."""
     return _record(kind=Activity.Kind.ALTERNATIVE_CLOSED, user=user, project=project,
                    payload={"group": _name(group), "winner": _name(winner), "winner_id": getattr(winner, "pk", None)})
+
+
+def activity_counts_rebuild() -> int:
+    """Recreate the daily-count trigger function for the current TIME_ZONE and recount every day
+    (needed only after changing TIME_ZONE); returns the number of count rows."""
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("activity.migrations.0003_daily_counts")
+    tz = migration.time_zone()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE activity_activity IN SHARE MODE")  # no writes while recounting
+        cursor.execute(migration.FUNCTION.format(tz=tz))
+        cursor.execute("DELETE FROM activity_dailycount")
+        cursor.execute(migration.FILL.format(tz=tz))
+        return cursor.rowcount

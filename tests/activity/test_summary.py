@@ -147,3 +147,15 @@ def test_daily_counts_follow_every_write_even_bulk_ones(tenant, alice, bob):
     Activity.objects.filter(employee=bob, kind="note").delete()
     assert counts() == truth()
     assert DailyCount.objects.aggregate(n=Sum("n"))["n"] == Activity.objects.aggregate(n=Count("id"))["n"]
+
+
+def test_rebuilding_the_counts_gives_the_same_numbers(tenant, alice):
+    from activity.models import DailyCount
+    from activity.services import activity_counts_rebuild
+
+    make_activity(employee=alice, occurred_at=at(d(1)))
+    make_activity(employee=alice, occurred_at=at(d(1)), kind="email")
+    before = set(DailyCount.objects.filter(n__gt=0).values_list("employee_id", "day", "kind", "n"))
+    DailyCount.objects.update(n=0)
+    activity_counts_rebuild()
+    assert set(DailyCount.objects.filter(n__gt=0).values_list("employee_id", "day", "kind", "n")) == before
