@@ -6,6 +6,8 @@ created_at / updated_at default to now. No model instances, no signals: callers 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import connection
 from django.utils import timezone
 
@@ -37,3 +39,30 @@ def copy_rows(model, rows: list[dict]) -> None:
         with cursor.cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row([row[name] if name in row else defaults[name] for name in names])
+
+
+@contextmanager
+def indexes_rebuilt_after(*models):
+    """Drop the tables' plain indexes for a large COPY and build them again afterwards (much faster
+    than updating a trigram index row by row). Use inside a transaction: a failure keeps them."""
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid =
+                  (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # Deferred foreign-key checks must run before an index can be built on the table.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

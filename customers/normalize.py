@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 _TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "œ": "oe", "&": " "})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -29,6 +30,11 @@ LEGAL_FORMS: list[tuple[str, ...]] = sorted(
     reverse=True,
 )
 
+# Legal forms by their last token, so name_key only tries the few that can match.
+_FORMS_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
+for _form in LEGAL_FORMS:
+    _FORMS_BY_LAST.setdefault(_form[-1], []).append(_form)
+
 FREEMAIL_DOMAINS = frozenset(
     """gmail.com googlemail.com gmx.de gmx.net gmx.at gmx.ch gmx.com web.de t-online.de freenet.de
     yahoo.com yahoo.de yahoo.co.uk ymail.com hotmail.com hotmail.de outlook.com outlook.de live.com
@@ -44,13 +50,15 @@ COUNTRY_CALLING_CODES = {
 }
 
 
+@lru_cache(maxsize=100_000)
 def text_fold(value: str | None) -> str:
     """Lower case, umlauts spelt out (ä -> ae, ß -> ss), accents dropped, punctuation to spaces."""
     if not value:
         return ""
     text = value.lower().translate(_TRANSLITERATE)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NON_ALNUM.sub(" ", text).split())
 
 
@@ -70,13 +78,14 @@ def _join_initials(tokens: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=20_000)
 def name_key(name: str | None) -> str:
     """A company name without legal form and punctuation: "Müller GmbH & Co. KG" -> "mueller"."""
     tokens = _join_initials(text_fold(name).split())
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for form in LEGAL_FORMS:
+        for form in _FORMS_BY_LAST.get(tokens[-1], ()):
             n = len(form)
             if len(tokens) > n and tuple(tokens[-n:]) == form:
                 tokens = tokens[:-n]

@@ -7,12 +7,12 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from crm.lib.seeding import SeedContext
 from customers import normalize, seed_data
-from customers.bulk import copy_rows, reserve_ids
+from customers.bulk import copy_rows, indexes_rebuilt_after, reserve_ids
 from customers.models import ContactPerson, Customer
 from customers.services import size_class_derive, size_thresholds_get
 
@@ -132,8 +132,14 @@ def seed_customers(ctx: SeedContext) -> None:
     contact_ids = reserve_ids(ContactPerson, len(contacts))
     for contact, cid in zip(contacts, contact_ids, strict=True):
         contact["id"] = cid
-    copy_rows(Customer, customers)
-    copy_rows(ContactPerson, contacts)
+    with transaction.atomic():
+        if len(customers) >= 20_000:
+            with indexes_rebuilt_after(Customer, ContactPerson):
+                copy_rows(Customer, customers)
+                copy_rows(ContactPerson, contacts)
+        else:
+            copy_rows(Customer, customers)
+            copy_rows(ContactPerson, contacts)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Customer._meta.db_table}")
         cursor.execute(f"ANALYZE {ContactPerson._meta.db_table}")

@@ -22,6 +22,19 @@
   document.addEventListener("htmx:pushedIntoHistory", syncWithUrl);
   window.addEventListener("popstate", syncWithUrl);
 
+  // Filters travel in the URL: leave out the empty ones so links stay short and readable.
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.verb !== "get" || !event.detail.elt.matches('form[role="search"]')) return;
+    const data = event.detail.formData;
+    if (!data) return;
+    const empty = [...new Set([...data.entries()].filter(([, v]) => v === "").map(([k]) => k))];
+    empty.forEach((key) => {
+      const kept = data.getAll(key).filter((v) => v !== "");
+      data.delete(key);
+      kept.forEach((v) => data.append(key, v));
+    });
+  });
+
   function followManual() {
     const manual = document.getElementById("id_size_class_manual");
     const size = document.getElementById("id_size_class");
