@@ -43,9 +43,9 @@ class ActivityForm(forms.ModelForm):
         from customers.models import ContactPerson
 
         if "contacts" in self.fields:
-            if self.customer is not None:
-                self.fields["contacts"].queryset = ContactPerson.objects.filter(customer=self.customer).order_by(
-                    "last_name", "first_name")
+            contacts = ContactPerson.objects.filter(customer=self.customer).order_by("last_name", "first_name")
+            if self.customer is not None and contacts.exists():
+                self.fields["contacts"].queryset = contacts
             else:
                 del self.fields["contacts"]
         if self.project is None and "show_on_customer" in self.fields:

@@ -30,7 +30,8 @@ def _link(name: str, obj) -> str:
 
 
 class ActivityTable(tables.Table):
-    occurred_at = tables.DateTimeColumn(verbose_name=_("When"), format="SHORT_DATETIME_FORMAT", orderable=True)
+    occurred_at = tables.DateTimeColumn(verbose_name=_("When"), format="SHORT_DATETIME_FORMAT", orderable=True,
+                                        attrs={"td": {"class": "text-nowrap"}})
     kind = tables.Column(verbose_name=_("Type"), orderable=False)
     title = tables.Column(verbose_name=_("Subject"), accessor="pk", orderable=False)
     employee = tables.Column(verbose_name=_("Employee"), orderable=False)
