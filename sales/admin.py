@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.admin import TenantOnlyAdminMixin
@@ -20,7 +21,7 @@ class PhaseInline(TenantOnlyAdminMixin, admin.TabularInline):
     model = Phase
     extra = 1
     ordering = ["order", "id"]
-    fields = ["order", "name", "probability", "outcome", "qualifies_lead", "yellow_days", "red_days", "locked"]
+    fields = ["order", "name", "probability", "outcome", "qualifies_lead", "parks", "yellow_days", "red_days", "locked"]
 
 
 class ProcessForm(forms.ModelForm):
@@ -106,7 +107,7 @@ class SalesProjectAdminForm(forms.ModelForm):
     class Meta:
         model = SalesProject
         fields = ["customer", "title", "process", "phase", "owner", "volume", "probability",
-                  "expected_order_date", "description", "lost_reason"]
+                  "expected_order_date", "description", "lost_reason", "parked_until", "park_return_phase"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +126,11 @@ class SalesProjectAdminForm(forms.ModelForm):
             self.add_error("phase", _("This phase belongs to another process."))
         if phase and phase.outcome == Phase.Outcome.LOST and not data.get("lost_reason"):
             self.add_error("lost_reason", _("Please give a reason why the project was lost."))
+        moving_in = phase and phase.pk != getattr(self.instance, "phase_id", None)
+        if phase and phase.parks and moving_in:
+            until = data.get("parked_until")
+            if until is None or until <= timezone.localdate():
+                self.add_error("parked_until", _("Choose a future date on which to follow up."))
         if self.instance.pk:
             current = SalesProject.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             if data.get("version") is not None and current != data["version"]:
@@ -140,19 +146,27 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["customer", "process", "phase", "owner"]
     search_fields = ["title", "customer__name"]
     raw_id_fields = ["customer"]
-    readonly_fields = ["phase_entered_at", "closed_at", "created_at", "updated_at", "created_by"]
+    readonly_fields = ["phase_entered_at", "closed_at", "followup_due", "created_at", "updated_at", "created_by"]
     inlines = [ProjectContactInline, PhaseChangeInline]
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:
+            phase = data["phase"]
+            if phase.parks:  # start in the first phase, then park with the date
+                phase = services.phase_first_open(process=data["process"])
             created = services.project_create(
-                customer=data["customer"], process=data["process"], phase=data["phase"], title=data["title"],
+                customer=data["customer"], process=data["process"], phase=phase, title=data["title"],
                 owner=data["owner"], volume=data["volume"], probability=data.get("probability"),
                 expected_order_date=data["expected_order_date"], description=data["description"],
                 lost_reason=data["lost_reason"], user=request.user,
             )
+            if phase != data["phase"]:
+                created = services.project_move(
+                    project=created, phase=data["phase"], user=request.user, expected_version=created.version,
+                    park_until=data["parked_until"], park_return_phase=data["park_return_phase"],
+                )
         else:
             original = SalesProject.objects.get(pk=obj.pk)
             version = data.get("version") or original.version
@@ -165,6 +179,7 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
                 created = services.project_move(
                     project=created, phase=data["phase"], process=data["process"], owner=data["owner"],
                     lost_reason=data["lost_reason"], user=request.user, expected_version=created.version,
+                    park_until=data["parked_until"], park_return_phase=data["park_return_phase"],
                 )
         for f in SalesProject._meta.concrete_fields:
             setattr(obj, f.attname, getattr(created, f.attname))

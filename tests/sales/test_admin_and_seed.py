@@ -49,7 +49,7 @@ def test_moving_a_project_in_the_admin_follows_the_rules_and_records_the_change(
     data = {
         "customer": project.customer_id, "title": project.title, "process": process.pk, "phase": won.pk,
         "owner": alice.pk, "volume": "1000", "probability": "", "expected_order_date": "", "description": "",
-        "lost_reason": "", "version": "1",
+        "lost_reason": "", "version": "1", "parked_until": "", "park_return_phase": "",
         "project_contacts-TOTAL_FORMS": "0", "project_contacts-INITIAL_FORMS": "0",
         "project_contacts-MIN_NUM_FORMS": "0", "project_contacts-MAX_NUM_FORMS": "1000",
         "phase_changes-TOTAL_FORMS": "0", "phase_changes-INITIAL_FORMS": "0",
@@ -75,7 +75,7 @@ def test_the_admin_creates_projects_through_the_service(client_for, dave):
     response = client_for(dave).post(reverse("admin:sales_salesproject_add"), {
         "customer": customer.pk, "title": "Admin made", "process": process.pk,
         "phase": process.phases.get(name="Offer").pk, "owner": "", "volume": "5", "probability": "",
-        "expected_order_date": "", "description": "", "lost_reason": "",
+        "expected_order_date": "", "description": "", "lost_reason": "", "parked_until": "", "park_return_phase": "",
         "project_contacts-TOTAL_FORMS": "0", "project_contacts-INITIAL_FORMS": "0",
         "project_contacts-MIN_NUM_FORMS": "0", "project_contacts-MAX_NUM_FORMS": "1000",
         "phase_changes-TOTAL_FORMS": "0", "phase_changes-INITIAL_FORMS": "0",
@@ -114,3 +114,29 @@ def test_the_seeder_spreads_projects_over_processes_phases_and_owners(tenant):
     assert LostReason.objects.exists()
     # the new rows are usable through the ORM and the sequence moved on
     assert make_project().pk > max(ids)
+
+
+def test_parking_in_the_admin_needs_a_date_and_goes_through_the_service(client_for, dave, alice):
+    import datetime
+
+    from django.utils import timezone
+
+    process = make_process(kind=Process.Kind.LEAD, phases=["New", {"name": "Later", "parks": True}, "Qualified"])
+    project = make_project(process=process, owner=alice)
+    later = process.phases.get(name="Later")
+    data = {
+        "customer": project.customer_id, "title": project.title, "process": process.pk, "phase": later.pk,
+        "owner": alice.pk, "volume": "1000", "probability": "", "expected_order_date": "", "description": "",
+        "lost_reason": "", "version": "1", "parked_until": "", "park_return_phase": "",
+        "project_contacts-TOTAL_FORMS": "0", "project_contacts-INITIAL_FORMS": "0",
+        "project_contacts-MIN_NUM_FORMS": "0", "project_contacts-MAX_NUM_FORMS": "1000",
+        "phase_changes-TOTAL_FORMS": "0", "phase_changes-INITIAL_FORMS": "0",
+        "phase_changes-MIN_NUM_FORMS": "0", "phase_changes-MAX_NUM_FORMS": "1000",
+    }
+    client = client_for(dave)
+    url = reverse("admin:sales_salesproject_change", args=[project.pk])
+    assert "Choose a future date" in client.post(url, data).content.decode()
+    until = timezone.localdate() + datetime.timedelta(days=4)
+    assert client.post(url, {**data, "parked_until": until.isoformat()}).status_code == 302
+    project.refresh_from_db()
+    assert project.phase == later and project.parked_until == until and project.park_return_phase.name == "New"
