@@ -96,6 +96,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for schema, domain in TENANTS.items():
             provision_test_tenant(schema, domain)
     yield
+    # Threads of concurrency tests and the live server may leave sessions behind; end them so
+    # that pytest-django can drop the test database.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
