@@ -58,8 +58,27 @@ def timeline_queryset(*, customer_id: int | None = None, project_id: int | None 
     if contact_id is not None:
         return qs.filter(contacts=contact_id)
     if group_id is not None:
-        return qs.filter(project__group_id=group_id)
+        field = group_field()
+        return qs.filter(**{f"project__{field}": group_id}) if field else qs.none()
     return qs.none()
+
+
+def group_model():
+    """The project-group model of the sales app, once it exists."""
+    from sales import models as sales_models
+
+    return getattr(sales_models, "ProjectGroup", None)
+
+
+def group_field() -> str | None:
+    """The name of the sales project's foreign key to its group."""
+    from sales.models import SalesProject
+
+    model = group_model()
+    for f in SalesProject._meta.get_fields():
+        if model is not None and f.many_to_one and f.related_model is model:
+            return f.name
+    return None
 
 
 def cursor_encode(activity: Activity) -> str:

@@ -116,12 +116,10 @@ def _timeline_subject(params) -> tuple[str, object]:
             return kind, get_object_or_404(SalesProject.objects.select_related("customer"), pk=pk)
         if kind == "contact":
             return kind, get_object_or_404(ContactPerson.objects.select_related("customer"), pk=pk)
-        from sales import models as sales_models
-
-        group_model = getattr(sales_models, "ProjectGroup", None)
-        if group_model is None:
+        model = selectors.group_model()
+        if model is None:
             break
-        return kind, get_object_or_404(group_model, pk=pk)
+        return kind, get_object_or_404(model, pk=pk)
     from django.http import Http404
 
     raise Http404(_("Which timeline? Give a customer, project, contact or group."))
