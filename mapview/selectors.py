@@ -8,11 +8,12 @@ y the latitude, everything in degrees.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, BooleanField, Count, Max, Min, Q, QuerySet
+from django.db.models import BooleanField, Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ LIST_LIMIT = 200  # the selection list beside the map shows this many rows (the 
 MAX_SHAPES = 20
 MAX_POLYGON_POINTS = 500
 MAX_CLICKED = 5000
+EXTENT_CACHE_SECONDS = 300
 LEGEND_KEYS = [*Customer.SizeClass.values, *Customer.Status.values]
 
 
@@ -73,6 +75,11 @@ def map_customers(*, request, data=None) -> QuerySet:
 
 def _located() -> Q:
     return Q(latitude__isnull=False, longitude__isnull=False)
+
+
+def _unlocated() -> Q:
+    # Written as the predicate of the partial index mapview_customer_unlocated (migration 0003).
+    return Q(latitude__isnull=True) | Q(longitude__isnull=True)
 
 
 # --- geometry ------------------------------------------------------------------------------------
@@ -209,10 +216,18 @@ def geometry_condition(geometry: Geometry) -> RawSQL:
 
 
 def selection_preview(*, qs: QuerySet, geometry: Geometry, limit: int = LIST_LIMIT) -> tuple[int, list[Customer]]:
-    """All matching customers inside the drawn shapes: the exact count and the first rows."""
+    """All matching customers inside the drawn shapes: the exact count and up to ``limit`` rows.
+
+    A small result is listed by name; of a large one (a whole country) the first rows the index
+    finds are shown, sorted by name: sorting 100,000 names for a preview would cost more than the
+    whole map answer may take. The saved selection lists everything, sorted.
+    """
     inside = qs.filter(geometry_condition(geometry))
-    rows = list(inside.select_related("owner").order_by("name", "id")[:limit])
-    total = len(rows) if len(rows) < limit else inside.count()
+    total = inside.count()
+    if total <= limit:
+        return total, list(inside.select_related("owner").order_by("name", "id"))
+    rows = list(inside.select_related("owner")[:limit])
+    rows.sort(key=lambda c: (c.name.casefold(), c.pk))
     return total, rows
 
 
@@ -229,47 +244,64 @@ def _mercator_y(lat_sql: str) -> str:
     return f"degrees(ln(tan(pi() / 4 + radians(least(85.0, greatest(-85.0, {lat_sql}))) / 2)))"
 
 
-def map_viewport(*, qs: QuerySet, bbox: tuple[float, float, float, float], zoom: int) -> dict:
-    """What the map needs for a viewport: every point when few, otherwise grid clusters.
+def _points(inside: QuerySet) -> list[dict]:
+    rows = inside.values_list("pk", "latitude", "longitude", "size_class", "status", "name")[:MAX_POINTS]
+    return [
+        {"id": pk, "lat": lat, "lon": lon, "size": size, "lead": status == Customer.Status.LEAD, "name": name}
+        for pk, lat, lon, size, status, name in rows
+    ]
 
-    Two queries whatever the number of customers: a count, then the points or the clusters
-    (GROUP BY on the snapped coordinates), both using the GiST index.
-    """
-    sql, params = _box_sql(*bbox)
-    inside = qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - values are parameters
-    total = inside.count()
-    if total <= FEW_POINTS or (zoom >= POINTS_FROM_ZOOM and total <= MAX_POINTS):
-        rows = inside.values_list("pk", "latitude", "longitude", "size_class", "status", "name")[:MAX_POINTS]
-        points = [
-            {"id": pk, "lat": lat, "lon": lon, "size": size, "lead": status == Customer.Status.LEAD, "name": name}
-            for pk, lat, lon, size, status, name in rows
-        ]
-        return {"mode": "points", "total": total, "points": points, "clusters": []}
+
+def _clusters(inside: QuerySet, *, zoom: int) -> list[dict]:
     cell = CLUSTER_CELL_PX * 360.0 / (256 * 2 ** max(0, min(zoom, 22)))
-    clusters = (
+    # sum, not avg (cheaper in PostgreSQL), and no text columns: the GROUP BY stays in memory.
+    return list(
         inside.annotate(
             gx=RawSQL(f"floor({TABLE}.longitude / %s)", [cell]),  # noqa: S611 - values are parameters
             gy=RawSQL(f"floor({_mercator_y(f'{TABLE}.latitude')} / %s)", [cell]),  # noqa: S611 - values are parameters
         )
         .values("gx", "gy")
         .annotate(
-            n=Count("pk"),
-            lat=Avg("latitude"), lon=Avg("longitude"),
+            n=Count("*"), lat_sum=Sum("latitude"), lon_sum=Sum("longitude"),
             south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude"),
             leads=Count("pk", filter=Q(status=Customer.Status.LEAD)),
             size=Min("size_class"),  # "A" sorts first: the biggest class in the cell
-            any_id=Min("pk"), any_name=Min("name"),
+            any_id=Min("pk"),
         )
         .order_by()
     )
+
+
+def map_viewport(*, qs: QuerySet, bbox: tuple[float, float, float, float], zoom: int) -> dict:
+    """What the map needs for a viewport: every point when few, otherwise grid clusters.
+
+    Zoomed out, the clusters come first (GROUP BY on coordinates snapped to a grid of about 60
+    pixels) and their sum is the total; zoomed in, a count decides. Two or three queries whatever
+    the number of customers, all using the GiST index.
+    """
+    sql, params = _box_sql(*bbox)
+    inside = qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - values are parameters
+    cells = None
+    if zoom < POINTS_FROM_ZOOM:
+        cells = _clusters(inside, zoom=zoom)
+        total = sum(c["n"] for c in cells)
+    else:
+        total = inside.count()
+    if total <= FEW_POINTS or (zoom >= POINTS_FROM_ZOOM and total <= MAX_POINTS):
+        return {"mode": "points", "total": total, "points": _points(inside), "clusters": []}
+    if cells is None:
+        cells = _clusters(inside, zoom=zoom)
+    singles = [c["any_id"] for c in cells if c["n"] == 1]
+    names = dict(Customer.objects.filter(pk__in=singles).values_list("pk", "name")) if singles else {}
     out_points, out_clusters = [], []
-    for c in clusters:
+    for c in cells:
+        lat, lon = c["lat_sum"] / c["n"], c["lon_sum"] / c["n"]
         if c["n"] == 1:
-            out_points.append({"id": c["any_id"], "lat": c["lat"], "lon": c["lon"], "size": c["size"],
-                               "lead": c["leads"] == 1, "name": c["any_name"]})
+            out_points.append({"id": c["any_id"], "lat": lat, "lon": lon, "size": c["size"],
+                               "lead": c["leads"] == 1, "name": names.get(c["any_id"], "")})
         else:
             out_clusters.append({
-                "lat": c["lat"], "lon": c["lon"], "count": c["n"], "leads": c["leads"], "size": c["size"],
+                "lat": lat, "lon": lon, "count": c["n"], "leads": c["leads"], "size": c["size"],
                 "bounds": [c["west"], c["south"], c["east"], c["north"]],
             })
     return {"mode": "clusters", "total": total, "points": out_points, "clusters": out_clusters}
@@ -301,13 +333,13 @@ def customer_popup(*, pk: int) -> dict:
 
 def missing_coordinates(*, qs: QuerySet) -> dict:
     """How many matching customers are not on the map, by geocoding status (one query)."""
-    rows = qs.exclude(_located()).values("geocode_status").annotate(n=Count("pk")).order_by()
+    rows = qs.filter(_unlocated()).values("geocode_status").annotate(n=Count("pk")).order_by()
     by_status = {r["geocode_status"]: r["n"] for r in rows}
     return {"total": sum(by_status.values()), "by_status": by_status}
 
 
 def customers_without_coordinates(*, qs: QuerySet) -> QuerySet:
-    return qs.exclude(_located()).select_related("owner").order_by("name", "id")
+    return qs.filter(_unlocated()).select_related("owner").order_by("name", "id")
 
 
 # --- saved selections ------------------------------------------------------------------------------
@@ -329,11 +361,21 @@ def selection_customers(*, selection: Selection) -> QuerySet:
     return Customer.objects.filter(pk__in=ids).select_related("owner").order_by("name", "id")
 
 
-def map_extent(*, qs: QuerySet) -> list[float] | None:
-    """[west, south, east, north] of the matching customers on the map, or None."""
+def map_extent(*, qs: QuerySet, cache_key: str = "") -> list[float] | None:
+    """[west, south, east, north] of the matching customers on the map, or None.
+
+    It scans every matching customer, and changes slowly: kept for a few minutes per filter set
+    (cache keys carry the tenant's schema).
+    """
+    from django.core.cache import cache
+
+    key = "mapview:extent:" + hashlib.sha256(cache_key.encode()).hexdigest()[:32]
+    found = cache.get(key)
+    if found is not None:
+        return found or None
     box = qs.filter(_located()).aggregate(
         west=Min("longitude"), south=Min("latitude"), east=Max("longitude"), north=Max("latitude")
     )
-    if box["west"] is None:
-        return None
-    return [box["west"], box["south"], box["east"], box["north"]]
+    extent = [] if box["west"] is None else [box["west"], box["south"], box["east"], box["north"]]
+    cache.set(key, extent, EXTENT_CACHE_SECONDS)
+    return extent or None

@@ -25,6 +25,7 @@ from mapview.forms import LocationForm, OwnerForm, SelectionRenameForm, Selectio
 from mapview.tables import MapCustomerTable
 
 OSM_TILES = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+BULK_ACTIVITY_MAX = 5000  # what the activity app accepts at once
 
 
 def _customer_url(pk: int) -> str:
@@ -62,7 +63,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "previewUrl": reverse("mapview:selection_preview"),
         "query": _query_without(request, "hide"),
         "hidden": [h for h in request.GET.getlist("hide") if h in selectors.LEGEND_KEYS],
-        "extent": selectors.map_extent(qs=qs),
+        "extent": selectors.map_extent(qs=qs, cache_key=request.GET.urlencode()),
         "center": list(leaflet.get("DEFAULT_CENTER", (51.0, 10.0))),
         "zoom": leaflet.get("DEFAULT_ZOOM", 6),
         "maxZoom": leaflet.get("MAX_ZOOM", 18),
@@ -209,6 +210,7 @@ def _bulk_activity_url() -> str | None:
 def selection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A saved selection as a customer list, with export, owner change and delete."""
     selection = selectors.selection_get(pk=pk)
+    bulk_url = _bulk_activity_url()
     table = MapCustomerTable(selectors.selection_customers(selection=selection))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
@@ -216,9 +218,10 @@ def selection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": user_can_edit_owned(user=request.user, owner_id=selection.owner_id),
         "owner_form": OwnerForm(user=request.user),
         "rename_form": SelectionRenameForm(initial={"name": selection.name}),
-        "bulk_activity_url": _bulk_activity_url(),
-        "customer_ids": ",".join(str(pk) for pk in selection.items.values_list("customer_id", flat=True)[:5000])
-        if _bulk_activity_url() else "",
+        "bulk_activity_url": bulk_url,
+        "bulk_activity_max": BULK_ACTIVITY_MAX,
+        "customer_ids": ",".join(str(pk) for pk in selection.items.values_list("customer_id", flat=True))
+        if bulk_url and selection.customer_count <= BULK_ACTIVITY_MAX else "",
     }
     template = "mapview/selection_detail.html#table" if _wants_partial(request, "table") else "mapview/selection_detail.html"
     return render(request, template, context)

@@ -147,7 +147,7 @@ def test_the_selection_page_query_count_is_flat(tenant, alice, client_for, djang
     selection = make_selection(owner=alice, customers=Customer.objects.filter(name__startswith="Flat"))
     client = client_for(alice)
     client.get(f"/map/selections/{selection.pk}/")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         assert client.get(f"/map/selections/{selection.pk}/").status_code == 200
 
 
@@ -277,3 +277,17 @@ def test_the_map_page_query_count_is_flat(tenant, alice, client_for, django_asse
         assert client.get("/map/", {"size_class": ["A", "D"]}).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get("/map/missing/").status_code == 200
+
+
+def test_a_selection_hands_its_customers_to_the_activity_log(tenant, alice, client_for):
+    customers = [make_located_customer(48.1, 11.5, name=f"Trip stop {i}") for i in range(3)]
+    selection = make_selection(owner=alice, customers=customers)
+    html = client_for(alice).get(f"/map/selections/{selection.pk}/").content.decode()
+    assert 'data-testid="selection-log-activity"' in html
+    ids = ",".join(str(c.pk) for c in sorted(customers, key=lambda c: c.pk))
+    assert f'name="customers" value="{ids}"' in html
+    response = client_for(alice).post("/activity/new/for-customers/", {
+        "customers": ids, "kind": "email", "subject": "Autumn mailing", "occurred_at": "2026-10-01T10:00",
+    })
+    assert response.status_code == 302
+    assert all(c.activities.filter(subject="Autumn mailing").exists() for c in customers)
