@@ -98,7 +98,7 @@ def test_the_viewport_query_can_use_the_gist_index(tenant):
     from django.db.models.expressions import RawSQL
 
     sql, params = selectors._box_sql(10.0, 47.0, 12.0, 49.0)
-    qs = Customer.objects.filter(RawSQL(sql, params, output_field=BooleanField())).order_by()
+    qs = Customer.objects.filter(RawSQL(sql, params, output_field=BooleanField())).order_by()  # noqa: S611 - values are parameters
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         q_sql, q_params = qs.values("pk").query.sql_with_params()
