@@ -291,3 +291,10 @@ def test_a_selection_hands_its_customers_to_the_activity_log(tenant, alice, clie
     })
     assert response.status_code == 302
     assert all(c.activities.filter(subject="Autumn mailing").exists() for c in customers)
+
+
+def test_selections_are_in_the_tenant_admin(tenant, dave, alice):
+    selection = make_selection(owner=alice, name="Admin sees me")
+    client = tenant_client(tenant, dave)
+    assert client.get("/admin/mapview/selection/").status_code == 200
+    assert "Admin sees me" in client.get(f"/admin/mapview/selection/{selection.pk}/change/").content.decode()
