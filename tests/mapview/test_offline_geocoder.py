@@ -115,3 +115,17 @@ def test_address_keys_group_equal_requests():
 def test_the_default_geocoder_is_offline(settings):
     settings.GEOCODER = None
     assert get_geocoder().name == "offline"
+
+
+@pytest.mark.slow
+def test_the_gazetteer_is_built_privately_when_its_folder_is_not_writable(settings, tmp_path):
+    from mapview.geocoding.offline import Gazetteer
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.GEOCODER_CACHE_DIR = str(blocker / "gazetteer")  # mkdir fails below a file
+    index = Gazetteer.load()
+    assert not (blocker / "gazetteer").exists()
+    assert index.find_postal_code(country="DE", postal_code="10115") is not None
+    lat, lon, _population = index.find_city(country="AT", city="Wien")
+    assert round(lat) == 48 and round(lon) == 16
