@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from crm.permissions import require_edit_owned, user_can_edit_owned
 from customers.models import Customer
-from mapview.geocoding import Address, Geocoder, GeocoderError, address_key, get_geocoder
+from mapview.geocoding import (
+    Address,
+    Geocoder,
+    GeocoderError,
+    GeocoderTransientError,
+    address_key,
+    get_geocoder,
+)
 from mapview.models import Selection, SelectionItem
 
 log = logging.getLogger(__name__)
@@ -45,8 +52,9 @@ def geocode_queue(*, customer_id: int) -> bool:
 
 def customer_geocode_request(*, customer: Customer) -> None:
     """Mark the customer's coordinates as outdated and geocode it once the change is committed."""
-    Customer.objects.filter(pk=customer.pk).update(geocode_status=Status.PENDING)
-    customer.geocode_status = Status.PENDING
+    if customer.geocode_status != Status.PENDING:  # customers.services already reset it on changes
+        Customer.objects.filter(pk=customer.pk).update(geocode_status=Status.PENDING)
+        customer.geocode_status = Status.PENDING
     customer_id = customer.pk
     transaction.on_commit(lambda: geocode_queue(customer_id=customer_id))
 
@@ -77,11 +85,9 @@ def customer_geocode(*, customer_id: int, geocoder: Geocoder | None = None, forc
     geocoder = geocoder or get_geocoder()
     try:
         result = geocoder.geocode(_address(row))  # outside any transaction: it may take a while
+    except GeocoderTransientError:
+        raise
     except GeocoderError as exc:
-        from mapview.geocoding import GeocoderTransientError
-
-        if isinstance(exc, GeocoderTransientError):
-            raise
         log.warning("geocoding customer %s failed: %s", customer_id, exc)
         result, status = None, Status.FAILED
     else:
@@ -119,6 +125,7 @@ class BatchResult:
     failed: int = 0
     distinct_addresses: int = 0
     by_status: dict = field(default_factory=dict)
+    interrupted: str = ""  # why the run stopped early (the geocoding service is down)
 
 
 _UPDATE_SQL = """
@@ -179,7 +186,11 @@ def customers_geocode_batch(
             if key not in resolved:
                 try:
                     found = geocoder.geocode(address)
-                except GeocoderError as exc:  # transient or not: leave it to a later run
+                except GeocoderTransientError as exc:
+                    # The service is down (after its own retries): stop, the rest stays as it is.
+                    result.interrupted = str(exc) or exc.__class__.__name__
+                    break
+                except GeocoderError as exc:
                     log.warning("geocoding %s failed: %s", key, exc)
                     resolved[key] = (None, None, Status.FAILED)
                 else:
@@ -190,10 +201,12 @@ def customers_geocode_batch(
             result.by_status[status] = result.by_status.get(status, 0) + 1
         with transaction.atomic():
             _bulk_write(rows)
-        last_id = chunk[-1][0]
-        done += len(chunk)
+        done += len(rows)
         if progress:
             progress(done, total)
+        if result.interrupted:
+            break
+        last_id = chunk[-1][0]
     result.found = result.by_status.get(Status.FOUND, 0)
     result.not_found = result.by_status.get(Status.NOT_FOUND, 0)
     result.failed = result.by_status.get(Status.FAILED, 0)

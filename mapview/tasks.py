@@ -36,6 +36,8 @@ def geocode_customer(self, customer_id: int) -> str | None:
     try:
         return services.customer_geocode(customer_id=customer_id)
     except GeocoderTransientError:
+        if self.request.is_eager:
+            return "pending"  # run in-process (no broker): never hold up a request with retries
         if self.request.retries >= self.max_retries:
             services.customer_geocode_failed(customer_id=customer_id)
             return "failed"

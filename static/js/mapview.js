@@ -261,8 +261,19 @@
         load(); refreshSelection();
       });
     }
+    // Keep the legend in the URL and in the filter form, so reloading or filtering keeps it.
+    function rememberLegend() {
+      const form = document.querySelector("[data-testid=map-filters]");
+      if (form) {
+        form.querySelectorAll("input[type=hidden][name=hide]").forEach((input) => input.remove());
+        hidden().forEach((value) => form.appendChild(el("input", { type: "hidden", name: "hide", value: value })));
+      }
+      const query = params().toString();
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    }
     document.querySelectorAll("#map-legend input[name=legend]").forEach((box) => {
       box.addEventListener("change", () => {
+        rememberLegend();
         load();
         if (shapes.size || state.ids.size) refreshSelection();
       });

@@ -171,3 +171,22 @@ def test_the_sweep_geocodes_what_was_left_pending_in_every_tenant(tenant, other_
         beta.refresh_from_db()
         assert beta.geocode_status == Status.FOUND and round(beta.longitude) == 8
     assert geocode_pending()["total"] == 0
+
+
+def test_a_batch_stops_when_the_service_is_down_and_leaves_the_rest_alone(tenant, counting_geocoder):
+    for i in range(5):
+        make_customer(postal_code="", city=f"Town {i}", country="AT")
+    result = services.customers_geocode_batch(geocoder=counting_geocoder(error=GeocoderTransientError("503")))
+    assert result.interrupted == "503" and len(result.by_status) == 0
+    assert Customer.objects.filter(city__startswith="Town", geocode_status=Status.PENDING).count() == 5
+
+
+def test_a_task_run_in_process_does_not_retry(tenant, monkeypatch, counting_geocoder):
+    from mapview import geocoding
+    from mapview.tasks import geocode_customer
+
+    customer = make_customer()
+    monkeypatch.setitem(geocoding._instances, "offline", counting_geocoder(error=GeocoderTransientError("down")))
+    assert geocode_customer.apply(args=[customer.pk]).get() == "pending"
+    customer.refresh_from_db()
+    assert customer.geocode_status == Status.PENDING

@@ -62,6 +62,11 @@ class Command(BaseCommand):
             )
         if tty:
             self.stdout.write("")
+        if result.interrupted:
+            self.stdout.write(self.style.WARNING(
+                f"Stopped early, the geocoding service is unavailable ({result.interrupted}); "
+                "the remaining customers keep their status. Run the command again later."
+            ))
         self.stdout.write(self.style.SUCCESS(
             f"{result.total} customers: {result.found} found, {result.not_found} not found, {result.failed} failed "
             f"({result.distinct_addresses} distinct addresses, {time.monotonic() - started:.1f}s)."
