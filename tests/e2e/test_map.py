@@ -142,3 +142,26 @@ def test_hostile_names_in_popups_and_lists_stay_text(page, live_server_url, made
     assert page.locator("#selection-result img, #selection-result script").count() == 0
     assert page.dialogs == []
     assert {c.pk for c in customers}  # made
+
+
+def test_the_legend_toggles_size_classes_and_leads(page, live_server_url, made, tag):
+    create(made, name=f"Big {tag}", postal_code="80331", city="München", country="DE", size_class="A",
+           size_class_manual=True)
+    create(made, name=f"Small {tag}", postal_code="10117", city="Berlin", country="DE", size_class="D",
+           size_class_manual=True)
+    create(made, name=f"Lead {tag}", postal_code="1010", city="Wien", country="AT", size_class="D",
+           size_class_manual=True, status="lead")
+
+    login(page, live_server_url, "alice")
+    open_map(page, live_server_url, f"q={tag}")
+    box = page.get_by_test_id("map")
+    assert box.get_attribute("data-total") == "3"
+    page.get_by_test_id("legend-D").uncheck()
+    page.wait_for_function("document.getElementById('crm-map').dataset.total === '1'")
+    assert "hide=D" in page.url
+    page.get_by_test_id("legend-D").check()
+    page.get_by_test_id("legend-lead").uncheck()
+    page.wait_for_function("document.getElementById('crm-map').dataset.total === '2'")
+    page.reload()
+    page.wait_for_function("document.getElementById('crm-map').dataset.total === '2'")
+    assert not page.get_by_test_id("legend-lead").is_checked()
