@@ -294,6 +294,21 @@ def selection_delete(*, selection: Selection, user) -> None:
 
 
 @transaction.atomic
+def selection_add_customers(*, selection: Selection, user, customer_ids: Iterable[int]) -> int:
+    """Add customers to a saved selection (e.g. from the customer overview); returns how many were new."""
+    require_edit_owned(user=user, owner_id=selection.owner_id)
+    wanted = set(Customer.objects.filter(pk__in=list(customer_ids)).values_list("pk", flat=True))
+    present = set(SelectionItem.objects.filter(selection=selection, customer_id__in=wanted)
+                  .values_list("customer_id", flat=True))
+    new = sorted(wanted - present)
+    SelectionItem.objects.bulk_create([SelectionItem(selection=selection, customer_id=pk) for pk in new],
+                                      batch_size=5000)
+    selection.customer_count = SelectionItem.objects.filter(selection=selection).count()
+    selection.save(update_fields=["customer_count", "updated_at"])
+    return len(new)
+
+
+@transaction.atomic
 def selection_remove_customers(*, selection: Selection, user, customer_ids: Iterable[int]) -> int:
     """Take customers out of a selection; returns how many were removed."""
     require_edit_owned(user=user, owner_id=selection.owner_id)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("selection/preview/", views.selection_preview, name="selection_preview"),
     path("selections/", views.selection_list, name="selection_list"),
     path("selections/new/", views.selection_save, name="selection_save"),
+    path("selections/add/", views.selection_add, name="selection_add"),
     path("selections/<int:pk>/", views.selection_detail, name="selection_detail"),
     path("selections/<int:pk>/export/", views.selection_export, name="selection_export"),
     path("selections/<int:pk>/owner/", views.selection_owner, name="selection_owner"),

@@ -188,6 +188,47 @@ def selection_save(request: HttpRequest) -> HttpResponse:
 # --- saved selections ---------------------------------------------------------------------------------
 
 
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def selection_add(request: HttpRequest) -> HttpResponse:
+    """Add customers (``ids``) to a saved selection (``selection``) or to a new one (``name``).
+
+    For other pages, e.g. the customer overview's bulk action "add to a selection".
+    """
+    try:
+        ids = [int(pk) for pk in request.POST.getlist("ids")]
+    except ValueError:
+        return HttpResponseBadRequest(_("Invalid customers."))
+    back = _safe_next(request, reverse("mapview:selection_list"))
+    try:
+        if request.POST.get("selection"):
+            selection = selectors.selection_get(pk=int(request.POST["selection"]))
+            added = services.selection_add_customers(selection=selection, user=request.user, customer_ids=ids)
+        else:
+            selection = services.selection_create(name=request.POST.get("name", ""), owner=request.user,
+                                                  customer_ids=ids, definition={"ids": sorted(set(ids))})
+            added = selection.customer_count
+    except ValueError:
+        return HttpResponseBadRequest(_("Invalid selection."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, ngettext(
+        "%(n)d customer added to “%(name)s”.", "%(n)d customers added to “%(name)s”.", added,
+    ) % {"n": added, "name": selection.name})
+    return redirect(back)
+
+
+
 @login_required
 @require_GET
 def selection_list(request: HttpRequest) -> HttpResponse:

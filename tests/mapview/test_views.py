@@ -246,6 +246,7 @@ def test_ids_of_another_tenant_are_404(tenant, other_tenant, alice):
         assert client.get(f"/map/selections/{beta_selection.pk}/{suffix}").status_code == 404
     for suffix in ("owner/", "rename/", "delete/"):
         assert client.post(f"/map/selections/{beta_selection.pk}/{suffix}", {"name": "x"}).status_code == 404
+    assert client.post("/map/selections/add/", {"ids": [1], "selection": beta_selection.pk}).status_code == 404
     with schema_context(other_tenant.schema_name):
         assert Selection.objects.filter(pk=beta_selection.pk, name="Beta selection").exists()
     connection.set_tenant(tenant)
@@ -298,3 +299,19 @@ def test_selections_are_in_the_tenant_admin(tenant, dave, alice):
     client = tenant_client(tenant, dave)
     assert client.get("/admin/mapview/selection/").status_code == 200
     assert "Admin sees me" in client.get(f"/admin/mapview/selection/{selection.pk}/change/").content.decode()
+
+
+def test_other_pages_add_customers_to_a_new_or_saved_selection(tenant, alice, bob, client_for):
+    a, b, c = (make_customer(name=f"Added {i}") for i in range(3))
+    client = client_for(alice)
+    response = client.post("/map/selections/add/", {"ids": [a.pk, b.pk], "name": "From the overview",
+                                                     "next": "/customers/"})
+    assert response.status_code == 302 and response["Location"] == "/customers/"
+    selection = Selection.objects.get(name="From the overview")
+    assert selection.customer_count == 2 and selection.owner == alice
+    client.post("/map/selections/add/", {"ids": [b.pk, c.pk], "selection": selection.pk})
+    selection.refresh_from_db()
+    assert selection.customer_count == 3
+    assert client_for(bob).post("/map/selections/add/", {"ids": [a.pk], "selection": selection.pk}).status_code == 403
+    evil = client.post("/map/selections/add/", {"ids": [a.pk], "name": "x", "next": "https://evil.example/"})
+    assert evil["Location"] == "/map/selections/"
