@@ -31,7 +31,7 @@ class CustomerFilter(django_filters.FilterSet):
         widget=forms.Select(attrs=_SELECT),
     )
     size_class = django_filters.MultipleChoiceFilter(
-        label=_("Size class"), choices=Customer.SizeClass.choices,
+        label=_("Size class"), choices=Customer.SizeClass.choices, distinct=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     owner = django_filters.ModelChoiceFilter(

@@ -63,25 +63,81 @@ def _open_projects() -> QuerySet:
 
 # --- customers ---------------------------------------------------------------------------------
 
-def customer_list(*, leads_visible: bool) -> QuerySet:
-    """Customers (and leads, when visible) with open project count, open pipeline value and owner, in one query."""
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def customer_with_project_columns(qs: QuerySet) -> QuerySet:
+    """Add open project count and open pipeline value as correlated subqueries (cheap for a page of rows)."""
     open_projects = _open_projects()
-    qs = Customer.objects.select_related("owner").annotate(
+    return qs.select_related("owner").annotate(
         open_projects=Coalesce(
             Subquery(open_projects.values("customer").annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
             Value(0),
         ),
         pipeline_value=Coalesce(
-            Subquery(
-                open_projects.values("customer").annotate(v=Sum("volume")).values("v"),
-                output_field=DecimalField(max_digits=16, decimal_places=2),
-            ),
-            Value(0, output_field=DecimalField(max_digits=16, decimal_places=2)),
+            Subquery(open_projects.values("customer").annotate(v=Sum("volume")).values("v"), output_field=_MONEY),
+            Value(0, output_field=_MONEY),
         ),
     )
+
+
+class CustomerOverviewQuerySet(QuerySet):
+    """The overview's rows, built to stay cheap at 100,000 customers.
+
+    Slicing (one page) first picks the page's ids in the requested order, using the indexes, and then
+    loads only those rows with owner, open project count and pipeline value in a single query; so
+    deep pages never compute columns for the rows they skip. Sorting by open projects or pipeline
+    value groups all projects once (a hash aggregate) instead of one subquery per customer, and the
+    row count then ignores that aggregate.
+    """
+
+    AGGREGATE_SORTS = frozenset({"open_projects", "pipeline_value"})
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._count_base = getattr(self, "_count_base", None)
+        return clone
+
+    def order_by(self, *field_names):
+        names = {f.lstrip("-") for f in field_names if isinstance(f, str)}
+        if not names & self.AGGREGATE_SORTS or "open_projects" in self.query.annotations:
+            return super().order_by(*field_names)
+        is_open = Q(projects__phase__outcome=OPEN)
+        annotated = self.annotate(
+            open_projects=Count("projects", filter=is_open),
+            pipeline_value=Coalesce(Sum("projects__volume", filter=is_open), Value(0, output_field=_MONEY)),
+        )
+        ordered = QuerySet.order_by(annotated, *field_names)
+        ordered._count_base = self
+        return ordered
+
+    def count(self) -> int:
+        if getattr(self, "_count_base", None) is not None:
+            return self._count_base.count()
+        return super().count()
+
+    def __getitem__(self, k):
+        if not isinstance(k, slice):
+            return super().__getitem__(k)
+        ids = list(super().__getitem__(k).values_list("pk", flat=True))
+        rows = customer_with_project_columns(Customer.objects.all()).in_bulk(ids) if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def customer_list(*, leads_visible: bool) -> QuerySet:
+    """Customers (and leads, when visible) for the overview; a page of it carries owner, open project
+    count and open pipeline value (see CustomerOverviewQuerySet)."""
+    qs = CustomerOverviewQuerySet(model=Customer).order_by("name", "id")
     if not leads_visible:
         qs = qs.filter(status=Customer.Status.CUSTOMER)
     return qs
+
+
+def customer_export_rows(qs: QuerySet) -> QuerySet:
+    """The overview's filtered and sorted customers with their project columns, for a CSV export."""
+    if "open_projects" in qs.query.annotations:
+        return qs.select_related("owner")
+    return customer_with_project_columns(qs)
 
 
 def customer_search(qs: QuerySet, *, text: str) -> QuerySet:

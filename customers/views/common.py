@@ -29,8 +29,10 @@ CUSTOMER_EXPORT_HEADER = [
 def customer_export_response(queryset, *, filename: str = "customers.csv"):
     """Stream the customers of ``queryset`` (annotated by selectors.customer_list) as CSV."""
 
+    from customers.selectors import customer_export_rows
+
     def rows():
-        for c in queryset.iterator(chunk_size=2000):
+        for c in customer_export_rows(queryset).iterator(chunk_size=2000):
             yield [
                 c.pk, c.name, c.kind, c.status, c.street, c.postal_code, c.city, c.country, c.phone, c.email,
                 c.website, c.industry, c.owner.email if c.owner_id else "", c.size_class, c.annual_revenue,
