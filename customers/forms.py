@@ -46,7 +46,8 @@ class CustomerForm(forms.ModelForm):
         else:
             del self.fields["status"]
         self.fields["owner"].queryset = selectors.owner_choices(user=user, include_id=self.instance.owner_id)
-        self.fields["owner"].required = False
+        # Only managers and admins hand out unowned customers; a salesperson's customer is theirs.
+        self.fields["owner"].required = not (user.is_tenant_admin or user.is_manager)
         if creating:
             self.fields["owner"].initial = user.pk
         self.fields["kind"].choices = Customer.Kind.choices

@@ -194,12 +194,15 @@ def owner_choices(*, user, include_id: int | None = None) -> QuerySet:
 
 def customer_counts(*, user) -> dict[str, int]:
     """Counts for the dashboard: customers, leads, the user's own customers and leads."""
-    return Customer.objects.aggregate(
-        customers=Count("pk", filter=Q(status=Customer.Status.CUSTOMER)),
-        leads=Count("pk", filter=Q(status=Customer.Status.LEAD)),
-        mine=Count("pk", filter=Q(owner_id=user.pk, status=Customer.Status.CUSTOMER)),
-        my_leads=Count("pk", filter=Q(owner_id=user.pk, status=Customer.Status.LEAD)),
-    )
+    # Grouped by status (an index-only scan) rather than FILTERed counts over a full table scan.
+    everyone = dict(Customer.objects.order_by().values_list("status").annotate(n=Count("*")))
+    own = dict(Customer.objects.filter(owner_id=user.pk).order_by().values_list("status").annotate(n=Count("*")))
+    return {
+        "customers": everyone.get(Customer.Status.CUSTOMER, 0),
+        "leads": everyone.get(Customer.Status.LEAD, 0),
+        "mine": own.get(Customer.Status.CUSTOMER, 0),
+        "my_leads": own.get(Customer.Status.LEAD, 0),
+    }
 
 
 def customer_recent_for_owner(*, user, limit: int = 5) -> list[Customer]:

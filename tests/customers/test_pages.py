@@ -21,7 +21,7 @@ def test_create_customer_without_duplicates_saves_and_redirects(tenant, client_f
 def test_create_shows_duplicates_keeps_the_input_and_saves_only_when_told(tenant, client_for, alice):
     existing = make_customer(name="Müller Maschinenbau GmbH", postal_code="10115", city="Berlin")
     client = client_for(alice)
-    data = {**NEW, "name": "Mueller Maschinenbau AG", "street": "Typed Street 7"}
+    data = {**NEW, "name": "Mueller Maschinenbau AG", "street": "Typed Street 7", "owner": alice.pk}
     response = client.post("/customers/new/", data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -39,6 +39,13 @@ def test_the_live_duplicate_hint_answers_while_typing(tenant, client_for, alice)
     assert b"Hinweis GmbH" in response.content and b"<html" not in response.content
 
 
+def test_a_salesperson_must_own_the_customers_they_create(tenant, client_for, alice, carol):
+    response = client_for(alice).post("/customers/new/", {**NEW, "name": "Unowned"})
+    assert response.status_code == 200 and not Customer.objects.filter(name="Unowned").exists()
+    client_for(carol).post("/customers/new/", {**NEW, "name": "Unowned"})
+    assert Customer.objects.get(name="Unowned").owner is None  # managers may leave it to hand out later
+
+
 def test_create_form_keeps_input_and_shows_errors_next_to_fields(tenant, client_for, alice):
     response = client_for(alice).post("/customers/new/", {**NEW, "name": "", "email": "broken"})
     html = response.content.decode()
@@ -51,7 +58,7 @@ def test_without_the_lead_function_the_create_form_makes_customers_only(tenant, 
     Tenant.objects.filter(schema_name="alpha").update(lead_function_enabled=False)
     client = client_for(alice)
     assert 'name="status"' not in client.get("/customers/new/").content.decode()
-    client.post("/customers/new/", {**NEW, "name": "Only Customer", "status": "lead"})
+    client.post("/customers/new/", {**NEW, "name": "Only Customer", "status": "lead", "owner": alice.pk})
     assert Customer.objects.get(name="Only Customer").status == "customer"
 
 
