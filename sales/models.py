@@ -1,4 +1,4 @@
-"""Processes with phases, sales projects (and lead projects), their phase history."""
+"""Processes with phases, sales projects (and lead projects), their phase history, project groups."""
 
 from __future__ import annotations
 
@@ -74,9 +74,13 @@ class Phase(models.Model):
 
 
 class LostReason(models.Model):
+    ALTERNATIVE_WON = "alternative_won"  # the key of the reason given when another alternative is won
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # Reasons the system applies itself are found by key, so an admin may rename them.
+    key = models.CharField(_("system key"), max_length=30, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "name"]
@@ -121,6 +125,20 @@ class SalesProject(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    group = models.ForeignKey(
+        "ProjectGroup", verbose_name=_("project group"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="members", db_index=False,  # project_group_idx, partial
+    )
+    # Two flags kept by sales.services.groups in the same transaction as every change they depend
+    # on, so that totals and the conflicts list stay cheap at any size:
+    # counts_in_pipeline is False for the members of an alternatives group that are not its
+    # counting member (pipeline_rollup sums only counting projects);
+    # has_competitor is True while an open project of another owner for the same customer, not in
+    # the same group and not dismissed, exists (the conflicts list re-checks every pair).
+    counts_in_pipeline = models.BooleanField(_("counts in pipeline totals"), default=True, db_default=True,
+                                             editable=False)
+    has_competitor = models.BooleanField(_("has a competing offer"), default=False, db_default=False,
+                                         editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -132,7 +150,8 @@ class SalesProject(models.Model):
             models.Index(fields=["phase", "expected_order_date", "id"], name="project_phase_expected_idx"),
             models.Index(fields=["phase", "phase_entered_at", "id"], name="project_phase_age_idx"),
             # column totals read from the index alone (index-only scan)
-            models.Index(fields=["phase"], include=["volume", "probability"], name="project_phase_totals_idx"),
+            models.Index(fields=["phase"], include=["volume", "probability", "counts_in_pipeline"],
+                         name="project_phase_totals_idx"),
             # the list's default order
             models.Index(fields=["volume", "id"], name="project_volume_idx"),
             models.Index(fields=["parked_until"], name="project_parked_idx", condition=models.Q(parked_until__isnull=False)),
@@ -142,6 +161,10 @@ class SalesProject(models.Model):
             models.Index(fields=["owner"], name="project_owner_idx"),
             models.Index(fields=["customer"], name="project_customer_idx"),
             models.Index(fields=["expected_order_date"], name="project_expected_idx"),
+            models.Index(fields=["group"], name="project_group_idx", condition=models.Q(group__isnull=False)),
+            # the conflicts list self-joins only the few projects that have a competitor
+            models.Index(fields=["customer"], include=["owner", "group"], name="project_competing_idx",
+                         condition=models.Q(has_competitor=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(probability__lte=100), name="project_probability_max_100"),
@@ -217,3 +240,89 @@ class PhaseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.from_phase_id} → {self.to_phase_id}"
+
+
+class GroupType(models.Model):
+    """A kind of project group and how its members add up (tenant admins configure them)."""
+
+    class Rule(models.TextChoices):
+        SUM = "sum", _("Sub-projects: the group is worth the sum of its members")
+        ALTERNATIVES = "alternatives", _("Alternatives: only one can be won; the group counts once")
+
+    SUBPROJECTS_KEY, ALTERNATIVES_KEY = "subprojects", "alternatives"  # the two built-in types
+
+    name = models.CharField(_("name"), max_length=120)
+    rule = models.CharField(_("roll-up rule"), max_length=20, choices=Rule.choices, default=Rule.SUM)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    key = models.CharField(_("built-in type"), max_length=30, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["order", "name", "id"]
+        verbose_name = _("project group type")
+        verbose_name_plural = _("project group types")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_alternatives(self) -> bool:
+        return self.rule == self.Rule.ALTERNATIVES
+
+
+class ProjectGroup(models.Model):
+    """Projects that belong together: parts of one project, or alternative offers for one need."""
+
+    class Status(models.TextChoices):  # derived from the members (sales.selectors.group_queryset)
+        OPEN = "open", _("Open")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+        MIXED = "mixed", _("Mixed")
+        EMPTY = "empty", _("No members")
+
+    name = models.CharField(_("name"), max_length=200)
+    type = models.ForeignKey(GroupType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="groups")
+    main_project = models.ForeignKey(
+        SalesProject, verbose_name=_("main project"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("project group")
+        verbose_name_plural = _("project groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:group_detail", args=[self.pk])
+
+
+class ConflictDismissal(models.Model):
+    """Someone said that two projects for the same customer do not compete (stored low id first)."""
+
+    project_low = models.ForeignKey(SalesProject, on_delete=models.CASCADE, related_name="+", db_index=False)
+    project_high = models.ForeignKey(SalesProject, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(_("dismissed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dismissed conflict")
+        verbose_name_plural = _("dismissed conflicts")
+        constraints = [
+            models.UniqueConstraint(fields=["project_low", "project_high"], name="conflictdismissal_pair_unique"),
+            models.CheckConstraint(condition=models.Q(project_low__lt=models.F("project_high")),
+                                   name="conflictdismissal_low_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_low_id} / {self.project_high_id}"

@@ -1,4 +1,5 @@
-"""Every read the sales views need: projects with their relations, the kanban board, totals."""
+"""Every read the sales views need: projects with their relations, the kanban board, totals,
+project groups and competing offers."""
 
 from __future__ import annotations
 
@@ -7,15 +8,38 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.shortcuts import get_object_or_404
 
 from crm.permissions import require_edit_owned
 from crm.selectors import team_descendant_ids
-from sales.models import LostReason, Phase, PhaseChange, Process, SalesProject
+from sales.models import (
+    ConflictDismissal,
+    GroupType,
+    LostReason,
+    Phase,
+    PhaseChange,
+    Process,
+    ProjectGroup,
+    SalesProject,
+)
 
 KANBAN_PAGE = 15  # cards per column at first, and per "load more"
 
@@ -29,10 +53,10 @@ CARD_SORTS: dict[str, tuple[str, ...]] = {
 ZERO = Decimal("0")
 
 
-def weighted_expression() -> ExpressionWrapper:
-    """volume × probability / 100, as a database expression."""
+def weighted_expression(*, prefix: str = "") -> ExpressionWrapper:
+    """volume × probability / 100, as a database expression (``prefix`` reaches it through a relation)."""
     return ExpressionWrapper(
-        F("volume") * F("probability") / Value(Decimal("100")),
+        F(f"{prefix}volume") * F(f"{prefix}probability") / Value(Decimal("100")),
         output_field=DecimalField(max_digits=16, decimal_places=2),
     )
 
@@ -65,7 +89,7 @@ def lost_reason_list() -> QuerySet[LostReason]:
 
 def project_queryset(*, lead: bool | None = None) -> QuerySet[SalesProject]:
     """Projects with what every listing shows; ``lead`` narrows to lead or non-lead processes."""
-    qs = SalesProject.objects.select_related("customer", "owner", "phase", "process")
+    qs = SalesProject.objects.select_related("customer", "owner", "phase", "process", "group__type")
     if lead is True:
         qs = qs.filter(process__kind=Process.Kind.LEAD)
     elif lead is False:
@@ -76,7 +100,8 @@ def project_queryset(*, lead: bool | None = None) -> QuerySet[SalesProject]:
 def project_get(*, pk: int) -> SalesProject:
     """One project (404 when it does not exist in this tenant)."""
     return get_object_or_404(
-        SalesProject.objects.select_related("customer", "owner", "phase", "process", "lost_reason", "created_by"),
+        SalesProject.objects.select_related("customer", "owner", "phase", "process", "lost_reason", "created_by",
+                                            "group__type"),
         pk=pk,
     )
 
@@ -140,10 +165,12 @@ def pipeline_rollup(*, projects: QuerySet, group_by: str | None = None) -> dict:
     """Count, volume and weighted volume of ``projects`` in ONE query, grouped by ``group_by``
     (a field or annotation name) or in total (key None).
 
-    Every pipeline figure of the app (kanban columns, list totals, dashboard, forecast) comes from
-    here, so a rule such as "alternatives count once" changes one function. Results are cached per
-    tenant under a generation that every project write bumps on commit, so a cached figure is
-    never older than the last change.
+    Every pipeline figure of the app (kanban columns, list totals, dashboard, forecast, group
+    values) comes from here or from ``rollup_aggregates``: "count" is the number of projects, while
+    volume and weighted volume add up only projects that count in the pipeline, so an alternatives
+    group counts once (at its counting member, see ``SalesProject.counts_in_pipeline``). Results
+    are cached per tenant under a generation that every project write bumps on commit, so a cached
+    figure is never older than the last change.
     """
     seconds = rollup_cache_seconds()
     if not seconds:
@@ -161,12 +188,21 @@ def pipeline_rollup(*, projects: QuerySet, group_by: str | None = None) -> dict:
     return found
 
 
-def _pipeline_rollup(*, projects: QuerySet, group_by: str | None) -> dict:
-    aggregates = {
-        "n": Count("id"),
-        "vol": Coalesce(Sum("volume"), Value(ZERO), output_field=DecimalField(max_digits=18, decimal_places=2)),
-        "wtd": Coalesce(Sum(weighted_expression()), Value(ZERO), output_field=DecimalField(max_digits=18, decimal_places=2)),
+def rollup_aggregates(*, prefix: str = "") -> dict:
+    """Count, volume and weighted volume as aggregate expressions (``prefix`` reaches the projects
+    through a relation, e.g. ``members__`` from a group): every project is counted, only projects
+    that count in the pipeline add their volume and weighted volume."""
+    counting = Q(**{f"{prefix}counts_in_pipeline": True})
+    money = DecimalField(max_digits=18, decimal_places=2)
+    return {
+        "n": Count(f"{prefix}id"),
+        "vol": Coalesce(Sum(f"{prefix}volume", filter=counting), Value(ZERO), output_field=money),
+        "wtd": Coalesce(Sum(weighted_expression(prefix=prefix), filter=counting), Value(ZERO), output_field=money),
     }
+
+
+def _pipeline_rollup(*, projects: QuerySet, group_by: str | None) -> dict:
+    aggregates = rollup_aggregates()
     projects = projects.order_by()
     if group_by is None:
         row = projects.aggregate(**aggregates)
@@ -271,3 +307,211 @@ def followups_for(*, user, limit: int = 8) -> tuple[list[SalesProject], int]:
     items = list(qs.order_by("followup_due", "parked_until", "id")[: limit + 1])
     count = len(items) if len(items) <= limit else qs.count()
     return items[:limit], count
+
+
+# --- project groups -------------------------------------------------------------------------
+
+
+def group_type_list(*, active_only: bool = True) -> QuerySet[GroupType]:
+    qs = GroupType.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def _owner_name(prefix: str):
+    # "First Last", or the e-mail address when the user has no name (like User.__str__)
+    text = CharField()
+    full = Trim(Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name", output_field=text))
+    return Coalesce(NullIf(full, Value("")), f"{prefix}email", output_field=text)
+
+
+def group_queryset() -> QuerySet[ProjectGroup]:
+    """Groups with type, member count, owners, value, weighted value and status, in one query.
+
+    Value and weighted value come from ``rollup_aggregates``: a sub-projects group is worth the sum
+    of its members, an alternatives group the value of its counting member.
+    """
+    figures = rollup_aggregates(prefix="members__")
+    outcome = "members__phase__outcome"
+    alternatives = Q(type__rule=GroupType.Rule.ALTERNATIVES)
+    return (
+        ProjectGroup.objects.select_related("type")
+        .annotate(
+            n_members=figures["n"], value=figures["vol"], weighted=figures["wtd"],
+            n_open=Count("members", filter=Q(**{outcome: Phase.Outcome.OPEN})),
+            n_won=Count("members", filter=Q(**{outcome: Phase.Outcome.WON})),
+            n_lost=Count("members", filter=Q(**{outcome: Phase.Outcome.LOST})),
+            owner_names=ArrayAgg(_owner_name("members__owner__"), distinct=True,
+                                 filter=Q(members__owner__isnull=False), default=Value([])),
+        )
+        .annotate(status=Case(
+            When(n_members=0, then=Value(ProjectGroup.Status.EMPTY)),
+            When(n_open=F("n_members"), then=Value(ProjectGroup.Status.OPEN)),
+            When(n_won=F("n_members"), then=Value(ProjectGroup.Status.WON)),
+            When(n_lost=F("n_members"), then=Value(ProjectGroup.Status.LOST)),
+            # one alternative won and the others closed: the group is won
+            When(alternatives & Q(n_won__gt=0, n_open=0), then=Value(ProjectGroup.Status.WON)),
+            When(alternatives & Q(n_won=0, n_open__gt=0), then=Value(ProjectGroup.Status.OPEN)),
+            default=Value(ProjectGroup.Status.MIXED),
+        ))
+    )
+
+
+def group_get(*, pk: int) -> ProjectGroup:
+    """One group with its figures (404 when it does not exist in this tenant)."""
+    return get_object_or_404(group_queryset().select_related("main_project", "created_by"), pk=pk)
+
+
+def group_members(*, group: ProjectGroup) -> QuerySet[SalesProject]:
+    """The group's projects (any process and phase), the counting and biggest first."""
+    return (project_queryset().filter(group=group).annotate(weighted=weighted_expression())
+            .order_by("-counts_in_pipeline", "-weighted", "-volume", "id"))
+
+
+def group_member_owner_ids(*, group: ProjectGroup) -> set[int | None]:
+    return set(SalesProject.objects.filter(group=group).values_list("owner_id", flat=True).distinct())
+
+
+def group_can_edit(*, user, group: ProjectGroup, owner_ids: set[int | None] | None = None) -> bool:
+    """May ``user`` change the group? Only who may edit every member (an empty group: its creator's
+    editors); ``owner_ids`` saves the query when the caller knows the members' owners."""
+    allowed = editable_owner_ids(user=user)
+    if allowed is None:
+        return True
+    owners = group_member_owner_ids(group=group) if owner_ids is None else owner_ids
+    if not owners:
+        owners = {group.created_by_id}
+    return owners <= allowed
+
+
+def group_choices_for(*, project: SalesProject, limit: int = 20) -> list[ProjectGroup]:
+    """Groups a project could join: those that already hold projects of its customer."""
+    ids = (SalesProject.objects.filter(customer_id=project.customer_id, group__isnull=False)
+           .exclude(group_id=project.group_id).values("group_id"))
+    return list(ProjectGroup.objects.select_related("type").filter(pk__in=ids).order_by("name", "id")[:limit])
+
+
+# --- competing offers -----------------------------------------------------------------------
+
+# Two open projects a (lower id) and b of the same customer compete when both are in sales
+# processes, have different owners, are not in one group and the pair was not dismissed. The
+# same condition decides SalesProject.has_competitor (sales.services.groups.competition_refresh).
+COMPETING_PAIR_SQL = """
+    pa.outcome = 'open' AND ra.kind = 'sales' AND pb.outcome = 'open' AND rb.kind = 'sales'
+    AND a.owner_id <> b.owner_id
+    AND (a.group_id IS NULL OR b.group_id IS NULL OR a.group_id <> b.group_id)
+    AND NOT EXISTS (SELECT 1 FROM {dismissal} d
+                    WHERE d.project_low_id = LEAST(a.id, b.id) AND d.project_high_id = GREATEST(a.id, b.id))
+"""
+
+
+def competing_sql_tables() -> dict[str, str]:
+    """The table names the conflict SQL uses (the tenant's schema comes from the search path)."""
+    return {"project": SalesProject._meta.db_table, "phase": Phase._meta.db_table,
+            "process": Process._meta.db_table, "dismissal": ConflictDismissal._meta.db_table}
+
+
+@dataclass
+class Conflict:
+    a: SalesProject  # the older project
+    b: SalesProject
+
+    @property
+    def customer(self):
+        return self.a.customer
+
+    @property
+    def grouped(self) -> ProjectGroup | None:
+        """The existing group that "group as alternatives" would add the other project to."""
+        if self.a.group_id and self.b.group_id:
+            return None
+        return self.a.group or self.b.group
+
+    @property
+    def can_group(self) -> bool:
+        return not (self.a.group_id and self.b.group_id)
+
+
+@dataclass
+class ConflictPage:
+    conflicts: list[Conflict]
+    count: int
+    number: int
+    per_page: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _conflict_pairs(*, where: str, params: list, limit: int | None = None, offset: int = 0) -> tuple[list, int]:
+    """(a id, b id) pairs of competing projects matching ``where`` (SQL over a and b), newest
+    first, and how many there are in all: ONE query, a self-join on the customer."""
+    tables = competing_sql_tables()
+    sql = f"""
+        SELECT a.id, b.id, COUNT(*) OVER () AS total
+          FROM {tables['project']} a
+          JOIN {tables['project']} b ON b.customer_id = a.customer_id AND b.id > a.id
+          JOIN {tables['phase']} pa ON pa.id = a.phase_id
+          JOIN {tables['process']} ra ON ra.id = a.process_id
+          JOIN {tables['phase']} pb ON pb.id = b.phase_id
+          JOIN {tables['process']} rb ON rb.id = b.process_id
+         WHERE {where} AND {COMPETING_PAIR_SQL.format(**tables)}
+         ORDER BY b.id DESC, a.id
+    """  # noqa: S608 (table names are our own; values are parameters)
+    if limit is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params = [*params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(a, b) for a, b, _total in rows], (rows[0][2] if rows else 0)
+
+
+def _conflicts_from_pairs(pairs: list) -> list[Conflict]:
+    ids = {pk for pair in pairs for pk in pair}
+    projects = project_queryset().in_bulk(ids) if ids else {}
+    return [Conflict(a=projects[a], b=projects[b]) for a, b in pairs if a in projects and b in projects]
+
+
+def conflict_page(*, number: int = 1, per_page: int = 20, owner_ids=None) -> ConflictPage:
+    """One page of the possible conflicts of the tenant (optionally those touching ``owner_ids``),
+    in two queries however many projects exist: the pairs, then their projects."""
+    # Only projects flagged has_competitor take part (a partial index holds just those); the
+    # query still checks every condition, so a stale flag can never invent a conflict.
+    where, params = "a.has_competitor AND b.has_competitor", []
+    if owner_ids is not None:
+        where += " AND (a.owner_id = ANY(%s) OR b.owner_id = ANY(%s))"
+        params += [list(owner_ids), list(owner_ids)]
+    number = max(1, number)
+    pairs, count = _conflict_pairs(where=where, params=params, limit=per_page, offset=(number - 1) * per_page)
+    if not pairs and number > 1 and count == 0:
+        # past the last page (e.g. after grouping the last conflict of it): show the first
+        return conflict_page(number=1, per_page=per_page, owner_ids=owner_ids)
+    return ConflictPage(conflicts=_conflicts_from_pairs(pairs), count=count, number=number, per_page=per_page)
+
+
+def project_conflicts(*, project: SalesProject) -> list[Conflict]:
+    """The projects competing with this one, checked from scratch (not from the flags)."""
+    where = "a.customer_id = %s AND (a.id = %s OR b.id = %s)"
+    pairs, _count = _conflict_pairs(where=where, params=[project.customer_id, project.pk, project.pk])
+    return _conflicts_from_pairs(pairs)
+
+
+def conflict_get(*, a_id: int, b_id: int) -> Conflict:
+    """One pair of competing projects (404 when either is missing or they do not compete)."""
+    low, high = sorted((int(a_id), int(b_id)))
+    pairs, _count = _conflict_pairs(where="a.id = %s AND b.id = %s", params=[low, high])
+    conflicts = _conflicts_from_pairs(pairs)
+    if not conflicts:
+        from django.http import Http404
+
+        raise Http404
+    return conflicts[0]

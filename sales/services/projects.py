@@ -1,4 +1,5 @@
-"""Every write about processes and sales projects; all project rules live here.
+"""Every write about processes and sales projects; all project rules live here (group rules in
+``sales.services.groups``, which every write below keeps informed).
 
 Moves lock the project row (``select_for_update``) and compare its ``version`` with the one the
 user saw: a mismatch is a ``ConcurrentUpdate``, never a silent overwrite. Each change records a
@@ -227,6 +228,7 @@ def project_create(
     project.full_clean(exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"])
     project.save()
     PhaseChange.objects.create(project=project, from_phase=None, to_phase=phase, user=user)
+    _flags_refresh(project=project)
     pipeline_cache_bump()
     events.project_created.send(sender=SalesProject, project=project, user=user)
     if phase.outcome != Phase.Outcome.OPEN:
@@ -257,6 +259,7 @@ def project_update(*, project: SalesProject, user, expected_version: int | None,
     locked = _lock(project)
     _check_version(locked, expected_version)
     require_edit_owned(user=user, owner_id=locked.owner_id)
+    old_customer_id = locked.customer_id
     changed = []
     for name, value in data.items():
         if name == "probability":
@@ -277,16 +280,36 @@ def project_update(*, project: SalesProject, user, expected_version: int | None,
     locked.full_clean(exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"])
     locked.version += 1
     locked.save(update_fields=[*changed, "version", "updated_at"])
+    if {"volume", "probability", "customer"} & set(changed):
+        _flags_refresh(project=locked, customer_ids=[old_customer_id])
     pipeline_cache_bump()
     return locked
 
 
+def _flags_refresh(*, project: SalesProject, customer_ids=()) -> None:
+    from sales.services.groups import project_flags_refresh
+
+    project_flags_refresh(project=project, customer_ids=customer_ids)
+
+
+def _lock_groups_for_win(*, project_ids, phase: Phase) -> None:
+    # A win may close other members of the project's group: lock the groups before the projects,
+    # the order every group change uses, so that two wins in one group wait instead of deadlocking.
+    if phase.outcome != Phase.Outcome.WON:
+        return
+    from sales.models import ProjectGroup
+
+    group_ids = SalesProject.objects.filter(pk__in=list(project_ids), group__isnull=False).values("group_id")
+    list(ProjectGroup.objects.select_for_update().filter(pk__in=group_ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _move_locked(
     locked: SalesProject, *, phase: Phase, user, lost_reason: LostReason | None, owner, process: Process | None,
-    park_until: date | None = None, park_return_phase: Phase | None = None,
+    park_until: date | None = None, park_return_phase: Phase | None = None, as_system: bool = False,
 ) -> SalesProject:
-    """The rules of a move, on a row already locked and version-checked (``user`` None: the system)."""
-    system = user is None
+    """The rules of a move, on a row already locked and version-checked (``user`` None: the system;
+    ``as_system``: a consequence of the user's own change, such as closing an alternative)."""
+    system = user is None or as_system
     if not system:
         require_edit_owned(user=user, owner_id=locked.owner_id)
     process = process or phase.process
@@ -307,6 +330,10 @@ def _move_locked(
                 % {"phase": from_phase}
             )
         _check_lost_reason(phase=phase, lost_reason=lost_reason)
+        if phase.outcome == Phase.Outcome.WON:
+            from sales.services.groups import alternatives_check_can_win
+
+            alternatives_check_can_win(project=locked)
         fields += _apply_phase(locked, phase=phase, lost_reason=lost_reason, now=timezone.now())
         if process.pk != locked.process_id:
             locked.process = process
@@ -321,6 +348,7 @@ def _move_locked(
         fields.append("owner")
     locked.version += 1
     locked.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+    _flags_refresh(project=locked)
     pipeline_cache_bump()
     if phase_changes:
         change = PhaseChange.objects.create(project=locked, from_phase=from_phase, to_phase=phase, user=user)
@@ -332,6 +360,10 @@ def _move_locked(
         events.project_owner_changed.send(
             sender=SalesProject, project=locked, user=user, from_owner=from_owner, to_owner=owner
         )
+    if phase_changes and phase.outcome == Phase.Outcome.WON and locked.group_id:
+        from sales.services.groups import alternatives_close_others
+
+        alternatives_close_others(winner=locked, user=user)
     return locked
 
 
@@ -374,7 +406,9 @@ def project_move(
     park_return_phase: Phase | None = None,
 ) -> SalesProject:
     """Move a project to a phase (possibly of another process) and/or to another owner; into a
-    follow-up phase it needs ``park_until`` (and returns on that date to ``park_return_phase``)."""
+    follow-up phase it needs ``park_until`` (and returns on that date to ``park_return_phase``);
+    into a won phase it closes the project's open alternatives."""
+    _lock_groups_for_win(project_ids=[project.pk], phase=phase)
     locked = _lock(project)
     _check_version(locked, expected_version)
     return _move_locked(locked, phase=phase, user=user, lost_reason=lost_reason, owner=owner, process=process,
@@ -426,6 +460,8 @@ def _lock_many(project_ids) -> list[SalesProject]:
 @transaction.atomic
 def project_bulk_move(*, project_ids, phase: Phase, user, lost_reason: LostReason | None = None) -> BulkResult:
     """Move many projects into one phase; projects the user may not edit are skipped."""
+    project_ids = list(project_ids)
+    _lock_groups_for_win(project_ids=project_ids, phase=phase)
     result = BulkResult()
     for locked in _lock_many(project_ids):
         if not user_can_edit_owned(user=user, owner_id=locked.owner_id):

@@ -1,7 +1,9 @@
-"""Builders for processes, phases and sales projects: ``make_project(**overrides)``.
+"""Builders for processes, phases, sales projects and groups: ``make_project(**overrides)``,
+``make_group(projects=[...], **overrides)``.
 
 They write straight to the database (no events), so a test controls exactly what exists; tests of
-the rules call ``sales.services`` themselves.
+the rules call ``sales.services`` themselves. They do keep the two stored flags of the projects
+(``counts_in_pipeline``, ``has_competitor``) true to what they wrote, as the services would.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from sales.models import Phase, Process, SalesProject
+from sales.models import GroupType, Phase, Process, ProjectGroup, SalesProject
 
 _seq = itertools.count(1)
 
@@ -88,4 +90,42 @@ def make_project(**overrides) -> SalesProject:
     if phase.outcome != Phase.Outcome.OPEN:
         values["closed_at"] = now
     values.update(overrides)
-    return SalesProject.objects.create(**values)
+    project = SalesProject.objects.create(**values)
+    _refresh_flags(project)
+    return project
+
+
+def _refresh_flags(project: SalesProject) -> None:
+    from sales.services import project_flags_refresh
+
+    project_flags_refresh(project=project)
+    project.refresh_from_db(fields=["counts_in_pipeline", "has_competitor"])
+
+
+def group_type(key: str = GroupType.ALTERNATIVES_KEY) -> GroupType:
+    """A built-in group type: "alternatives" (default) or "subprojects"."""
+    from sales.services import group_types_ensure
+
+    return group_types_ensure()[key]
+
+
+def make_group(*, projects: list[SalesProject] = (), **overrides) -> ProjectGroup:
+    """A project group (default type: alternatives) with ``projects`` as members."""
+    n = next(_seq)
+    values = {"name": f"Group {n}"}
+    values.update(overrides)
+    if "type" not in values:
+        values["type"] = group_type()
+    elif isinstance(values["type"], str):
+        values["type"] = group_type(values["type"])
+    group = ProjectGroup.objects.create(**values)
+    if projects:
+        SalesProject.objects.filter(pk__in=[p.pk for p in projects]).update(group=group)
+        from sales.services import competition_refresh, group_rollup_refresh
+
+        group_rollup_refresh(group_ids=[group.pk])
+        competition_refresh(customer_ids={p.customer_id for p in projects})
+        for project in projects:
+            project.group = group
+            project.refresh_from_db(fields=["counts_in_pipeline", "has_competitor"])
+    return group
