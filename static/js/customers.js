@@ -38,7 +38,8 @@
   function followManual() {
     const manual = document.getElementById("id_size_class_manual");
     const size = document.getElementById("id_size_class");
-    if (manual && size) size.disabled = !manual.checked;
+    // Not disabled (a disabled field is not sent and would come back empty after an error), only muted.
+    if (manual && size) size.classList.toggle("crm-muted", !manual.checked);
   }
   document.addEventListener("change", (event) => {
     if (event.target.id === "id_size_class_manual") followManual();
