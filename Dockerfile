@@ -11,5 +11,9 @@ COPY mapview mapview
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://x@localhost/x python manage.py collectstatic --noinput -v 0
+# Build the offline gazetteer (from installed package data, no network) into the image.
+RUN DEBUG=0 SECRET_KEY=build-only DATABASE_URL=postgres://x@localhost/x GEOCODER_CACHE_DIR=/app/.data/gazetteer \
+    python -c "import django; django.setup(); from mapview.geocoding.offline import gazetteer; gazetteer()"
+ENV GEOCODER_CACHE_DIR=/app/.data/gazetteer
 EXPOSE 8000
 CMD ["gunicorn", "crm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

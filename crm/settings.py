@@ -191,7 +191,18 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Parked leads return to their phase on their date (sales.tasks; queued once per tenant).
     "sales-unpark-leads": {"task": "sales.leads_unpark_all_tenants", "schedule": crontab(minute=5)},
+    # Customers whose geocoding could not be queued (Redis or the worker down) are picked up.
+    "mapview-geocode-pending": {"task": "mapview.tasks.geocode_pending_all_tenants", "schedule": 300.0},
 }
+
+# --- Map and geocoding ---
+GEOCODER = env("GEOCODER", "offline")  # offline (gazetteer from PyPI, no network) | nominatim
+GEOCODER_USER_AGENT = env(
+    "GEOCODER_USER_AGENT", "crm-sales-map/0.1 (self-hosted sales CRM; set GEOCODER_USER_AGENT)"
+)
+GEOCODER_NOMINATIM_DOMAIN = env("GEOCODER_NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
+GEOCODER_CACHE_DIR = env("GEOCODER_CACHE_DIR", str(BASE_DIR / ".data" / "gazetteer"))
+MAP_TILES_URL = env("MAP_TILES_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
