@@ -68,7 +68,7 @@ def seed_customers(ctx: SeedContext) -> None:
     customer_ids = reserve_ids(Customer, n)
     customers: list[dict] = []
     contacts: list[dict] = []
-    for i, pk in enumerate(customer_ids):
+    for pk in customer_ids:
         country = rng.choices(countries, weights=country_weights)[0]
         city, postal_code, _c, area = rng.choice(by_country[country])
         is_person = rng.random() < PERSON_SHARE

@@ -157,3 +157,14 @@ def test_contact_export_is_neutralised(tenant, client_for, alice):
     make_contact(last_name="@evil", position="-danger")
     body = b"".join(client_for(alice).get("/customers/contacts/export/", {"q": "evil"}).streaming_content).decode()
     assert "'@evil" in body and "'-danger" in body
+
+
+def test_with_the_lead_function_off_contacts_of_leads_are_hidden(tenant, client_for, alice):
+    from tenants.models import Tenant
+
+    make_contact(customer=make_customer(status="lead"), last_name="Leadkontakt")
+    make_contact(customer=make_customer(), last_name="Kundenkontakt")
+    Tenant.objects.filter(schema_name="alpha").update(lead_function_enabled=False)
+    response = client_for(alice).get("/customers/contacts/", {"q": "kontakt"})
+    names = [row.record.last_name for row in response.context["table"].paginated_rows]
+    assert "Kundenkontakt" in names and "Leadkontakt" not in names
