@@ -59,8 +59,9 @@ class CustomerTable(tables.Table):
             record.status, url, record.name, badge,
         )
 
-    def render_size_class(self, value, record: Customer):
-        return format_html('<span title="{}">{}</span>', record.get_size_class_display(), value)
+    def render_size_class(self, record: Customer):
+        # tables2 passes the choice label ("D – small"); the column shows the bare letter.
+        return format_html('<span title="{}">{}</span>', record.get_size_class_display(), record.size_class)
 
     def render_owner(self, value):
         return value.get_full_name() or value.email
