@@ -30,7 +30,8 @@ class CustomerTable(tables.Table):
     city = tables.Column(verbose_name=_("City"), order_by=("city", "name", "id"))
     country = tables.Column(verbose_name=_("Country"), order_by=("country", "name", "id"))
     size_class = tables.Column(verbose_name=_("Size"), order_by=("size_class", "name", "id"))
-    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name", "id"))
+    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name", "id"),
+                          attrs={"td": {"class": "text-nowrap"}})
     open_projects = tables.Column(verbose_name=_("Open projects"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
     pipeline_value = tables.Column(verbose_name=_("Open pipeline"), attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
     last_activity_at = tables.DateColumn(verbose_name=_("Last activity"), short=True)
