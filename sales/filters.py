@@ -1,16 +1,17 @@
-"""The filters of the project list and the kanban (one FilterSet, so both keep the same URL)."""
+"""The filters of the project list and the kanban (one FilterSet, so both keep the same URL), and
+of the project groups page."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Team
-from crm.selectors import owner_or_team_q, user_list_active
-from sales.models import Phase
-from sales.selectors import phase_list, process_list
+from crm.selectors import owner_or_team_q, user_ids_in_team, user_list_active
+from sales.models import Phase, ProjectGroup, SalesProject
+from sales.selectors import group_type_list, phase_list, process_list
 
 
 class PhaseMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -62,3 +63,62 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_team(self, queryset, name, value):
         return queryset.filter(owner_or_team_q(field="owner", team_id=value.pk)) if value else queryset
+
+
+def _style(filterset: django_filters.FilterSet) -> None:
+    for f in filterset.form.fields.values():
+        css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
+        f.widget.attrs.setdefault("class", css)
+
+
+class GroupFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    type = django_filters.ModelChoiceFilter(label=_("Type"), queryset=None, empty_label=_("All types"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), empty_label=_("Any status"),
+        choices=[c for c in ProjectGroup.Status.choices if c[0] != ProjectGroup.Status.EMPTY],
+    )
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=None, empty_label=_("Any owner"),
+                                             method="filter_owner")
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all(), method="filter_team",
+                                            empty_label=_("Any team"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["type"].queryset = group_type_list(active_only=False)
+        self.filters["owner"].queryset = user_list_active()
+        _style(self)
+        self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Group, project or customer"))
+        self.form.fields["q"].widget.attrs.setdefault("type", "search")
+
+    @staticmethod
+    def _with_member(queryset, q: Q):
+        # one semi-join per group through the partial group index, never a row per member
+        return queryset.filter(Exists(SalesProject.objects.filter(q, group_id=OuterRef("pk"))))
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        member = Q(title__icontains=value) | Q(customer__name__icontains=value)
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Exists(SalesProject.objects.filter(member, group_id=OuterRef("pk")))
+        )
+
+    def filter_owner(self, queryset, name, value):
+        return self._with_member(queryset, Q(owner=value)) if value else queryset
+
+    def filter_team(self, queryset, name, value):
+        return self._with_member(queryset, owner_or_team_q(field="owner", team_id=value.pk)) if value else queryset
+
+    def owner_ids(self) -> set[int] | None:
+        """The owners the page is narrowed to (owner or team), for the conflicts list; None: all."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        ids = None
+        if data.get("owner"):
+            ids = {data["owner"].pk}
+        if data.get("team"):
+            team = set(user_ids_in_team(team_id=data["team"].pk).values_list("pk", flat=True))
+            ids = team if ids is None else ids & team
+        return ids

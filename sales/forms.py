@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import User
 from crm.selectors import user_list_active
 from customers.models import Customer
-from sales.models import LostReason, Phase, Process, ProjectContact
-from sales.selectors import lost_reason_list, phase_list, process_list
+from sales.models import (
+    GroupType,
+    LostReason,
+    Phase,
+    Process,
+    ProjectContact,
+    ProjectGroup,
+    SalesProject,
+)
+from sales.selectors import group_type_list, lost_reason_list, phase_list, process_list
 
 CUSTOMER_SEARCH_LIMIT = 20
 
@@ -230,7 +239,8 @@ class ProjectContactForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    ACTIONS = [("owner", _("Change owner")), ("phase", _("Move to phase")), ("export", _("Export CSV"))]
+    ACTIONS = [("owner", _("Change owner")), ("phase", _("Move to phase")), ("group", _("Group them")),
+               ("export", _("Export CSV"))]
 
     ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
@@ -240,6 +250,9 @@ class BulkForm(forms.Form):
                                         empty_label=_("– phase –"))
     lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=LostReason.objects.none(), required=False,
                                          empty_label=_("– lost reason –"))
+    group_type = forms.ModelChoiceField(label=_("Group type"), queryset=GroupType.objects.none(), required=False,
+                                        empty_label=_("– group type –"))
+    group_name = forms.CharField(label=_("Group name"), max_length=200, required=False)
 
     def __init__(self, *args, lead: bool = False, **kwargs):
         kwargs.setdefault("auto_id", "bulk_%s")  # beside the filter form on the same page
@@ -247,10 +260,13 @@ class BulkForm(forms.Form):
         self.fields["owner"].queryset = user_list_active()
         self.fields["phase"].queryset = phase_list(lead=lead)
         self.fields["lost_reason"].queryset = lost_reason_list()
+        self.fields["group_type"].queryset = group_type_list()
         ids = self.data.getlist("ids") if self.is_bound and hasattr(self.data, "getlist") else []
         self.fields["ids"].choices = [(i, i) for i in ids]
-        for f in ("action", "owner", "phase", "lost_reason"):
+        for f in ("action", "owner", "phase", "lost_reason", "group_type"):
             self.fields[f].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["group_name"].widget.attrs.update({"class": "form-control form-control-sm",
+                                                       "placeholder": _("Group name")})
 
     def clean(self):
         data = super().clean()
@@ -261,6 +277,10 @@ class BulkForm(forms.Form):
             self.add_error("owner", _("Choose the new owner."))
         if action == "phase" and not data.get("phase"):
             self.add_error("phase", _("Choose the phase."))
+        if action == "group" and not data.get("group_type"):
+            self.add_error("group_type", _("Choose the type of the new group."))
+        if action == "group" and not (data.get("group_name") or "").strip():
+            self.add_error("group_name", _("Please give the group a name."))
         return data
 
 
@@ -270,3 +290,53 @@ class TenantSettingsForm(forms.Form):
         help_text=_("Shows the Leads menu, lead processes and leads (in gray) in the customer overview. "
                     "Switching it off hides them; nothing is deleted."),
     )
+
+
+class GroupForm(forms.ModelForm):
+    """Name, type, main project (one of the members) and description of a group."""
+
+    class Meta:
+        model = ProjectGroup
+        fields = ["name", "type", "main_project", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # an inactive type stays choosable for the groups that have it
+        self.fields["type"].queryset = GroupType.objects.filter(Q(is_active=True) | Q(pk=self.instance.type_id))
+        self.fields["type"].empty_label = None
+        self.fields["main_project"].queryset = SalesProject.objects.filter(pk__in=[m.pk for m in members])
+        self.fields["main_project"].choices = [("", _("– none –"))] + [(m.pk, m.title) for m in members]
+        _style(self)
+
+
+class GroupJoinForm(forms.Form):
+    """Add a project to a group: an existing one, or a new one made with just this project."""
+
+    NEW = "new"
+
+    group = forms.ChoiceField(label=_("Group"))
+    name = forms.CharField(label=_("Name of the new group"), max_length=200, required=False)
+    type = forms.ModelChoiceField(label=_("Type of the new group"), queryset=GroupType.objects.none(), required=False,
+                                  empty_label=None)
+
+    def __init__(self, *args, groups=(), **kwargs):
+        kwargs.setdefault("auto_id", "join_%s")
+        super().__init__(*args, **kwargs)
+        self.groups = {str(g.pk): g for g in groups}
+        self.fields["group"].choices = [(self.NEW, _("A new group"))] + [
+            (str(g.pk), f"{g.name} ({g.type})") for g in groups
+        ]
+        self.fields["type"].queryset = group_type_list()
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("group") == self.NEW:
+            if not (data.get("name") or "").strip():
+                self.add_error("name", _("Please give the group a name."))
+            if not data.get("type"):
+                self.add_error("type", _("Choose the type of the new group."))
+        else:
+            data["existing"] = self.groups.get(data.get("group"))
+        return data

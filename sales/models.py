@@ -304,6 +304,12 @@ class ProjectGroup(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("sales:group_detail", args=[self.pk])
 
+    @property
+    def status_label(self) -> str:
+        """The label of the ``status`` that sales.selectors.group_queryset annotates."""
+        status = getattr(self, "status", None)
+        return self.Status(status).label if status else ""
+
 
 class ConflictDismissal(models.Model):
     """Someone said that two projects for the same customer do not compete (stored low id first)."""

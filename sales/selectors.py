@@ -420,6 +420,10 @@ class Conflict:
         return self.a.customer
 
     @property
+    def sides(self) -> tuple[SalesProject, SalesProject]:
+        return self.a, self.b
+
+    @property
     def grouped(self) -> ProjectGroup | None:
         """The existing group that "group as alternatives" would add the other project to."""
         if self.a.group_id and self.b.group_id:
@@ -505,13 +509,13 @@ def project_conflicts(*, project: SalesProject) -> list[Conflict]:
     return _conflicts_from_pairs(pairs)
 
 
-def conflict_get(*, a_id: int, b_id: int) -> Conflict:
-    """One pair of competing projects (404 when either is missing or they do not compete)."""
-    low, high = sorted((int(a_id), int(b_id)))
-    pairs, _count = _conflict_pairs(where="a.id = %s AND b.id = %s", params=[low, high])
-    conflicts = _conflicts_from_pairs(pairs)
-    if not conflicts:
-        from django.http import Http404
+def conflict_get(*, a_id: int, b_id: int) -> Conflict | None:
+    """The pair of projects ``a_id``, ``b_id`` if they compete, else None (404 when either is missing)."""
+    from django.http import Http404
 
+    low, high = sorted((int(a_id), int(b_id)))
+    projects = project_queryset().in_bulk([low, high])
+    if low == high or len(projects) != 2:
         raise Http404
-    return conflicts[0]
+    pairs, _count = _conflict_pairs(where="a.id = %s AND b.id = %s", params=[low, high])
+    return Conflict(a=projects[low], b=projects[high]) if pairs else None

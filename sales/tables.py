@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from sales.models import SalesProject
-from sales.templatetags.sales_tags import for_pk, money
+from sales.models import ProjectGroup, SalesProject
+from sales.templatetags.sales_tags import for_pk, money, project_badges
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 NOWRAP = {"td": {"class": "text-nowrap"}}
@@ -53,9 +53,12 @@ class ProjectTable(tables.Table):
         self.currency = currency
         self.detail_pattern = _pattern("sales:project_detail")
         self.customer_pattern = _pattern("customers:customer_detail")
+        self.group_pattern = _pattern("sales:group_detail")
 
     def render_title(self, record, value):
-        return format_html('<a href="{}">{}</a>', for_pk(self.detail_pattern, record.pk), value)
+        badges = project_badges(record, self.group_pattern)
+        link = format_html('<a href="{}">{}</a>', for_pk(self.detail_pattern, record.pk), value)
+        return format_html('{} <span class="sales-badges">{}</span>', link, badges) if badges else link
 
     def render_customer(self, record):
         css = "crm-name-lead" if record.customer.is_lead else "crm-name-customer"
@@ -83,3 +86,48 @@ class ProjectTable(tables.Table):
         days = record.days_in_phase
         return format_html('<span title="{}">{}</span>', record.phase_entered_at,
                            ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+
+
+STATUS_CSS = {"open": "open", "won": "won", "lost": "lost", "mixed": "mixed", "empty": "mixed"}
+
+
+class GroupTable(tables.Table):
+    name = tables.Column(verbose_name=_("Group"))
+    type = tables.Column(verbose_name=_("Type"), order_by=("type__order", "type__name"), attrs=NOWRAP)
+    n_members = tables.Column(verbose_name=_("Members"), attrs=NUMBER)
+    owner_names = tables.Column(verbose_name=_("Owners"), orderable=False)
+    value = tables.Column(verbose_name=_("Value"), attrs=NUMBER)
+    weighted = tables.Column(verbose_name=_("Weighted"), attrs=NUMBER)
+    status = tables.Column(verbose_name=_("Status"), attrs=NOWRAP)
+
+    class Meta:
+        model = ProjectGroup
+        fields = ("name", "type", "n_members", "owner_names", "value", "weighted", "status")
+        attrs = {"class": "table table-sm table-hover align-middle table-crm mb-0 small", "data-testid": "group-table"}
+        row_attrs = {"data-group-id": lambda record: record.pk}
+        empty_text = _("No project groups match these filters.")
+
+    def __init__(self, *args, currency: str = "EUR", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.detail_pattern = _pattern("sales:group_detail")
+
+    def render_name(self, record, value):
+        return format_html('<a href="{}">{}</a>', for_pk(self.detail_pattern, record.pk), value)
+
+    def render_type(self, record):
+        icon = "⇄" if record.type.is_alternatives else "Σ"
+        return format_html('<span aria-hidden="true">{}</span> {}', icon, record.type.name)
+
+    def render_owner_names(self, value):
+        return ", ".join(value) if value else "–"
+
+    def render_value(self, value):
+        return money(value, self.currency)
+
+    def render_weighted(self, value):
+        return money(value, self.currency)
+
+    def render_status(self, record):
+        return format_html('<span class="sales-phase-badge sales-outcome-{}" data-testid="group-status">{}</span>',
+                           STATUS_CSS.get(record.status, "mixed"), record.status_label)

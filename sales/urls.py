@@ -28,5 +28,15 @@ urlpatterns = [
     path("leads/new/", views.project_create, {"lead": True}, name="lead_create"),
     path("leads/bulk/", views.project_bulk, {"lead": True}, name="lead_bulk"),
     path("leads/export/", views.project_export, {"lead": True}, name="lead_export"),
+    path("projects/<int:pk>/group/", views.project_group_join, name="project_group_join"),
+    path("projects/<int:pk>/group/leave/", views.project_group_leave, name="project_group_leave"),
+    # the two answers to "these two projects compete": group them as alternatives, or dismiss
+    path("projects/<int:pk>/conflicts/<int:other>/group/", views.conflict_group, name="conflict_group"),
+    path("projects/<int:pk>/conflicts/<int:other>/dismiss/", views.conflict_dismiss, name="conflict_dismiss"),
+    # Project groups and competing offers
+    path("groups/", views.group_list, name="group_list"),
+    path("groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("groups/<int:pk>/edit/", views.group_update, name="group_update"),
+    path("groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
     path("settings/", views.tenant_settings, name="tenant_settings"),
 ]

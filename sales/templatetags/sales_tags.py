@@ -8,6 +8,9 @@ from django import template
 from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -46,3 +49,34 @@ def query_with(context, **changes) -> str:
     query.pop("page", None) if "page" not in changes else None
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def _group_pattern() -> str:
+    return reverse("sales:group_detail", args=[0])
+
+
+@register.simple_tag
+def project_badges(project, group_pattern: str | None = None) -> str:
+    """The group badge (a link to the group) and the competing-offer marker of a project, for
+    cards, list rows and the project page (``project.group`` should be select_related)."""
+    parts = []
+    group = project.group if project.group_id else None
+    if group is not None:
+        alternatives = group.type.is_alternatives
+        title = (_("Alternatives: %(name)s") if alternatives else _("%(type)s: %(name)s")) % {
+            "name": group.name, "type": group.type.name}
+        if not project.counts_in_pipeline:
+            title += " – " + _("counted once, with the group's alternative of the highest weighted value")
+        parts.append(format_html(
+            '<a class="sales-group-badge{}{}" href="{}" title="{}" data-testid="group-badge">'
+            '<span aria-hidden="true">{}</span> {}</a>',
+            " sales-group-alternatives" if alternatives else "", "" if project.counts_in_pipeline else " is-shadowed",
+            for_pk(group_pattern or _group_pattern(), group.pk), title, "⇄" if alternatives else "Σ", group.name,
+        ))
+    if project.has_competitor:
+        parts.append(format_html(
+            '<span class="sales-conflict-marker" role="img" title="{0}" aria-label="{0}" '
+            'data-testid="conflict-marker">⚠</span>',
+            _("Possible conflict: another salesperson has an open offer for this customer"),
+        ))
+    return mark_safe(" ".join(parts))  # noqa: S308 (every part is built by format_html)

@@ -126,6 +126,26 @@
     });
   });
 
+  // --- list: the bulk form shows the fields of the chosen action ------------------------------
+  // (without JavaScript every field shows, and the server ignores those the action does not use)
+  const BULK_FIELDS = { owner: ["owner"], phase: ["phase", "lost_reason"], group: ["group_type", "group_name"], export: [] };
+  function applyBulkAction(form) {
+    const action = form.querySelector("select[name=action]");
+    if (!action) return;
+    const wanted = BULK_FIELDS[action.value] || [];
+    Object.values(BULK_FIELDS).flat().forEach((name) => {
+      const field = form.querySelector(`[name=${name}]`);
+      if (field) field.hidden = !wanted.includes(name);
+    });
+  }
+  document.addEventListener("change", (event) => {
+    const form = event.target.form;
+    if (event.target.name === "action" && form && form.id === "bulk-form") applyBulkAction(form);
+  });
+  ["DOMContentLoaded", "htmx:afterSettle"].forEach((name) => document.addEventListener(name, () => {
+    document.querySelectorAll("form#bulk-form").forEach(applyBulkAction);
+  }));
+
   // --- admin: order the phases of a process by drag or with the arrow buttons ---------------
   function setupPhaseOrdering() {
     const group = document.getElementById("phases-group");

@@ -27,6 +27,7 @@ from sales import selectors, services
 from sales.filters import ProjectFilter
 from sales.forms import (
     BulkForm,
+    GroupJoinForm,
     MoveForm,
     NewCustomerForm,
     OwnerForm,
@@ -49,6 +50,7 @@ def _urls(lead: bool) -> dict[str, str]:
     # per-card links from one reverse() each (a board renders a hundred cards); see the for_pk filter
     urls["card_detail"] = reverse("sales:project_detail", args=[0])
     urls["card_move"] = reverse("sales:project_move", args=[0])
+    urls["group_detail"] = reverse("sales:group_detail", args=[0])
     return urls
 
 
@@ -267,6 +269,8 @@ def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
     if action == "export":
         return csv_response(filename="selection.csv", header=EXPORT_HEADER, rows=_export_rows(projects))
     ids = list(projects.values_list("pk", flat=True))
+    if action == "group":
+        return _bulk_group(request, form=form, projects=projects, back=back)
     try:
         if action == "owner":
             result = services.project_bulk_change_owner(project_ids=ids, owner=form.cleaned_data["owner"],
@@ -287,6 +291,21 @@ def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
             "%(n)d project skipped: you may not edit it.", "%(n)d projects skipped: you may not edit them.",
             len(result.skipped)) % {"n": len(result.skipped)})
     return redirect(back)
+
+
+def _bulk_group(request: HttpRequest, *, form: BulkForm, projects, back: str) -> HttpResponse:
+    """A new group of the selected projects (all of which the user must be able to edit)."""
+    try:
+        group = services.group_create(name=form.cleaned_data["group_name"], group_type=form.cleaned_data["group_type"],
+                                      projects=list(projects), user=request.user)
+    except PermissionDenied:
+        messages.error(request, _("You may only group projects that you may edit."))
+        return redirect(back)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(back)
+    messages.success(request, _("Group “%(name)s” created.") % {"name": group.name})
+    return redirect(group)
 
 
 # --- create ---------------------------------------------------------------------------------
@@ -376,12 +395,28 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _is_lead_project(project)
     return render(request, "sales/project_detail.html", {
         "project": project, "can_edit": can_edit, "lead": lead, "urls": _urls(lead),
+        **_project_group_context(request, project=project, can_edit=can_edit),
         "history": selectors.project_phase_history(project=project),
         "contacts": selectors.project_contacts(project=project),
         "contact_form": ProjectContactForm(project=project) if can_edit else None,
         "owner_form": OwnerForm(initial={"owner": project.owner_id, "version": project.version}) if can_edit else None,
         "reopen_phase": services.project_reopen_phase(project=project) if can_edit and project.is_closed else None,
     })
+
+
+def _project_group_context(request: HttpRequest, *, project: SalesProject, can_edit: bool) -> dict:
+    """The project's group with its other members, the form to join one, and competing offers."""
+    conflicts = selectors.project_conflicts(project=project)
+    allowed = selectors.editable_owner_ids(user=request.user) if conflicts else None
+    for conflict in conflicts:
+        conflict.other = conflict.b if conflict.a.pk == project.pk else conflict.a
+        conflict.can_act = allowed is None or {conflict.a.owner_id, conflict.b.owner_id} <= allowed
+    context = {"conflicts": conflicts, "group_members": [], "join_form": None}
+    if project.group_id:
+        context["group_members"] = list(selectors.group_members(group=project.group).exclude(pk=project.pk)[:20])
+    elif can_edit:
+        context["join_form"] = GroupJoinForm(groups=selectors.group_choices_for(project=project))
+    return context
 
 
 @login_required
