@@ -29,7 +29,11 @@ def _submenu(request) -> list[dict]:
             url = reverse(name)
         except NoReverseMatch:
             continue  # the feature has not landed yet
-        items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+        items.append({"label": label, "url": url, "active": False})
+    # Only the longest matching prefix is active (/customers/contacts/ is not the overview).
+    active = max((i["url"] for i in items if request.path.startswith(i["url"])), key=len, default=None)
+    for item in items:
+        item["active"] = item["url"] == active
     return items
 
 

@@ -31,23 +31,37 @@ BATCH_SIZE = 5000
 # --- queueing ---------------------------------------------------------------------------------
 
 
-def geocode_queue(*, customer_id: int) -> bool:
-    """Queue the geocoding task; False when the broker is down (the beat sweep catches up)."""
-    from mapview.tasks import geocode_customer
-
-    app = geocode_customer.app
+def _queue_safely(task, args: list) -> bool:
+    """Queue ``task``; False when the broker is down (the beat sweep catches up)."""
+    app = task.app
     try:
         if app.conf.task_always_eager:  # no broker configured: the task runs right here
-            geocode_customer.apply_async(args=[customer_id])
+            task.apply_async(args=args)
             return True
         # Fail fast when Redis is down instead of kombu's default reconnect pauses (seconds).
         with app.pool.acquire(block=True, timeout=2) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=2)
-            geocode_customer.apply_async(args=[customer_id], retry=False, connection=conn)
+            task.apply_async(args=args, retry=False, connection=conn)
     except Exception as exc:  # noqa: BLE001 - a broken broker must never break saving a customer
-        log.warning("geocoding of customer %s not queued (%s); it stays pending", customer_id, exc)
+        log.warning("%s not queued (%s); the customers stay pending", task.name, exc)
         return False
     return True
+
+
+def geocode_queue(*, customer_id: int) -> bool:
+    """Queue the geocoding of one customer; False when the broker is down."""
+    from mapview.tasks import geocode_customer
+
+    return _queue_safely(geocode_customer, [customer_id])
+
+
+def customers_geocode_request_many(*, customer_ids: list[int]) -> None:
+    """Geocode many new customers (a CSV import) in one background batch after the commit."""
+    from mapview.tasks import geocode_customers
+
+    ids = list(customer_ids)
+    if ids:
+        transaction.on_commit(lambda: _queue_safely(geocode_customers, [ids]))
 
 
 def customer_geocode_request(*, customer: Customer) -> None:

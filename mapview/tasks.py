@@ -45,6 +45,13 @@ def geocode_customer(self, customer_id: int) -> str | None:
 
 
 @shared_task
+def geocode_customers(customer_ids: list[int]) -> dict:
+    """Geocode the given customers of the current tenant in one batch (e.g. after a CSV import)."""
+    result = services.customers_geocode_batch(customer_ids=customer_ids)
+    return {"schema": connection.schema_name, "total": result.total, "found": result.found}
+
+
+@shared_task
 def geocode_pending(limit: int | None = None) -> dict:
     """Geocode the current tenant's pending customers (those whose task never ran)."""
     from customers.models import Customer

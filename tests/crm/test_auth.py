@@ -61,3 +61,13 @@ def test_dashboard_shows_the_users_team_from_the_database(tenant, alice, carol):
     assert response.status_code == 200
     html = response.content.decode()
     assert "North" in html and "Carol Tester" in html  # team and supervisor (carol manages North)
+
+
+def test_submenu_lists_the_customers_area_in_order_and_marks_one_item(tenant, dave):
+    html = tenant_client(tenant, dave).get("/customers/contacts/").content.decode()
+    menu = html[html.index('data-testid="submenu"'):]
+    menu = menu[: menu.index("</nav>")]
+    labels = ["Sales projects", "Leads", "Project groups", "Customer overview", "Contact persons", "Activity log", "Map"]
+    positions = [menu.find(label) for label in labels if label in menu]
+    assert positions == sorted(positions) and len(positions) >= 6
+    assert menu.count("active") == 1 and 'active" href="/customers/contacts/"' in menu
