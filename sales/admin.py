@@ -1,5 +1,6 @@
-"""The tenant admin's configuration of processes, phases and lost reasons; projects saved through
-the services (so moves made here follow the same rules and send the same events)."""
+"""The tenant admin's configuration of processes, phases, lost reasons and project group types;
+projects and groups saved through the services (so changes made here follow the same rules and
+send the same events)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.lib.admin import TenantOnlyAdminMixin
 from sales import services
-from sales.models import LostReason, Phase, PhaseChange, Process, ProjectContact, SalesProject
+from sales.models import (
+    GroupType,
+    LostReason,
+    Phase,
+    PhaseChange,
+    Process,
+    ProjectContact,
+    ProjectGroup,
+    SalesProject,
+)
 
 ADMIN_MEDIA_JS = ("js/sales.js",)
 ADMIN_MEDIA_CSS = {"all": ("css/sales.css",)}
@@ -68,6 +78,14 @@ class ProcessAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(n_phases=Count("phases"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Which projects are open offers depends on the kind and the phases' outcomes: recount the
+        # alternatives and recheck competing offers when either changed.
+        outcome_changed = any("outcome" in f.changed_data for fs in formsets for f in fs.forms if f.instance.pk)
+        if change and ("kind" in form.changed_data or outcome_changed):
+            services.flags_refresh_all()
 
     @admin.display(description=_("phases"), ordering="n_phases")
     def phase_count(self, obj):
@@ -146,7 +164,8 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["customer", "process", "phase", "owner"]
     search_fields = ["title", "customer__name"]
     raw_id_fields = ["customer"]
-    readonly_fields = ["phase_entered_at", "closed_at", "followup_due", "created_at", "updated_at", "created_by"]
+    readonly_fields = ["group", "phase_entered_at", "closed_at", "followup_due", "created_at", "updated_at",
+                       "created_by"]
     inlines = [ProjectContactInline, PhaseChangeInline]
 
     @transaction.atomic
@@ -185,12 +204,12 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
             setattr(obj, f.attname, getattr(created, f.attname))
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.pipeline_cache_bump()
+        services.project_delete(project=obj)
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        services.pipeline_cache_bump()
+        for project in queryset:
+            services.project_delete(project=project)
 
 
 @admin.register(PhaseChange)
@@ -204,3 +223,107 @@ class PhaseChangeAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class GroupTypeForm(forms.ModelForm):
+    class Meta:
+        model = GroupType
+        fields = ["name", "rule", "order", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rule"):
+            try:
+                services.group_type_check_rule(group_type=self.instance, rule=data["rule"])
+            except forms.ValidationError as exc:
+                self.add_error("rule", exc)
+        return data
+
+
+@admin.register(GroupType)
+class GroupTypeAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+    form = GroupTypeForm
+    list_display = ["name", "rule", "order", "is_active", "builtin"]
+    list_editable = ["order", "is_active"]
+
+    @admin.display(description=_("built-in"), boolean=True)
+    def builtin(self, obj):
+        return bool(obj.key)
+
+    def has_delete_permission(self, request, obj=None):
+        # the built-in types are renamed or switched off, never deleted (grouping competing offers needs them)
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.key)
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "rule" in form.changed_data:
+            services.group_type_changed(group_type=obj)
+
+
+class MemberInline(TenantOnlyAdminMixin, admin.TabularInline):
+    model = SalesProject
+    fk_name = "group"
+    verbose_name = _("member")
+    verbose_name_plural = _("members (add and remove them on the projects' pages)")
+    extra = 0
+    can_delete = False
+    fields = ["title", "customer", "phase", "owner", "volume", "counts_in_pipeline"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProjectGroupAdminForm(forms.ModelForm):
+    class Meta:
+        model = ProjectGroup
+        fields = ["name", "type", "main_project", "description"]
+
+    def clean(self):
+        # the services' rules, checked early so the admin shows them next to the fields
+        data = super().clean()
+        main = data.get("main_project")
+        if main is not None and (self.instance.pk is None or main.group_id != self.instance.pk):
+            self.add_error("main_project", _("The main project must be one of the group's projects."))
+        if data.get("type") and self.instance.pk:
+            try:
+                services.group_check_type(group=self.instance, group_type=data["type"])
+            except forms.ValidationError as exc:
+                self.add_error("type", exc)
+        return data
+
+
+@admin.register(ProjectGroup)
+class ProjectGroupAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+    form = ProjectGroupAdminForm
+    list_display = ["name", "type", "created_at", "created_by"]
+    list_filter = ["type"]
+    list_select_related = ["type", "created_by"]
+    search_fields = ["name"]
+    raw_id_fields = ["main_project"]
+    inlines = [MemberInline]
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        if not change:  # a new group has no members yet: nothing to recount
+            obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        saved = services.group_update(group=ProjectGroup.objects.get(pk=obj.pk), user=request.user, name=data["name"],
+                                      group_type=data["type"], description=data["description"],
+                                      main_project=data["main_project"])
+        for f in ProjectGroup._meta.concrete_fields:
+            setattr(obj, f.attname, getattr(saved, f.attname))
+
+    def delete_model(self, request, obj):
+        services.group_delete(group=obj, user=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            services.group_delete(group=group, user=request.user)

@@ -9,6 +9,7 @@ from sales import services
 @receiver(events.tenant_provisioned, dispatch_uid="sales.tenant_provisioned")
 def on_tenant_provisioned(sender, *, tenant, admin_user, **kwargs):
     services.process_create_default()
+    services.group_types_ensure()
     if tenant.lead_function_enabled:
         services.process_create_default_lead()
 

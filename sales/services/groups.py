@@ -34,9 +34,9 @@ BUILTIN_GROUP_TYPES = [
 
 __all__ = [
     "BUILTIN_GROUP_TYPES", "alternatives_check_can_win", "alternatives_close_others", "competition_refresh",
-    "conflict_dismiss", "conflict_group_as_alternatives", "group_add_project", "group_create", "group_delete",
-    "group_remove_project", "group_rollup_refresh", "group_types_ensure", "group_update",
-    "lost_reason_alternative_won", "project_flags_refresh",
+    "conflict_dismiss", "conflict_group_as_alternatives", "flags_refresh_all", "group_add_project", "group_create",
+    "group_delete", "group_remove_project", "group_rollup_refresh", "group_type_changed", "group_type_check_rule",
+    "group_check_type", "group_types_ensure", "group_update", "lost_reason_alternative_won", "project_flags_refresh",
 ]
 
 
@@ -52,6 +52,35 @@ def group_types_ensure() -> dict[str, GroupType]:
             key=key, defaults={"name": _(name), "rule": rule, "order": order}
         )
     return found
+
+
+def group_type_check_rule(*, group_type: GroupType, rule: str) -> None:
+    """A type may become "alternatives" only if none of its groups has two won members, or a won
+    member beside open ones."""
+    if rule != GroupType.Rule.ALTERNATIVES or group_type.pk is None or group_type.rule == rule:
+        return
+    probe = GroupType(rule=rule)
+    for group in ProjectGroup.objects.filter(type=group_type, members__phase__outcome=Phase.Outcome.WON).distinct():
+        try:
+            _check_alternatives(group_type=probe, projects=_members(group))
+        except ValidationError as exc:
+            raise ValidationError(_("The group “%(group)s” cannot be alternatives: %(reason)s")
+                                  % {"group": group.name, "reason": " ".join(exc.messages)}) from exc
+
+
+def group_check_type(*, group: ProjectGroup, group_type: GroupType) -> None:
+    """Can this group's members be of ``group_type``? (Alternatives: at most one won, none open beside it.)"""
+    if group.pk is not None:
+        _check_alternatives(group_type=group_type, projects=_members(group))
+
+
+@transaction.atomic
+def group_type_changed(*, group_type: GroupType) -> None:
+    """After an admin changed a type's rule: its groups count anew."""
+    from sales.services.projects import pipeline_cache_bump
+
+    group_rollup_refresh(group_ids=list(ProjectGroup.objects.filter(type=group_type).values_list("pk", flat=True)))
+    pipeline_cache_bump()
 
 
 def lost_reason_alternative_won() -> LostReason:
@@ -156,6 +185,17 @@ def project_flags_refresh(*, project: SalesProject, rollup: bool = True, custome
     if rollup and project.group_id:
         group_rollup_refresh(group_ids=[project.group_id])
     competition_refresh(customer_ids=[project.customer_id, *customer_ids])
+
+
+@transaction.atomic
+def flags_refresh_all() -> tuple[int, int]:
+    """Recompute both flags of every project (after a process's kind or a phase's outcome changed,
+    or data was written around the services); returns how many (roll-up, competition) changed."""
+    from sales.services.projects import pipeline_cache_bump
+
+    changed = group_rollup_refresh(group_ids=None), competition_refresh(customer_ids=None)
+    pipeline_cache_bump()
+    return changed
 
 
 def _after_membership(*, group_ids: Iterable[int], customer_ids: Iterable[int], left_ids: Iterable[int] = ()) -> None:

@@ -448,6 +448,18 @@ def project_change_owner(*, project: SalesProject, owner, user, expected_version
     return _move_locked(locked, phase=locked.phase, user=user, lost_reason=None, owner=owner, process=None)
 
 
+@transaction.atomic
+def project_delete(*, project: SalesProject) -> None:
+    """Delete a project (the admin's delete); its group counts anew and its rivals are rechecked."""
+    from sales.services.groups import competition_refresh, group_rollup_refresh
+
+    group_id, customer_id = project.group_id, project.customer_id
+    project.delete()
+    group_rollup_refresh(group_ids=[group_id] if group_id else [])
+    competition_refresh(customer_ids=[customer_id])
+    pipeline_cache_bump()
+
+
 def _lock_many(project_ids) -> list[SalesProject]:
     # Locks in id order so that two bulk actions never deadlock each other (see _lock for why the
     # lock and the read are two queries).
