@@ -316,8 +316,8 @@ class GroupJoinForm(forms.Form):
     NEW = "new"
 
     group = forms.ChoiceField(label=_("Group"))
-    name = forms.CharField(label=_("Name of the new group"), max_length=200, required=False)
-    type = forms.ModelChoiceField(label=_("Type of the new group"), queryset=GroupType.objects.none(), required=False,
+    name = forms.CharField(label=_("Name (new group)"), max_length=200, required=False)
+    type = forms.ModelChoiceField(label=_("Type (new group)"), queryset=GroupType.objects.none(), required=False,
                                   empty_label=None)
 
     def __init__(self, *args, groups=(), **kwargs):

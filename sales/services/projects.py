@@ -360,10 +360,11 @@ def _move_locked(
         events.project_owner_changed.send(
             sender=SalesProject, project=locked, user=user, from_owner=from_owner, to_owner=owner
         )
+    locked.closed_alternatives = []  # the group's other members this win closed (for the caller's message)
     if phase_changes and phase.outcome == Phase.Outcome.WON and locked.group_id:
         from sales.services.groups import alternatives_close_others
 
-        alternatives_close_others(winner=locked, user=user)
+        locked.closed_alternatives = alternatives_close_others(winner=locked, user=user)
     return locked
 
 

@@ -56,7 +56,7 @@ def _group_pattern() -> str:
 
 
 @register.simple_tag
-def project_badges(project, group_pattern: str | None = None) -> str:
+def project_badges(project, group_pattern: str | None = None, conflict: bool = True) -> str:
     """The group badge (a link to the group) and the competing-offer marker of a project, for
     cards, list rows and the project page (``project.group`` should be select_related)."""
     parts = []
@@ -73,7 +73,7 @@ def project_badges(project, group_pattern: str | None = None) -> str:
             " sales-group-alternatives" if alternatives else "", "" if project.counts_in_pipeline else " is-shadowed",
             for_pk(group_pattern or _group_pattern(), group.pk), title, "⇄" if alternatives else "Σ", group.name,
         ))
-    if project.has_competitor:
+    if conflict and project.has_competitor:
         parts.append(format_html(
             '<span class="sales-conflict-marker" role="img" title="{0}" aria-label="{0}" '
             'data-testid="conflict-marker">⚠</span>',

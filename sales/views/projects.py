@@ -535,10 +535,16 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            closed = _closed_alternatives_text(moved)
             if on_board:
                 phase_ids = {_int(board["from_phase"]), project.phase_id, moved.phase_id}
-                return _board_update(request, board=board, lead=lead, phase_ids=phase_ids, moved=True)
+                if closed:  # the closed alternatives left their columns for a lost one: redraw the board
+                    phase_ids |= _board_phase_ids(board)
+                return _board_update(request, board=board, lead=lead, phase_ids=phase_ids, moved=True,
+                                     message=closed, level="info")
             messages.success(request, _("Project moved to “%(phase)s”.") % {"phase": moved.phase})
+            if closed:
+                messages.info(request, closed)
             return _redirect(request, _safe_next(request, moved.get_absolute_url()))
     if current is not None:
         # Show the state that won, with a form based on it.
@@ -556,6 +562,20 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return HttpResponse(dialog)
     return render(request, "sales/project_move.html", {"project": current or project, "dialog": dialog})
+
+
+def _closed_alternatives_text(moved: SalesProject) -> str:
+    closed = getattr(moved, "closed_alternatives", [])
+    if not closed:
+        return ""
+    titles = ", ".join(f"“{c.title}”" for c in closed)
+    return ngettext("Its alternative %(titles)s was closed as lost (alternative won).",
+                    "Its alternatives %(titles)s were closed as lost (alternative won).", len(closed)) % {"titles": titles}
+
+
+def _board_phase_ids(board: dict) -> set[int]:
+    process_id = _int(board["board_process"])
+    return set(Phase.objects.filter(process_id=process_id).values_list("pk", flat=True)) if process_id else set()
 
 
 def _int(value) -> int | None:
