@@ -286,7 +286,7 @@ def _update_from_arrays(column: str, ids: list[int], values: list, cast: str) ->
 def seed_groups(ctx: SeedContext, *, project_ids: list[int]) -> tuple[int, int]:
     """Groups of both built-in types over the seeded projects of single customers, and a few
     competing offers; returns (groups, conflicts). Everything in a handful of statements."""
-    from sales.models import GroupType, ProjectGroup
+    from sales.models import GroupType, ProjectGroup, SalesProject
     from sales.services import (
         competition_refresh,
         group_rollup_refresh,
@@ -350,6 +350,9 @@ def seed_groups(ctx: SeedContext, *, project_ids: list[int]) -> tuple[int, int]:
         _update_from_arrays("owner_id", rivals, new_owners, "bigint")
     group_rollup_refresh(group_ids=None)
     competition_refresh(customer_ids=None)
+    with connection.cursor() as cur:  # the planner must know how few projects have a competitor
+        cur.execute(f"ANALYZE {SalesProject._meta.db_table}")  # noqa: S608
+        cur.execute(f"ANALYZE {ProjectGroup._meta.db_table}")  # noqa: S608
     return len(groups), len(conflicts)
 
 

@@ -455,24 +455,34 @@ class ConflictPage:
         return self.number > 1
 
 
-def _conflict_pairs(*, where: str, params: list, limit: int | None = None, offset: int = 0) -> tuple[list, int]:
-    """(a id, b id) pairs of competing projects matching ``where`` (SQL over a and b), newest
-    first, and how many there are in all: ONE query, a self-join on the customer."""
+def _conflict_pairs(*, a_where: str, a_params: list, b_where: str = "TRUE", b_params: list = (),
+                    limit: int | None = None, offset: int = 0) -> tuple[list, int]:
+    """(a id, b id) pairs of competing projects, newest first, and how many there are in all: ONE
+    query, a self-join on the customer. ``a_where`` narrows the older project (and may refer to b),
+    ``b_where`` the newer one."""
     tables = competing_sql_tables()
+    # The rivals of each project are found by one index lookup on its customer: LATERAL with
+    # OFFSET 0 keeps the planner from turning that into a scan of every candidate, which a stale
+    # estimate of the few flagged projects would otherwise make it do.
     sql = f"""
         SELECT a.id, b.id, COUNT(*) OVER () AS total
           FROM {tables['project']} a
-          JOIN {tables['project']} b ON b.customer_id = a.customer_id AND b.id > a.id
           JOIN {tables['phase']} pa ON pa.id = a.phase_id
           JOIN {tables['process']} ra ON ra.id = a.process_id
-          JOIN {tables['phase']} pb ON pb.id = b.phase_id
-          JOIN {tables['process']} rb ON rb.id = b.process_id
-         WHERE {where} AND {COMPETING_PAIR_SQL.format(**tables)}
+         CROSS JOIN LATERAL (
+               SELECT b.id, b.owner_id FROM {tables['project']} b
+                 JOIN {tables['phase']} pb ON pb.id = b.phase_id
+                 JOIN {tables['process']} rb ON rb.id = b.process_id
+                WHERE b.customer_id = a.customer_id AND b.id > a.id AND {b_where}
+                  AND {COMPETING_PAIR_SQL.format(**tables)}
+               OFFSET 0) b
+         WHERE {a_where}
          ORDER BY b.id DESC, a.id
     """  # noqa: S608 (table names are our own; values are parameters)
+    params = [*b_params, *a_params]
     if limit is not None:
         sql += " LIMIT %s OFFSET %s"
-        params = [*params, limit, offset]
+        params += [limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -490,12 +500,13 @@ def conflict_page(*, number: int = 1, per_page: int = 20, owner_ids=None) -> Con
     in two queries however many projects exist: the pairs, then their projects."""
     # Only projects flagged has_competitor take part (a partial index holds just those); the
     # query still checks every condition, so a stale flag can never invent a conflict.
-    where, params = "a.has_competitor AND b.has_competitor", []
+    where, params = "a.has_competitor", []
     if owner_ids is not None:
         where += " AND (a.owner_id = ANY(%s) OR b.owner_id = ANY(%s))"
         params += [list(owner_ids), list(owner_ids)]
     number = max(1, number)
-    pairs, count = _conflict_pairs(where=where, params=params, limit=per_page, offset=(number - 1) * per_page)
+    pairs, count = _conflict_pairs(a_where=where, a_params=params, b_where="b.has_competitor", limit=per_page,
+                                   offset=(number - 1) * per_page)
     if not pairs and number > 1 and count == 0:
         # past the last page (e.g. after grouping the last conflict of it): show the first
         return conflict_page(number=1, per_page=per_page, owner_ids=owner_ids)
@@ -504,8 +515,8 @@ def conflict_page(*, number: int = 1, per_page: int = 20, owner_ids=None) -> Con
 
 def project_conflicts(*, project: SalesProject) -> list[Conflict]:
     """The projects competing with this one, checked from scratch (not from the flags)."""
-    where = "a.customer_id = %s AND (a.id = %s OR b.id = %s)"
-    pairs, _count = _conflict_pairs(where=where, params=[project.customer_id, project.pk, project.pk])
+    pairs, _count = _conflict_pairs(a_where="a.customer_id = %s AND (a.id = %s OR b.id = %s)",
+                                    a_params=[project.customer_id, project.pk, project.pk])
     return _conflicts_from_pairs(pairs)
 
 
@@ -517,5 +528,5 @@ def conflict_get(*, a_id: int, b_id: int) -> Conflict | None:
     projects = project_queryset().in_bulk([low, high])
     if low == high or len(projects) != 2:
         raise Http404
-    pairs, _count = _conflict_pairs(where="a.id = %s AND b.id = %s", params=[low, high])
+    pairs, _count = _conflict_pairs(a_where="a.id = %s", a_params=[low], b_where="b.id = %s", b_params=[high])
     return Conflict(a=projects[low], b=projects[high]) if pairs else None

@@ -194,6 +194,9 @@ def flags_refresh_all() -> tuple[int, int]:
     from sales.services.projects import pipeline_cache_bump
 
     changed = group_rollup_refresh(group_ids=None), competition_refresh(customer_ids=None)
+    if sum(changed) > 1000:  # keep the planner's idea of how many projects are flagged true
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SalesProject._meta.db_table}")  # noqa: S608
     pipeline_cache_bump()
     return changed
 
