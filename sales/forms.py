@@ -265,7 +265,7 @@ class BulkForm(forms.Form):
         self.fields["ids"].choices = [(i, i) for i in ids]
         for f in ("action", "owner", "phase", "lost_reason", "group_type"):
             self.fields[f].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["group_name"].widget.attrs.update({"class": "form-control form-control-sm",
+        self.fields["group_name"].widget.attrs.update({"class": "form-control form-control-sm sales-bulk-group",
                                                        "placeholder": _("Group name")})
 
     def clean(self):

@@ -24,7 +24,7 @@ from sales.tables import GroupTable
 __all__ = ["conflict_dismiss", "conflict_group", "group_delete", "group_detail", "group_list", "group_update",
            "project_group_join", "project_group_leave"]
 
-CONFLICTS_PER_PAGE = 10
+CONFLICTS_PER_PAGE = 5
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
