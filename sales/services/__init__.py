@@ -5,6 +5,5 @@
   offers, and the two flags that keep totals and the conflicts list cheap.
 """
 
-from sales.services.groups import *  # noqa: F403
-from sales.services.projects import *  # noqa: F403
-from sales.services.projects import BulkResult, ConcurrentUpdate  # noqa: F401 (named for readers)
+from sales.services.groups import *  # noqa: F403 (the names in groups.__all__)
+from sales.services.projects import *  # noqa: F403 (the names in projects.__all__)

@@ -46,6 +46,15 @@ DEFAULT_LEAD_PHASES = [
 
 UPDATABLE_FIELDS = {"title", "volume", "probability", "expected_order_date", "description", "customer"}
 
+__all__ = [
+    "DEFAULT_LEAD_PHASES", "DEFAULT_LOST_REASONS", "DEFAULT_SALES_PHASES", "UPDATABLE_FIELDS", "BulkResult",
+    "ConcurrentUpdate", "phase_first_open", "pipeline_cache_bump", "process_create_default",
+    "process_create_default_lead", "project_bulk_change_owner", "project_bulk_move", "project_change_owner",
+    "project_contact_add", "project_contact_remove", "project_create", "project_create_followup",
+    "project_create_with_customer", "project_delete", "project_followup_done", "project_move", "project_reopen",
+    "project_reopen_phase", "project_unpark_due", "project_update", "tenant_lead_function_set",
+]
+
 
 class ConcurrentUpdate(ValidationError):
     """Someone changed the project after the user loaded it; ``current`` is its state now."""

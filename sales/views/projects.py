@@ -41,6 +41,13 @@ from sales.models import Phase, Process, SalesProject
 from sales.services import ConcurrentUpdate
 from sales.tables import ProjectTable
 
+__all__ = [
+    "customer_search", "lead_list", "project_bulk", "project_contact_add", "project_contact_remove",
+    "project_create", "project_detail", "project_export", "project_followup_done", "project_kanban",
+    "project_kanban_column", "project_list", "project_move", "project_owner", "project_reopen", "project_update",
+    "tenant_settings",
+]
+
 SORT_LABELS = {"volume": _("Volume"), "expected": _("Expected date"), "age": _("Age in phase")}
 
 
