@@ -152,6 +152,10 @@ def test_winning_one_alternative_closes_the_other_open_ones_and_only_those(proce
     assert all(c["winner"].pk == winner.pk and c["group"].pk == winner.group_id and c["user"] == alice
                for c in closed.calls)
     assert {c["project"].pk for c in lost.calls} == {rival.pk, third.pk}
+    from activity.models import Activity  # the activity log listens to alternative_closed
+
+    assert set(Activity.objects.filter(kind=Activity.Kind.ALTERNATIVE_CLOSED).values_list("project_id", flat=True)) \
+        == {rival.pk, third.pk}
     already_lost.refresh_from_db()
     assert already_lost.lost_reason.name == "Price" and not PhaseChange.objects.filter(project=already_lost).exists()
     bystander.refresh_from_db()
