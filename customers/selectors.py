@@ -86,7 +86,11 @@ def customer_with_project_columns(qs: QuerySet) -> QuerySet:
             Value(0),
         ),
         pipeline_value=Coalesce(
-            Subquery(open_projects.values("customer").annotate(v=Sum("volume")).values("v"), output_field=_MONEY),
+            # An alternatives group counts once: only members flagged counts_in_pipeline add value.
+            Subquery(
+                open_projects.values("customer").annotate(v=Sum("volume", filter=Q(counts_in_pipeline=True))).values("v"),
+                output_field=_MONEY,
+            ),
             Value(0, output_field=_MONEY),
         ),
     )
@@ -116,7 +120,10 @@ class CustomerOverviewQuerySet(QuerySet):
         is_open = Q(projects__phase__outcome=OPEN)
         annotated = self.annotate(
             open_projects=Count("projects", filter=is_open),
-            pipeline_value=Coalesce(Sum("projects__volume", filter=is_open), Value(0, output_field=_MONEY)),
+            pipeline_value=Coalesce(
+                Sum("projects__volume", filter=is_open & Q(projects__counts_in_pipeline=True)),
+                Value(0, output_field=_MONEY),
+            ),
         )
         ordered = QuerySet.order_by(annotated, *field_names)
         ordered._count_base = self

@@ -375,3 +375,17 @@ def test_the_conflicts_list_pages_newest_first(process, alice, bob):
     assert [c.b.pk for c in third.conflicts] == [made[0][1].pk] and not third.has_next
     assert selectors.conflict_page(owner_ids={alice.pk}).count == 5
     assert selectors.conflict_page(owner_ids={-1}).count == 0
+
+
+def test_customer_overview_counts_an_alternatives_group_once(tenant, client_for, dave):
+    from tests.builders.customers import make_customer
+    from tests.builders.sales import make_group, make_project
+
+    customer = make_customer(name="Alternatives Overview AG")
+    cheap = make_project(customer=customer, volume=100_000)
+    dear = make_project(customer=customer, volume=300_000)
+    make_group(projects=[cheap, dear])
+    html = client_for(dave).get("/customers/?q=Alternatives+Overview").content.decode()
+    row = html[html.index("Alternatives Overview AG"):]
+    row = row[: row.index("</tr>")]
+    assert "300,000" in row and "400,000" not in row
