@@ -165,6 +165,8 @@ def test_with_the_lead_function_off_contacts_of_leads_are_hidden(tenant, client_
     make_contact(customer=make_customer(status="lead"), last_name="Leadkontakt")
     make_contact(customer=make_customer(), last_name="Kundenkontakt")
     Tenant.objects.filter(schema_name="alpha").update(lead_function_enabled=False)
-    response = client_for(alice).get("/customers/contacts/", {"q": "kontakt"})
+    # No search term: the embedded PostgreSQL has no pg_trgm, and its word-prefix search would not
+    # find "kontakt" inside "Kundenkontakt".
+    response = client_for(alice).get("/customers/contacts/")
     names = [row.record.last_name for row in response.context["table"].paginated_rows]
     assert "Kundenkontakt" in names and "Leadkontakt" not in names

@@ -47,6 +47,10 @@ def real_worker(django_db_setup, django_db_blocker):
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "TEST_CELERY_REAL": "1",
            "DEBUG": "1", "PYTHONUNBUFFERED": "1"}
     env.pop("TEST_DATABASE_NAME", None)
+    if str(db["HOST"]).startswith("/"):
+        # The embedded PostgreSQL listens on a socket: the worker attaches to the same server.
+        env.pop("DATABASE_URL")
+        env["EMBEDDED_DB_NAME"] = db["NAME"]
     log = ROOT / "test-artifacts" / f"{queue}.log"
     log.parent.mkdir(exist_ok=True)
     out = open(log, "w+")  # noqa: SIM115 - closed below
