@@ -1,29 +1,56 @@
 """Who may edit what. Everyone sees every record of the tenant; salespeople edit their own
-records, managers their team's (including sub-teams), admins everything."""
+records, managers their team's (including sub-teams) and unowned ones, admins everything.
+
+The rule lives in ``editable_owner_ids``; the single-record check and the queryset filter derive
+from it, so lists and bulk actions check many rows with the same two queries at most.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from crm.selectors import team_descendant_ids
 
 
+def editable_owner_ids(*, user) -> set[int | None] | None:
+    """Owner ids whose records ``user`` may edit (``None`` in the set: unowned; ``None``: all)."""
+    from crm.models import User
+
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_tenant_admin:
+        return None
+    ids: set[int | None] = {user.pk}
+    if user.is_manager:
+        ids.add(None)  # unowned records are the managers' to hand out
+        if user.team_id:
+            teams = team_descendant_ids(team_id=user.team_id)
+            ids |= set(User.objects.filter(team_id__in=teams).values_list("pk", flat=True))
+    return ids
+
+
+def owner_allowed(*, allowed: set[int | None] | None, owner_id: int | None) -> bool:
+    """True when ``owner_id`` is in a set from ``editable_owner_ids``."""
+    return allowed is None or owner_id in allowed
+
+
+def editable_owner_q(*, user, field: str = "owner") -> Q:
+    """A filter for the records ``user`` may edit, on a model whose owner field is ``field``."""
+    allowed = editable_owner_ids(user=user)
+    if allowed is None:
+        return Q()
+    q = Q(**{f"{field}_id__in": [pk for pk in allowed if pk is not None]})
+    if None in allowed:
+        q |= Q(**{f"{field}__isnull": True})
+    return q
+
+
 def user_can_edit_owned(*, user, owner_id: int | None) -> bool:
     """True when ``user`` may edit a record owned by ``owner_id``."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_tenant_admin:
-        return True
-    if owner_id is not None and owner_id == user.pk:
-        return True
-    if user.is_manager and owner_id is None:
-        return True  # unowned records are the managers' to hand out
-    if user.is_manager and user.team_id:
-        from crm.models import User
-
-        owner_team_id = User.objects.filter(pk=owner_id).values_list("team_id", flat=True).first()
-        return owner_team_id is not None and owner_team_id in team_descendant_ids(team_id=user.team_id)
-    return False
+    if user.is_authenticated and user.is_active and owner_id is not None and owner_id == user.pk:
+        return True  # the common case, without a query
+    return owner_allowed(allowed=editable_owner_ids(user=user), owner_id=owner_id)
 
 
 def require_edit_owned(*, user, owner_id: int | None) -> None:

@@ -6,7 +6,6 @@ from django.urls import include, path
 
 from crm import views
 
-
 crm_patterns = (
     [
         path("", views.dashboard, name="dashboard"),

@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import User
+from crm.permissions import editable_owner_q
 from crm.selectors import user_ids_in_team
 from customers import normalize
 from customers.models import ContactPerson, Customer, ImportJob
@@ -184,15 +185,8 @@ def customer_projects(*, customer: Customer, show_all: bool, limit: int = 100) -
 
 
 def customer_editable_q(*, user) -> Q:
-    """The customers ``user`` may edit (mirrors crm.permissions.user_can_edit_owned)."""
-    if user.is_tenant_admin:
-        return Q()
-    q = Q(owner_id=user.pk)
-    if user.is_manager:
-        q |= Q(owner__isnull=True)
-        if user.team_id:
-            q |= Q(owner_id__in=user_ids_in_team(team_id=user.team_id))
-    return q
+    """The customers ``user`` may edit (crm.permissions' rule as a filter)."""
+    return editable_owner_q(user=user)
 
 
 def owner_choices(*, user, include_id: int | None = None) -> QuerySet:

@@ -28,8 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.shortcuts import get_object_or_404
 
-from crm.permissions import require_edit_owned
-from crm.selectors import team_descendant_ids
+from crm.permissions import editable_owner_ids, require_edit_owned
 from sales.models import (
     ConflictDismissal,
     GroupType,
@@ -111,27 +110,6 @@ def project_get_for_edit(*, user, pk: int) -> SalesProject:
     project = project_get(pk=pk)
     require_edit_owned(user=user, owner_id=project.owner_id)
     return project
-
-
-def editable_owner_ids(*, user) -> set[int | None] | None:
-    """Owner ids whose projects ``user`` may edit (None = all), in at most two queries.
-
-    Mirrors crm.permissions.user_can_edit_owned for whole lists, where one check per row would
-    cost a query each.
-    """
-    from crm.models import User
-
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    if user.is_tenant_admin:
-        return None
-    ids: set[int | None] = {user.pk}
-    if user.is_manager:
-        ids.add(None)
-        if user.team_id:
-            teams = team_descendant_ids(team_id=user.team_id)
-            ids |= set(User.objects.filter(team_id__in=teams).values_list("pk", flat=True))
-    return ids
 
 
 def project_phase_history(*, project: SalesProject) -> QuerySet[PhaseChange]:

@@ -213,7 +213,7 @@ def _after_membership(*, group_ids: Iterable[int], customer_ids: Iterable[int], 
 
 
 def _require_edit_all(*, user, projects: Iterable[SalesProject]) -> None:
-    from sales.selectors import editable_owner_ids
+    from crm.permissions import editable_owner_ids
 
     allowed = editable_owner_ids(user=user)
     if allowed is not None and any(p.owner_id not in allowed for p in projects):

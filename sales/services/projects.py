@@ -21,7 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import events
-from crm.permissions import require_edit_owned, user_can_edit_owned
+from crm.permissions import (
+    editable_owner_ids,
+    owner_allowed,
+    require_edit_owned,
+)
 from sales.models import LostReason, Phase, PhaseChange, Process, ProjectContact, SalesProject
 
 DEFAULT_SALES_PHASES = [
@@ -485,8 +489,9 @@ def project_bulk_move(*, project_ids, phase: Phase, user, lost_reason: LostReaso
     project_ids = list(project_ids)
     _lock_groups_for_win(project_ids=project_ids, phase=phase)
     result = BulkResult()
+    allowed = editable_owner_ids(user=user)
     for locked in _lock_many(project_ids):
-        if not user_can_edit_owned(user=user, owner_id=locked.owner_id):
+        if not owner_allowed(allowed=allowed, owner_id=locked.owner_id):
             result.skipped.append(locked.pk)
             continue
         _move_locked(locked, phase=phase, user=user, lost_reason=lost_reason, owner=None, process=phase.process)
@@ -497,11 +502,12 @@ def project_bulk_move(*, project_ids, phase: Phase, user, lost_reason: LostReaso
 @transaction.atomic
 def project_bulk_change_owner(*, project_ids, owner, user) -> BulkResult:
     """Hand many projects to one owner; projects the user may not edit are skipped."""
-    if not user_can_edit_owned(user=user, owner_id=owner.pk):
+    allowed = editable_owner_ids(user=user)
+    if not owner_allowed(allowed=allowed, owner_id=owner.pk):
         raise PermissionDenied
     result = BulkResult()
     for locked in _lock_many(project_ids):
-        if not user_can_edit_owned(user=user, owner_id=locked.owner_id):
+        if not owner_allowed(allowed=allowed, owner_id=locked.owner_id):
             result.skipped.append(locked.pk)
             continue
         _move_locked(locked, phase=locked.phase, user=user, lost_reason=None, owner=owner, process=None)

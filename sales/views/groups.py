@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.permissions import editable_owner_ids
 from sales import selectors, services
 from sales.filters import GroupFilter
 from sales.forms import GroupForm, GroupJoinForm
@@ -85,7 +86,7 @@ group_list = GroupListView.as_view()
 
 
 def _mark_conflicts(conflicts, user) -> None:
-    allowed = selectors.editable_owner_ids(user=user) if conflicts else None
+    allowed = editable_owner_ids(user=user) if conflicts else None
     for conflict in conflicts:
         conflict.can_act = allowed is None or {conflict.a.owner_id, conflict.b.owner_id} <= allowed
 
@@ -98,7 +99,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_get(pk=pk)
     members = list(selectors.group_members(group=group))
     can_edit = selectors.group_can_edit(user=request.user, group=group, owner_ids={m.owner_id for m in members})
-    allowed = selectors.editable_owner_ids(user=request.user)
+    allowed = editable_owner_ids(user=request.user)
     for member in members:
         member.can_edit = allowed is None or member.owner_id in allowed
     return render(request, "sales/group_detail.html", {

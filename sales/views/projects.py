@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from crm.permissions import user_can_edit_owned
+from crm.permissions import editable_owner_ids, user_can_edit_owned
 from customers.models import Customer
 from sales import selectors, services
 from sales.filters import ProjectFilter
@@ -71,7 +71,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _mark_editable(projects, user) -> None:
-    allowed = selectors.editable_owner_ids(user=user)
+    allowed = editable_owner_ids(user=user)
     for project in projects:
         project.can_edit = allowed is None or project.owner_id in allowed
 
@@ -414,7 +414,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _project_group_context(request: HttpRequest, *, project: SalesProject, can_edit: bool) -> dict:
     """The project's group with its other members, the form to join one, and competing offers."""
     conflicts = selectors.project_conflicts(project=project)
-    allowed = selectors.editable_owner_ids(user=request.user) if conflicts else None
+    allowed = editable_owner_ids(user=request.user) if conflicts else None
     for conflict in conflicts:
         conflict.other = conflict.b if conflict.a.pk == project.pk else conflict.a
         conflict.can_act = allowed is None or {conflict.a.owner_id, conflict.b.owner_id} <= allowed

@@ -103,13 +103,12 @@ def _beta_fingerprint() -> tuple:
 
 def _path(route: str, ids: dict, kind: str | None) -> str:
     def fill(match):
-        conv, name = match.group(1), match.group(2)
-        if conv == "int":
+        if match.group(1) == "int":
             assert kind is not None
             return str(ids[kind])
         return "x"
 
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: fill(m) if m.group(1) else "x", route)
+    return "/" + re.sub(r"<(?:(\w+):)?\w+>", fill, route)
 
 
 @pytest.fixture
