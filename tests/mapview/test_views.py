@@ -315,3 +315,21 @@ def test_other_pages_add_customers_to_a_new_or_saved_selection(tenant, alice, bo
     assert client_for(bob).post("/map/selections/add/", {"ids": [a.pk], "selection": selection.pk}).status_code == 403
     evil = client.post("/map/selections/add/", {"ids": [a.pk], "name": "x", "next": "https://evil.example/"})
     assert evil["Location"] == "/map/selections/"
+
+
+@pytest.mark.parametrize("lat, lon", [("91", "10"), ("50", "-181"), ("north", "10"), ("", "")])
+def test_a_bad_manual_pin_is_refused_with_a_message_and_changes_nothing(tenant, alice, client_for, lat, lon):
+    customer = make_located_customer(52.52, 13.40, owner=alice)
+    client = client_for(alice)
+    response = client.post(f"/map/customers/{customer.pk}/location/", {"latitude": lat, "longitude": lon}, follow=True)
+    assert b"Enter a latitude between -90 and 90" in response.content
+    customer.refresh_from_db()
+    assert (customer.latitude, customer.longitude, customer.geocode_status) == (52.52, 13.40, "found")
+
+
+def test_renaming_a_selection_to_nothing_is_refused_with_a_message(tenant, alice, client_for):
+    selection = make_selection(owner=alice, name="Trip to Hamburg")
+    response = client_for(alice).post(f"/map/selections/{selection.pk}/rename/", {"name": "   "}, follow=True)
+    assert b"Give the selection a name." in response.content
+    selection.refresh_from_db()
+    assert selection.name == "Trip to Hamburg"
