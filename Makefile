@@ -11,7 +11,7 @@ PORT   ?= 8000
 
 export DEBUG ?= 1
 
-.PHONY: run test bootstrap venv lint worker provision bench check-faults clean-data
+.PHONY: run test bootstrap venv lint worker provision bench check-faults load audit clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ worker: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || true
 	@DEBUG=0 $(PY) bench/run.py $(BENCH_ARGS)
+
+# Fault drills against real services: Redis down, the worker killed mid-task, PostgreSQL restarted.
+check-faults: bootstrap
+	@bin/check-faults
+
+# Load test: 50 concurrent users for 2 minutes over the main pages and actions (locust).
+load: bootstrap
+	@DEBUG=0 $(PY) bench/load.py $(LOAD_ARGS)
+
+# Known vulnerabilities in the installed packages (pip-audit, needs PyPI) and bandit over our code.
+audit: $(STAMP)
+	@bin/audit
 
 clean-data:
 	rm -rf .data
