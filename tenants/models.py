@@ -1,8 +1,10 @@
 """Tenants (client companies) and their host names; public schema only."""
 
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.postgresql_backend.base import _check_schema_name
+from django_tenants.utils import schema_exists
 
 
 class Tenant(TenantMixin):
@@ -18,6 +20,19 @@ class Tenant(TenantMixin):
     # Schemas are created by tenants.services.tenant_provision, which also cleans up on failure.
     auto_create_schema = True
     auto_drop_schema = True
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """A new schema is a copy of the migrated template schema (tenants.template), not a run of
+        every migration: provisioning takes a fraction of a second instead of seconds."""
+        if not sync_schema or (check_if_exists and schema_exists(self.schema_name)):
+            return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema,
+                                         verbosity=verbosity)
+        from tenants.template import schema_clone_from_template
+
+        _check_schema_name(self.schema_name)
+        schema_clone_from_template(schema=self.schema_name, verbosity=verbosity)
+        connection.set_schema_to_public()
+        return True
 
     class Meta:
         ordering = ["name"]
