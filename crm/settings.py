@@ -160,7 +160,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL and not TESTING or (REDIS_URL and env_bool("TEST_REDIS_CACHE")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "crm.lib.cache.TolerantRedisCache",  # Redis down: a cache miss, not a 500
             "LOCATION": REDIS_URL,
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
