@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,12 +22,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm import events
+from crm.lib.broker import task_send_safely
 from crm.models import User
 from customers import normalize
 from customers.bulk import copy_rows, reserve_ids
@@ -465,7 +467,19 @@ def _queue(*, job: ImportJob, task_name: str) -> None:
 
     task = tasks.import_job_check_task if task_name == "check" else tasks.import_job_run_task
     import_progress_set(job_id=job.pk, phase="queued", done=0, total=0)
-    task.delay_on_commit(job.pk)
+    job_id, state = job.pk, job.state
+    transaction.on_commit(lambda: _send(task, job_id, state))
+
+
+def _send(task, job_id: int, state: str) -> None:
+    """Queue the job's task; with the broker down the job goes back one step so it can be retried."""
+    if task_send_safely(task, [job_id]):
+        return
+    back = ImportJob.State.UPLOADED if state == ImportJob.State.CHECKING else ImportJob.State.CHECKED
+    ImportJob.objects.filter(pk=job_id, state=state, started_at__isnull=True).update(
+        state=back, message=_("The background service cannot be reached right now; nothing was changed. "
+                              "Please try again in a few minutes."),
+    )
 
 
 def _store_plan(job: ImportJob, plan: ImportPlan) -> None:
@@ -507,32 +521,56 @@ def import_job_start(*, job: ImportJob, user) -> ImportJob:
     return job
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
-    """Check the file again and write all customers and contacts in one transaction, or nothing."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.IMPORTING, started_at__isnull=True).update(
-        started_at=timezone.now()
-    )
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if not claimed:
-        return job  # already running or run (a redelivered task)
+@contextmanager
+def _job_lock(job_id: int):
+    """A PostgreSQL session lock on the job: True for the one run that holds it. A worker that dies
+    loses its connection and with it the lock, so the redelivered task can take over."""
+    key = ["customers.import_job:" + connection.schema_name, job_id]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s), %s)", key)
+        locked = cursor.fetchone()[0]
     try:
-        plan = import_plan_build(job=job, progress_phase="check")
-        if plan.error_count:
-            _store_plan(job, plan)
-            job.state, job.message = ImportJob.State.REJECTED, _("The file has errors now; nothing was imported.")
-        else:
-            customers, contacts = _write_plan(job=job, plan=plan)
-            _store_plan(job, plan)
-            job.created_customers, job.created_contacts = customers, contacts
-            job.processed_rows = plan.total_rows
-            job.state, job.message = ImportJob.State.DONE, ""
-    except ImportFileError as exc:
-        job.state, job.message = ImportJob.State.REJECTED, str(exc)
-    except Exception as exc:  # noqa: BLE001 - the job must not stay "importing" forever
-        job.state, job.message = ImportJob.State.FAILED, _("The import failed, nothing was imported: %(e)s") % {"e": exc}
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+        yield locked
+    finally:
+        if locked:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s), %s)", key)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Check the file again and write all customers and contacts in one transaction, or nothing.
+
+    Safe to run again (a task redelivered after its worker was killed, or delivered twice): one run
+    at a time holds the job's lock, and the job becomes done in the transaction that writes the
+    rows, so a later run finds it done and writes nothing.
+    """
+    with _job_lock(job_id) as locked:
+        job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+        if not locked or job.state != ImportJob.State.IMPORTING:
+            return job  # running in another worker right now, or finished
+        ImportJob.objects.filter(pk=job_id).update(started_at=timezone.now())
+        try:
+            plan = import_plan_build(job=job, progress_phase="check")
+            if plan.error_count:
+                _store_plan(job, plan)
+                job.state, job.message = ImportJob.State.REJECTED, _("The file has errors now; nothing was imported.")
+            else:
+                with transaction.atomic():
+                    customers, contacts = _write_plan(job=job, plan=plan)
+                    _store_plan(job, plan)
+                    job.created_customers, job.created_contacts = customers, contacts
+                    job.processed_rows = plan.total_rows
+                    job.state, job.message = ImportJob.State.DONE, ""
+                    job.finished_at = timezone.now()
+                    job.save()
+                return job
+        except ImportFileError as exc:
+            job.state, job.message = ImportJob.State.REJECTED, str(exc)
+        except Exception as exc:  # noqa: BLE001 - the job must not stay "importing" forever
+            job.state, job.message = ImportJob.State.FAILED, _("The import failed, nothing was imported: %(e)s") % {"e": exc}
+        job.finished_at = timezone.now()
+        job.save()
+        return job
 
 
 @transaction.atomic
