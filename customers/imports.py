@@ -573,9 +573,30 @@ def import_job_run(*, job_id: int) -> ImportJob:
         return job
 
 
+def _check_not_written_meanwhile(*, plan: ImportPlan) -> None:
+    """Refuse when a customer of the plan exists by now (another import of the tenant wrote it while
+    this one was being checked): the check must run again, so that such rows are skipped."""
+    keys = {(normalize.name_key(c["name"])[:200], c["postal_code"], normalize.text_fold(c["city"])) for c in plan.customers}
+    names = sorted({key for key, _pc, _city in keys})
+    for start in range(0, len(names), BATCH_SIZE):
+        rows = Customer.objects.filter(name_key__in=names[start:start + BATCH_SIZE]).values_list(
+            "name_key", "postal_code", "city")
+        existing = {(key, "pc", pc) for key, pc, _city in rows if pc} | {
+            (key, "city", normalize.text_fold(city)) for key, _pc, city in rows if city}
+        if any((key, "pc", pc) in existing or (key, "city", city) in existing for key, pc, city in keys):
+            raise ImportFileError(_("Another import added some of these customers while this one was waiting; "
+                                    "nothing was imported. Check the file again: existing customers will be skipped."))
+
+
 @transaction.atomic
 def _write_plan(*, job: ImportJob, plan: ImportPlan) -> tuple[int, int]:
     """COPY customers and contacts in batches; progress goes to the cache after each batch."""
+    # One import per tenant writes at a time (the lock ends with the transaction); without it two
+    # imports of the same file, both checked before either wrote, would create every row twice.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["customers.import_write:" + connection.schema_name])
+    if job.skip_existing:
+        _check_not_written_meanwhile(plan=plan)
     total = len(plan.customers)
     ids = reserve_ids(Customer, total)
     contact_ids = iter(reserve_ids(ContactPerson, plan.contact_count))
