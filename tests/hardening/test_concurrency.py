@@ -90,3 +90,52 @@ def test_two_people_importing_the_same_file_at_once_create_each_customer_once(tw
             else:
                 assert states == [ImportJob.State.DONE, ImportJob.State.DONE], states
                 assert sorted(j.skipped_rows for j in done.values()) == [0, len(names)]
+
+
+@pytest.fixture
+def committed_project(django_db_setup, django_db_blocker):
+    """A committed project of alice in alpha (carol manages her team), removed afterwards."""
+    from sales.models import Process, SalesProject
+    from tests.builders.customers import make_customer
+    from tests.builders.sales import make_process, make_project
+
+    with django_db_blocker.unblock(), schema_context("alpha"):
+        tag = uuid.uuid4().hex[:8]
+        process = make_process(name=f"Race page {tag}")
+        customer = make_customer(name=f"Race page customer {tag}")
+        project = make_project(process=process, customer=customer, owner=User.objects.get(email="alice@alpha.test"))
+        yield project
+        SalesProject.objects.filter(pk=project.pk).delete()
+        Process.objects.filter(pk=process.pk).delete()
+        customer.delete()
+    connection.set_schema_to_public()
+
+
+def test_two_people_moving_one_project_in_the_move_dialog_the_loser_is_told_and_sees_the_winner(
+        committed_project, django_db_blocker):
+    from sales.models import PhaseChange, SalesProject
+    from tests.conftest import tenant_client
+
+    project = committed_project
+    with django_db_blocker.unblock(), schema_context("alpha"):
+        tenant = connection.tenant
+        clients = {name: tenant_client(tenant, User.objects.get(email=f"{name}@alpha.test")) for name in ("alice", "carol")}
+        phases = {name: project.process.phases.get(name=name).pk for name in ("Offer", "Negotiation")}
+
+    def move(name, phase):
+        return lambda: clients[name].post(f"/sales/projects/{project.pk}/move/", {
+            "process": project.process_id, "phase": phases[phase], "version": project.version})
+
+    with django_db_blocker.unblock():
+        responses = _run_together(move("alice", "Offer"), move("carol", "Negotiation"))
+        assert not [r for r in responses if isinstance(r, Exception)], responses
+        codes = sorted(r.status_code for r in responses)
+        assert codes == [200, 302], codes
+        loser = next(r for r in responses if r.status_code == 200)
+        with schema_context("alpha"):
+            stored = SalesProject.objects.select_related("phase").get(pk=project.pk)
+            assert stored.version == project.version + 1  # exactly one move, no lost update
+            assert PhaseChange.objects.filter(project_id=project.pk).count() == 1
+        page = loser.content.decode()
+        assert "Someone changed this project in the meantime" in page
+        assert f'value="{stored.phase_id}" selected' in page  # the dialog now starts from the winner's phase
