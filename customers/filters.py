@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Team
@@ -15,6 +17,20 @@ from customers.models import ContactPerson, Customer
 
 _SEARCH_ATTRS = {"class": "form-control", "type": "search", "autocomplete": "off"}
 _SELECT = {"class": "form-select"}
+
+
+class FastSelect(forms.Select):
+    """A <select> written out in Python. Django renders one template per <option>; the filter bars have
+    about a hundred options, which cost more than the list's SQL."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((o["value"], " selected" if o["selected"] else "", o["label"])
+             for _group, group_options, _index in widget["optgroups"] for o in group_options),
+        )
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
 def _leads_on(request) -> bool:
@@ -28,7 +44,7 @@ class CustomerFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Customer.Status.choices, empty_label=_("Leads and customers"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
     size_class = django_filters.MultipleChoiceFilter(
         label=_("Size class"), choices=Customer.SizeClass.choices, distinct=False,
@@ -36,18 +52,18 @@ class CustomerFilter(django_filters.FilterSet):
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), queryset=user_list_active(), method="filter_owner", empty_label=_("Any owner"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
     team = django_filters.ModelChoiceFilter(
         label=_("Team"), queryset=Team.objects.order_by("name"), method="filter_team", empty_label=_("Any team"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=COUNTRY_CHOICES, empty_label=_("Any country"), widget=forms.Select(attrs=_SELECT),
+        label=_("Country"), choices=COUNTRY_CHOICES, empty_label=_("Any country"), widget=FastSelect(attrs=_SELECT),
     )
     has_open_projects = django_filters.BooleanFilter(
         label=_("Open projects"), method="filter_open",
-        widget=forms.Select(attrs=_SELECT, choices=[("", _("With or without")), ("true", _("With open projects")),
+        widget=FastSelect(attrs=_SELECT, choices=[("", _("With or without")), ("true", _("With open projects")),
                                                     ("false", _("Without open projects"))]),
     )
 
@@ -82,15 +98,15 @@ class ContactFilter(django_filters.FilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id", widget=forms.HiddenInput)
     owner = django_filters.ModelChoiceFilter(
         label=_("Customer owner"), queryset=user_list_active(), method="filter_owner", empty_label=_("Any owner"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
     team = django_filters.ModelChoiceFilter(
         label=_("Team"), queryset=Team.objects.order_by("name"), method="filter_team", empty_label=_("Any team"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=FastSelect(attrs=_SELECT),
     )
     status = django_filters.ChoiceFilter(
         label=_("Customer status"), field_name="customer__status", choices=Customer.Status.choices,
-        empty_label=_("Leads and customers"), widget=forms.Select(attrs=_SELECT),
+        empty_label=_("Leads and customers"), widget=FastSelect(attrs=_SELECT),
     )
 
     class Meta:

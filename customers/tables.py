@@ -1,10 +1,16 @@
-"""django-tables2 tables of the customer overview and the contact list."""
+"""django-tables2 tables of the customer overview and the contact list.
+
+The tables define columns, headers and sorting; their rows are written out by
+``customers/_customer_table.html`` and ``customers/_contact_table.html`` (the ``render_*`` methods
+serve other uses of the tables, e.g. tests reading cells).
+"""
 
 from __future__ import annotations
 
 import django_tables2 as tables
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +23,27 @@ TABLE_ATTRS = {
 }
 
 
-class CustomerTable(tables.Table):
+class PagedTable(tables.Table):
+    """A table whose pagination links come from its paginator (exact or estimated count)."""
+
+    ellipsis = Paginator.ELLIPSIS
+
+    @property
+    def page_links(self) -> list:
+        """Page numbers to link: first, last and neighbours; without an exact count, only known pages."""
+        page, paginator = getattr(self, "page", None), getattr(self, "paginator", None)
+        if page is None:
+            return []
+        if not getattr(paginator, "count_is_estimate", False):
+            return list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        start = max(1, page.number - 2)
+        links = ([1, self.ellipsis] if start > 2 else [1] if start == 2 else []) + list(range(start, page.number + 1))
+        if page.has_next():
+            links += [page.number + 1, self.ellipsis]
+        return links
+
+
+class CustomerTable(PagedTable):
     selection = tables.CheckBoxColumn(
         accessor="pk", orderable=False,
         attrs={
@@ -41,13 +67,14 @@ class CustomerTable(tables.Table):
         fields = ["selection", "name", "kind", "city", "country", "size_class", "owner", "open_projects",
                   "pipeline_value", "last_activity_at"]
         attrs = TABLE_ATTRS
-        template_name = "customers/_table.html"
+        template_name = "customers/_customer_table.html"
         per_page = 25
         empty_text = _("No customers match these filters.")
         row_attrs = {"data-testid": "customer-row", "data-status": lambda record: record.status}
 
     def __init__(self, *args, leads_on: bool = False, **kwargs):
         self.leads_on = leads_on
+        self.currency = settings.CRM_CURRENCY
         super().__init__(*args, **kwargs)
 
     def render_name(self, record: Customer):
@@ -76,7 +103,7 @@ class CustomerTable(tables.Table):
         return value or "—"
 
 
-class ContactTable(tables.Table):
+class ContactTable(PagedTable):
     name = tables.Column(verbose_name=_("Name"), accessor="last_name", order_by=("last_name", "first_name", "id"),
                          attrs={"td": {"class": "text-nowrap"}})
     customer = tables.Column(verbose_name=_("Customer"), order_by=("customer__name", "id"))
@@ -89,7 +116,7 @@ class ContactTable(tables.Table):
         model = ContactPerson
         fields = ["name", "customer", "position", "email", "phone", "last_activity_at"]
         attrs = TABLE_ATTRS
-        template_name = "customers/_table.html"
+        template_name = "customers/_contact_table.html"
         per_page = 25
         empty_text = _("No contact persons match these filters.")
         row_attrs = {"data-testid": "contact-row"}

@@ -22,6 +22,7 @@ from customers import selectors, services
 from customers.filters import ContactFilter
 from customers.forms import ContactCreateForm, ContactForm
 from customers.models import Customer
+from customers.pagination import EstimatedCountPaginator
 from customers.tables import ContactTable
 from customers.views.common import leads_on, wants_partial
 
@@ -43,6 +44,9 @@ class ContactListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         return {"leads_on": leads_on(self.request)}
+
+    def get_table_pagination(self, table):
+        return {"per_page": 25, "paginator_class": EstimatedCountPaginator}
 
     def get_template_names(self):
         if wants_partial(self.request, "table"):

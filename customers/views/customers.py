@@ -22,6 +22,7 @@ from customers import selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import BulkForm, ContactForm, CustomerForm
 from customers.models import Customer
+from customers.pagination import EstimatedCountPaginator
 from customers.tables import CustomerTable
 from customers.views.common import currency, customer_export_response, leads_on, wants_partial
 
@@ -41,7 +42,8 @@ class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page", "")
-        return {"per_page": int(per_page) if per_page in ("25", "50", "100") else 25}
+        return {"per_page": int(per_page) if per_page in ("25", "50", "100") else 25,
+                "paginator_class": EstimatedCountPaginator}
 
     def get_template_names(self):
         if wants_partial(self.request, "table"):
