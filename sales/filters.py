@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import Team
 from crm.selectors import owner_or_team_q, user_ids_in_team, user_list_active
 from sales.models import Phase, ProjectGroup, SalesProject
-from sales.selectors import group_type_list, phase_list, process_list
+from sales.selectors import group_type_list, phase_list, process_list, totals_scope_q
 
 
 class PhaseMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -46,6 +46,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, *args, lead: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.lead = lead
         self.filters["process"].queryset = process_list(lead=lead)
         self.filters["phase"].queryset = phase_list(lead=lead)
         self.filters["owner"].queryset = user_list_active()
@@ -63,6 +64,29 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_team(self, queryset, name, value):
         return queryset.filter(owner_or_team_q(field="owner", team_id=value.pk)) if value else queryset
+
+    def totals_where(self) -> Q | None:
+        """The same filter over the running totals (``sales.models.PipelineTotal``), or None when
+        a filter they cannot answer is set (text, expected dates) or the input is invalid."""
+        where = totals_scope_q(lead=self.lead)
+        if not self.is_bound:
+            return where
+        if not self.form.is_valid():
+            return None
+        data = self.form.cleaned_data
+        if (data.get("q") or "").strip() or data.get("expected_from") or data.get("expected_to"):
+            return None
+        if data.get("process") is not None:
+            where &= Q(process=data["process"])
+        if data.get("phase"):
+            where &= Q(phase__in=[p.pk for p in data["phase"]])
+        if data.get("status"):
+            where &= Q(phase__outcome=data["status"])
+        if data.get("owner") is not None:
+            where &= Q(owner_key=data["owner"].pk)
+        if data.get("team") is not None:
+            where &= Q(owner_key__in=user_ids_in_team(team_id=data["team"].pk))
+        return where
 
 
 def _style(filterset: django_filters.FilterSet) -> None:

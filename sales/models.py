@@ -332,3 +332,29 @@ class ConflictDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_low_id} / {self.project_high_id}"
+
+
+class PipelineTotal(models.Model):
+    """Running totals of the projects per process, phase and owner, kept by statement-level
+    triggers on the project table (sales migration 0007) in the same transaction as every write,
+    so they are never stale. Pipeline figures whose filters stay on these keys (lead/sales,
+    process, phases, status, owner, team) are read from the few hundred rows here instead of
+    aggregating the projects; see ``sales.selectors.pipeline_totals``."""
+
+    process = models.ForeignKey(Process, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    phase = models.ForeignKey(Phase, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    owner_key = models.IntegerField()  # the owner's id, 0 for projects without an owner
+    n = models.BigIntegerField(default=0)  # every project
+    # only projects that count in the pipeline (an alternatives group counts once)
+    volume = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    volume_x_probability = models.DecimalField(max_digits=28, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("pipeline total")
+        verbose_name_plural = _("pipeline totals")
+        constraints = [
+            models.UniqueConstraint(fields=["process", "phase", "owner_key"], name="pipelinetotal_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_id}/{self.phase_id}/{self.owner_key}: {self.n}"

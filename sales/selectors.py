@@ -35,6 +35,7 @@ from sales.models import (
     LostReason,
     Phase,
     PhaseChange,
+    PipelineTotal,
     Process,
     ProjectGroup,
     SalesProject,
@@ -189,6 +190,36 @@ def _pipeline_rollup(*, projects: QuerySet, group_by: str | None) -> dict:
     return {row[group_by]: Totals(row["n"], row["vol"], row["wtd"]) for row in rows}
 
 
+def totals_scope_q(*, lead: bool | None) -> Q:
+    """The ``PipelineTotal`` rows of lead processes (``lead``), of the others, or of all (None)."""
+    if lead is True:
+        return Q(process__kind=Process.Kind.LEAD)
+    if lead is False:
+        return ~Q(process__kind=Process.Kind.LEAD)
+    return Q()
+
+
+def pipeline_totals(*, where: Q, by_phase: bool = False) -> dict:
+    """Count, volume and weighted volume from the running totals (``PipelineTotal``, kept by
+    triggers in every writing transaction): the same figures as ``pipeline_rollup`` for filters
+    on process, phase, outcome and owner, in one query over a few hundred rows, never stale.
+
+    ``where`` is a Q over ``PipelineTotal`` (fields process, phase, owner_key); the result is keyed
+    by phase id (``by_phase``) or None.
+    """
+    rows = PipelineTotal.objects.filter(where)
+    sums = {"n": Sum("n"), "vol": Sum("volume"), "vxp": Sum("volume_x_probability")}
+    if by_phase:
+        found = rows.values("phase_id").annotate(**sums).order_by()
+        return {row["phase_id"]: _totals_from(row) for row in found if row["n"]}
+    return {None: _totals_from(rows.aggregate(**sums))}
+
+
+def _totals_from(row: dict) -> Totals:
+    weighted = (row["vxp"] or ZERO) / 100
+    return Totals(int(row["n"] or 0), row["vol"] or ZERO, weighted)
+
+
 # --- the kanban board -----------------------------------------------------------------------
 
 
@@ -222,11 +253,13 @@ def kanban_cards(*, projects: QuerySet, phase: Phase, sort: str, offset: int = 0
 
 def kanban_board(
     *, process: Process, projects: QuerySet, sort: str = "volume", limit: int = KANBAN_PAGE,
-    phase_ids: list[int] | None = None,
+    phase_ids: list[int] | None = None, totals_where: Q | None = None,
 ) -> list[KanbanColumn]:
     """The columns of a process (or only ``phase_ids`` of it) with totals and their first cards.
 
-    Four queries however many projects: phases, totals, card ids, cards.
+    Four queries however many projects: phases, totals, card ids, cards. ``totals_where`` (a Q
+    over ``PipelineTotal`` equivalent to the filters of ``projects``, when there is one) reads
+    the column totals from the running totals instead of aggregating the projects.
     """
     phases = list(process.phases.order_by("order", "id"))
     if phase_ids is not None:
@@ -235,7 +268,10 @@ def kanban_board(
     if not phases:
         return []
     in_board = projects.filter(phase_id__in=[p.pk for p in phases])
-    totals = pipeline_rollup(projects=in_board, group_by="phase_id")
+    if totals_where is not None:
+        totals = pipeline_totals(where=totals_where & Q(phase_id__in=[p.pk for p in phases]), by_phase=True)
+    else:
+        totals = pipeline_rollup(projects=in_board, group_by="phase_id")
     ids = _card_ids(projects=in_board, phase_ids=[p.pk for p in phases if p.pk in totals], sort=sort, limit=limit)
     order = CARD_SORTS.get(sort, CARD_SORTS["volume"])
     cards = list(in_board.filter(pk__in=ids).order_by(*order)) if ids else []

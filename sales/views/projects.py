@@ -112,7 +112,8 @@ def _board_sort(query: QueryDict) -> str:
 def _board_context(*, request, query: QueryDict, lead: bool, process: Process, phase_ids=None) -> dict:
     filterset = _board_filter(query, lead)
     sort = _board_sort(query)
-    columns = selectors.kanban_board(process=process, projects=filterset.qs, sort=sort, phase_ids=phase_ids)
+    columns = selectors.kanban_board(process=process, projects=filterset.qs, sort=sort, phase_ids=phase_ids,
+                                     totals_where=filterset.totals_where())
     _mark_editable([c for col in columns for c in col.cards], request.user)
     board_query = query.copy()
     board_query["process"] = str(process.pk)
@@ -208,7 +209,11 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_table_pagination(self, table):
         # The totals count the same filtered rows, so the paginator needs no COUNT query of its own.
-        self.totals = selectors.pipeline_rollup(projects=self.object_list)[None]
+        where = self.filterset.totals_where()
+        if where is not None:
+            self.totals = selectors.pipeline_totals(where=where)[None]
+        else:
+            self.totals = selectors.pipeline_rollup(projects=self.object_list)[None]
         return {"per_page": 50, "paginator_class": CountedPaginator, "count": self.totals.count}
 
     def get_context_data(self, **kwargs):
