@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
@@ -152,11 +154,54 @@ def customer_list(*, leads_visible: bool) -> QuerySet:
     return qs
 
 
-def customer_export_rows(qs: QuerySet) -> QuerySet:
-    """The overview's filtered and sorted customers with their project columns, for a CSV export."""
-    if "open_projects" in qs.query.annotations:
-        return qs.select_related("owner")
-    return customer_with_project_columns(qs)
+EXPORT_FIELDS = (
+    "pk", "name", "kind", "status", "street", "postal_code", "city", "country", "phone", "email", "website",
+    "industry", "owner__email", "size_class", "annual_revenue", "employees", "open_projects", "pipeline_value",
+    "last_activity_at", "created_at",
+)
+EXPORT_CHUNK = 2000
+
+
+def _project_columns(ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    """Open project count and open pipeline value of the customers ``ids``, in one grouped query."""
+    project_model = _project_model()
+    phase_model = project_model._meta.get_field("phase").related_model
+    # The open phases as a list: joined instead, the planner loops over them and scans the ids once per phase.
+    open_phases = list(phase_model.objects.filter(outcome=OPEN).values_list("pk", flat=True))
+    rows = (
+        project_model.objects.filter(customer_id__in=ids, phase_id__in=open_phases).order_by()
+        .values_list("customer_id")
+        .annotate(n=Count("pk"), v=Sum("volume", filter=Q(counts_in_pipeline=True)))
+    )
+    return {customer_id: (n, v or Decimal(0)) for customer_id, n, v in rows}
+
+
+def customer_export_rows(qs: QuerySet) -> Iterator[tuple]:
+    """The overview's filtered and sorted customers as tuples of EXPORT_FIELDS, for a CSV export.
+
+    Rows are read in chunks; each chunk's project columns come from one grouped query (two
+    correlated subqueries per row cost ~1.7 s for 10,000 rows, the grouped query ~10 ms per chunk)."""
+    fields = [f for f in EXPORT_FIELDS if f not in ("open_projects", "pipeline_value")]
+    annotated = "open_projects" in qs.query.annotations
+    if annotated:  # sorted by a project column: the values are already there
+        yield from qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+        return
+    position = EXPORT_FIELDS.index("open_projects")
+    chunk: list[tuple] = []
+
+    def flush() -> Iterator[tuple]:
+        columns = _project_columns([row[0] for row in chunk])
+        for row in chunk:
+            n, value = columns.get(row[0], (0, Decimal(0)))
+            yield (*row[:position], n, value, *row[position:])
+
+    for row in qs.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from flush()
+            chunk = []
+    if chunk:
+        yield from flush()
 
 
 def customer_search(qs: QuerySet, *, text: str) -> QuerySet:

@@ -27,20 +27,11 @@ CUSTOMER_EXPORT_HEADER = [
 
 
 def customer_export_response(queryset, *, filename: str = "customers.csv"):
-    """Stream the customers of ``queryset`` (annotated by selectors.customer_list) as CSV."""
+    """Stream the customers of ``queryset`` (the overview's, filtered and sorted) as CSV."""
 
     from customers.selectors import customer_export_rows
 
-    def rows():
-        for c in customer_export_rows(queryset).iterator(chunk_size=2000):
-            yield [
-                c.pk, c.name, c.kind, c.status, c.street, c.postal_code, c.city, c.country, c.phone, c.email,
-                c.website, c.industry, c.owner.email if c.owner_id else "", c.size_class, c.annual_revenue,
-                c.employees, getattr(c, "open_projects", ""), getattr(c, "pipeline_value", ""), c.last_activity_at,
-                c.created_at,
-            ]
-
-    return csv_response(filename=filename, header=CUSTOMER_EXPORT_HEADER, rows=rows())
+    return csv_response(filename=filename, header=CUSTOMER_EXPORT_HEADER, rows=customer_export_rows(queryset))
 
 
 def currency() -> str:
