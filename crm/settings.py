@@ -11,7 +11,7 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from crm.lib.csp import csp_tile_source
+from crm.lib.csp import ADMIN_STYLE_HASHES, csp_tile_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -270,7 +270,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, *ADMIN_STYLE_HASHES],
         "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:", *([_TILES_SOURCE] if _TILES_SOURCE else [])],
         "connect-src": [SELF],

@@ -6,6 +6,8 @@ tests/crm/test_security_bandit.py; SECURITY.md describes the model.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -21,7 +23,7 @@ from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from crm.lib.csp import csp_tile_source
+from crm.lib.csp import ADMIN_STYLE_HASHES, csp_tile_source
 from tests.conftest import PASSWORD, tenant_client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +44,7 @@ def test_pages_carry_a_strict_content_security_policy(tenant, alice):
         csp = policy(response)
         assert csp["default-src"] == ["'self'"]
         assert csp["script-src"] == ["'self'"]  # no inline script, no eval, no other host
-        assert csp["style-src"] == ["'self'"]  # no <style> element of anybody's
+        assert csp["style-src"] == ["'self'", *ADMIN_STYLE_HASHES]  # no other <style> element
         assert csp["style-src-attr"] == ["'unsafe-inline'"]  # style="..." attributes only (SECURITY.md)
         assert csp["img-src"] == ["'self'", "data:", csp_tile_source(settings.MAP_TILES_URL)]
         assert csp["connect-src"] == ["'self'"]
@@ -71,6 +73,22 @@ def test_an_inline_script_that_asks_for_the_nonce_gets_a_fresh_one_in_the_header
         assert f"script-src 'self' 'nonce-{nonce}'" in response["Content-Security-Policy"]
         nonces.append(nonce)
     assert nonces[0] != nonces[1] and len(nonces[0]) >= 22  # 128 random bits, base64
+
+
+def test_the_admins_inline_styles_are_allowed_by_hash_and_nothing_else(tenant, dave):
+    """django-tenants' admin templates carry one inline <style>; its exact text is allowed by hash
+    (crm.lib.csp.ADMIN_STYLE_HASHES). If an upgrade changes the text, this names the new hash."""
+    client = tenant_client(tenant, dave)
+    seen = set()
+    for url in ("/admin/", "/admin/crm/user/", "/admin/crm/user/add/", "/admin/sales/process/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        allowed = policy(response)["style-src"]
+        for body in re.findall(r"<style[^>]*>(.*?)</style>", response.content.decode(), re.S):
+            digest = "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+            assert digest in allowed, f"{url}: inline <style> not allowed; its hash is {digest}"
+            seen.add(digest)
+    assert seen == set(ADMIN_STYLE_HASHES)  # the hash is still needed
 
 
 @pytest.mark.parametrize(
