@@ -49,3 +49,14 @@ def on_project_reopened(sender, *, project, user, **kwargs):
 @receiver(events.alternative_closed, dispatch_uid="activity.alternative_closed")
 def on_alternative_closed(sender, *, project, user, group, winner, **kwargs):
     services.activity_record_alternative_closed(project=project, user=user, group=group, winner=winner)
+
+
+@receiver(events.customer_updated, dispatch_uid="activity.customer_updated")
+def on_customer_updated(sender, *, customer, changed=(), **kwargs):
+    if "owner" in changed:  # the summary's coverage counts customers per owner
+        services.activity_coverage_stale()
+
+
+@receiver(events.customers_imported, dispatch_uid="activity.customers_imported")
+def on_customers_imported(sender, **kwargs):
+    services.activity_coverage_stale()

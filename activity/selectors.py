@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from activity.models import HUMAN_KINDS, Activity, DailyCount
 from activity.periods import Period, weeks_for_chart
+from crm.lib.generations import cached
 
 TIMELINE_PAGE = 20
 COVERAGE_DAYS = 30
@@ -97,17 +99,30 @@ def cursor_decode(value: str | None) -> tuple[datetime.datetime, int] | None:
     return datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(microseconds=micros), pk
 
 
-def timeline_page(*, queryset: QuerySet, cursor: str | None = None, size: int = TIMELINE_PAGE
-                  ) -> tuple[list[Activity], str | None]:
-    """One page of a timeline after ``cursor`` and the cursor of the next page (None at the end)."""
+def keyset_page(*, queryset: QuerySet, cursor: str | None = None, size: int, oldest_first: bool = False
+                ) -> tuple[list[Activity], str | None]:
+    """One page of ``queryset`` (newest first, or oldest first) after ``cursor``, and the cursor of
+    the next page (None at the end). No OFFSET and no COUNT: a page deep in a million rows costs
+    what the first one costs, because the bound on occurred_at is an index condition."""
+    order = ("occurred_at", "id") if oldest_first else ("-occurred_at", "-id")
+    queryset = queryset.order_by(*order)
     after = cursor_decode(cursor)
     if after is not None:
         at, pk = after
-        queryset = queryset.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, pk__lt=pk))
-    rows = list(queryset.prefetch_related("contacts")[: size + 1])
+        if oldest_first:
+            queryset = queryset.filter(occurred_at__gte=at).exclude(occurred_at=at, pk__lte=pk)
+        else:
+            queryset = queryset.filter(occurred_at__lte=at).exclude(occurred_at=at, pk__gte=pk)
+    rows = list(queryset[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return rows, (cursor_encode(rows[-1]) if more and rows else None)
+
+
+def timeline_page(*, queryset: QuerySet, cursor: str | None = None, size: int = TIMELINE_PAGE
+                  ) -> tuple[list[Activity], str | None]:
+    """One page of a timeline after ``cursor`` and the cursor of the next page (None at the end)."""
+    return keyset_page(queryset=queryset.prefetch_related("contacts"), cursor=cursor, size=size)
 
 
 # --- The log page's summary per employee ----------------------------------------------------------
@@ -174,12 +189,12 @@ def touching_activities() -> QuerySet:
 
 def activity_summary(*, users: list, period: Period, queryset: QuerySet | None = None, kinds: list | None = None,
                      now: datetime.datetime | None = None) -> list[EmployeeSummary]:
-    """The summary per employee in a fixed number of GROUP BY queries, however many rows exist.
+    """The summary per employee in a fixed number of GROUP BY queries, however many rows exist
+    (the coverage from a short-lived cache, see ``_coverage``).
 
     Without ``queryset`` the counts come from the daily counts (optionally only ``kinds``); with one
     (filters the daily counts cannot answer, e.g. a customer) from the activities themselves.
     """
-    from customers.models import Customer
 
     now = now or timezone.now()
     by_user = {u.pk: EmployeeSummary(user=u) for u in users}
@@ -234,25 +249,16 @@ def activity_summary(*, users: list, period: Period, queryset: QuerySet | None =
     for pk, summary in by_user.items():
         summary.weeks = [(monday, per_week.get((pk, monday), 0)) for monday in mondays]
 
-    # Customer.last_activity_at is kept by activity_create & co. (people's entries, open tasks not
-    # counted): one pass over the customers instead of a join with a month of activities.
-    coverage = (
-        Customer.objects.order_by()
-        .filter(owner_id__in=ids)
-        .values("owner_id")
-        .annotate(total=Count("id"), touched=Count(
-            "id", filter=Q(last_activity_at__gte=now - datetime.timedelta(days=COVERAGE_DAYS))))
-    )
-    for row in coverage:
-        by_user[row["owner_id"]].customers_total = row["total"]
-        by_user[row["owner_id"]].customers_touched = row["touched"]
+    for owner_id, (total, touched) in _coverage(ids=ids, now=now).items():
+        by_user[owner_id].customers_total = total
+        by_user[owner_id].customers_touched = touched
 
     overdue = (
         Activity.objects.order_by()
         .filter(employee_id__in=ids, kind=Activity.Kind.TASK, done_at__isnull=True,
                 due_date__lt=timezone.localdate(now))
         .values("employee_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # an index-only scan of the open-task index
     )
     for row in overdue:
         by_user[row["employee_id"]].overdue_tasks = row["n"]
@@ -263,30 +269,66 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _coverage(*, ids: list[int], now: datetime.datetime) -> dict[int, tuple[int, int]]:
+    """Customers per owner and how many of them were touched in the last COVERAGE_DAYS days.
+
+    Customer.last_activity_at is kept by activity_create & co. (people's entries, open tasks not
+    counted): one pass over the customers instead of a join with a month of activities. That pass
+    reads every customer, so it is cached (per tenant, the summary's lifetime) and made stale by
+    owner changes and imports only: logging an entry moves the share by a fraction of a percent.
+    """
+    from customers.models import Customer
+
+    def compute() -> dict[int, tuple[int, int]]:
+        rows = (
+            Customer.objects.order_by()
+            .filter(owner_id__in=ids)
+            .values("owner_id")
+            .annotate(total=Count("id"), touched=Count(
+                "id", filter=Q(last_activity_at__gte=now - datetime.timedelta(days=COVERAGE_DAYS))))
+        )
+        return {row["owner_id"]: (row["total"], row["touched"]) for row in rows}
+
+    return cached(topic=COVERAGE_TOPIC, parts=("coverage", tuple(sorted(ids))), seconds=summary_cache_seconds(),
+                  compute=compute)
+
+
+SUMMARY_TOPIC = "activity"
+COVERAGE_TOPIC = "activity-coverage"
+
+
+def summary_cache_seconds() -> int:
+    """How long the log's rendered summary is cached: until the next activity write, at most this
+    long (the 30-day coverage moves with the clock, and writes around the services go unseen).
+    Off in tests, whose builders write rows directly."""
+    return getattr(settings, "ACTIVITY_SUMMARY_CACHE_SECONDS", 0 if settings.TESTING else 300)
+
+
 # --- Dashboard --------------------------------------------------------------------------------
 
 
-def activity_open_tasks(*, user, limit: int = 8) -> tuple[list[Activity], int, int]:
-    """The user's open tasks, soonest due first, with the number of open and of overdue tasks."""
-    open_tasks = Activity.objects.filter(employee=user, kind=Activity.Kind.TASK, done_at__isnull=True)
-    totals = open_tasks.aggregate(n=Count("id"), overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())))
-    rows = list(
-        open_tasks.select_related("customer", "project").order_by("due_date", "occurred_at", "id")[:limit]
-    )
-    return rows, totals["n"], totals["overdue"]
-
-
-def activity_week_counts(*, user, today: datetime.date | None = None) -> tuple[list[tuple[str, object, int]], int]:
-    """How many entries of each kind the user logged this week (Monday to now), and the total."""
+def activity_dashboard(*, user, limit: int = 8, today: datetime.date | None = None) -> dict:
+    """The user's open tasks (soonest due first), the number of open and of overdue tasks, and how
+    many entries of each kind the user logged this week (Monday to now): two indexed queries."""
     today = today or timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
-    rows = dict(
-        Activity.objects.order_by()
-        .filter(employee=user, is_system=False, occurred_at__gte=_midnight(monday),
-                occurred_at__lt=_midnight(today + datetime.timedelta(days=1)))
-        .values_list("kind")
-        .annotate(n=Count("id"))
+    open_task = Q(kind=Activity.Kind.TASK, done_at__isnull=True)
+    this_week = Q(is_system=False, occurred_at__gte=_midnight(monday),
+                  occurred_at__lt=_midnight(today + datetime.timedelta(days=1)))
+    mine = Activity.objects.filter(employee=user)
+    tasks = list(mine.filter(open_task).select_related("customer", "project").order_by("due_date", "occurred_at", "id")[:limit])
+    # One pass over the two index ranges (open-task index OR employee/time index), grouped by kind.
+    rows = (
+        mine.filter(open_task | this_week).order_by().values("kind")
+        .annotate(week=Count("id", filter=this_week), open=Count("id", filter=open_task),
+                  overdue=Count("id", filter=open_task & Q(due_date__lt=today)))
     )
+    week_by_kind, open_count, overdue_count = {}, 0, 0
+    for row in rows:
+        week_by_kind[row["kind"]] = row["week"]
+        open_count += row["open"]
+        overdue_count += row["overdue"]
     labels = dict(Activity.Kind.choices)
-    counts = [(kind.value, labels[kind], rows.get(kind.value, 0)) for kind in HUMAN_KINDS]
-    return counts, sum(rows.values())
+    week = [(kind.value, labels[kind], week_by_kind.get(kind.value, 0)) for kind in HUMAN_KINDS]
+    return {"tasks": tasks, "open_count": open_count, "overdue_count": overdue_count,
+            "week": week, "week_total": sum(week_by_kind.values())}

@@ -11,10 +11,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activity.models import HUMAN_KINDS, Activity
-from activity.selectors import activity_user_can_edit
+from activity.selectors import COVERAGE_TOPIC, SUMMARY_TOPIC, activity_user_can_edit
+from crm.lib.generations import generation_bump
 
 EDITABLE_FIELDS = ("kind", "subject", "text", "occurred_at", "duration_minutes", "show_on_customer", "due_date")
 MAX_DURATION = 24 * 60
+
+
+def activity_summary_stale() -> None:
+    """The log's cached summary is stale once the current transaction commits (every write here,
+    and customer changes that move the coverage figures)."""
+    generation_bump(topic=SUMMARY_TOPIC)
+
+
+def activity_coverage_stale() -> None:
+    """Customer owners changed: the summary's coverage per owner is stale once this commits."""
+    generation_bump(topic=COVERAGE_TOPIC)
+    generation_bump(topic=SUMMARY_TOPIC)
 
 
 def _touch_customer(activity: Activity, contacts: Iterable | None = None) -> None:
@@ -82,6 +95,7 @@ def activity_create(
     if contacts:
         activity.contacts.set(contacts)
     _touch_customer(activity, contacts)
+    activity_summary_stale()
     return activity
 
 
@@ -124,6 +138,7 @@ def activity_create_for_customers(
         at = template.done_at or template.occurred_at
         for pk in ids:
             customer_touch_activity(customer_id=pk, at=at)
+    activity_summary_stale()
     return len(rows)
 
 
@@ -152,6 +167,7 @@ def activity_update(*, activity: Activity, user, contacts: Iterable | None = Non
     if contacts is not None:
         activity.contacts.set(contacts)
     _touch_customer(activity, contacts)
+    activity_summary_stale()
     return activity
 
 
@@ -164,6 +180,7 @@ def activity_set_done(*, activity: Activity, user, done: bool = True) -> Activit
     activity.done_at = (activity.done_at or timezone.now()) if done else None
     activity.save(update_fields=["done_at", "updated_at"])
     _touch_customer(activity)
+    activity_summary_stale()
     return activity
 
 
@@ -172,6 +189,7 @@ def activity_delete(*, activity: Activity, user) -> None:
     """Delete one's own entry (admins: any person's entry); system entries stay."""
     _require_edit(user=user, activity=activity)
     activity.delete()
+    activity_summary_stale()
 
 
 # --- System entries: one per domain event, written inside the sender's transaction ----------
@@ -182,6 +200,7 @@ def _record(*, kind: str, user, payload: dict, customer_id: int | None = None, p
     if project is not None:
         customer_id = project.customer_id
         payload = {"project": project.title, **payload}
+    activity_summary_stale()
     return Activity.objects.create(
         kind=kind, is_system=True, employee=user if getattr(user, "pk", None) else None,
         customer_id=customer_id, project=project, payload=payload, show_on_customer=show_on_customer,
@@ -195,6 +214,7 @@ def _name(obj) -> str:
 
 def activity_record_customer_created(*, customer, user) -> Activity:
     """System entry: a customer (or lead) was created."""
+    activity_coverage_stale()  # a new customer counts in its owner's coverage
     return _record(kind=Activity.Kind.CUSTOMER_CREATED, user=user, customer_id=customer.pk,
                    payload={"customer": customer.name, "status": customer.status})
 
@@ -258,10 +278,12 @@ def activity_counts_rebuild() -> int:
     from django.db import connection
 
     migration = importlib.import_module("activity.migrations.0003_daily_counts")
+    function = importlib.import_module("activity.migrations.0004_daily_counts_schema_of_table").FUNCTION
     tz = migration.time_zone()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("LOCK TABLE activity_activity IN SHARE MODE")  # no writes while recounting
-        cursor.execute(migration.FUNCTION.format(tz=tz))
+        cursor.execute(function.format(tz=tz))
         cursor.execute("DELETE FROM activity_dailycount")
         cursor.execute(migration.FILL.format(tz=tz))
+        activity_summary_stale()
         return cursor.rowcount

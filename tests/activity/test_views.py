@@ -29,16 +29,23 @@ def test_log_page_shows_entries_summary_and_chart(tenant, client_for, alice, bob
     customer = make_customer(owner=alice)
     make_activity(employee=alice, customer=customer, subject="Called the CFO")
     make_activity(employee=bob, customer=customer, subject="Wrote to purchasing", kind="email")
-    response = client_for(alice).get(log_url())
+    client = client_for(alice)
+    response = client.get(log_url())
     assert response.status_code == 200
     html = response.content.decode()
     assert "Called the CFO" in html and "Wrote to purchasing" in html
-    assert 'data-testid="activity-summary"' in html and "<svg" in html
-    assert f'data-employee="{alice.pk}"' in html
+    # the summary and chart load as a fragment of their own (a link without JavaScript)
+    summary_url = reverse("activity:activity_summary")
+    assert 'data-testid="summary-slot"' in html and f'hx-get="{summary_url}"' in html
+    fragment = client.get(summary_url, **HX).content.decode()
+    assert 'data-testid="activity-summary"' in fragment and "<svg" in fragment and "<html" not in fragment
+    assert f'data-employee="{alice.pk}"' in fragment and f'data-employee="{bob.pk}"' in fragment
+    page = client.get(summary_url).content.decode()
+    assert "<html" in page and 'data-testid="activity-summary"' in page
 
 
 def titles(response) -> list[str]:
-    return [row.record.title for row in response.context["table"].page.object_list]
+    return [a.title for a in response.context["entries"]]
 
 
 def test_log_filters_by_employee_team_type_customer_and_period(tenant, client_for, alice, bob, carol):
