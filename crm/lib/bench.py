@@ -4,6 +4,10 @@ Adds ``X-Server-ms`` (time in Django), ``X-Queries`` and ``X-SQL-ms`` to every r
 request header ``X-Bench-Capture: 1`` it also writes the request's SQL (statements and params) to a
 file under BENCH_CAPTURE_DIR and names it in ``X-Bench-Capture``; the bench replays those
 statements directly (the SQL floor) and through ``bench_bare_view`` (the bare-Django floor).
+
+A streaming response (CSV export) is measured until its last chunk: its headers leave before the
+rows are read, so the figures go to ``stream-<key>.json`` under BENCH_CAPTURE_DIR instead, named
+in ``X-Bench-Stream``, and the bench reads them after the download.
 """
 
 from __future__ import annotations
@@ -53,14 +57,36 @@ class BenchInstrumentMiddleware:
         response["X-Server-ms"] = f"{(time.perf_counter() - started) * 1000:.2f}"
         response["X-Queries"] = str(recorder.count)
         response["X-SQL-ms"] = f"{recorder.seconds * 1000:.2f}"
-        if capture:
-            CAPTURE_DIR.mkdir(parents=True, exist_ok=True)
-            key = secrets.token_hex(8)
-            (CAPTURE_DIR / f"{key}.json").write_text(
-                json.dumps({"schema": connection.schema_name, "statements": recorder.statements}, default=str)
-            )
+        key = secrets.token_hex(8)
+        schema = connection.schema_name
+        if getattr(response, "streaming", False):
+            response["X-Bench-Stream"] = key
+            if capture:
+                response["X-Bench-Capture"] = key
+            response.streaming_content = _measured_stream(response.streaming_content, recorder=recorder,
+                                                          started=started, key=key, schema=schema)
+        elif capture:
+            _write_capture(key, schema, recorder)
             response["X-Bench-Capture"] = key
         return response
+
+
+def _write_capture(key: str, schema: str, recorder: _Recorder) -> None:
+    CAPTURE_DIR.mkdir(parents=True, exist_ok=True)
+    (CAPTURE_DIR / f"{key}.json").write_text(
+        json.dumps({"schema": schema, "statements": recorder.statements}, default=str)
+    )
+
+
+def _measured_stream(content, *, recorder: _Recorder, started: float, key: str, schema: str):
+    with connection.execute_wrapper(recorder):
+        yield from content
+    CAPTURE_DIR.mkdir(parents=True, exist_ok=True)
+    (CAPTURE_DIR / f"stream-{key}.json").write_text(json.dumps({
+        "ms": (time.perf_counter() - started) * 1000, "queries": recorder.count, "sql_ms": recorder.seconds * 1000,
+    }))
+    if recorder.capture:
+        _write_capture(key, schema, recorder)
 
 
 _BARE = engines["django"].from_string(
