@@ -133,9 +133,9 @@ def test_detail_pages_the_move_dialog_and_a_map_popup_run_without_a_policy_viola
 
     # the map with a popup (fetched as JSON, built with textContent)
     watch.visit(f"{live_server_url}/map/?q={tag}")
-    page.wait_for_function("document.getElementById('crm-map').dataset.total === '1'")
+    page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '1'")
     page.evaluate("document.getElementById('crm-map').__crmMap.setView([48.137, 11.575], 15, {animate: false})")
-    page.wait_for_function("document.getElementById('crm-map').dataset.mode === 'points'")
+    page.wait_for_function("() => document.getElementById('crm-map').dataset.mode === 'points'")
     x, y = page.evaluate("""() => { const box = document.getElementById('crm-map'); const m = box.__crmMap;
         const r = box.getBoundingClientRect(); const p = m.latLngToContainerPoint([48.137, 11.575]);
         return [r.left + p.x, r.top + p.y]; }""")

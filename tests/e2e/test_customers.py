@@ -46,7 +46,7 @@ def test_create_customer_with_contact_find_it_and_see_lead_gray_customer_blue(pa
     page.get_by_label("Search").fill(f"journey {uid}")
     page.wait_for_url(lambda url: uid in url)  # htmx pushed the filter into the URL after the swap
     rows = page.get_by_test_id("customer-row")
-    page.wait_for_function("document.querySelectorAll('[data-testid=customer-row]').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=customer-row]').length === 2")
     assert parse_qs(urlparse(page.url).query) == {"q": [f"journey {uid}"]}  # the filter lives in the URL
     customer_link = page.get_by_role("link", name=f"Journey {uid} Kunde GmbH")
     lead_link = page.get_by_role("link", name=f"Journey {uid} Interessent GmbH")
@@ -56,7 +56,7 @@ def test_create_customer_with_contact_find_it_and_see_lead_gray_customer_blue(pa
 
     page.get_by_label("Search").fill(f"kontakt{uid}")
     page.wait_for_url(lambda url: f"kontakt{uid}" in url)
-    page.wait_for_function("document.querySelectorAll('[data-testid=customer-row]').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=customer-row]').length === 1")
     assert page.get_by_role("link", name=f"Journey {uid} Kunde GmbH").is_visible()
 
 

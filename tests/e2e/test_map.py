@@ -46,7 +46,7 @@ def create(made, **fields) -> Customer:
 def open_map(page, base_url: str, query: str) -> None:
     page.route("**/*tile.openstreetmap.org/**", lambda route: route.abort())  # no network in tests
     page.goto(f"{base_url}/map/?{query}")
-    page.wait_for_function("document.getElementById('crm-map').dataset.total !== undefined")
+    page.wait_for_function("() => document.getElementById('crm-map').dataset.total !== undefined")
 
 
 def screen_point(page, lat: float, lon: float) -> tuple[float, float]:
@@ -70,7 +70,7 @@ def test_draw_a_rectangle_around_a_city_save_the_selection_and_export_it(page, l
 
     # zoom to Munich, then drag a rectangle around the city with the drawing tool
     page.evaluate("document.getElementById('crm-map').__crmMap.setView([48.14, 11.58], 9, {animate: false})")
-    page.wait_for_function("document.getElementById('crm-map').dataset.total === '3'")
+    page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '3'")
     page.get_by_test_id("map").scroll_into_view_if_needed()
     page.click("a.leaflet-draw-draw-rectangle")
     x1, y1 = screen_point(page, 48.30, 11.35)
@@ -111,7 +111,7 @@ def test_hostile_names_in_popups_and_lists_stay_text(page, live_server_url, made
     login(page, live_server_url, "alice")
     open_map(page, live_server_url, f"q={tag}")
     page.evaluate("document.getElementById('crm-map').__crmMap.setView([48.137, 11.575], 15)")
-    page.wait_for_function("document.getElementById('crm-map').dataset.mode === 'points'")
+    page.wait_for_function("() => document.getElementById('crm-map').dataset.mode === 'points'")
     page.wait_for_timeout(300)
     # the two customers share coordinates: the map spreads them; click each spread marker
     marker_points = """() => { const box = document.getElementById('crm-map'); const m = box.__crmMap; const out = [];
@@ -128,7 +128,7 @@ def test_hostile_names_in_popups_and_lists_stay_text(page, live_server_url, made
         name.wait_for()
         seen.append(name.inner_text())
         page.evaluate("document.getElementById('crm-map').__crmMap.closePopup()")
-        page.wait_for_function("!document.querySelector('.leaflet-popup-content .crm-popup-name')")
+        page.wait_for_function("() => !document.querySelector('.leaflet-popup-content .crm-popup-name')")
         page.wait_for_timeout(400)  # the map may reload after panning
     assert sorted(seen) == sorted(names)  # shown as text
     assert page.locator(".leaflet-popup-content img").count() == 0
@@ -138,7 +138,7 @@ def test_hostile_names_in_popups_and_lists_stay_text(page, live_server_url, made
         x, y = page.evaluate(marker_points)[i]
         page.mouse.click(x, y)
         page.wait_for_timeout(300)
-    page.wait_for_function("document.querySelector('[data-testid=selection-count]')?.textContent === '2'")
+    page.wait_for_function("() => document.querySelector('[data-testid=selection-count]')?.textContent === '2'")
     assert page.locator("#selection-result img, #selection-result script").count() == 0
     assert page.dialogs == []
     assert {c.pk for c in customers}  # made
@@ -157,11 +157,11 @@ def test_the_legend_toggles_size_classes_and_leads(page, live_server_url, made, 
     box = page.get_by_test_id("map")
     assert box.get_attribute("data-total") == "3"
     page.get_by_test_id("legend-D").uncheck()
-    page.wait_for_function("document.getElementById('crm-map').dataset.total === '1'")
+    page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '1'")
     assert "hide=D" in page.url
     page.get_by_test_id("legend-D").check()
     page.get_by_test_id("legend-lead").uncheck()
-    page.wait_for_function("document.getElementById('crm-map').dataset.total === '2'")
+    page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '2'")
     page.reload()
-    page.wait_for_function("document.getElementById('crm-map').dataset.total === '2'")
+    page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '2'")
     assert not page.get_by_test_id("legend-lead").is_checked()
