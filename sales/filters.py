@@ -12,6 +12,7 @@ from crm.models import Team
 from crm.selectors import owner_or_team_q, user_ids_in_team, user_list_active
 from sales.models import Phase, ProjectGroup, SalesProject
 from sales.selectors import group_type_list, phase_list, process_list, totals_scope_q
+from sales.widgets import fast_selects
 
 
 class PhaseMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -53,6 +54,7 @@ class ProjectFilter(django_filters.FilterSet):
         for f in self.form.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs.setdefault("class", css)
+        fast_selects(self.form.fields)
         self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Title or customer"))
         self.form.fields["q"].widget.attrs.setdefault("type", "search")
 
@@ -112,6 +114,7 @@ class GroupFilter(django_filters.FilterSet):
         self.filters["type"].queryset = group_type_list(active_only=False)
         self.filters["owner"].queryset = user_list_active()
         _style(self)
+        fast_selects(self.form.fields)
         self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Group, project or customer"))
         self.form.fields["q"].widget.attrs.setdefault("type", "search")
 

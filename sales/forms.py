@@ -20,6 +20,7 @@ from sales.models import (
     SalesProject,
 )
 from sales.selectors import group_type_list, lost_reason_list, phase_list, process_list
+from sales.widgets import fast_selects
 
 CUSTOMER_SEARCH_LIMIT = 20
 
@@ -198,6 +199,7 @@ class MoveForm(forms.Form):
         )
         self.fields["owner"].queryset = user_list_active()
         self.fields["lost_reason"].queryset = lost_reason_list()
+        fast_selects(self.fields)
         # Choosing another process reloads the dialog with that process's phases (htmx; without JS
         # a mismatch is reported on submit).
         self.fields["process"].widget.attrs.update({
@@ -267,6 +269,7 @@ class BulkForm(forms.Form):
             self.fields[f].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["group_name"].widget.attrs.update({"class": "form-control form-control-sm sales-bulk-group",
                                                        "placeholder": _("Group name")})
+        fast_selects(self.fields)
 
     def clean(self):
         data = super().clean()

@@ -154,6 +154,9 @@ class SalesProject(models.Model):
                          name="project_phase_totals_idx"),
             # the list's default order
             models.Index(fields=["volume", "id"], name="project_volume_idx"),
+            # the lead list's default order (one lead process), and the list's "in phase" order
+            models.Index(fields=["process", "volume", "id"], name="project_process_volume_idx"),
+            models.Index(fields=["phase_entered_at", "id"], name="project_phase_entered_idx"),
             models.Index(fields=["parked_until"], name="project_parked_idx", condition=models.Q(parked_until__isnull=False)),
             models.Index(fields=["owner", "followup_due"], name="project_followup_idx",
                          condition=models.Q(followup_due__isnull=False)),

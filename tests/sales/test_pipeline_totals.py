@@ -117,3 +117,25 @@ def test_board_and_list_totals_are_the_same_from_running_totals_and_from_the_pro
     assert total_text(listing, "count") == str(projects.count())
     weighted = sum((p.volume * p.probability / 100 for p in projects), Decimal(0))
     assert total_text(listing, "weighted").replace(",", "").split()[0] == str(round(weighted))
+
+
+def test_a_deep_list_page_shows_the_right_rows_in_order_with_a_flat_number_of_queries(
+        client_for, process, alice, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sales.views.projects import CountedPaginator
+    from tests.sales.test_views import real_queries
+
+    monkeypatch.setattr(CountedPaginator, "TWO_STEP_FROM", 4)  # read page 3 of 2 rows in two steps
+    for i in range(7):
+        make_project(process=process, owner=alice, title=f"P{i}", volume=Decimal(1000 + i))
+    client = client_for(alice)
+    url = reverse("sales:project_list") + f"?process={process.pk}&per_page=2&page=3"
+    with CaptureQueriesContext(connection) as deep:
+        page = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    # by volume, highest first: P6 P5 | P4 P3 | P2 P1 | P0
+    assert re.findall(r">(P\d)</a>", page) == ["P2", "P1"]
+    with CaptureQueriesContext(connection) as first:
+        client.get(url.replace("page=3", "page=1"), HTTP_HX_REQUEST="true")
+    assert real_queries(deep) == real_queries(first) + 1 <= 11
