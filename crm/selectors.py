@@ -43,12 +43,18 @@ def user_list_active() -> QuerySet:
 
 
 def dashboard_team_context(*, user) -> dict:
-    """The "My team" dashboard widget: the user's team, its members and supervisor."""
-    team = Team.objects.select_related("parent").filter(pk=user.team_id).first() if user.team_id else None
-    members = list(User.objects.filter(team=team, is_active=True)[:12]) if team else []
+    """The "My team" dashboard widget: the user's team, its members and supervisor (two queries:
+    the members with their team, and the number of active users)."""
+    team, members = None, []
+    if user.team_id:
+        members = list(User.objects.select_related("team__parent").filter(team_id=user.team_id, is_active=True)[:12])
+        team = members[0].team if members else Team.objects.select_related("parent").filter(pk=user.team_id).first()
+    supervisor = None
+    if user.supervisor_id:  # usually a member of the same team: no query of its own
+        supervisor = next((m for m in members if m.pk == user.supervisor_id), None) or user.supervisor
     return {
         "team": team,
         "members": members,
-        "supervisor": user.supervisor if user.supervisor_id else None,
+        "supervisor": supervisor,
         "user_count": User.objects.filter(is_active=True).count(),
     }

@@ -30,3 +30,34 @@ def widgets_render_context(request) -> list[dict]:
         if ctx is not None:
             out.append({"template": widget.template, **ctx})
     return out
+
+
+# --- Cached widget figures ---------------------------------------------------------------------
+# Figures over the whole tenant (e.g. all customers) cost a pass over a big table; a widget caches
+# them per tenant under a topic whose generation the named domain events bump on commit, with a
+# short lifetime as the bound for changes no event reports (e.g. deletes in the admin).
+
+
+def widget_cache_seconds() -> int:
+    from django.conf import settings
+
+    # Off in tests (builders write rows directly, without events).
+    return getattr(settings, "DASHBOARD_CACHE_SECONDS", 0 if settings.TESTING else 60)
+
+
+def widget_cached(*, topic: str, parts: tuple, compute: Callable):
+    """``compute()``, cached per tenant under ``parts`` until an event of ``topic`` commits."""
+    from crm.lib.generations import cached
+
+    return cached(topic=f"dashboard:{topic}", parts=parts, seconds=widget_cache_seconds(), compute=compute)
+
+
+def widget_stale_on(*, topic: str, signals: list) -> None:
+    """Every one of ``signals`` (domain events of crm.events) makes the topic's figures stale."""
+    from crm.lib.generations import generation_bump
+
+    def stale(sender, **kwargs) -> None:
+        generation_bump(topic=f"dashboard:{topic}")
+
+    for signal in signals:
+        signal.connect(stale, weak=False, dispatch_uid=f"dashboard:{topic}:{id(signal)}")
