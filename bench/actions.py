@@ -165,7 +165,7 @@ def _wait(job_id: int, done: set[str], timeout: float) -> str:
     raise SystemExit(f"the import job {job_id} did not finish within {timeout:.0f} s (state {state})")
 
 
-def csv_import(make_client, rows: int) -> dict:
+def csv_import(make_client, rows: int, *, before_drop: Callable[[], None] = lambda: None) -> dict:
     """Upload, map, dry-run and import ``rows`` customers into a scratch tenant, timed end to end.
 
     The scratch tenant (bench_import) is provisioned for the run and dropped after it, so the
@@ -206,6 +206,7 @@ def csv_import(make_client, rows: int) -> dict:
         if state != "done":
             raise SystemExit(f"the import ended in state {state!r}")
     finally:
+        before_drop()  # the worker stops before its tenant goes (geocoding of the imported rows is queued)
         _drop_tenant(IMPORT_SCHEMA)
     total = finished - started
     return {

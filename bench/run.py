@@ -311,7 +311,8 @@ def measure_actions(port: int, samples: int, ctx: dict, only: list[str], import_
     if wanted(label_import, only) and import_rows:
         worker = start_worker()
         try:
-            rows.append(actions.csv_import(lambda host: Client(port, host), import_rows))
+            rows.append(actions.csv_import(lambda host: Client(port, host), import_rows,
+                                           before_drop=lambda: stop(worker)))
             _print(rows[-1])
         finally:
             stop(worker)

@@ -1,0 +1,220 @@
+"""Many tenants on one PostgreSQL: `.venv/bin/python bench/scale.py [--tenants 200]` (or `make bench
+BENCH_ARGS=--scale`).
+
+In a scratch database (``crm_scale`` beside the one of DATABASE_URL; created and dropped) it creates
+``--tenants`` empty tenants the way provisioning does (clones of the template schema), then measures
+
+- migrate_schemas over all of them, with the standard executor and with the parallel one
+  (multiprocessing, TENANT_MULTIPROCESSING_MAX_PROCESSES = the number of cores): once applying a
+  real migration (the last one of mapview, rolled back first) and once with nothing to apply;
+- the catalog: pg_class and pg_attribute rows and the database size, per tenant;
+- connections: opening one and its first query, and the cache memory of a backend that has served
+  one tenant versus all of them (each schema's tables enter the backend's relation cache).
+
+It writes bench/SCALING.md, the section "Growing past one machine" that bench/run.py includes in
+bench/RESULTS.md, and replaces that section in RESULTS.md at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SECTION = "## Growing past one machine"
+ROLLBACK = ("mapview", "0003_customer_unlocated_index")  # the migration before the last one of mapview
+
+
+def scratch_url(base: str, name: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def admin_connect(base: str):
+    import psycopg
+
+    return psycopg.connect(scratch_url(base, "postgres"), autocommit=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tenants", type=int, default=200)
+    parser.add_argument("--database", default="crm_scale")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        raise SystemExit("bench/scale.py needs DATABASE_URL (a PostgreSQL server it may create a database on)")
+    with admin_connect(base) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{args.database}"')
+    os.environ["DATABASE_URL"] = scratch_url(base, args.database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    os.environ.setdefault("DEBUG", "1")
+    try:
+        results = measure(args.tenants)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            with admin_connect(base) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+    write(results)
+
+
+def _timed(func) -> float:
+    started = time.perf_counter()
+    func()
+    return time.perf_counter() - started
+
+
+def measure(count: int) -> dict:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tenants.models import Tenant
+    from tenants.services import tenant_ensure_public
+    from tenants.template import template_migrate
+
+    cores = os.cpu_count() or 2
+    out: dict = {"tenants": count, "cores": cores}
+    call_command("migrate_schemas", shared=True, executor="standard", verbosity=0)
+    tenant_ensure_public(domain="localhost")
+    out["template_s"] = _timed(template_migrate)
+
+    def catalog() -> tuple[int, int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT (SELECT count(*) FROM pg_class), (SELECT count(*) FROM pg_attribute), "
+                           "pg_database_size(current_database())")
+            return cursor.fetchone()
+
+    before = catalog()
+    create = []
+    for i in range(count):
+        connection.set_schema_to_public()
+        create.append(_timed(lambda i=i: Tenant(schema_name=f"t{i:04d}", name=f"Tenant {i}").save(verbosity=0)))
+    after = catalog()
+    out["clone_s_p50"], out["clone_s_max"] = statistics.median(create), max(create)
+    out["pg_class"], out["pg_attribute"], out["db_bytes"] = after
+    out["pg_class_per_tenant"] = (after[0] - before[0]) / count
+    out["pg_attribute_per_tenant"] = (after[1] - before[1]) / count
+    out["bytes_per_tenant"] = (after[2] - before[2]) / count
+    print(f"created {count} tenants: {out['clone_s_p50'] * 1000:.0f} ms each (p50)", flush=True)
+
+    def migrate(executor: str) -> float:
+        connection.set_schema_to_public()
+        return _timed(lambda: call_command("migrate_schemas", tenant=True, executor=executor, interactive=False,
+                                           verbosity=0))
+
+    def roll_back() -> None:
+        connection.set_schema_to_public()
+        call_command("migrate_schemas", *ROLLBACK, tenant=True, executor="multiprocessing", interactive=False,
+                     verbosity=0)
+
+    settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = cores
+    for executor in ("standard", "multiprocessing"):
+        roll_back()
+        out[f"{executor}_apply_s"] = migrate(executor)
+        out[f"{executor}_noop_s"] = migrate(executor)
+        print(f"migrate_schemas --executor={executor}: one migration {out[f'{executor}_apply_s']:.1f} s, "
+              f"nothing to apply {out[f'{executor}_noop_s']:.1f} s", flush=True)
+
+    out.update(connection_cost(count))
+    connection.set_schema_to_public()
+    return out
+
+
+def connection_cost(count: int) -> dict:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    opens = []
+    for i in range(30):
+        started = time.perf_counter()
+        with psycopg.connect(url) as conn:
+            conn.execute(f'SET search_path = "t{i % count:04d}", public')
+            conn.execute("SELECT count(*) FROM customers_customer").fetchone()
+        opens.append((time.perf_counter() - started) * 1000)
+
+    def cache_bytes(schemas: int) -> int:
+        with psycopg.connect(url) as conn:
+            for i in range(schemas):
+                conn.execute(f'SET search_path = "t{i:04d}", public')
+                # what a page touches: customers, projects, phases, users, sessions
+                for table in ("customers_customer", "sales_salesproject", "sales_phase", "crm_user", "django_session"):
+                    conn.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 - fixed table names
+            row = conn.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts "
+                               "WHERE name IN ('CacheMemoryContext', 'index info') OR parent = 'CacheMemoryContext'"
+                               ).fetchone()
+            return int(row[0] or 0)
+
+    return {"connect_ms_p50": statistics.median(opens), "cache_one": cache_bytes(1), "cache_all": cache_bytes(count)}
+
+
+def write(r: dict) -> None:
+    mib = 1024 * 1024
+    std, par = r["standard_apply_s"], r["multiprocessing_apply_s"]
+    text = f"""{SECTION}
+
+Measured by `bench/scale.py` on {time.strftime('%Y-%m-%d %H:%M')} ({r['cores']} cores): {r['tenants']} empty tenants
+in a scratch database, each created the way provisioning does it (a clone of the template schema).
+
+| what | figure |
+|---|---|
+| create one tenant schema (clone of `_template`), p50 / max | {r['clone_s_p50'] * 1000:.0f} ms / {r['clone_s_max'] * 1000:.0f} ms |
+| migrate_schemas, one migration in every tenant, standard executor | {std:.1f} s ({std / r['tenants'] * 1000:.0f} ms per tenant) |
+| the same, parallel executor (multiprocessing, {r['cores']} processes) | {par:.1f} s ({par / r['tenants'] * 1000:.0f} ms per tenant) |
+| migrate_schemas with nothing to apply, standard / parallel | {r['standard_noop_s']:.1f} s / {r['multiprocessing_noop_s']:.1f} s |
+| catalog rows per tenant (pg_class / pg_attribute) | {r['pg_class_per_tenant']:.0f} / {r['pg_attribute_per_tenant']:.0f} |
+| catalog at {r['tenants']} tenants (pg_class / pg_attribute rows) | {r['pg_class']:,} / {r['pg_attribute']:,} |
+| database size at {r['tenants']} empty tenants | {r['db_bytes'] / mib:.0f} MiB ({r['bytes_per_tenant'] / 1024:.0f} KiB per tenant) |
+| open a connection and run a first query in a tenant schema (p50) | {r['connect_ms_p50']:.1f} ms |
+| cache memory of one backend after touching one tenant / all {r['tenants']} | {r['cache_one'] / mib:.1f} MiB / {r['cache_all'] / mib:.1f} MiB |
+
+What this means for one machine: migrations grow linearly with the number of tenants (the parallel
+executor divides by the cores, not by the tenants: at 2,000 tenants a release with one migration
+takes about {par * 2000 / r['tenants'] / 60:.1f} minutes with it, {std * 2000 / r['tenants'] / 60:.1f} without); the catalog grows by about
+{r['pg_class_per_tenant']:.0f} relations per tenant, and a backend that serves many tenants caches each schema's
+relations, so long-lived connections that wander across all tenants cost memory per connection
+(the last row). Provisioning stays constant (a clone, about {r['clone_s_p50'] * 1000:.0f} ms of it).
+
+The plan, in the order we would take it:
+
+1. **Connections: PgBouncer in session mode only.** django-tenants sets `search_path` per request
+   on the connection; transaction pooling would hand that connection to another tenant's request
+   between two statements. Session pooling still caps the server's backends (one per gunicorn
+   thread and Celery process) and keeps each backend's relation cache warm.
+2. **More Celery workers per queue.** Imports and geocoding already run per tenant
+   (tenant-schemas-celery); separate queues (imports, geocoding, periodic) with their own workers
+   keep a 100,000-row import of one tenant from delaying another tenant's geocoding.
+3. **Many tenants across machines: Citus schema-based sharding.** With
+   `citus.enable_schema_based_sharding = on` every `CREATE SCHEMA` (that is, every tenant clone)
+   becomes a *distributed schema*: all its tables live together on one worker node, so a tenant's
+   joins stay local and unchanged, and the coordinator routes each query by `search_path`. The
+   public schema (tenants, domains) stays on the coordinator; `citus_schema_move()` moves a large
+   tenant to its own node without downtime; `migrate_schemas` runs DDL through the coordinator,
+   with the parallel executor. Nothing in the application changes: one schema per tenant is what
+   Citus shards by.
+"""
+    (ROOT / "bench" / "SCALING.md").write_text(text)
+    results = ROOT / "bench" / "RESULTS.md"
+    if results.exists():
+        current = results.read_text()
+        head = current.split(SECTION)[0].rstrip()
+        results.write_text(head + "\n\n" + text)
+    print(f"wrote {ROOT / 'bench' / 'SCALING.md'}")
+
+
+if __name__ == "__main__":
+    main()
