@@ -59,6 +59,7 @@ def test_log_a_call_on_a_project_and_find_it_in_the_log_filtered_by_that_employe
     row.wait_for()
     assert "Alice Tester" in row.inner_text() and project.title in row.inner_text()
     summary = page.get_by_test_id("summary-row")
+    summary.first.wait_for()  # the summary loads as a fragment of its own after the entries
     assert summary.count() == 1 and "Alice Tester" in summary.inner_text()
 
     # and the entry is alice's own: she can open and edit it
