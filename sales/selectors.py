@@ -41,7 +41,8 @@ from sales.models import (
     SalesProject,
 )
 
-KANBAN_PAGE = 15  # cards per column at first, and per "load more"
+KANBAN_FIRST = 10  # cards per column when the board opens (a board has up to ten columns)
+KANBAN_PAGE = 15  # cards per "load more"
 
 # name -> (label, order_by); labels translated in the views
 CARD_SORTS: dict[str, tuple[str, ...]] = {
@@ -254,7 +255,7 @@ def kanban_cards(*, projects: QuerySet, phase: Phase, sort: str, offset: int = 0
 
 
 def kanban_board(
-    *, process: Process, projects: QuerySet, sort: str = "volume", limit: int = KANBAN_PAGE,
+    *, process: Process, projects: QuerySet, sort: str = "volume", limit: int = KANBAN_FIRST,
     phase_ids: list[int] | None = None, totals_where: Q | None = None,
 ) -> list[KanbanColumn]:
     """The columns of a process (or only ``phase_ids`` of it) with totals and their first cards.

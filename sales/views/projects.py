@@ -119,7 +119,7 @@ def _board_context(*, request, query: QueryDict, lead: bool, process: Process, p
     board_query["process"] = str(process.pk)
     return {
         "columns": columns, "process": process, "sort": sort, "filter": filterset, "lead": lead,
-        "board_query": board_query.urlencode(), "urls": _urls(lead), "page_size": selectors.KANBAN_PAGE,
+        "board_query": board_query.urlencode(), "urls": _urls(lead),
     }
 
 

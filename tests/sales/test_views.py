@@ -134,19 +134,24 @@ def test_the_board_query_count_does_not_grow_with_the_number_of_projects(client_
 
 
 def test_a_column_shows_the_first_cards_and_loads_more_on_demand(client_for, process, alice):
-    from sales.selectors import KANBAN_PAGE
+    from sales.selectors import KANBAN_FIRST, KANBAN_PAGE
 
     offer = phase(process, "Offer")
-    for i in range(KANBAN_PAGE + 5):
+    for i in range(KANBAN_FIRST + KANBAN_PAGE + 5):
         make_project(process=process, phase=offer, volume=Decimal(1000 + i), title=f"Deal {i:02d}")
     client = client_for(alice)
     page = client.get(board_url(process)).content.decode()
-    column = page[page.index(f'id="col-{offer.pk}"'):]
-    assert column.count('data-testid="card"') >= KANBAN_PAGE and 'data-testid="load-more"' in column
+    column = page[page.index(f'id="col-{offer.pk}"'):page.index("</section>", page.index(f'id="col-{offer.pk}"'))]
+    assert column.count('data-testid="card"') == KANBAN_FIRST and 'data-testid="load-more"' in column
+    assert f"offset={KANBAN_FIRST}" in column
+    assert re.search(r'data-testid="col-count"[^>]*>(\d+)<', column).group(1) == str(KANBAN_FIRST + KANBAN_PAGE + 5)
     more = client.get(reverse("sales:project_kanban_column"),
-                      {"process": process.pk, "column": offer.pk, "offset": KANBAN_PAGE}).content.decode()
-    assert more.count('data-testid="card"') == 5 and "load-more" not in more
-    assert "Deal 00" in more  # sorted by volume, the smallest come last
+                      {"process": process.pk, "column": offer.pk, "offset": KANBAN_FIRST}).content.decode()
+    assert more.count('data-testid="card"') == KANBAN_PAGE and f"offset={KANBAN_FIRST + KANBAN_PAGE}" in more
+    last = client.get(reverse("sales:project_kanban_column"), {
+        "process": process.pk, "column": offer.pk, "offset": KANBAN_FIRST + KANBAN_PAGE}).content.decode()
+    assert last.count('data-testid="card"') == 5 and "load-more" not in last
+    assert "Deal 00" in last  # sorted by volume, the smallest come last
 
 
 @pytest.mark.parametrize("sort, first", [("volume", "Big"), ("expected", "Soon"), ("age", "Old")])
