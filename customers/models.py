@@ -91,7 +91,7 @@ class Customer(models.Model):
             models.Index(fields=["name", "id"], name="customer_name_idx"),
             models.Index(fields=["status"], name="customer_status_idx"),
             models.Index(fields=["owner"], name="customer_owner_idx"),
-            models.Index(fields=["city"], name="customer_city_idx"),
+            models.Index(fields=["city", "name", "id"], name="customer_city_name_idx"),  # the city sort
             models.Index(fields=["postal_code"], name="customer_postal_idx"),
             models.Index(fields=["name_key"], name="customer_name_key_idx"),
             models.Index(fields=["email_domain"], name="customer_email_domain_idx"),

@@ -2,7 +2,8 @@
 
 ``COUNT(*)`` over a whole tenant costs tens of milliseconds on every page view, although nobody
 needs to know whether there are 99,874 or 99,875 matches. The paginator counts exactly up to
-``exact_limit`` rows (a ``LIMIT``ed count stops early), and past that shows the planner's estimate,
+``exact_limit`` rows (a ``LIMIT``ed count stops early; 10,001 rows behind the "open projects" filter
+cost 200 ms, 1,001 rows 13 ms), and past that shows the planner's estimate,
 corrected for table statistics that are older than the table. Page links stay plain ``?page=N`` (so
 bookmarks keep working); whether there is a next page is known exactly, by reading one row more.
 """
@@ -17,12 +18,14 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-EXACT_LIMIT = 10_000
+EXACT_LIMIT = 1_000  # 40 pages of 25; a capped count of 1,001 rows stays cheap even behind EXISTS filters
 
 
 def _plain(qs: QuerySet) -> QuerySet:
     """The queryset's rows as a plain QuerySet (no custom slicing or counting), without ordering."""
-    base = getattr(qs, "_count_base", None) or qs
+    base = getattr(qs, "_count_base", None)
+    if base is None:  # (not "or": a QuerySet's truth value runs it)
+        base = qs
     return QuerySet(model=base.model, query=base.query.chain(), using=base.db).order_by()
 
 
