@@ -208,7 +208,8 @@ def _timeline_context(request: HttpRequest, kind: str, obj, *, form=None, open_f
     entries, next_cursor = selectors.timeline_page(queryset=_timeline_queryset(kind, obj),
                                                    cursor=request.GET.get("cursor"))
     quick = _quicklog_context(kind, obj)
-    if quick and form is None:
+    is_first_page = not request.GET.get("cursor")
+    if quick and form is None and is_first_page:  # "show older" pages render only entries
         form = ActivityForm(customer=quick["customer"], project=quick["project"],
                             initial={"contacts": [quick["contact"]]} if quick["contact"] else None)
     return {
@@ -221,7 +222,7 @@ def _timeline_context(request: HttpRequest, kind: str, obj, *, form=None, open_f
         "form": form,
         "quick": quick,
         "open_form": open_form,
-        "is_first_page": not request.GET.get("cursor"),
+        "is_first_page": is_first_page,
     }
 
 

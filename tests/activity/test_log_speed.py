@@ -20,6 +20,7 @@ from tests.builders.customers import make_customer
 
 LOG = reverse("activity:activity_list")
 SUMMARY = reverse("activity:activity_summary")
+TIMELINE = reverse("activity:timeline")
 ENTRIES = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "activity-entries"}
 RESULTS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "activity-results"}
 
@@ -156,7 +157,7 @@ def test_every_log_page_and_fragment_runs_a_fixed_number_of_queries(tenant, clie
     customer = make_customer(owner=alice)
     north = Team.objects.get(name="North")
     client = client_for(carol)
-    cursor = cursor_encode(Activity(occurred_at=timezone.now(), pk=10**9))
+    cursor = cursor_encode(Activity(occurred_at=timezone.now() + datetime.timedelta(days=1), pk=10**9))
     urls = [
         (LOG, {}, 7),
         (f"{LOG}?employee={alice.pk}&customer={customer.pk}", {}, 8),
@@ -165,6 +166,9 @@ def test_every_log_page_and_fragment_runs_a_fixed_number_of_queries(tenant, clie
         (SUMMARY, {"HTTP_HX_REQUEST": "true"}, 10),
         (f"{SUMMARY}?customer={customer.pk}&task=overdue", {"HTTP_HX_REQUEST": "true"}, 10),
         (f"{SUMMARY}?team={north.pk}", {}, 10),
+        # a customer's timeline and its "show older" pages: customer, rows, their contacts
+        (f"{TIMELINE}?customer={customer.pk}", {"HTTP_HX_REQUEST": "true"}, 7),
+        (f"{TIMELINE}?customer={customer.pk}&cursor={cursor}", {"HTTP_HX_REQUEST": "true"}, 6),
     ]
 
     def run() -> list[int]:
