@@ -373,6 +373,11 @@ def group_queryset() -> QuerySet[ProjectGroup]:
     )
 
 
+def group_list_bare() -> QuerySet[ProjectGroup]:
+    """Groups with their type only, for filtering, sorting and paging without the figures."""
+    return ProjectGroup.objects.select_related("type")
+
+
 def group_get(*, pk: int) -> ProjectGroup:
     """One group with its figures (404 when it does not exist in this tenant)."""
     return get_object_or_404(group_queryset().select_related("main_project", "created_by"), pk=pk)

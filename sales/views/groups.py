@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,28 +45,65 @@ def _page_number(value) -> int:
 # --- the list -------------------------------------------------------------------------------
 
 
+class GroupPaginator(Paginator):
+    """Pages the bare groups (filter, sort, count and offset on the group table alone) and reads
+    the figures (members, owners, value, status) only for the groups of the page: one grouped
+    join over a page's members instead of over every member of the tenant."""
+
+    def page(self, number):
+        from django_tables2.rows import BoundRows
+
+        rows = self.object_list
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(rows.data.data.values_list("pk", flat=True)[bottom: bottom + self.per_page])
+        found = selectors.group_queryset().order_by().in_bulk(ids) if ids else {}
+        records = [found[pk] for pk in ids if pk in found]
+        return self._get_page(BoundRows(data=records, table=rows.table), number, self)
+
+
+# sorts that need the figures of every group, not only of the page's
+FIGURE_SORTS = {"n_members", "value", "weighted", "status"}
+
+
 class GroupListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     """Groups (django-tables2 + django-filter) and, beside them, the possible conflicts."""
 
     table_class = GroupTable
     filterset_class = GroupFilter
     template_name = "sales/group_list.html"
-    table_pagination = {"per_page": 50}
+    table_pagination = {"per_page": 50, "paginator_class": GroupPaginator}
+
+    def get(self, request, *args, **kwargs):
+        if request.htmx and request.htmx.target == "conflicts":
+            # the conflicts list pages on its own: no table to build
+            filterset = self.get_filterset(self.get_filterset_class())
+            return render(request, f"{self.template_name}#conflicts", {"conflicts": self._conflicts(filterset)})
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.group_queryset().order_by("-created_at", "-id")
+        sort = self.request.GET.get("sort", "").lstrip("-")
+        if self.request.GET.get("status") or sort in FIGURE_SORTS:
+            return selectors.group_queryset().order_by("-created_at", "-id")
+        return selectors.group_list_bare().order_by("-created_at", "-id")
 
     def get_template_names(self):
         if self.request.htmx:
-            # the conflicts list pages on its own; filters, sort and page change the table, and the
-            # conflicts too (they follow the owner and team filters)
-            if self.request.htmx.target == "conflicts":
-                return [f"{self.template_name}#conflicts"]
+            # filters, sort and page change the table, and the conflicts too (they follow the
+            # owner and team filters)
             return ["sales/_group_list_update.html"]
         return [self.template_name]
 
     def get_table_kwargs(self):
         return {"currency": getattr(self.request.tenant, "currency", "EUR")}
+
+    def _conflicts(self, filterset):
+        conflicts = selectors.conflict_page(
+            number=_page_number(self.request.GET.get("cpage")), per_page=CONFLICTS_PER_PAGE,
+            owner_ids=filterset.owner_ids(),
+        )
+        _mark_conflicts(conflicts.conflicts, self.request.user)
+        return conflicts
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,11 +111,7 @@ class GroupListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         for name in ("owner", "type"):  # read each choice list once, without a COUNT first
             field = filterset.form.fields[name]
             field.widget.choices = list(iter(field.widget.choices))
-        context["conflicts"] = selectors.conflict_page(
-            number=_page_number(self.request.GET.get("cpage")), per_page=CONFLICTS_PER_PAGE,
-            owner_ids=filterset.owner_ids(),
-        )
-        _mark_conflicts(context["conflicts"].conflicts, self.request.user)
+        context["conflicts"] = self._conflicts(filterset)
         context["query"] = self.request.GET.urlencode()
         return context
 

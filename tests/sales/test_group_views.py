@@ -380,3 +380,46 @@ def test_a_session_of_another_tenant_is_sent_to_the_login(tenant, other_tenant, 
         response = alpha.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
     connection.set_tenant(tenant)
+
+
+# --- the list reads figures only for the page's groups ----------------------------------------
+
+
+def test_group_rows_show_their_own_figures_in_every_order_and_status_filter(client_for, process, alice):
+    won = phase(process, "Won")
+    small = make_group(projects=[make_project(process=process, owner=alice, volume=Decimal("100"))],
+                       name="Small", type="subprojects")
+    big = make_group(projects=[make_project(process=process, owner=alice, volume=Decimal("9000")),
+                               make_project(process=process, owner=alice, volume=Decimal("1000"))],
+                     name="Big", type="subprojects")
+    done = make_group(projects=[make_project(process=process, owner=alice, phase=won, volume=Decimal("500"))],
+                      name="Done", type="subprojects")
+    client = client_for(alice)
+
+    def rows(**params):
+        page = client.get(groups_url(**params), HTTP_HX_REQUEST="true").content.decode()
+        found = re.findall(r'data-group-id="(\d+)".*?<td class="text-end text-nowrap">(\d+)</td>.*?'
+                           r'<td class="text-end text-nowrap">([\d,]+) EUR</td>', page, re.S)
+        return [(int(pk), int(n), value) for pk, n, value in found]
+
+    assert rows()[:3] == [(done.pk, 1, "500"), (big.pk, 2, "10,000"), (small.pk, 1, "100")]  # newest first
+    assert rows(sort="-value")[:3] == [(big.pk, 2, "10,000"), (done.pk, 1, "500"), (small.pk, 1, "100")]
+    assert rows(status="won") == [(done.pk, 1, "500")]
+
+
+def test_the_conflicts_fragment_is_only_the_conflicts_with_a_flat_number_of_queries(client_for, process, alice,
+                                                                                   bob, rivals):
+    client = client_for(alice)
+    url = groups_url(cpage=1)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="conflicts").content.decode()
+    assert page.lstrip().startswith('<section id="conflicts"') and 'data-testid="group-table"' not in page
+    assert page.count('data-testid="conflict"') == 1
+    customer = make_customer()
+    for _ in range(30):
+        make_project(process=process, owner=alice, customer=customer)
+        make_project(process=process, owner=bob, customer=customer)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="conflicts").content.decode()
+    assert page.count('data-testid="conflict"') == 5
+    assert real_queries(many) <= real_queries(few) <= 8
