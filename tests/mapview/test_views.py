@@ -151,6 +151,17 @@ def test_the_selection_page_query_count_is_flat(tenant, alice, client_for, djang
         assert client.get(f"/map/selections/{selection.pk}/").status_code == 200
 
 
+@pytest.mark.parametrize("n", [3, 260])  # below and beyond the 200 rows the preview lists
+def test_a_drawn_polygon_preview_query_count_is_flat(tenant, alice, client_for, django_assert_max_num_queries, n):
+    Customer.objects.bulk_create([Customer(name=f"Poly {i}", latitude=48.0 + i / 1000, longitude=11.5) for i in range(n)])
+    polygon = {"shapes": [{"type": "polygon", "points": [[47.5, 11.0], [49.0, 11.0], [49.0, 12.0], [47.5, 12.0]]}]}
+    client = client_for(alice)
+    preview(client, polygon)
+    with django_assert_max_num_queries(10):
+        response = preview(client, polygon)
+    assert response.status_code == 200 and response.context["total"] == n
+
+
 def test_a_selection_exports_as_csv_with_formulas_neutralised(tenant, alice, client_for):
     hostile = make_located_customer(48.1, 11.5, name="=cmd|'/c calc'!A1")
     plain = make_located_customer(48.1, 11.5, name="Plain GmbH")
