@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -309,26 +309,27 @@ def summary_cache_seconds() -> int:
 
 def activity_dashboard(*, user, limit: int = 8, today: datetime.date | None = None) -> dict:
     """The user's open tasks (soonest due first), the number of open and of overdue tasks, and how
-    many entries of each kind the user logged this week (Monday to now): two indexed queries."""
+    many entries of each kind the user logged this week (Monday to today). Three small index reads
+    however much the user logged: the first tasks, the open-task index alone (no table rows), and
+    the week's daily counts."""
     today = today or timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
-    open_task = Q(kind=Activity.Kind.TASK, done_at__isnull=True)
-    this_week = Q(is_system=False, occurred_at__gte=_midnight(monday),
-                  occurred_at__lt=_midnight(today + datetime.timedelta(days=1)))
-    mine = Activity.objects.filter(employee=user)
-    tasks = list(mine.filter(open_task).select_related("customer", "project").order_by("due_date", "occurred_at", "id")[:limit])
-    # One pass over the two index ranges (open-task index OR employee/time index), grouped by kind.
-    rows = (
-        mine.filter(open_task | this_week).order_by().values("kind")
-        .annotate(week=Count("id", filter=this_week), open=Count("id", filter=open_task),
-                  overdue=Count("id", filter=open_task & Q(due_date__lt=today)))
+    open_tasks = Activity.objects.filter(employee=user, kind=Activity.Kind.TASK, done_at__isnull=True)
+    tasks = list(open_tasks.select_related("customer", "project").order_by("due_date", "occurred_at", "id")[:limit])
+    late = ExpressionWrapper(Q(due_date__lt=today), output_field=BooleanField())
+    by_lateness = dict(open_tasks.order_by().annotate(late=late).values_list("late").annotate(n=Count("*")))
+    human = [k.value for k in HUMAN_KINDS]
+    week_by_kind = dict(
+        DailyCount.objects.order_by()
+        .filter(employee=user, day__gte=monday, day__lte=today, kind__in=human)
+        .values_list("kind")
+        .annotate(n=Sum("n"))
     )
-    week_by_kind, open_count, overdue_count = {}, 0, 0
-    for row in rows:
-        week_by_kind[row["kind"]] = row["week"]
-        open_count += row["open"]
-        overdue_count += row["overdue"]
     labels = dict(Activity.Kind.choices)
-    week = [(kind.value, labels[kind], week_by_kind.get(kind.value, 0)) for kind in HUMAN_KINDS]
-    return {"tasks": tasks, "open_count": open_count, "overdue_count": overdue_count,
-            "week": week, "week_total": sum(week_by_kind.values())}
+    return {
+        "tasks": tasks,
+        "open_count": sum(by_lateness.values()),
+        "overdue_count": by_lateness.get(True, 0),
+        "week": [(kind, labels[kind], week_by_kind.get(kind, 0)) for kind in human],
+        "week_total": sum(week_by_kind.values()),
+    }

@@ -55,12 +55,13 @@ def test_dashboard_runs_a_fixed_number_of_queries_for_every_role(tenant, client_
         make_activity(employee=user, kind="task", due_date=timezone.localdate() - datetime.timedelta(days=1))
 
     def run() -> int:
-        with django_assert_max_num_queries(2 * 13) as ctx:  # django-tenants: a SET search_path per query
+        with django_assert_max_num_queries(2 * 14) as ctx:  # django-tenants: a SET search_path per query
             page = client.get("/")
         assert page.status_code == 200
         real = _real(ctx)
-        # domain, session, user; customers 3, pipeline 1, follow-ups 1, tasks 2, team 2 (+ supervisor)
-        assert len(real) <= 12, real
+        # domain, session, user; follow-ups 1; customers 3 and pipeline 1 (in production the tenant-wide
+        # counts and the pipeline come from the cache); tasks 3 tiny index reads; team 2
+        assert len(real) <= 13, real
         return len(real)
 
     fill(2)
