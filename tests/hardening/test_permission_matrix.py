@@ -90,6 +90,18 @@ def _locked(ctx):
     return {"process": process, "project": project}
 
 
+def _closed(ctx):
+    process = make_process(name="Matrix sales")
+    return {"process": process, "project": make_project(process=process, phase=process.phases.get(name="Won"),
+                                                        owner=ctx.owner, title="Matrix won")}
+
+
+def _project_with_contact(ctx):
+    made = _project(ctx)
+    made["contact"] = make_contact(customer=made["project"].customer)
+    return made
+
+
 def _alternatives(ctx):
     process = make_process(name="Matrix sales")
     customer = make_customer(owner=ctx.owner)
@@ -234,6 +246,13 @@ ACTIONS: dict[str, Action] = {
         refused_as="forbidden_or_form"),
     "project move out of a locked phase": Action(
         _locked, lambda c, ctx: _move(c, ctx, "Offer"), _project_row, refused_as="forbidden_or_form"),
+    "project reopen": Action(
+        _closed, lambda c, ctx: c.post(f"/sales/projects/{ctx['project'].pk}/reopen/",
+                                       {"version": ctx["project"].version}), _project_row),
+    "project buying center: add a contact": Action(
+        _project_with_contact, lambda c, ctx: c.post(f"/sales/projects/{ctx['project'].pk}/contacts/", {
+            "contact": ctx["contact"].pk, "role": "decision_maker"}),
+        lambda ctx: ctx["project"].project_contacts.count()),
     "bulk phase change": Action(
         _project, lambda c, ctx: c.post("/sales/projects/bulk/", {
             "action": "phase", "ids": [ctx["project"].pk], "phase": ctx["process"].phases.get(name="Offer").pk}),
@@ -256,6 +275,8 @@ ACTIONS: dict[str, Action] = {
         _joinable, lambda c, ctx: c.post(f"/sales/projects/{ctx['project'].pk}/group/",
                                          {"group": ctx["group"].pk}),
         _project_row),
+    "group: a project leaves": Action(
+        _alternatives, lambda c, ctx: c.post(f"/sales/projects/{ctx['project'].pk}/group/leave/"), _project_row),
     "group dissolve": Action(
         _alternatives, lambda c, ctx: c.post(f"/sales/groups/{ctx['group'].pk}/delete/"),
         lambda ctx: _row(ProjectGroup, ctx["group"].pk, "name")),
@@ -304,6 +325,8 @@ ACTIONS: dict[str, Action] = {
         _located, lambda c, ctx: c.post(f"/map/customers/{ctx['customer'].pk}/location/",
                                         {"latitude": "48.5", "longitude": "11.25"}),
         _customer_row),
+    "geocode a customer again": Action(
+        _located, lambda c, ctx: c.post(f"/map/customers/{ctx['customer'].pk}/geocode/"), _customer_row),
     "tenant settings (lead function)": Action(
         _nothing, lambda c, ctx: c.post("/sales/settings/", {}),  # switch it off
         lambda ctx: type(ctx["tenant"]).objects.get(pk=ctx["tenant"].pk).lead_function_enabled),
@@ -329,11 +352,14 @@ MATRIX: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "project move (kanban drop)":               (Y, Y, Y, N, N),
     "project owner change to carol (move dialog)": (Y, Y, N, N, N),  # a salesperson cannot give projects away
     "project move out of a locked phase":       (Y, N, N, N, N),  # locked phases: admins only
+    "project reopen":                           (Y, Y, Y, N, N),
+    "project buying center: add a contact":     (Y, Y, Y, N, N),
     "bulk phase change":                        (Y, Y, Y, N, N),
     "bulk owner change to carol":               (Y, Y, N, N, N),
     "group create (bulk)":                      (Y, Y, Y, N, N),
     "group edit":                               (Y, Y, Y, N, N),
     "group add member":                         (Y, Y, Y, N, N),
+    "group: a project leaves":                  (Y, Y, Y, N, N),
     "group dissolve":                           (Y, Y, Y, N, N),
     "win an alternative":                       (Y, Y, Y, N, N),
     "lead convert (move to qualifying phase)":  (Y, Y, Y, N, N),
@@ -348,6 +374,7 @@ MATRIX: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "map selection add customers":              (Y, Y, Y, N, N),
     "map selection rename":                     (Y, Y, Y, N, N),
     "manual pin":                               (Y, Y, Y, N, N),
+    "geocode a customer again":                 (Y, Y, Y, N, N),
     "tenant settings (lead function)":          (Y, N, N, N, N),
     "admin site: add a lost reason":            (Y, N, N, N, N),
 }
