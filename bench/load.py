@@ -78,7 +78,7 @@ if __name__ != "__main__":
             """GET a page; being sent to the login page or any other status than 200 is an error."""
             with self._request("GET", path, label) as resp:
                 if resp.status_code != 200:
-                    resp.failure(f"HTTP {resp.status_code} {resp.headers.get('Location', '')}")
+                    resp.failure(f"HTTP {resp.status_code} {resp.headers.get('Location', '')} {resp.error or ''}")
                 return resp
 
         def _post(self, path: str, data: dict, label: str, prefix: str, **entry):
@@ -91,7 +91,8 @@ if __name__ != "__main__":
                 if resp.status_code != 302 or (prefix and not match):
                     snippet = re.sub(r"\s+", " ", resp.text)
                     found = re.search(r'(invalid-feedback|alert-danger|errorlist)[^>]*>([^<]{0,160})', snippet)
-                    resp.failure(f"HTTP {resp.status_code} -> {location!r} {found.group(2) if found else ''}")
+                    resp.failure(f"HTTP {resp.status_code} -> {location!r} {found.group(2) if found else ''} "
+                                 f"{resp.error or ''}")
                     return None
                 pk = int(match.group(1)) if match else None
                 record(user=self.me["email"], **entry, id=pk)
@@ -381,10 +382,14 @@ def write_doc(*, args, stats: list[dict], failures: list[dict], report: dict, no
                      f"{s['95%']} | {float(s['Max Response Time']):.0f} |")
     lines += ["", "Nothing lost (what the users were told was saved, checked in the database afterwards):", "",
               "| record | reported by the users | found in the database |", "|---|---:|---:|"]
+    labels = {"customer": "customers", "contact": "contacts", "activity": "activities", "project": "projects"}
     for kind, value in report.items():
-        label = {"move": f"moves ({value.get('projects', 0)} projects in their last phase)"}.get(kind, kind + "s")
-        lines.append(f"| {label} | {value['reported']} | {value['found'] if kind != 'move' else value['found']} "
-                     f"{'' if not value['missing'] else '(missing: ' + ', '.join(map(str, value['missing'])) + ')'}|")
+        missing = "" if not value["missing"] else " (wrong or missing: " + ", ".join(map(str, value["missing"])) + ")"
+        if kind == "move":
+            lines.append(f"| moves: {value['reported']} on {value['projects']} projects, each in the phase of its last "
+                         f"move | {value['projects']} | {value['found']}{missing} |")
+        else:
+            lines.append(f"| {labels[kind]} | {value['reported']} | {value['found']}{missing} |")
     if failures:
         lines += ["", "Errors:", ""]
         lines += [f"- {f['Method']} {f['Name']}: {f['Error']} ({f['Occurrences']}x)" for f in failures[:20]]
@@ -437,7 +442,10 @@ def main() -> int:
         log = open(work / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
         procs.append(subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
             [str(bindir / "gunicorn"), "crm.wsgi:application", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
-             "--threads", str(args.threads), "--timeout", "60"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+             "--threads", str(args.threads), "--timeout", "60",
+             # Keep idle connections longer than the users' think time: with gunicorn's default of
+             # 2 s, a client reusing a connection the server is just closing gets a reset.
+             "--keep-alive", "10"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         ))
         if os.environ.get("REDIS_URL"):
             procs.append(subprocess.Popen(  # noqa: S603
