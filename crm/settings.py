@@ -28,6 +28,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return int(value) if value is not None else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
 
@@ -178,6 +183,12 @@ else:
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         }
     }
+
+# How long figures are cached per tenant. Every write that changes them makes them stale at once
+# (per-tenant generations, crm/lib/generations.py); the lifetime only bounds memory. 0 in tests.
+SALES_ROLLUP_CACHE_SECONDS = env_int("SALES_ROLLUP_CACHE_SECONDS", 0 if TESTING else 120)
+ACTIVITY_SUMMARY_CACHE_SECONDS = env_int("ACTIVITY_SUMMARY_CACHE_SECONDS", 0 if TESTING else 300)
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 60)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
