@@ -71,6 +71,14 @@ class Customer(models.Model):
 
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True, db_index=True)
 
+    # Roll-ups of the customer's sales projects, kept exact by statement-level triggers on the projects
+    # table (migration 0006; never written by Python): the open projects (phase outcome "open") and
+    # their volume, where an alternatives group counts once (only members flagged counts_in_pipeline).
+    open_projects_count = models.IntegerField(_("open projects"), default=0, db_default=0, editable=False)
+    pipeline_value = models.DecimalField(
+        _("open pipeline"), max_digits=20, decimal_places=2, default=0, db_default=0, editable=False
+    )
+
     # Derived by customers.services (never typed by hand): keys for the duplicate check and search.
     name_key = models.CharField(_("normalised name"), max_length=200, blank=True, editable=False)
     email_domain = models.CharField(_("e-mail domain"), max_length=200, blank=True, editable=False)
@@ -98,6 +106,11 @@ class Customer(models.Model):
             models.Index(fields=["phone_digits"], name="customer_phone_digits_idx"),
             models.Index(fields=["country", "name", "id"], name="customer_country_idx"),
             models.Index(fields=["size_class", "name", "id"], name="customer_size_idx"),
+            models.Index(fields=["open_projects_count", "name", "id"], name="customer_open_projects_idx"),
+            models.Index(fields=["pipeline_value", "name", "id"], name="customer_pipeline_idx"),
+            # The "with open projects" filter in name order (about 80 % of the rows, index-only).
+            models.Index(fields=["name", "id"], condition=models.Q(open_projects_count__gt=0),
+                         name="customer_with_open_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -23,10 +23,7 @@ EXACT_LIMIT = 1_000  # 40 pages of 25; a capped count of 1,001 rows stays cheap 
 
 def _plain(qs: QuerySet) -> QuerySet:
     """The queryset's rows as a plain QuerySet (no custom slicing or counting), without ordering."""
-    base = getattr(qs, "_count_base", None)
-    if base is None:  # (not "or": a QuerySet's truth value runs it)
-        base = qs
-    return QuerySet(model=base.model, query=base.query.chain(), using=base.db).order_by()
+    return QuerySet(model=qs.model, query=qs.query.chain(), using=qs.db).order_by()
 
 
 def count_capped(qs: QuerySet, *, limit: int) -> tuple[int, dict]:

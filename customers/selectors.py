@@ -10,18 +10,10 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    DecimalField,
-    Exists,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
-    Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -66,88 +58,29 @@ def _search(qs: QuerySet, *, text: str, table: str) -> QuerySet:
     )
 
 
-def _project_model():
-    # The sales app owns projects; customers reads them only through the reverse relation.
-    return Customer._meta.get_field("projects").related_model
-
-
-def _open_projects() -> QuerySet:
-    return _project_model().objects.filter(customer=OuterRef("pk"), phase__outcome=OPEN).order_by()
-
-
 # --- customers ---------------------------------------------------------------------------------
-
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
-
-
-def customer_with_project_columns(qs: QuerySet) -> QuerySet:
-    """Add open project count and open pipeline value as correlated subqueries (cheap for a page of rows)."""
-    open_projects = _open_projects()
-    return qs.select_related("owner").annotate(
-        open_projects=Coalesce(
-            Subquery(open_projects.values("customer").annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
-            Value(0),
-        ),
-        pipeline_value=Coalesce(
-            # An alternatives group counts once: only members flagged counts_in_pipeline add value.
-            Subquery(
-                open_projects.values("customer").annotate(v=Sum("volume", filter=Q(counts_in_pipeline=True))).values("v"),
-                output_field=_MONEY,
-            ),
-            Value(0, output_field=_MONEY),
-        ),
-    )
 
 
 class CustomerOverviewQuerySet(QuerySet):
     """The overview's rows, built to stay cheap at 100,000 customers.
 
     Slicing (one page) first picks the page's ids in the requested order, using the indexes, and then
-    loads only those rows with owner, open project count and pipeline value in a single query; so
-    deep pages never compute columns for the rows they skip. Sorting by open projects or pipeline
-    value groups all projects once (a hash aggregate) instead of one subquery per customer, and the
-    row count then ignores that aggregate.
+    loads only those rows with their owner; so deep pages never read the rows they skip. The open
+    project count and pipeline value are columns of the customer (kept by triggers, migration 0006),
+    so sorting and filtering by them use indexes like any other column.
     """
-
-    AGGREGATE_SORTS = frozenset({"open_projects", "pipeline_value"})
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._count_base = getattr(self, "_count_base", None)
-        return clone
-
-    def order_by(self, *field_names):
-        names = {f.lstrip("-") for f in field_names if isinstance(f, str)}
-        if not names & self.AGGREGATE_SORTS or "open_projects" in self.query.annotations:
-            return super().order_by(*field_names)
-        is_open = Q(projects__phase__outcome=OPEN)
-        annotated = self.annotate(
-            open_projects=Count("projects", filter=is_open),
-            pipeline_value=Coalesce(
-                Sum("projects__volume", filter=is_open & Q(projects__counts_in_pipeline=True)),
-                Value(0, output_field=_MONEY),
-            ),
-        )
-        ordered = QuerySet.order_by(annotated, *field_names)
-        ordered._count_base = self
-        return ordered
-
-    def count(self) -> int:
-        if getattr(self, "_count_base", None) is not None:
-            return self._count_base.count()
-        return super().count()
 
     def __getitem__(self, k):
         if not isinstance(k, slice):
             return super().__getitem__(k)
         ids = list(super().__getitem__(k).values_list("pk", flat=True))
-        rows = customer_with_project_columns(Customer.objects.all()).in_bulk(ids) if ids else {}
+        rows = Customer.objects.select_related("owner").in_bulk(ids) if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
 
 
 def customer_list(*, leads_visible: bool) -> QuerySet:
-    """Customers (and leads, when visible) for the overview; a page of it carries owner, open project
-    count and open pipeline value (see CustomerOverviewQuerySet)."""
+    """Customers (and leads, when visible) for the overview; a page of it carries the owner (see
+    CustomerOverviewQuerySet)."""
     qs = CustomerOverviewQuerySet(model=Customer).order_by("name", "id")
     if not leads_visible:
         qs = qs.filter(status=Customer.Status.CUSTOMER)
@@ -156,52 +89,35 @@ def customer_list(*, leads_visible: bool) -> QuerySet:
 
 EXPORT_FIELDS = (
     "pk", "name", "kind", "status", "street", "postal_code", "city", "country", "phone", "email", "website",
-    "industry", "owner__email", "size_class", "annual_revenue", "employees", "open_projects", "pipeline_value",
-    "last_activity_at", "created_at",
+    "industry", "owner__email", "size_class", "annual_revenue", "employees", "open_projects_count",
+    "pipeline_value", "last_activity_at", "created_at",
 )
 EXPORT_CHUNK = 2000
 
 
-def _project_columns(ids: list[int]) -> dict[int, tuple[int, Decimal]]:
-    """Open project count and open pipeline value of the customers ``ids``, in one grouped query."""
-    project_model = _project_model()
-    phase_model = project_model._meta.get_field("phase").related_model
-    # The open phases as a list: joined instead, the planner loops over them and scans the ids once per phase.
-    open_phases = list(phase_model.objects.filter(outcome=OPEN).values_list("pk", flat=True))
-    rows = (
-        project_model.objects.filter(customer_id__in=ids, phase_id__in=open_phases).order_by()
-        .values_list("customer_id")
-        .annotate(n=Count("pk"), v=Sum("volume", filter=Q(counts_in_pipeline=True)))
-    )
-    return {customer_id: (n, v or Decimal(0)) for customer_id, n, v in rows}
-
-
 def customer_export_rows(qs: QuerySet) -> Iterator[tuple]:
-    """The overview's filtered and sorted customers as tuples of EXPORT_FIELDS, for a CSV export.
+    """The overview's filtered and sorted customers as tuples of EXPORT_FIELDS, for a CSV export."""
+    yield from qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
 
-    Rows are read in chunks; each chunk's project columns come from one grouped query (two
-    correlated subqueries per row cost ~1.7 s for 10,000 rows, the grouped query ~10 ms per chunk)."""
-    fields = [f for f in EXPORT_FIELDS if f not in ("open_projects", "pipeline_value")]
-    annotated = "open_projects" in qs.query.annotations
-    if annotated:  # sorted by a project column: the values are already there
-        yield from qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
-        return
-    position = EXPORT_FIELDS.index("open_projects")
-    chunk: list[tuple] = []
 
-    def flush() -> Iterator[tuple]:
-        columns = _project_columns([row[0] for row in chunk])
-        for row in chunk:
-            n, value = columns.get(row[0], (0, Decimal(0)))
-            yield (*row[:position], n, value, *row[position:])
-
-    for row in qs.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK):
-        chunk.append(row)
-        if len(chunk) == EXPORT_CHUNK:
-            yield from flush()
-            chunk = []
-    if chunk:
-        yield from flush()
+def customer_rollups_stale(*, customer_ids: list[int] | None = None) -> list[tuple[int, int, Decimal, int, Decimal]]:
+    """Customers whose stored open project count or pipeline value differs from a fresh aggregate
+    of their projects: (id, stored count, stored value, true count, true value). Empty when exact."""
+    only = "" if customer_ids is None else " AND c.id = ANY(%s)"
+    with connection.cursor() as cursor:
+        # Unqualified tables: the search_path picks the tenant's schema.
+        cursor.execute(
+            "SELECT c.id, c.open_projects_count, c.pipeline_value, coalesce(a.n, 0), coalesce(a.v, 0)"  # noqa: S608
+            " FROM customers_customer c LEFT JOIN ("
+            "   SELECT p.customer_id, count(*) AS n,"
+            "          coalesce(sum(p.volume) FILTER (WHERE p.counts_in_pipeline), 0) AS v"
+            "     FROM sales_salesproject p JOIN sales_phase ph ON ph.id = p.phase_id"
+            "    WHERE ph.outcome = %s GROUP BY p.customer_id) a ON a.customer_id = c.id"
+            " WHERE (c.open_projects_count, c.pipeline_value) IS DISTINCT FROM (coalesce(a.n, 0), coalesce(a.v, 0))"
+            f"{only} ORDER BY c.id",
+            [OPEN] if customer_ids is None else [OPEN, customer_ids],
+        )
+        return cursor.fetchall()
 
 
 def customer_search(qs: QuerySet, *, text: str) -> QuerySet:
@@ -210,8 +126,8 @@ def customer_search(qs: QuerySet, *, text: str) -> QuerySet:
 
 
 def customer_has_open_projects(qs: QuerySet, *, value: bool) -> QuerySet:
-    condition = Exists(_open_projects())
-    return qs.filter(condition if value else ~condition)
+    """Customers with (or without) an open project, by the stored count."""
+    return qs.filter(open_projects_count__gt=0) if value else qs.filter(open_projects_count=0)
 
 
 def customer_get(*, pk: int) -> Customer:

@@ -58,8 +58,12 @@ class CustomerTable(PagedTable):
     size_class = tables.Column(verbose_name=_("Size"), order_by=("size_class", "name", "id"))
     owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name", "id"),
                           attrs={"td": {"class": "text-nowrap"}})
-    open_projects = tables.Column(verbose_name=_("Open projects"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
-    pipeline_value = tables.Column(verbose_name=_("Open pipeline"), attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
+    # Stored roll-ups (customers migration 0006), sorted through their (value, name, id) indexes.
+    open_projects = tables.Column(verbose_name=_("Open projects"), accessor="open_projects_count",
+                                  order_by=("open_projects_count", "name", "id"),
+                                  attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+    pipeline_value = tables.Column(verbose_name=_("Open pipeline"), order_by=("pipeline_value", "name", "id"),
+                                   attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
     last_activity_at = tables.DateColumn(verbose_name=_("Last activity"), short=True)
 
     class Meta:

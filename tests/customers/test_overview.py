@@ -42,7 +42,7 @@ def test_overview_shows_open_project_count_and_open_pipeline_value(tenant, clien
     make_project(customer=customer, phase=process.phases.get(name="Won"), volume=Decimal("9999"))
     response = client_for(alice).get(URL, {"q": "Pipeline"})
     row = response.context["table"].paginated_rows[0].record
-    assert row.open_projects == 2 and row.pipeline_value == Decimal("3500")
+    assert row.open_projects_count == 2 and row.pipeline_value == Decimal("3500")
     assert b"3,500 EUR" in response.content
 
 
