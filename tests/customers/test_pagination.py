@@ -95,7 +95,8 @@ def test_the_contact_list_is_paginated_the_same_way(tenant, client_for, alice, s
 
 @pytest.mark.parametrize("query", [
     {}, {"q": "pag"}, {"sort": "city"}, {"sort": "-last_activity_at"}, {"has_open_projects": "true"},
-    {"sort": "-name"}, {"owner": "me"}, {"team": "mine"},
+    {"sort": "-name"}, {"owner": "me"}, {"team": "mine"}, {"sort": "-open_projects"}, {"sort": "pipeline_value"},
+    {"sort": "owner"}, {"has_open_projects": "false", "sort": "-pipeline_value"},
 ])
 @pytest.mark.parametrize("limited", [False, True], ids=["exact", "estimated"])
 def test_overview_queries_do_not_grow_from_5_to_50_rows(tenant, client_for, carol, query, limited, monkeypatch,
