@@ -57,3 +57,23 @@ def test_seeded_customers_get_coordinates_from_the_offline_geocoder(tenant, sett
     seed_coordinates(SeedContext(rng=random.Random(1), customers=20, stdout=lines.append))
     assert Customer.objects.filter(name__startswith="Seeded", geocode_status=Status.FOUND).count() == 20
     assert "20 found" in lines[0]
+
+
+def test_the_seeder_saves_map_selections_of_customers_inside_their_circles(tenant, alice):
+    from mapview.models import Selection
+    from mapview.seed import seed_selections
+    from mapview.selectors import Geometry, geometry_condition
+
+    for i in range(6):
+        make_located_customer(48.14 + i * 0.01, 11.58, name=f"Near {i}")
+    make_located_customer(53.55, 9.99, name="Far away")
+    lines = []
+    seed_selections(SeedContext(rng=random.Random(3), customers=100, stdout=lines.append, made={"users": [alice]}))
+    selections = list(Selection.objects.filter(owner=alice).prefetch_related("customers"))
+    assert len(selections) == 3 and "map selections: 3" in lines[0]
+    for selection in selections:
+        geometry = Geometry(shapes=selection.definition["shapes"])
+        inside = set(Customer.objects.filter(geometry_condition(geometry)).values_list("pk", flat=True))
+        assert {c.pk for c in selection.customers.all()} == inside
+        assert selection.customer_count == len(inside) > 0
+        assert " km" in selection.name
