@@ -9,6 +9,7 @@ Each example runs in a savepoint that is rolled back, so examples never see each
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ DATE = st.one_of(
     TEXT,
 )
 CHOICE = st.one_of(st.integers(min_value=-10**20, max_value=10**20).map(str), TEXT)
+# examples per form: 15 keeps the suite quick; HYPOTHESIS_EXAMPLES=200 for a thorough run
+EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "15"))
 PHASES = [Phase.explicit, Phase.generate]  # no shrinking: a failure is reported as found, quickly
 KINDS = {"text": TEXT, "number": NUMBER, "date": DATE, "choice": CHOICE}
 
@@ -206,7 +209,7 @@ def _check_refused_form(response, spec: FormSpec, posted: dict) -> None:
 
 
 @pytest.mark.parametrize("name", list(SPECS))
-@settings(max_examples=20, deadline=None, derandomize=True, phases=PHASES,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, phases=PHASES,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(data=st.data())
@@ -243,7 +246,7 @@ def _counts() -> tuple:
 # --- forms that answer with a message instead of a re-rendered form -------------------------
 
 
-@settings(max_examples=20, deadline=None, derandomize=True,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(name=TEXT, geometry=st.one_of(TEXT, st.just('{"shapes": [{"type": "rectangle", "bounds": [5, 47, 15, 55]}]}')))
 def test_hostile_selection_names_are_saved_as_text_or_refused_next_to_the_field(tenant, client_for, dave, name,
@@ -268,7 +271,7 @@ def test_hostile_selection_names_are_saved_as_text_or_refused_next_to_the_field(
         transaction.savepoint_rollback(savepoint)
 
 
-@settings(max_examples=20, deadline=None, derandomize=True,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(name=TEXT)
 def test_hostile_selection_renames_keep_the_old_name_or_store_the_text(tenant, client_for, dave, name):

@@ -29,7 +29,7 @@ from sales.models import LostReason, Process, ProjectGroup, SalesProject
 from tests.builders.activity import make_activity
 from tests.builders.customers import make_contact, make_customer
 from tests.builders.mapview import make_located_customer, make_selection
-from tests.builders.sales import make_group, make_process, make_project
+from tests.builders.sales import group_type, make_group, make_process, make_project
 
 Y, N = True, False
 
@@ -264,7 +264,7 @@ ACTIONS: dict[str, Action] = {
     "group create (bulk)": Action(
         _project, lambda c, ctx: c.post("/sales/projects/bulk/", {
             "action": "group", "ids": [ctx["project"].pk], "group_name": "Matrix group",
-            "group_type": __import__("tests.builders.sales", fromlist=["group_type"]).group_type().pk}),
+            "group_type": group_type().pk}),
         lambda ctx: (ProjectGroup.objects.filter(name="Matrix group").count(), _project_row(ctx)),
         refused_as="message"),
     "group edit": Action(
