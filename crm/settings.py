@@ -228,6 +228,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_RATE_LIMIT = int(env("LOGIN_RATE_LIMIT", "10"))  # failed attempts per window
 LOGIN_RATE_WINDOW = int(env("LOGIN_RATE_WINDOW", "300"))  # seconds
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # --- I18N, static ----------------------------------------------------------------------------
 LANGUAGE_CODE = env("LANGUAGE_CODE", "en")

@@ -19,6 +19,15 @@ from crm.lib.ratelimit import rate_hit, rate_limited, rate_reset
 
 
 def _client_ip(request: HttpRequest) -> str:
+    """The address the login limiter counts. Behind N trusted reverse proxies (TRUSTED_PROXIES=N)
+    it is the N-th address from the right of X-Forwarded-For (the one our own first proxy saw);
+    addresses further left are written by the client and could be forged. Without proxies, or when
+    the header is shorter than it must be, REMOTE_ADDR."""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies > 0:
+        hops = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 
