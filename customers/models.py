@@ -98,7 +98,7 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["name", "id"], name="customer_name_idx"),
             models.Index(fields=["status"], name="customer_status_idx"),
-            models.Index(fields=["owner"], name="customer_owner_idx"),
+            models.Index(fields=["owner", "id"], name="customer_owner_id_idx"),  # the owner sort, per owner by id
             models.Index(fields=["city", "name", "id"], name="customer_city_name_idx"),  # the city sort
             models.Index(fields=["postal_code"], name="customer_postal_idx"),
             models.Index(fields=["name_key"], name="customer_name_key_idx"),

@@ -61,21 +61,76 @@ def _search(qs: QuerySet, *, text: str, table: str) -> QuerySet:
 # --- customers ---------------------------------------------------------------------------------
 
 
+OWNER_SORT = ("owner__first_name", "owner__last_name", "id")  # CustomerTable's owner column
+
+
 class CustomerOverviewQuerySet(QuerySet):
     """The overview's rows, built to stay cheap at 100,000 customers.
 
     Slicing (one page) first picks the page's ids in the requested order, using the indexes, and then
     loads only those rows with their owner; so deep pages never read the rows they skip. The open
     project count and pipeline value are columns of the customer (kept by triggers, migration 0006),
-    so sorting and filtering by them use indexes like any other column.
+    so sorting and filtering by them use indexes like any other column. The owner sort walks the
+    owners in name order instead of sorting every customer by its owner's name (see _owner_page_ids).
     """
 
     def __getitem__(self, k):
         if not isinstance(k, slice):
             return super().__getitem__(k)
-        ids = list(super().__getitem__(k).values_list("pk", flat=True))
+        descending = self._owner_sort()
+        if descending is not None and k.step is None and k.stop is not None:
+            ids = self._owner_page_ids(start=k.start or 0, stop=k.stop, descending=descending)
+        else:
+            ids = list(super().__getitem__(k).values_list("pk", flat=True))
         rows = Customer.objects.select_related("owner").in_bulk(ids) if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
+
+    def _owner_sort(self) -> bool | None:
+        """False for the owner sort, True for it descending, None for any other order."""
+        ordering = tuple(self.query.order_by)
+        if ordering == OWNER_SORT:
+            return False
+        if ordering == tuple(f"-{name}" for name in OWNER_SORT):
+            return True
+        return None
+
+    def _owner_page_ids(self, *, start: int, stop: int, descending: bool) -> list[int]:
+        """Rows ``start:stop`` in the owner sort (owner's first name, last name, then id; no owner
+        last, or first descending), read per owner from the (owner, id) index.
+
+        Sorting 100,000 customers by a joined name costs 80-120 ms on every page; counting them
+        per owner (an index-only scan) and reading the page from one or two owners' index ranges
+        costs a few milliseconds. Owners with the same name form one range, as in the SQL order."""
+        base = QuerySet(model=self.model, query=self.query.chain(), using=self.db).order_by()  # plain slicing
+        counts = dict(base.values_list("owner_id").annotate(n=Count("*")))
+        groups: list[list[int | None]] = []
+        last_name = None
+        for pk, *name in User.objects.filter(pk__in=[o for o in counts if o is not None]).order_by(
+                "first_name", "last_name").values_list("pk", "first_name", "last_name"):
+            if name == last_name:
+                groups[-1].append(pk)
+            else:
+                groups.append([pk])
+                last_name = name
+        if None in counts:
+            groups.append([None])  # PostgreSQL sorts NULL last ascending, first descending
+        if descending:
+            groups.reverse()
+        rank = {owner: i for i, group in enumerate(groups) for owner in group}
+        parts, passed = [], 0
+        for group in groups:
+            n = sum(counts[owner] for owner in group)
+            if passed + n > start and passed < stop:
+                rows = base.filter(owner__isnull=True) if group == [None] else base.filter(owner_id__in=group)
+                rows = rows.order_by("-id" if descending else "id").values_list("owner_id", "pk")
+                parts.append(rows[max(0, start - passed): stop - passed])
+            passed += n
+        if not parts:
+            return []
+        # The page's ranges in one statement; UNION ALL keeps no order, so it is put back here.
+        found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        sign = -1 if descending else 1
+        return [pk for _owner, pk in sorted(found, key=lambda row: (rank[row[0]], sign * row[1]))]
 
 
 def customer_list(*, leads_visible: bool) -> QuerySet:

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -226,3 +227,28 @@ def test_the_seeders_bulk_copies_end_with_exact_figures(tenant):
     assert_exact()
     seeded = Customer.objects.filter(pk__in=ctx.made["customer_ids"])
     assert seeded.filter(open_projects_count__gt=0).exists() and seeded.filter(pipeline_value__gt=0).exists()
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
+def test_the_owner_sort_pages_exactly_like_sorting_by_the_owners_name(tenant, alice, bob, descending):
+    from crm.models import User
+    from customers.selectors import OWNER_SORT, customer_list
+    from tests.builders.crm import make_user
+
+    twins = [make_user(first_name="Zoe", last_name="Twin") for _ in range(2)]  # one range, ids interleaved
+    inactive = make_user(first_name="Aaron", last_name="Gone")
+    User.objects.filter(pk=inactive.pk).update(is_active=False)
+    owners = [alice, bob, *twins, inactive, None]
+    rng = random.Random(11)
+    for i in range(60):
+        make_customer(name=f"Osort {i:02d}", owner=rng.choice(owners))
+    ordering = [f"-{f}" for f in OWNER_SORT] if descending else list(OWNER_SORT)
+    plain = list(Customer.objects.filter(name__startswith="Osort").order_by(*ordering).values_list("pk", flat=True))
+    overview = customer_list(leads_visible=True).filter(name__startswith="Osort").order_by(*ordering)
+    for start, stop in [(0, 7), (5, 31), (29, 60), (55, 80), (70, 90)]:
+        with CaptureQueriesContext(connection) as ctx:
+            page = [c.pk for c in overview[start:stop]]
+        assert page == plain[start:stop]
+        # counts per owner, the owners' names, the page's ranges of one or more owners, the rows
+        real = [q for q in ctx.captured_queries if not q["sql"].startswith("SET search_path")]
+        assert len(real) == (2 if start >= len(plain) else 4)
