@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.lib.broker import task_send_safely
 from crm.permissions import require_edit_owned, user_can_edit_owned
 from customers.models import Customer
 from mapview.geocoding import (
@@ -32,20 +33,9 @@ BATCH_SIZE = 5000
 
 
 def _queue_safely(task, args: list) -> bool:
-    """Queue ``task``; False when the broker is down (the beat sweep catches up)."""
-    app = task.app
-    try:
-        if app.conf.task_always_eager:  # no broker configured: the task runs right here
-            task.apply_async(args=args)
-            return True
-        # Fail fast when Redis is down instead of kombu's default reconnect pauses (seconds).
-        with app.pool.acquire(block=True, timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=2)
-            task.apply_async(args=args, retry=False, connection=conn)
-    except Exception as exc:  # noqa: BLE001 - a broken broker must never break saving a customer
-        log.warning("%s not queued (%s); the customers stay pending", task.name, exc)
-        return False
-    return True
+    """Queue ``task``; False when the broker is down: the customers stay pending and the beat
+    sweep ``mapview-geocode-pending`` catches up."""
+    return task_send_safely(task, args)
 
 
 def geocode_queue(*, customer_id: int) -> bool:
