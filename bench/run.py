@@ -5,7 +5,8 @@
 2. Serves the app the way production does (gunicorn with gthread workers, DEBUG off) with
    BENCH_INSTRUMENT=1, which adds server time, query count and SQL time to every response
    (crm/lib/bench.py); with REDIS_URL set it also starts a Celery worker for the CSV import.
-3. Logs in as a salesperson and measures every page and fragment of bench/pages.py: p50/p95 server
+3. Logs in as BENCH_USER (default anna.1@demo.test, a manager) and measures every page and
+   fragment of bench/pages.py: p50/p95 server
    time, SQL queries, response size, and two floors measured in the same run: the page's SQL alone
    (replayed directly) and a bare Django view that runs the same SQL and renders the rows with no
    layout. Then the actions of bench/actions.py: a kanban move, the CSV import of 100,000 rows
@@ -413,7 +414,7 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
         "# Benchmark results",
         "",
         f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M')}. Machine: {machine()}.",
-        f"Server: {server}, DEBUG off. Each page: 2 warm-ups, then {samples} requests as a salesperson.",
+        f"Server: {server}, DEBUG off. Each page: 2 warm-ups, then {samples} requests as {os.environ.get('BENCH_USER', 'anna.1@demo.test')} (by default a manager: her team's records, more than a salesperson sees).",
         "Server time = time inside Django (X-Server-ms; a streamed CSV until its last row); floors measured in the",
         "same run: **SQL** = the page's own statements replayed directly; **bare** = a bare Django view running the",
         "same SQL and rendering its rows without tables, filters or layout. Budgets: 100 ms per page and fragment,",

@@ -319,18 +319,13 @@ def map_viewport(*, qs: QuerySet, bbox: tuple[float, float, float, float], zoom:
 
 def customer_popup(*, pk: int) -> dict:
     """Name, owner, open projects and status of one customer, or 404."""
-    customer = get_object_or_404(
-        Customer.objects.select_related("owner").annotate(
-            open_projects=Count("projects", filter=Q(projects__phase__outcome="open"), distinct=True)
-        ),
-        pk=pk,
-    )
+    customer = get_object_or_404(Customer.objects.select_related("owner"), pk=pk)
     owner = customer.owner
     return {
         "id": customer.pk,
         "name": customer.name,
         "owner": (owner.get_full_name() or owner.email) if owner else "",
-        "open_projects": customer.open_projects,
+        "open_projects": customer.open_projects_count,  # stored, kept by triggers (customers 0006)
         "city": " ".join(p for p in (customer.postal_code, customer.city) if p),
         "size": customer.size_class,
         "lead": customer.is_lead,
