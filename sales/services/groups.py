@@ -347,8 +347,11 @@ def group_remove_project(*, project: SalesProject, user) -> None:
 @transaction.atomic
 def group_delete(*, group: ProjectGroup, user) -> None:
     """Dissolve a group: its projects stay, ungrouped; needs edit rights on every member."""
+    from sales.services.projects import _lock_customers
+
     group = _lock_group(group)
     _require_group_edit(user=user, group=group)
+    _lock_customers(SalesProject.objects.filter(group=group).values_list("customer_id", flat=True))
     members = list(SalesProject.objects.select_for_update().filter(group=group).order_by("pk")
                    .values_list("pk", "customer_id"))
     SalesProject.objects.filter(pk__in=[pk for pk, _c in members]).update(group=None, updated_at=timezone.now())

@@ -178,10 +178,22 @@ def _check_lost_reason(*, phase: Phase, lost_reason: LostReason | None) -> None:
         raise ValidationError({"lost_reason": _("Please give a reason why the project was lost.")})
 
 
+def _lock_customers(customer_ids) -> None:
+    # Every project write ends in the customers' roll-up trigger (customers 0006), which locks the
+    # customer rows. Taking those locks first, in id order, gives all writers one order (customers,
+    # then projects, then the running totals): two moves of one customer's projects, or a move and
+    # the lead conversion it triggers, then wait for each other instead of deadlocking.
+    # ``customer_ids`` is a values queryset: it becomes a subquery, so this is one statement.
+    from customers.models import Customer
+
+    list(Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _lock(project: SalesProject) -> SalesProject:
     # Lock the bare row first, then read it with its relations: a locking query with joins would
     # drop the row when another transaction changed its phase while we waited (PostgreSQL rechecks
     # the join against the old phase row).
+    _lock_customers(SalesProject.objects.filter(pk=project.pk).values_list("customer_id", flat=True))
     SalesProject.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).get()
     return SalesProject.objects.select_related("phase", "process", "owner", "customer").get(pk=project.pk)
 
@@ -477,6 +489,7 @@ def project_delete(*, project: SalesProject) -> None:
 def _lock_many(project_ids) -> list[SalesProject]:
     # Locks in id order so that two bulk actions never deadlock each other (see _lock for why the
     # lock and the read are two queries).
+    _lock_customers(SalesProject.objects.filter(pk__in=list(project_ids)).values_list("customer_id", flat=True))
     ids = list(
         SalesProject.objects.select_for_update().filter(pk__in=list(project_ids)).order_by("pk").values_list("pk", flat=True)
     )
