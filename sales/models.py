@@ -152,8 +152,9 @@ class SalesProject(models.Model):
             # column totals read from the index alone (index-only scan)
             models.Index(fields=["phase"], include=["volume", "probability", "counts_in_pipeline"],
                          name="project_phase_totals_idx"),
-            # the list's default order
-            models.Index(fields=["volume", "id"], name="project_volume_idx"),
+            # the list's default order; with phase and process in the index, status and scope
+            # filters (given as id lists) read a deep page from the index alone
+            models.Index(fields=["volume", "id"], include=["phase", "process"], name="project_volume_idx"),
             # the lead list's default order (one lead process), and the list's "in phase" order
             models.Index(fields=["process", "volume", "id"], name="project_process_volume_idx"),
             models.Index(fields=["phase_entered_at", "id"], name="project_phase_entered_idx"),
