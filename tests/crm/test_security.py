@@ -219,7 +219,7 @@ def test_check_deploy_with_hsts_preload_needs_no_silencing():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_a_production_server_redirects_to_https_and_sends_the_security_headers(tenant):
+def test_a_production_server_redirects_to_https_and_sends_the_security_headers(tenant, tmp_path):
     """A request through the whole middleware stack with production settings, against the test
     database (the test tenants are committed there)."""
     database = connection.settings_dict
@@ -236,7 +236,11 @@ cookie = secure.cookies["csrftoken"]
 print(json.dumps({{"plain": [plain.status_code, plain.get("Location")], "status": secure.status_code,
     "headers": dict(secure.headers.items()), "csrf_cookie": {{k: cookie[k] for k in ("secure", "samesite")}}}}))
 """
-    result = _manage("shell", "-c", script, DATABASE_URL=url)
+    # Production serves collected, hashed files (a fresh clone has none yet): collect them first.
+    static_root = str(tmp_path / "static")
+    collected = _manage("collectstatic", "--noinput", "-v", "0", DATABASE_URL=url, STATIC_ROOT=static_root)
+    assert collected.returncode == 0, collected.stderr
+    result = _manage("shell", "-c", script, DATABASE_URL=url, STATIC_ROOT=static_root)
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     host = tenant.get_primary_domain().domain
