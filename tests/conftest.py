@@ -87,22 +87,39 @@ def provision_test_tenant(schema: str, domain: str, *, leads: bool = True):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Create the public tenant and the two test tenants once for the whole session."""
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb,
+                    django_db_modify_db_settings):
+    """Create the test database, the public tenant and the two test tenants once for the session.
+
+    pytest-django's own fixture sets up only the databases that collected tests ask for with
+    ``db``; the browser tests and the thread races reach the database through the blocker instead,
+    so a run of only those would have written into the development database. Here the test
+    database is always created, and nothing is written unless it is one.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     from tenants.services import tenant_ensure_public
 
+    keep = {"keepdb": True} if django_db_keepdb and not django_db_createdb else {}
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"}, **keep)
+        name = connection.settings_dict["NAME"]
+        assert name.startswith("test"), f"refusing to create test tenants in {name!r}, not a test database"
         tenant_ensure_public(domain="localhost")
         for schema, domain in TENANTS.items():
             provision_test_tenant(schema, domain)
     yield
     # Threads of concurrency tests and the live server may leave sessions behind; end them so
-    # that pytest-django can drop the test database.
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    # that the test database can be dropped.
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        if not django_db_keepdb:
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture
