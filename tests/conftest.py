@@ -186,3 +186,26 @@ def client_for(tenant):
         return tenant_client(on or tenant, user)
 
     return make
+
+
+@pytest.fixture
+def committed_project(django_db_setup, django_db_blocker):
+    """A committed project of alice in alpha (carol manages her team), for races between threads
+    (they use their own connections, so the rows must be committed); removed afterwards."""
+    import uuid
+
+    from crm.models import User
+    from sales.models import Process, SalesProject
+    from tests.builders.customers import make_customer
+    from tests.builders.sales import make_process, make_project
+
+    with django_db_blocker.unblock(), schema_context("alpha"):
+        tag = uuid.uuid4().hex[:8]
+        process = make_process(name=f"Race {tag}")
+        customer = make_customer(name=f"Race customer {tag}")
+        project = make_project(process=process, customer=customer, owner=User.objects.get(email="alice@alpha.test"))
+        yield project
+        SalesProject.objects.filter(pk=project.pk).delete()
+        Process.objects.filter(pk=process.pk).delete()
+        customer.delete()
+    connection.set_schema_to_public()

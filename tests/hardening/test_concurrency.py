@@ -92,25 +92,6 @@ def test_two_people_importing_the_same_file_at_once_create_each_customer_once(tw
                 assert sorted(j.skipped_rows for j in done.values()) == [0, len(names)]
 
 
-@pytest.fixture
-def committed_project(django_db_setup, django_db_blocker):
-    """A committed project of alice in alpha (carol manages her team), removed afterwards."""
-    from sales.models import Process, SalesProject
-    from tests.builders.customers import make_customer
-    from tests.builders.sales import make_process, make_project
-
-    with django_db_blocker.unblock(), schema_context("alpha"):
-        tag = uuid.uuid4().hex[:8]
-        process = make_process(name=f"Race page {tag}")
-        customer = make_customer(name=f"Race page customer {tag}")
-        project = make_project(process=process, customer=customer, owner=User.objects.get(email="alice@alpha.test"))
-        yield project
-        SalesProject.objects.filter(pk=project.pk).delete()
-        Process.objects.filter(pk=process.pk).delete()
-        customer.delete()
-    connection.set_schema_to_public()
-
-
 def test_two_people_moving_one_project_in_the_move_dialog_the_loser_is_told_and_sees_the_winner(
         committed_project, django_db_blocker):
     from sales.models import PhaseChange, SalesProject

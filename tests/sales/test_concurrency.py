@@ -20,21 +20,6 @@ from tests.builders.customers import make_customer
 from tests.builders.sales import make_process, make_project
 
 
-@pytest.fixture
-def committed(django_db_setup, django_db_blocker):
-    """A committed process and project in alpha, deleted afterwards."""
-    with django_db_blocker.unblock(), schema_context("alpha"):
-        tag = uuid.uuid4().hex[:8]
-        process = make_process(name=f"Race {tag}")
-        customer = make_customer(name=f"Race customer {tag}")
-        project = make_project(process=process, customer=customer, owner=User.objects.get(email="alice@alpha.test"))
-        yield project
-        SalesProject.objects.filter(pk=project.pk).delete()
-        Process.objects.filter(pk=process.pk).delete()
-        customer.delete()
-    connection.set_schema_to_public()
-
-
 def race(project, phase_names: list[str], user_email: str) -> list:
     """Move ``project`` into each of ``phase_names`` from one thread each, all with version 1."""
     barrier = threading.Barrier(len(phase_names))
@@ -60,7 +45,8 @@ def race(project, phase_names: list[str], user_email: str) -> list:
     return results
 
 
-def test_two_concurrent_moves_exactly_one_wins_the_other_gets_the_conflict(committed, django_db_blocker):
+def test_two_concurrent_moves_exactly_one_wins_the_other_gets_the_conflict(committed_project, django_db_blocker):
+    committed = committed_project
     with django_db_blocker.unblock():
         results = race(committed, ["Offer", "Negotiation"], "alice@alpha.test")
         winners = [r for r in results if isinstance(r, SalesProject)]
