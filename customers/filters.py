@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.widgets import FastSelect
 from crm.models import Team
 from crm.selectors import owner_or_team_q, user_list_active
 from customers import selectors
@@ -17,20 +16,6 @@ from customers.models import ContactPerson, Customer
 
 _SEARCH_ATTRS = {"class": "form-control", "type": "search", "autocomplete": "off"}
 _SELECT = {"class": "form-select"}
-
-
-class FastSelect(forms.Select):
-    """A <select> written out in Python. Django renders one template per <option>; the filter bars have
-    about a hundred options, which cost more than the list's SQL."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((o["value"], " selected" if o["selected"] else "", o["label"])
-             for _group, group_options, _index in widget["optgroups"] for o in group_options),
-        )
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
 def _leads_on(request) -> bool:

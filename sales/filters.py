@@ -8,11 +8,11 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.widgets import fast_selects
 from crm.models import Team
 from crm.selectors import owner_or_team_q, user_ids_in_team, user_list_active
 from sales.models import Phase, ProjectGroup, SalesProject
 from sales.selectors import group_type_list, phase_list, process_list, totals_scope_q
-from sales.widgets import fast_selects
 
 
 class PhaseMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.widgets import fast_selects
 from crm.models import User
 from crm.selectors import user_list_active
 from customers.models import Customer
@@ -20,7 +21,6 @@ from sales.models import (
     SalesProject,
 )
 from sales.selectors import group_type_list, lost_reason_list, phase_list, process_list
-from sales.widgets import fast_selects
 
 CUSTOMER_SEARCH_LIMIT = 20
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django import forms
 
-from sales.widgets import fast_selects
+from crm.lib.widgets import fast_selects
 
 
 class Sample(forms.Form):

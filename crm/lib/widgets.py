@@ -1,8 +1,8 @@
 """Select boxes rendered in Python.
 
-Django renders every <option> through two template includes; the filter and bulk forms of a list
-page hold about 200 options (owners, phases, teams...), which made the forms cost as much as the
-table. These widgets produce the same markup (tests/sales/test_widgets.py compares them) with one
+Django renders every <option> through two template includes; the filter and bulk forms of the list
+pages (projects, groups, customers, contacts) hold about 200 options (owners, phases, teams...),
+which made the forms cost as much as the table. These widgets produce the same markup (tests/sales/test_widgets.py compares them) with one
 format_html per option.
 """
 
