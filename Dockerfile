@@ -10,6 +10,8 @@ COPY activity activity
 COPY mapview mapview
 RUN pip install --no-cache-dir .
 COPY . .
+# The translations: .po -> .mo with Babel (the .mo files are not in the repository).
+RUN python -m crm.lib.i18n
 RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://x@localhost/x python manage.py collectstatic --noinput -v 0
 # Build the offline gazetteer (from installed package data, no network) into the image.
 RUN DEBUG=0 SECRET_KEY=build-only DATABASE_URL=postgres://x@localhost/x GEOCODER_CACHE_DIR=/app/.data/gazetteer \

@@ -11,7 +11,8 @@ PORT   ?= 8000
 
 export DEBUG ?= 1
 
-.PHONY: run test bootstrap venv lint worker provision bench check-faults load audit clean-data
+.PHONY: run test bootstrap venv lint worker provision bench check-faults load audit clean-data \
+	catalogs messages
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +23,19 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The translations: locale/*/LC_MESSAGES/*.po compiled to .mo with Babel (no GNU gettext needed).
+catalogs: $(STAMP)
+	@$(PY) -m crm.lib.i18n
+
+# New or changed strings of our code into locale/de/LC_MESSAGES/django.po (needs GNU gettext:
+# apt-get install gettext). Then fill in every empty msgstr and drop "fuzzy" marks; the test
+# tests/crm/test_translations.py fails on any message that is missing, empty or fuzzy.
+messages: $(STAMP)
+	@$(PY) manage.py makemessages -l de --no-obsolete --no-location -v 0 \
+	  -i '.venv/*' -i '.data/*' -i 'bench/*' -i 'tests/*' -i 'staticfiles/*' -i 'node_modules/*' -i 'docs/*'
+
 # Migrate every schema, then create the public and demo tenants with sample data (first time only).
-bootstrap: $(STAMP)
+bootstrap: catalogs
 	@$(PY) manage.py migrate_schemas --executor=standard -v 0
 	@$(PY) manage.py bootstrap_demo
 

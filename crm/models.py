@@ -7,9 +7,11 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.collation import NAME_COLLATION
+
 
 class Team(models.Model):
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, db_collation=NAME_COLLATION)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent team"),
@@ -58,6 +60,9 @@ class User(AbstractUser):
         SALESPERSON = "salesperson", _("Salesperson")
 
     username = None
+    # German name order (crm/lib/collation.py); AbstractUser's fields otherwise.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, db_collation=NAME_COLLATION)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, db_collation=NAME_COLLATION)
     email = models.EmailField(_("e-mail address"), unique=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALESPERSON)
     team = models.ForeignKey(

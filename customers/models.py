@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.collation import NAME_COLLATION
+
 
 class Customer(models.Model):
     class Kind(models.TextChoices):
@@ -32,7 +34,7 @@ class Customer(models.Model):
     ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, db_collation=NAME_COLLATION)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CUSTOMER)
     converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
     converted_by = models.ForeignKey(
@@ -42,7 +44,7 @@ class Customer(models.Model):
 
     street = models.CharField(_("street"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=120, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True, db_collation=NAME_COLLATION)
     country = models.CharField(_("country"), max_length=2, default="DE", help_text=_("ISO 3166 code, e.g. DE"))
 
     phone = models.CharField(_("phone"), max_length=50, blank=True)
@@ -135,8 +137,8 @@ class ContactPerson(models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
     )
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True, db_collation=NAME_COLLATION)
+    last_name = models.CharField(_("last name"), max_length=100, db_collation=NAME_COLLATION)
     position = models.CharField(_("position"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.collation import NAME_COLLATION
+
 
 class Selection(models.Model):
     """A named list of customers picked on the map.
@@ -15,7 +17,7 @@ class Selection(models.Model):
     and filters it was drawn with, for reference.
     """
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, db_collation=NAME_COLLATION)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="map_selections",

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.collation import NAME_COLLATION
+
 
 class Process(models.Model):
     class Kind(models.TextChoices):
@@ -101,7 +103,7 @@ class SalesProject(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="owned_projects",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, db_collation=NAME_COLLATION)
     volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, default=0)
     probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0)
     probability_overridden = models.BooleanField(_("probability set by hand"), default=False)
@@ -284,7 +286,7 @@ class ProjectGroup(models.Model):
         MIXED = "mixed", _("Mixed")
         EMPTY = "empty", _("No members")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, db_collation=NAME_COLLATION)
     type = models.ForeignKey(GroupType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="groups")
     main_project = models.ForeignKey(
         SalesProject, verbose_name=_("main project"), null=True, blank=True, on_delete=models.SET_NULL,

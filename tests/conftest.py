@@ -37,6 +37,16 @@ NAMED_USERS = {
 
 def pytest_configure(config):
     from django.conf import settings
+    from django.utils.translation import trans_real
+
+    from crm.lib.i18n import compile_catalogs
+
+    # The German catalog is compiled from its .po in every test run (the .mo is not committed);
+    # catalogs loaded before it was written are read again.
+    if compile_catalogs():
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real._active = trans_real.Local()
 
     # Hashing one password properly takes a quarter of a second; tests need many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
