@@ -33,6 +33,7 @@ catalogs: $(STAMP)
 messages: $(STAMP)
 	@$(PY) manage.py makemessages -l de --no-obsolete --no-location -v 0 \
 	  -i '.venv/*' -i '.data/*' -i 'bench/*' -i 'tests/*' -i 'staticfiles/*' -i 'node_modules/*' -i 'docs/*'
+	@sed -i '/^"POT-Creation-Date: /d' locale/de/LC_MESSAGES/django.po  # no merge conflict per run
 
 # Migrate every schema, then create the public and demo tenants with sample data (first time only).
 bootstrap: catalogs
