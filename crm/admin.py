@@ -29,14 +29,20 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("first_name", "last_name")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "language")}),
         (_("Role and team"), {"fields": ("role", "team", "supervisor")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "role", "team", "password1", "password2")}),
+        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "language", "role", "team", "password1", "password2")}),
     )
+
+    def get_changeform_initial_data(self, request):
+        from crm.services import tenant_default_language
+
+        # A new user starts with the company's default language (My settings, for the company).
+        return {"language": tenant_default_language(), **super().get_changeform_initial_data(request)}
 
     def save_model(self, request, obj, form, change):
         # The admin role opens the tenant's Django admin; other roles do not.

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+def _language_choices():
+    from django.conf import settings
+
+    return [("", _("The language of my browser")), *settings.LANGUAGES]
+
+
+class MySettingsForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=_language_choices, required=False)
+
+
+class CompanySettingsForm(forms.Form):
+    default_language = forms.ChoiceField(
+        label=_("Language of new users"), choices=_language_choices, required=False,
+        help_text=_("Each user can change their own language on their settings page."),
+    )

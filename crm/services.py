@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from crm.models import Team, User
 
@@ -19,6 +21,7 @@ def user_create(
     last_name: str = "",
     team: Team | None = None,
     supervisor: User | None = None,
+    language: str | None = None,
     validate: bool = True,
 ) -> User:
     """Create a user of the current tenant; admins get the tenant's Django admin."""
@@ -36,6 +39,7 @@ def user_create(
         last_name=last_name,
         team=team,
         supervisor=supervisor,
+        language=_checked_language(language) if language is not None else tenant_default_language(),
         is_staff=role == User.Role.ADMIN,
         is_superuser=role == User.Role.ADMIN,
     )
@@ -51,3 +55,33 @@ def team_create(*, name: str, parent: Team | None = None) -> Team:
     """Create a team, optionally under another team."""
     team, _ = Team.objects.get_or_create(name=name, defaults={"parent": parent})
     return team
+
+
+def _checked_language(language: str) -> str:
+    language = (language or "").strip()
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
+    return language
+
+
+def tenant_default_language() -> str:
+    """The language the current tenant gives new users ("" = their browser's)."""
+    tenant = getattr(connection, "tenant", None)
+    return getattr(tenant, "default_language", "") or ""
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """A user's own language ("" = the browser's); anyone may set their own."""
+    user.language = _checked_language(language)
+    user.save(update_fields=["language"])
+    return user
+
+
+@transaction.atomic
+def tenant_default_language_set(*, tenant, language: str, user: User) -> None:
+    """The language new users of the tenant get (tenant admins only)."""
+    if not user.is_tenant_admin:
+        raise PermissionDenied
+    tenant.default_language = _checked_language(language)
+    type(tenant).objects.filter(pk=tenant.pk).update(default_language=tenant.default_language)

@@ -11,6 +11,8 @@ crm_patterns = (
         path("", views.dashboard, name="dashboard"),
         path("login/", views.login_view, name="login"),
         path("logout/", views.logout_view, name="logout"),
+        path("me/settings/", views.my_settings, name="my_settings"),
+        path("me/settings/company/", views.company_settings, name="company_settings"),
     ],
     "crm",
 )

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from crm.forms import LoginForm
+from crm import services
+from crm.forms import CompanySettingsForm, LoginForm, MySettingsForm
 from crm.lib.dashboard import widgets_render_context
 from crm.lib.health import health_report
 from crm.lib.ratelimit import rate_hit, rate_limited, rate_reset
@@ -69,6 +73,39 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "crm/dashboard.html", {"widgets": widgets_render_context(request)})
+
+
+@login_required
+def my_settings(request: HttpRequest) -> HttpResponse:
+    """The user's own settings (their language); admins also see the company's default."""
+    form = MySettingsForm(request.POST if request.method == "POST" else None,
+                          initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        services.user_language_set(user=request.user, language=form.cleaned_data["language"])
+        translation.activate(request.user.language or translation.get_language_from_request(request))
+        messages.success(request, _("Your settings are saved."))
+        return redirect("crm:my_settings")
+    company_form = None
+    if request.user.is_tenant_admin:
+        company_form = CompanySettingsForm(initial={"default_language": request.tenant.default_language})
+    return render(request, "crm/my_settings.html", {"form": form, "company_form": company_form})
+
+
+@login_required
+@require_POST
+def company_settings(request: HttpRequest) -> HttpResponse:
+    """The language new users of the tenant get (tenant admins only)."""
+    if not request.user.is_tenant_admin:
+        raise PermissionDenied
+    form = CompanySettingsForm(request.POST)
+    if not form.is_valid():
+        return render(request, "crm/my_settings.html",
+                      {"form": MySettingsForm(initial={"language": request.user.language}), "company_form": form},
+                      status=400)
+    services.tenant_default_language_set(tenant=request.tenant, language=form.cleaned_data["default_language"],
+                                         user=request.user)
+    messages.success(request, _("The default language for new users is saved."))
+    return redirect("crm:my_settings")
 
 
 @never_cache

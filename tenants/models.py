@@ -1,5 +1,6 @@
 """Tenants (client companies) and their host names; public schema only."""
 
+from django.conf import settings
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -15,6 +16,10 @@ class Tenant(TenantMixin):
         help_text=_("Show the Leads menu, lead processes and leads (in gray) in the customer overview."),
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    default_language = models.CharField(
+        _("default language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language new users get. Empty: the language of their browser."),
+    )
     created_on = models.DateTimeField(_("created"), auto_now_add=True)
 
     # Schemas are created by tenants.services.tenant_provision, which also cleans up on failure.

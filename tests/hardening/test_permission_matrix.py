@@ -330,6 +330,12 @@ ACTIONS: dict[str, Action] = {
     "tenant settings (lead function)": Action(
         _nothing, lambda c, ctx: c.post("/sales/settings/", {}),  # switch it off
         lambda ctx: type(ctx["tenant"]).objects.get(pk=ctx["tenant"].pk).lead_function_enabled),
+    "my settings: own language": Action(
+        _nothing, lambda c, ctx: c.post("/me/settings/", {"language": "de"}),
+        lambda ctx: User.objects.get(pk=ctx.actor.pk).language),
+    "company default language for new users": Action(
+        _nothing, lambda c, ctx: c.post("/me/settings/company/", {"default_language": "de"}),
+        lambda ctx: type(ctx["tenant"]).objects.get(pk=ctx["tenant"].pk).default_language, refused_as="forbidden"),
     "admin site: add a lost reason": Action(
         _nothing, lambda c, ctx: c.post("/admin/sales/lostreason/add/", {"name": "Matrix reason", "order": "5",
                                                                          "is_active": "on"}),
@@ -377,6 +383,8 @@ MATRIX: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "geocode a customer again":                 (Y, Y, Y, N, N),
     "tenant settings (lead function)":          (Y, N, N, N, N),
     "admin site: add a lost reason":            (Y, N, N, N, N),
+    "my settings: own language":                (Y, Y, Y, Y, Y),  # everyone sets their own
+    "company default language for new users":   (Y, N, N, N, N),
 }
 
 CASES = [pytest.param(action, role, allowed, id=f"{action} | {role}")
