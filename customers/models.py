@@ -108,6 +108,7 @@ class Customer(models.Model):
             models.Index(fields=["phone_digits"], name="customer_phone_digits_idx"),
             models.Index(fields=["country", "name", "id"], name="customer_country_idx"),
             models.Index(fields=["size_class", "name", "id"], name="customer_size_idx"),
+            models.Index(fields=["kind", "name", "id"], name="customer_kind_idx"),  # the kind sort
             models.Index(fields=["open_projects_count", "name", "id"], name="customer_open_projects_idx"),
             models.Index(fields=["pipeline_value", "name", "id"], name="customer_pipeline_idx"),
             # The "with open projects" filter in name order (about 80 % of the rows, index-only).
@@ -144,7 +145,7 @@ class ContactPerson(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True, db_index=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -156,6 +157,10 @@ class ContactPerson(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="contact_name_idx"),
             models.Index(fields=["customer", "last_name"], name="contact_customer_idx"),
+            # the contact list's sorts (ContactTable), each ending in the id
+            models.Index(fields=["email", "id"], name="contact_email_idx"),
+            models.Index(fields=["position", "id"], name="contact_position_idx"),
+            models.Index(fields=["last_activity_at", "id"], name="contact_last_activity_idx"),
         ]
 
     def __str__(self) -> str:

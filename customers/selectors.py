@@ -14,9 +14,11 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.dimension_sort import dimension_page_ids, grouped
 from crm.models import User
 from crm.permissions import editable_owner_q
 from crm.selectors import user_ids_in_team
@@ -101,36 +103,12 @@ class CustomerOverviewQuerySet(QuerySet):
         Sorting 100,000 customers by a joined name costs 80-120 ms on every page; counting them
         per owner (an index-only scan) and reading the page from one or two owners' index ranges
         costs a few milliseconds. Owners with the same name form one range, as in the SQL order."""
-        base = QuerySet(model=self.model, query=self.query.chain(), using=self.db).order_by()  # plain slicing
-        counts = dict(base.values_list("owner_id").annotate(n=Count("*")))
-        groups: list[list[int | None]] = []
-        last_name = None
-        for pk, *name in User.objects.filter(pk__in=[o for o in counts if o is not None]).order_by(
-                "first_name", "last_name").values_list("pk", "first_name", "last_name"):
-            if name == last_name:
-                groups[-1].append(pk)
-            else:
-                groups.append([pk])
-                last_name = name
-        if None in counts:
-            groups.append([None])  # PostgreSQL sorts NULL last ascending, first descending
-        if descending:
-            groups.reverse()
-        rank = {owner: i for i, group in enumerate(groups) for owner in group}
-        parts, passed = [], 0
-        for group in groups:
-            n = sum(counts[owner] for owner in group)
-            if passed + n > start and passed < stop:
-                rows = base.filter(owner__isnull=True) if group == [None] else base.filter(owner_id__in=group)
-                rows = rows.order_by("-id" if descending else "id").values_list("owner_id", "pk")
-                parts.append(rows[max(0, start - passed): stop - passed])
-            passed += n
-        if not parts:
-            return []
-        # The page's ranges in one statement; UNION ALL keeps no order, so it is put back here.
-        found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        sign = -1 if descending else 1
-        return [pk for _owner, pk in sorted(found, key=lambda row: (rank[row[0]], sign * row[1]))]
+        base = QuerySet(model=self.model, query=self.query.chain(), using=self.db)  # plain slicing
+        # every user (a few dozen): owners without rows here drop out by their count
+        groups = grouped(User.objects.order_by("first_name", "last_name", "id").values_list("pk", "first_name",
+                                                                                           "last_name"))
+        return dimension_page_ids(base, field="owner_id", groups=groups, start=start, stop=stop,
+                                  descending=descending)
 
 
 def customer_list(*, leads_visible: bool) -> QuerySet:
@@ -301,9 +279,25 @@ def customer_duplicates(
 
 # --- contact persons ---------------------------------------------------------------------------
 
+class ContactListQuerySet(QuerySet):
+    """Contacts whose deep pages skip over bare ids: slicing far down picks the page's ids in the
+    requested order (without the customer and owner joins of the rows), then loads those rows.
+    At 200,000 contacts page 400 took 100-200 ms joining every skipped row."""
+
+    TWO_STEP_FROM = 500  # rows to skip from which a page is read in two steps
+
+    def __getitem__(self, k):
+        if (not isinstance(k, slice) or k.step is not None or (k.start or 0) < self.TWO_STEP_FROM
+                or self._iterable_class is not ModelIterable):
+            return super().__getitem__(k)
+        ids = list(super().__getitem__(k).values_list("pk", flat=True))
+        rows = QuerySet(model=self.model, query=self.query.chain(), using=self.db).order_by().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def contact_list() -> QuerySet:
     """All contact persons with their customer."""
-    return ContactPerson.objects.select_related("customer", "customer__owner")
+    return ContactListQuerySet(model=ContactPerson).select_related("customer", "customer__owner")
 
 
 def contact_search(qs: QuerySet, *, text: str) -> QuerySet:

@@ -52,7 +52,7 @@ class CustomerTable(PagedTable):
         },
     )
     name = tables.Column(verbose_name=_("Name"), order_by=("name", "id"))
-    kind = tables.Column(verbose_name=_("Kind"))
+    kind = tables.Column(verbose_name=_("Kind"), order_by=("kind", "name", "id"))
     city = tables.Column(verbose_name=_("City"), order_by=("city", "name", "id"))
     country = tables.Column(verbose_name=_("Country"), order_by=("country", "name", "id"))
     size_class = tables.Column(verbose_name=_("Size"), order_by=("size_class", "name", "id"))
@@ -111,10 +111,10 @@ class ContactTable(PagedTable):
     name = tables.Column(verbose_name=_("Name"), accessor="last_name", order_by=("last_name", "first_name", "id"),
                          attrs={"td": {"class": "text-nowrap"}})
     customer = tables.Column(verbose_name=_("Customer"), order_by=("customer__name", "id"))
-    position = tables.Column(verbose_name=_("Position"))
-    email = tables.EmailColumn(verbose_name=_("E-mail"))
+    position = tables.Column(verbose_name=_("Position"), order_by=("position", "id"))
+    email = tables.EmailColumn(verbose_name=_("E-mail"), order_by=("email", "id"))
     phone = tables.Column(verbose_name=_("Phone"), orderable=False, attrs={"td": {"class": "text-nowrap"}})
-    last_activity_at = tables.DateColumn(verbose_name=_("Last activity"), short=True)
+    last_activity_at = tables.DateColumn(verbose_name=_("Last activity"), short=True, order_by=("last_activity_at", "id"))
 
     class Meta:
         model = ContactPerson

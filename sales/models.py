@@ -164,9 +164,15 @@ class SalesProject(models.Model):
             models.Index(fields=["owner", "followup_due"], name="project_followup_idx",
                          condition=models.Q(followup_due__isnull=False)),
             models.Index(fields=["process", "phase"], name="project_process_phase_idx"),
-            models.Index(fields=["owner"], name="project_owner_idx"),
+            # the list's sorts (ProjectTable), each ending in the id: owner, phase and process are
+            # read per value from their (fk, id) range (sales/listing.py)
+            models.Index(fields=["owner", "id"], name="project_owner_id_idx"),
+            models.Index(fields=["phase", "id"], name="project_phase_id_idx"),
+            models.Index(fields=["process", "id"], name="project_process_id_idx"),
+            models.Index(fields=["title", "id"], name="project_title_idx"),
+            models.Index(fields=["probability", "id"], name="project_probability_idx"),
             models.Index(fields=["customer"], name="project_customer_idx"),
-            models.Index(fields=["expected_order_date"], name="project_expected_idx"),
+            models.Index(fields=["expected_order_date", "id"], name="project_expected_id_idx"),
             models.Index(fields=["group"], name="project_group_idx", condition=models.Q(group__isnull=False)),
             # the conflicts list self-joins only the few projects that have a competitor
             models.Index(fields=["customer"], include=["owner", "group"], name="project_competing_idx",

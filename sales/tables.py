@@ -64,15 +64,19 @@ class ProjectTable(FastBodyMixin, tables.Table):
         attrs={"th__input": {"data-select-all": "ids", "aria-label": _("Select all")},
                "td__input": {"name": "ids", "form": "bulk-form", "aria-label": _("Select")}},
     )
-    title = tables.Column(verbose_name=_("Title"))
+    # every sort ends in the id (a stable page order) and has its index (sales migration 0012)
+    title = tables.Column(verbose_name=_("Title"), order_by=("title", "id"))
     customer = tables.Column(verbose_name=_("Customer"), order_by=("customer__name", "id"))
-    process = tables.Column(verbose_name=_("Process"), order_by=("process__order", "process__name"), attrs=NOWRAP)
-    phase = tables.Column(verbose_name=_("Phase"), order_by=("phase__order", "phase_id"), attrs=NOWRAP)
-    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name"), attrs=NOWRAP)
+    process = tables.Column(verbose_name=_("Process"), order_by=("process__order", "process__name", "id"),
+                            attrs=NOWRAP)
+    phase = tables.Column(verbose_name=_("Phase"), order_by=("phase__order", "phase_id", "id"), attrs=NOWRAP)
+    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name", "id"),
+                          attrs=NOWRAP)
     volume = tables.Column(verbose_name=_("Volume"), order_by=("volume", "id"), attrs=NUMBER)
-    probability = tables.Column(verbose_name=_("Prob."), attrs=NUMBER)
+    probability = tables.Column(verbose_name=_("Prob."), order_by=("probability", "id"), attrs=NUMBER)
     weighted = tables.Column(verbose_name=_("Weighted"), attrs=NUMBER)
-    expected_order_date = tables.DateColumn(verbose_name=_("Expected"), short=True, attrs=NOWRAP)
+    expected_order_date = tables.DateColumn(verbose_name=_("Expected"), short=True, order_by=("expected_order_date", "id"),
+                                            attrs=NOWRAP)
     phase_entered_at = tables.Column(verbose_name=_("In phase"), order_by=("-phase_entered_at",), attrs=NOWRAP)
 
     class Meta:

@@ -37,6 +37,7 @@ from sales.forms import (
     TenantSettingsForm,
     customer_choices,
 )
+from sales.listing import as_project_list
 from sales.models import Phase, Process, SalesProject
 from sales.services import ConcurrentUpdate
 from sales.tables import ProjectTable
@@ -213,7 +214,9 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.project_queryset(lead=self.lead).annotate(weighted=selectors.weighted_expression())
+        # sorted by owner, phase or process, a page is read per value (sales/listing.py)
+        return as_project_list(selectors.project_queryset(lead=self.lead).annotate(
+            weighted=selectors.weighted_expression()))
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
