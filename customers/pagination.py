@@ -13,11 +13,15 @@ from __future__ import annotations
 import json
 import math
 
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from crm.lib.pagination import SafePaginator
+
+MAX_PAGE = 1_000_000  # beyond the estimate pages stay empty; this keeps OFFSET within PostgreSQL's bigint
 EXACT_LIMIT = 1_000  # 40 pages of 25; a capped count of 1,001 rows stays cheap even behind EXISTS filters
 
 
@@ -29,7 +33,10 @@ def _plain(qs: QuerySet) -> QuerySet:
 def count_capped(qs: QuerySet, *, limit: int) -> tuple[int, dict]:
     """``min(count, limit + 1)`` of ``qs`` and the table's size statistics, in one statement."""
     plain = _plain(qs).values("pk")[: limit + 1]
-    sql, params = plain.query.get_compiler(using=plain.db).as_sql()
+    try:
+        sql, params = plain.query.get_compiler(using=plain.db).as_sql()
+    except EmptyResultSet:  # ``qs.none()`` (an invalid filter) or a filter that matches nothing by itself
+        return 0, {}
     table = qs.model._meta.db_table
     with connections[plain.db].cursor() as cursor:
         # The table name is the model's own; the search_path picks the tenant's schema.
@@ -54,6 +61,8 @@ def count_estimate(qs: QuerySet, *, stats: dict) -> int:
     VACUUM the table has more pages and the raw estimate is too high. The fraction of the table the
     filters select is kept and applied to the statistics collector's live row count instead."""
     plain = _plain(qs)
+    if plain.query.is_empty():
+        return 0
     if not plain.query.where and stats.get("live"):
         return int(stats["live"])  # the whole table: the statistics collector's count is enough
     plan = json.loads(plain.explain(format="json"))
@@ -86,7 +95,7 @@ class CountedPage(Page):
         return super().has_next()
 
 
-class EstimatedCountPaginator(Paginator):
+class EstimatedCountPaginator(SafePaginator):
     """Exact count up to ``exact_limit`` rows, else an estimate (``count_is_estimate``)."""
 
     exact_limit = EXACT_LIMIT
@@ -114,13 +123,20 @@ class EstimatedCountPaginator(Paginator):
         return max(self.exact_limit + 1, about(count_estimate(qs, stats=stats)))
 
     def validate_number(self, number):
+        """A page number that can be shown: never an error, whatever the URL says (``?page=-1``,
+        ``?page=abc``, ``?page=99999999999``): the first page, the last one, or past the estimated
+        end an empty page with a way back."""
         try:
-            return super().validate_number(number)
+            return Paginator.validate_number(self, number)
+        except PageNotAnInteger:
+            return 1
         except EmptyPage:
+            number = int(number)
+            if number < 1:
+                return 1
             if not self.count_is_estimate:
-                raise
-            # Past the estimated end: an empty page with a way back, not an error.
-            return int(number)
+                return self.num_pages
+            return min(number, MAX_PAGE)
 
     def page(self, number):
         number = self.validate_number(number)

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
+from crm.lib.pagination import SafePaginator
 from crm.permissions import user_can_edit_owned
 from customers.models import Customer
 from mapview import selectors, services
@@ -253,7 +254,7 @@ def selection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     selection = selectors.selection_get(pk=pk)
     bulk_url = _bulk_activity_url()
     table = MapCustomerTable(selectors.selection_customers(selection=selection))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "paginator_class": SafePaginator}).configure(table)
     context = {
         "selection": selection, "table": table,
         "can_edit": user_can_edit_owned(user=request.user, owner_id=selection.owner_id),
@@ -347,7 +348,7 @@ def missing_list(request: HttpRequest) -> HttpResponse:
     if status in Customer.GeocodeStatus.values:
         rows = rows.filter(geocode_status=status)
     table = MapCustomerTable(rows)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "paginator_class": SafePaginator}).configure(table)
     missing = selectors.missing_coordinates(qs=qs)
     context = {
         "table": table, "missing": missing, "status": status,

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.lib.pagination import SafePaginator
 from crm.permissions import editable_owner_ids
 from sales import selectors, services
 from sales.filters import GroupFilter
@@ -45,7 +45,7 @@ def _page_number(value) -> int:
 # --- the list -------------------------------------------------------------------------------
 
 
-class GroupPaginator(Paginator):
+class GroupPaginator(SafePaginator):
     """Pages the bare groups (filter, sort, count and offset on the group table alone) and reads
     the figures (members, owners, value, status) only for the groups of the page: one grouped
     join over a page's members instead of over every member of the tenant."""

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.lib.pagination import SafePaginator
 from crm.permissions import editable_owner_ids, user_can_edit_owned
 from customers.models import Customer
 from sales import selectors, services
@@ -169,7 +169,7 @@ def project_kanban_column(request: HttpRequest, lead: bool = False) -> HttpRespo
 # --- list -----------------------------------------------------------------------------------
 
 
-class CountedPaginator(Paginator):
+class CountedPaginator(SafePaginator):
     """A paginator told its count (already known from the totals) instead of counting again, that
     reads a page in two steps: the ids of the page's rows (the sort and the filters, without the
     joins of the rows), then those rows with their relations. A deep page then skips its offset
