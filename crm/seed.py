@@ -8,6 +8,7 @@ from crm.lib.seeding import SeedContext
 from crm.models import Team, User
 
 DEMO_PASSWORD = "crm-demo-2026"  # noqa: S105 - the documented demo login
+DEMO_GERMAN_USER = "jana.schaefer@demo.test"  # the README's German-speaking login
 
 FIRST = ["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hannes", "Ida", "Jonas", "Klara",
          "Lukas", "Marie", "Noah", "Olga", "Paul", "Quirin", "Rosa", "Simon", "Tina", "Uwe", "Vera",
@@ -43,3 +44,14 @@ def seed_users(ctx: SeedContext) -> None:
     ctx.made["users"] = list(User.objects.filter(is_active=True).exclude(role=User.Role.ADMIN).order_by("pk"))
     ctx.made["teams"] = teams
     ctx.stdout(f"users: {len(ctx.made['users'])} in {len(teams)} teams")
+
+
+def demo_german_user_ensure() -> bool:
+    """The demo tenant's German-speaking tenant admin (language de); True when it was created."""
+    from crm.services import user_create
+
+    if User.objects.filter(email__iexact=DEMO_GERMAN_USER).exists():
+        return False
+    user_create(email=DEMO_GERMAN_USER, password=DEMO_PASSWORD, role=User.Role.ADMIN, first_name="Jana",
+                last_name="Schäfer", language="de", validate=False)
+    return True

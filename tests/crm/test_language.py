@@ -98,3 +98,16 @@ def test_the_company_default_of_one_tenant_does_not_touch_another(tenant, other_
     client_for(dave).post("/me/settings/company/", {"default_language": "de"})
     assert Tenant.objects.get(pk=other_tenant.pk).default_language == ""
     assert User.objects.filter(language="de").count() == 0
+
+
+def test_the_german_demo_user_is_a_tenant_admin_who_reads_german(tenant):
+    from crm.seed import DEMO_GERMAN_USER, DEMO_PASSWORD, demo_german_user_ensure
+
+    assert demo_german_user_ensure() is True
+    assert demo_german_user_ensure() is False  # bootstrap runs it every time: once only
+    jana = User.objects.get(email=DEMO_GERMAN_USER)
+    assert (jana.language, jana.role, jana.is_staff, jana.first_name) == ("de", User.Role.ADMIN, True, "Jana")
+    client = Client(HTTP_HOST="alpha.localhost")
+    assert client.login(email=DEMO_GERMAN_USER, password=DEMO_PASSWORD)
+    page = _page(client.get("/", **ENGLISH_BROWSER))
+    assert '<html lang="de">' in page and "Verkaufsprojekte" in page

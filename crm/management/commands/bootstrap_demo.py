@@ -1,7 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context
 
-from crm.seed import DEMO_PASSWORD
+from crm.seed import DEMO_PASSWORD, demo_german_user_ensure
 from tenants.models import Tenant
 from tenants.services import tenant_ensure_public, tenant_provision
 
@@ -18,15 +19,19 @@ class Command(BaseCommand):
         tenant_ensure_public(domain="localhost")
         if Tenant.objects.filter(schema_name="demo").exists():
             self.stdout.write("demo tenant exists; leaving its data alone")
-            return
-        tenant_provision(
-            schema="demo",
-            name="Demo GmbH",
-            domain="demo.localhost",
-            admin_email=DEMO_ADMIN,
-            admin_password=DEMO_PASSWORD,
-            lead_function_enabled=True,
-            admin_first_name="Dana",
-            admin_last_name="Admin",
-        )
-        call_command("seed_demo", schema="demo", customers=opts["customers"], stdout=self.stdout)
+        else:
+            tenant_provision(
+                schema="demo",
+                name="Demo GmbH",
+                domain="demo.localhost",
+                admin_email=DEMO_ADMIN,
+                admin_password=DEMO_PASSWORD,
+                lead_function_enabled=True,
+                admin_first_name="Dana",
+                admin_last_name="Admin",
+            )
+            call_command("seed_demo", schema="demo", customers=opts["customers"], stdout=self.stdout)
+        # also into a demo tenant made before this user existed
+        with schema_context("demo"):
+            if demo_german_user_ensure():
+                self.stdout.write("German demo user jana.schaefer@demo.test created")
