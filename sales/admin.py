@@ -185,7 +185,7 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
                 created = services.project_move(
                     project=created, phase=data["phase"], user=request.user, expected_version=created.version,
                     park_until=data["parked_until"], park_return_phase=data["park_return_phase"],
-                )
+                ).project
         else:
             original = SalesProject.objects.get(pk=obj.pk)
             version = data.get("version") or original.version
@@ -199,7 +199,7 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
                     project=created, phase=data["phase"], process=data["process"], owner=data["owner"],
                     lost_reason=data["lost_reason"], user=request.user, expected_version=created.version,
                     park_until=data["parked_until"], park_return_phase=data["park_return_phase"],
-                )
+                ).project
         for f in SalesProject._meta.concrete_fields:
             setattr(obj, f.attname, getattr(created, f.attname))
 

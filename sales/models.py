@@ -131,7 +131,7 @@ class SalesProject(models.Model):
         "ProjectGroup", verbose_name=_("project group"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="members", db_index=False,  # project_group_idx, partial
     )
-    # Two flags kept by sales.services.groups in the same transaction as every change they depend
+    # Two flags kept by sales.services.flags in the same transaction as every change they depend
     # on, so that totals and the conflicts list stay cheap at any size:
     # counts_in_pipeline is False for the members of an alternatives group that are not its
     # counting member (pipeline_rollup sums only counting projects);

@@ -3,13 +3,11 @@ project groups and competing offers."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
@@ -28,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.shortcuts import get_object_or_404
 
+from crm.lib.generations import cached
 from crm.permissions import editable_owner_ids, require_edit_owned
 from sales.models import (
     ConflictDismissal,
@@ -135,7 +134,7 @@ class Totals:
     weighted: Decimal = ZERO
 
 
-ROLLUP_GENERATION_KEY = "sales:rollup-generation"
+ROLLUP_TOPIC = "sales-rollup"  # the generation every project write bumps (sales.services.flags)
 
 
 def rollup_cache_seconds() -> int:
@@ -161,13 +160,8 @@ def pipeline_rollup(*, projects: QuerySet, group_by: str | None = None) -> dict:
         sql = str(projects.order_by().query)
     except EmptyResultSet:
         return _pipeline_rollup(projects=projects, group_by=group_by)
-    generation = cache.get_or_set(ROLLUP_GENERATION_KEY, 1, None)
-    key = "sales:rollup:" + hashlib.sha256(f"{generation}|{group_by}|{sql}".encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = _pipeline_rollup(projects=projects, group_by=group_by)
-        cache.set(key, found, seconds)
-    return found
+    return cached(topic=ROLLUP_TOPIC, parts=(group_by, sql), seconds=seconds,
+                  compute=lambda: _pipeline_rollup(projects=projects, group_by=group_by))
 
 
 def rollup_aggregates(*, prefix: str = "") -> dict:
@@ -416,7 +410,7 @@ def group_choices_for(*, project: SalesProject, limit: int = 20) -> list[Project
 
 # Two open projects a (lower id) and b of the same customer compete when both are in sales
 # processes, have different owners, are not in one group and the pair was not dismissed. The
-# same condition decides SalesProject.has_competitor (sales.services.groups.competition_refresh).
+# same condition decides SalesProject.has_competitor (sales.services.flags.competition_refresh).
 COMPETING_PAIR_SQL = """
     pa.outcome = 'open' AND ra.kind = 'sales' AND pb.outcome = 'open' AND rb.kind = 'sales'
     AND a.owner_id <> b.owner_id

@@ -1,16 +1,6 @@
-"""Project groups: the built-in types, membership, the alternatives rule, competing offers.
-
-Two facts about each project are stored on it and recomputed here, inside the transaction of every
-change they depend on, by one UPDATE each:
-
-- ``counts_in_pipeline`` (``group_rollup_refresh``): in an alternatives group only one member
-  counts in pipeline totals; ``sales.selectors.pipeline_rollup`` sums only counting projects.
-- ``has_competitor`` (``competition_refresh``): an open project of another owner for the same
-  customer exists, not in the same group and not dismissed; the conflicts list reads only
-  flagged projects (and re-checks every pair).
-
-Winning an alternative (``project_move`` into a won phase, by any path) closes the group's other
-open members as lost with the reason "alternative won" (``alternatives_close_others``).
+"""Project groups: the built-in types, membership, competing offers. The stored flags that groups
+change live in ``sales.services.flags``; the alternatives rule of a move (winning one closes the
+others) in ``sales.services.moves``.
 """
 
 from __future__ import annotations
@@ -18,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from crm import events
-from sales.models import ConflictDismissal, GroupType, LostReason, Phase, ProjectGroup, SalesProject
+from sales.models import ConflictDismissal, GroupType, Phase, ProjectGroup, SalesProject
+from sales.services.flags import competition_refresh, group_rollup_refresh, pipeline_cache_bump
+from sales.services.locking import lock_customers, lock_project, lock_projects
 
 BUILTIN_GROUP_TYPES = [
     # key, name, rule, order
@@ -33,10 +24,9 @@ BUILTIN_GROUP_TYPES = [
 ]
 
 __all__ = [
-    "BUILTIN_GROUP_TYPES", "alternatives_check_can_win", "alternatives_close_others", "competition_refresh",
-    "conflict_dismiss", "conflict_group_as_alternatives", "flags_refresh_all", "group_add_project", "group_create",
-    "group_delete", "group_remove_project", "group_rollup_refresh", "group_type_changed", "group_type_check_rule",
-    "group_check_type", "group_types_ensure", "group_update", "lost_reason_alternative_won", "project_flags_refresh",
+    "BUILTIN_GROUP_TYPES", "conflict_dismiss", "conflict_group_as_alternatives", "group_add_project", "group_create",
+    "group_delete", "group_remove_project", "group_type_changed", "group_type_check_rule", "group_check_type",
+    "group_types_ensure", "group_update",
 ]
 
 
@@ -77,133 +67,11 @@ def group_check_type(*, group: ProjectGroup, group_type: GroupType) -> None:
 @transaction.atomic
 def group_type_changed(*, group_type: GroupType) -> None:
     """After an admin changed a type's rule: its groups count anew."""
-    from sales.services.projects import pipeline_cache_bump
-
     group_rollup_refresh(group_ids=list(ProjectGroup.objects.filter(type=group_type).values_list("pk", flat=True)))
     pipeline_cache_bump()
 
 
-def lost_reason_alternative_won() -> LostReason:
-    """The lost reason "Alternative won", created when missing (not offered for closing by hand)."""
-    reason = LostReason.objects.filter(key=LostReason.ALTERNATIVE_WON).first()
-    if reason is not None:
-        return reason
-    name = _("Alternative won")
-    reason = LostReason.objects.filter(name=name).first()  # an admin made one before we needed it
-    if reason is not None:
-        reason.key = LostReason.ALTERNATIVE_WON
-        reason.save(update_fields=["key"])
-        return reason
-    return LostReason.objects.create(name=name, key=LostReason.ALTERNATIVE_WON, order=900, is_active=False)
-
-
-# --- the stored flags -----------------------------------------------------------------------
-
-
-def _tables() -> dict[str, str]:
-    from sales.selectors import competing_sql_tables
-
-    return {**competing_sql_tables(), "group": ProjectGroup._meta.db_table, "type": GroupType._meta.db_table}
-
-
-def group_rollup_refresh(*, group_ids: Iterable[int] | None, left_ids: Iterable[int] = ()) -> int:
-    """Recompute ``counts_in_pipeline`` of the members of ``group_ids`` (None: of every group) and
-    of projects that just left a group (``left_ids``); returns how many projects changed.
-
-    In an alternatives group exactly one member counts: a won one, else the one with the highest
-    weighted value (then open before lost, the bigger volume, the older project). All others count.
-    """
-    t = _tables()
-    if group_ids is None:
-        members, params, left, left_params = "m.group_id IS NOT NULL", [], "TRUE", []
-    else:
-        members, params = "m.group_id = ANY(%s)", [sorted({int(pk) for pk in group_ids})]
-        left, left_params = "id = ANY(%s)", [sorted({int(pk) for pk in left_ids})]
-        if not params[0] and not left_params[0]:
-            return 0
-    sql = f"""
-        UPDATE {t['project']} p SET counts_in_pipeline = r.counts
-          FROM (SELECT m.id,
-                       (t.rule <> %s OR ROW_NUMBER() OVER (
-                            PARTITION BY m.group_id
-                            ORDER BY (ph.outcome = 'won') DESC, m.volume * m.probability DESC,
-                                     (ph.outcome = 'open') DESC, m.volume DESC, m.id) = 1) AS counts
-                  FROM {t['project']} m
-                  JOIN {t['group']} g ON g.id = m.group_id
-                  JOIN {t['type']} t ON t.id = g.type_id
-                  JOIN {t['phase']} ph ON ph.id = m.phase_id
-                 WHERE {members}) r
-         WHERE p.id = r.id AND p.counts_in_pipeline <> r.counts
-    """  # noqa: S608 (our own table names; values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [GroupType.Rule.ALTERNATIVES, *params])
-        changed = cursor.rowcount
-        cursor.execute(
-            f"UPDATE {t['project']} SET counts_in_pipeline = TRUE "  # noqa: S608
-            f"WHERE NOT counts_in_pipeline AND group_id IS NULL AND {left}", left_params,
-        )
-        changed += cursor.rowcount
-    return changed
-
-
-def competition_refresh(*, customer_ids: Iterable[int] | None) -> int:
-    """Recompute ``has_competitor`` of the projects of ``customer_ids`` (None: of every customer);
-    returns how many projects changed."""
-    from sales.selectors import COMPETING_PAIR_SQL
-
-    t = _tables()
-    if customer_ids is None:
-        where, params = "TRUE", []
-    else:
-        ids = sorted({int(pk) for pk in customer_ids if pk is not None})
-        if not ids:
-            return 0
-        where, params = "a.customer_id = ANY(%s)", [ids]
-    sql = f"""
-        UPDATE {t['project']} p SET has_competitor = c.competing
-          FROM (SELECT a.id,
-                       (pa.outcome = 'open' AND ra.kind = 'sales' AND a.owner_id IS NOT NULL AND EXISTS (
-                            SELECT 1 FROM {t['project']} b
-                              JOIN {t['phase']} pb ON pb.id = b.phase_id
-                              JOIN {t['process']} rb ON rb.id = b.process_id
-                             WHERE b.customer_id = a.customer_id AND b.id <> a.id
-                               AND {COMPETING_PAIR_SQL.format(**t)})) AS competing
-                  FROM {t['project']} a
-                  JOIN {t['phase']} pa ON pa.id = a.phase_id
-                  JOIN {t['process']} ra ON ra.id = a.process_id
-                 WHERE {where}) c
-         WHERE p.id = c.id AND p.has_competitor <> c.competing
-    """  # noqa: S608 (our own table names; values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def project_flags_refresh(*, project: SalesProject, rollup: bool = True, customer_ids: Iterable[int] = ()) -> None:
-    """After a change of one project: its group's roll-up (``rollup``) and its customer's (and
-    ``customer_ids``') competition."""
-    if rollup and project.group_id:
-        group_rollup_refresh(group_ids=[project.group_id])
-    competition_refresh(customer_ids=[project.customer_id, *customer_ids])
-
-
-@transaction.atomic
-def flags_refresh_all() -> tuple[int, int]:
-    """Recompute both flags of every project (after a process's kind or a phase's outcome changed,
-    or data was written around the services); returns how many (roll-up, competition) changed."""
-    from sales.services.projects import pipeline_cache_bump
-
-    changed = group_rollup_refresh(group_ids=None), competition_refresh(customer_ids=None)
-    if sum(changed) > 1000:  # keep the planner's idea of how many projects are flagged true
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {SalesProject._meta.db_table}")  # noqa: S608
-    pipeline_cache_bump()
-    return changed
-
-
 def _after_membership(*, group_ids: Iterable[int], customer_ids: Iterable[int], left_ids: Iterable[int] = ()) -> None:
-    from sales.services.projects import pipeline_cache_bump
-
     group_rollup_refresh(group_ids=group_ids, left_ids=left_ids)
     competition_refresh(customer_ids=customer_ids)
     pipeline_cache_bump()
@@ -260,12 +128,10 @@ def _members(group: ProjectGroup) -> list[SalesProject]:
 def group_create(*, name: str, group_type: GroupType, projects: Iterable[SalesProject], user,
                  description: str = "", main_project: SalesProject | None = None) -> ProjectGroup:
     """A new group of ``projects``, none of them in a group yet; needs edit rights on all of them."""
-    from sales.services.projects import _lock_many
-
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Please give the group a name.")})
-    locked = _lock_many([p.pk for p in projects])
+    locked = lock_projects([p.pk for p in projects])
     if not locked:
         raise ValidationError(_("Select at least one project."))
     _require_edit_all(user=user, projects=locked)
@@ -309,10 +175,8 @@ def group_update(*, group: ProjectGroup, user, name: str, group_type: GroupType,
 @transaction.atomic
 def group_add_project(*, group: ProjectGroup, project: SalesProject, user) -> ProjectGroup:
     """Add a project to a group; needs edit rights on the project and on every member."""
-    from sales.services.projects import _lock
-
     group = _lock_group(group)
-    locked = _lock(project)
+    locked = lock_project(project)
     if locked.group_id == group.pk:
         return group
     _require_edit_all(user=user, projects=[locked])
@@ -329,12 +193,10 @@ def group_add_project(*, group: ProjectGroup, project: SalesProject, user) -> Pr
 @transaction.atomic
 def group_remove_project(*, project: SalesProject, user) -> None:
     """Take a project out of its group; needs edit rights on the project."""
-    from sales.services.projects import _lock
-
     group_id = SalesProject.objects.filter(pk=project.pk).values_list("group_id", flat=True).first()
     if group_id:
         ProjectGroup.objects.select_for_update().filter(pk=group_id).values_list("pk", flat=True).first()
-    locked = _lock(project)
+    locked = lock_project(project)
     _require_edit_all(user=user, projects=[locked])
     if not locked.group_id:
         return
@@ -347,69 +209,14 @@ def group_remove_project(*, project: SalesProject, user) -> None:
 @transaction.atomic
 def group_delete(*, group: ProjectGroup, user) -> None:
     """Dissolve a group: its projects stay, ungrouped; needs edit rights on every member."""
-    from sales.services.projects import _lock_customers
-
     group = _lock_group(group)
     _require_group_edit(user=user, group=group)
-    _lock_customers(SalesProject.objects.filter(group=group).values_list("customer_id", flat=True))
+    lock_customers(SalesProject.objects.filter(group=group).values_list("customer_id", flat=True))
     members = list(SalesProject.objects.select_for_update().filter(group=group).order_by("pk")
                    .values_list("pk", "customer_id"))
     SalesProject.objects.filter(pk__in=[pk for pk, _c in members]).update(group=None, updated_at=timezone.now())
     group.delete()
     _after_membership(group_ids=(), customer_ids={c for _pk, c in members}, left_ids=[pk for pk, _c in members])
-
-
-# --- winning an alternative -----------------------------------------------------------------
-
-
-def alternatives_check_can_win(*, project: SalesProject) -> None:
-    """Only one member of an alternatives group can be won."""
-    if not project.group_id:
-        return
-    other = (SalesProject.objects.filter(group_id=project.group_id, group__type__rule=GroupType.Rule.ALTERNATIVES,
-                                         phase__outcome=Phase.Outcome.WON)
-             .exclude(pk=project.pk).first())
-    if other is not None:
-        raise ValidationError(_("Its alternative “%(title)s” has already been won: only one alternative can be won.")
-                              % {"title": other.title})
-
-
-def _lost_phase(project: SalesProject) -> Phase:
-    phase = project.process.phases.filter(outcome=Phase.Outcome.LOST).order_by("order", "id").first()
-    if phase is None:
-        raise ValidationError(
-            _("The alternative “%(title)s” cannot be closed: its process “%(process)s” has no lost phase.")
-            % {"title": project.title, "process": project.process}
-        )
-    return phase
-
-
-def alternatives_close_others(*, winner: SalesProject, user) -> list[SalesProject]:
-    """After ``winner`` was won: close its group's other open members as lost ("alternative won"),
-    each with its phase change and events, plus ``alternative_closed``. Called inside the winning
-    move's transaction by ``sales.services.projects``; closed members are left alone."""
-    from sales.services.projects import _lock_many, _move_locked
-
-    if not winner.group_id:
-        return []
-    group = ProjectGroup.objects.select_for_update().select_related("type").get(pk=winner.group_id)
-    if not group.type.is_alternatives:
-        return []
-    ids = list(SalesProject.objects.filter(group=group, phase__outcome=Phase.Outcome.OPEN)
-               .exclude(pk=winner.pk).values_list("pk", flat=True))
-    if not ids:
-        return []
-    reason = lost_reason_alternative_won()
-    closed = []
-    for other in _lock_many(ids):
-        if other.group_id != group.pk or other.phase.outcome != Phase.Outcome.OPEN:
-            continue  # changed while we waited for its lock
-        # Done on behalf of the winner's user, whoever owns the alternative.
-        moved = _move_locked(other, phase=_lost_phase(other), user=user, lost_reason=reason, owner=None,
-                             process=other.process, as_system=True)
-        events.alternative_closed.send(sender=SalesProject, project=moved, user=user, group=group, winner=winner)
-        closed.append(moved)
-    return closed
 
 
 # --- competing offers -----------------------------------------------------------------------

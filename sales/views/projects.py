@@ -559,11 +559,12 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            moved = services.project_move(
+            result = services.project_move(
                 project=project, phase=data["phase"], process=data["process"], owner=data["owner"],
                 lost_reason=data["lost_reason"], user=request.user, expected_version=data["version"],
                 park_until=data["park_until"], park_return_phase=data["park_return_phase"],
             )
+            moved, closed = result.project, _closed_alternatives_text(result.closed_alternatives)
         except ConcurrentUpdate as exc:
             current, error = exc.current, exc.messages[0]
         except PermissionDenied:
@@ -571,7 +572,6 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            closed = _closed_alternatives_text(moved)
             if on_board:
                 phase_ids = {_int(board["from_phase"]), project.phase_id, moved.phase_id}
                 if closed:  # the closed alternatives left their columns for a lost one: redraw the board
@@ -600,8 +600,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sales/project_move.html", {"project": current or project, "dialog": dialog})
 
 
-def _closed_alternatives_text(moved: SalesProject) -> str:
-    closed = getattr(moved, "closed_alternatives", [])
+def _closed_alternatives_text(closed: list[SalesProject]) -> str:
     if not closed:
         return ""
     titles = ", ".join(f"“{c.title}”" for c in closed)

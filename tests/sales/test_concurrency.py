@@ -31,7 +31,7 @@ def race(project, phase_names: list[str], user_email: str) -> list:
                 user = User.objects.get(email=user_email)
                 target = project.process.phases.get(name=name)
                 barrier.wait(timeout=10)
-                results[i] = services.project_move(project=project, phase=target, user=user, expected_version=1)
+                results[i] = services.project_move(project=project, phase=target, user=user, expected_version=1).project
         except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
             results[i] = exc
         finally:
@@ -95,7 +95,7 @@ def test_two_people_winning_two_alternatives_at_once_get_one_win_and_a_conflict(
                 user = User.objects.get(email="dave@alpha.test")
                 won = project.process.phases.get(name="Won")
                 barrier.wait(timeout=10)
-                results[i] = services.project_move(project=project, phase=won, user=user, expected_version=1)
+                results[i] = services.project_move(project=project, phase=won, user=user, expected_version=1).project
         except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
             results[i] = exc
         finally:

@@ -140,8 +140,11 @@ def test_winning_one_alternative_closes_the_other_open_ones_and_only_those(proce
     other_group = make_group(projects=[make_project(phase=phase(process, "Offer"))])
 
     with Catch(events.alternative_closed) as closed, Catch(events.project_lost) as lost:
-        services.project_move(project=winner, phase=won_phase, user=alice, expected_version=1)
+        result = services.project_move(project=winner, phase=won_phase, user=alice, expected_version=1)
 
+    assert result.project.pk == winner.pk and result.project.phase == won_phase
+    assert sorted(p.pk for p in result.closed_alternatives) == sorted([rival.pk, third.pk])
+    assert not hasattr(result.project, "closed_alternatives")  # told by the result, not hung on the model
     reason = LostReason.objects.get(key=LostReason.ALTERNATIVE_WON)
     for project in (rival, third):
         project.refresh_from_db()

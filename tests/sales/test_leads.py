@@ -95,7 +95,7 @@ def test_a_lost_lead_stays_a_lead(lead_process, alice):
     with pytest.raises(ValidationError):
         services.project_move(project=lead, phase=phase(lead_process, "Disqualified"), user=alice, expected_version=1)
     moved = services.project_move(project=lead, phase=phase(lead_process, "Disqualified"), user=alice,
-                                  expected_version=1, lost_reason=LostReason.objects.first())
+                                  expected_version=1, lost_reason=LostReason.objects.first()).project
     assert moved.closed_at is not None and reload(lead.customer).status == Customer.Status.LEAD
 
 
@@ -230,7 +230,7 @@ def test_parking_a_lead_needs_a_future_date_and_remembers_where_it_came_from(lea
         services.project_move(project=lead, phase=later, user=alice, expected_version=1,
                               park_until=timezone.localdate())
     until = timezone.localdate() + datetime.timedelta(days=10)
-    parked = services.project_move(project=lead, phase=later, user=alice, expected_version=1, park_until=until)
+    parked = services.project_move(project=lead, phase=later, user=alice, expected_version=1, park_until=until).project
     assert parked.parked_until == until and parked.park_return_phase.name == "Contacted"
 
 
@@ -255,7 +255,7 @@ def test_a_parked_lead_returns_on_its_date_and_its_owner_sees_a_reminder(lead_pr
 def test_moving_a_parked_lead_by_hand_ends_the_parking(lead_process, alice):
     lead = make_lead(lead_process, owner=alice, phase_name="Later", parked_until=timezone.localdate(),
                      park_return_phase=None)
-    lead = services.project_move(project=lead, phase=phase(lead_process, "Contacted"), user=alice, expected_version=1)
+    lead = services.project_move(project=lead, phase=phase(lead_process, "Contacted"), user=alice, expected_version=1).project
     assert lead.parked_until is None and services.project_unpark_due() == 0
 
 

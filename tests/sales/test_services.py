@@ -62,7 +62,7 @@ def test_moving_into_a_won_phase_sets_probability_100_and_closed_at_and_records_
     process = make_process()
     project = make_project(process=process, owner=alice)
     with Catch(events.project_phase_changed) as moved, Catch(events.project_won) as won:
-        project = services.project_move(project=project, phase=phase(process, "Won"), user=alice, expected_version=1)
+        project = services.project_move(project=project, phase=phase(process, "Won"), user=alice, expected_version=1).project
     assert project.probability == 100 and project.closed_at is not None and project.version == 2
     assert moved.calls[0]["from_phase"].name == "Contacted" and moved.calls[0]["to_phase"].name == "Won"
     assert moved.calls[0]["change"].user == alice
@@ -88,7 +88,7 @@ def test_moving_into_a_lost_phase_with_a_reason_closes_the_project(alice):
     reason = LostReason.objects.get(name="Price")
     with Catch(events.project_lost) as lost:
         project = services.project_move(project=project, phase=phase(process, "Lost"), user=alice,
-                                        expected_version=1, lost_reason=reason)
+                                        expected_version=1, lost_reason=reason).project
     assert project.lost_reason == reason and project.probability == 0 and project.closed_at is not None
     assert lost.calls[0]["reason"] == reason
 
@@ -98,7 +98,7 @@ def test_only_an_admin_may_move_a_project_out_of_a_locked_phase(alice, dave):
     project = make_project(process=process, owner=alice)
     with pytest.raises(ValidationError, match="locked"):
         services.project_move(project=project, phase=phase(process, "Signed"), user=alice, expected_version=1)
-    moved = services.project_move(project=project, phase=phase(process, "Signed"), user=dave, expected_version=1)
+    moved = services.project_move(project=project, phase=phase(process, "Signed"), user=dave, expected_version=1).project
     assert moved.phase.name == "Signed"
 
 
@@ -125,7 +125,7 @@ def test_a_move_can_change_phase_process_and_owner_in_one_step(carol, alice):
     project = make_project(process=source, owner=None)
     with Catch(events.project_owner_changed) as owner_changed:
         moved = services.project_move(project=project, phase=phase(target, "Done"), process=target, owner=alice,
-                                      user=carol, expected_version=1)
+                                      user=carol, expected_version=1).project
     assert (moved.process, moved.phase.name, moved.owner) == (target, "Done", alice)
     assert owner_changed.calls[0]["from_owner"] is None and owner_changed.calls[0]["to_owner"] == alice
 
@@ -148,9 +148,9 @@ def test_a_sales_project_cannot_move_into_a_lead_process(alice):
 def test_reopen_returns_a_lost_project_to_the_phase_it_came_from(alice):
     process = make_process()
     project = make_project(process=process, owner=alice)
-    project = services.project_move(project=project, phase=phase(process, "Negotiation"), user=alice, expected_version=1)
+    project = services.project_move(project=project, phase=phase(process, "Negotiation"), user=alice, expected_version=1).project
     project = services.project_move(project=project, phase=phase(process, "Lost"), user=alice, expected_version=2,
-                                    lost_reason=LostReason.objects.first())
+                                    lost_reason=LostReason.objects.first()).project
     with Catch(events.project_reopened) as reopened:
         project = services.project_reopen(project=project, user=alice, expected_version=3)
     assert project.phase.name == "Negotiation" and project.closed_at is None and project.lost_reason is None

@@ -1,0 +1,89 @@
+"""Processes and their phases: the defaults a tenant starts with, the lead function switch, and
+where new projects start."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sales.models import LostReason, Phase, Process
+
+DEFAULT_SALES_PHASES = [
+    # name, probability, outcome, yellow, red
+    ("Contacted", 10, Phase.Outcome.OPEN, 14, 30),
+    ("Needs analysis", 25, Phase.Outcome.OPEN, 14, 30),
+    ("Offer sent", 50, Phase.Outcome.OPEN, 10, 21),
+    ("Negotiation", 75, Phase.Outcome.OPEN, 7, 14),
+    ("Won", 100, Phase.Outcome.WON, None, None),
+    ("Lost", 0, Phase.Outcome.LOST, None, None),
+]
+DEFAULT_LOST_REASONS = ["Price", "Competitor", "No budget", "No decision", "Timing", "Other"]
+DEFAULT_LEAD_PHASES = [
+    # name, probability, outcome, yellow, red, qualifies the lead, parks
+    ("New lead", 5, Phase.Outcome.OPEN, 7, 14, False, False),
+    ("Contacted", 15, Phase.Outcome.OPEN, 14, 30, False, False),
+    ("Follow-up later", 10, Phase.Outcome.OPEN, None, None, False, True),
+    ("Qualified", 40, Phase.Outcome.OPEN, None, None, True, False),
+    ("Converted", 100, Phase.Outcome.WON, None, None, False, False),
+    ("Disqualified", 0, Phase.Outcome.LOST, None, None, False, False),
+]
+
+__all__ = ["DEFAULT_LEAD_PHASES", "DEFAULT_LOST_REASONS", "DEFAULT_SALES_PHASES", "phase_first_open",
+           "process_create_default", "process_create_default_lead", "tenant_lead_function_set"]
+
+
+@transaction.atomic
+def process_create_default() -> Process:
+    """A new tenant's default sales process and lost reasons (idempotent)."""
+    existing = Process.objects.filter(kind=Process.Kind.SALES).first()
+    if existing:
+        return existing
+    process = Process.objects.create(name=_("Sales"), kind=Process.Kind.SALES, order=10)
+    Phase.objects.bulk_create(
+        Phase(process=process, name=name, order=(i + 1) * 10, probability=prob, outcome=outcome,
+              yellow_days=yellow, red_days=red)
+        for i, (name, prob, outcome, yellow, red) in enumerate(DEFAULT_SALES_PHASES)
+    )
+    for i, reason in enumerate(DEFAULT_LOST_REASONS):
+        LostReason.objects.get_or_create(name=reason, defaults={"order": i})
+    return process
+
+
+@transaction.atomic
+def process_create_default_lead() -> Process:
+    """The default lead process (idempotent), converting into the default sales process."""
+    existing = Process.objects.filter(kind=Process.Kind.LEAD).first()
+    if existing:
+        return existing
+    sales = process_create_default()
+    process = Process.objects.create(
+        name=_("Lead acquisition"), kind=Process.Kind.LEAD, order=5, followup_process=sales,
+        followup_phase=phase_first_open(process=sales),
+    )
+    Phase.objects.bulk_create(
+        Phase(process=process, name=name, order=(i + 1) * 10, probability=prob, outcome=outcome, yellow_days=yellow,
+              red_days=red, qualifies_lead=qualifies, parks=parks)
+        for i, (name, prob, outcome, yellow, red, qualifies, parks) in enumerate(DEFAULT_LEAD_PHASES)
+    )
+    return process
+
+
+@transaction.atomic
+def tenant_lead_function_set(*, tenant, enabled: bool, user) -> None:
+    """Switch the tenant's lead function on or off; nothing is deleted, leads are only hidden."""
+    if not getattr(user, "is_tenant_admin", False):
+        raise PermissionDenied
+    if enabled:
+        process_create_default_lead()
+    if tenant.lead_function_enabled != enabled:
+        tenant.lead_function_enabled = enabled
+        tenant.save(update_fields=["lead_function_enabled"])
+
+
+def phase_first_open(*, process: Process) -> Phase:
+    """The first open phase of a process (where new projects start)."""
+    phase = process.phases.filter(outcome=Phase.Outcome.OPEN, parks=False).order_by("order", "id").first()
+    if phase is None:
+        raise ValidationError(_("The process “%(process)s” has no open phase.") % {"process": process})
+    return phase
