@@ -11,6 +11,7 @@ crm_patterns = (
         path("", views.dashboard, name="dashboard"),
         path("login/", views.login_view, name="login"),
         path("logout/", views.logout_view, name="logout"),
+        path("search/", views.search, name="search"),
         path("me/settings/", views.my_settings, name="my_settings"),
         path("me/settings/company/", views.company_settings, name="company_settings"),
     ],

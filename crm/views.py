@@ -20,6 +20,7 @@ from crm.forms import CompanySettingsForm, LoginForm, MySettingsForm
 from crm.lib.dashboard import widgets_render_context
 from crm.lib.health import health_report
 from crm.lib.ratelimit import rate_hit, rate_limited, rate_reset
+from crm.lib.search import best_hit, query_clean, query_is_searchable, search_run
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -106,6 +107,29 @@ def company_settings(request: HttpRequest) -> HttpResponse:
                                          user=request.user)
     messages.success(request, _("The default language for new users is saved."))
     return redirect("crm:my_settings")
+
+
+SEARCH_PAGE_LIMIT = 10
+SEARCH_DROPDOWN_LIMIT = 5
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """The global search: a results page (without JavaScript), or for the top bar's htmx request
+    the dropdown of the best hits; ``?go=1`` opens the best hit at once."""
+    q = query_clean(request.GET.get("q"))
+    dropdown = bool(request.htmx) and request.GET.get("dropdown") == "1"
+    groups = search_run(request=request, query=q, limit=SEARCH_DROPDOWN_LIMIT if dropdown else SEARCH_PAGE_LIMIT)
+    best = best_hit(groups)
+    if request.GET.get("go") and best is not None and not request.htmx:
+        return redirect(best.url)
+    context = {"q": q, "groups": groups, "best": best, "searchable": query_is_searchable(q),
+               "limit": SEARCH_DROPDOWN_LIMIT if dropdown else SEARCH_PAGE_LIMIT}
+    if dropdown:
+        return render(request, "crm/search.html#dropdown", context)
+    if request.htmx and request.htmx.target == "search-results":
+        return render(request, "crm/search.html#results", context)
+    return render(request, "crm/search.html", context)
 
 
 @never_cache

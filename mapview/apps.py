@@ -9,7 +9,9 @@ class MapviewConfig(AppConfig):
     def ready(self) -> None:
         from crm.lib.seeding import seeder_register
         from mapview import receivers  # noqa: F401
+        from mapview.search import register as search_register
         from mapview.seed import seed_coordinates, seed_selections
 
         seeder_register(order=50, name="map coordinates", func=seed_coordinates)
         seeder_register(order=60, name="map selections", func=seed_selections)
+        search_register()

@@ -10,8 +10,10 @@ class SalesConfig(AppConfig):
         from crm.lib.seeding import seeder_register
         from sales import receivers  # noqa: F401
         from sales.dashboard import followups_widget, pipeline_widget
+        from sales.search import register as search_register
         from sales.seed import seed_sales
 
         widget_register(order=15, template="sales/_widget_followups.html", context=followups_widget)
         widget_register(order=20, template="sales/_widget_pipeline.html", context=pipeline_widget)
         seeder_register(order=30, name="sales", func=seed_sales)
+        search_register()

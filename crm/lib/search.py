@@ -1,0 +1,270 @@
+"""The global search: a registry of searchable kinds and the folded, typo-tolerant match.
+
+Feature apps register what they make searchable in their ``AppConfig.ready()`` (customers,
+leads and contact persons in ``customers.search``, projects and groups in ``sales.search``,
+selections in ``mapview.search``), so the core imports none of them. A kind is a function
+``search(*, request, query, limit) -> list[Hit]``; most use ``queryset_search``, which matches a
+text expression of a table through ``public.crm_fold`` (crm migration 0004):
+
+* with pg_trgm (installed into ``public`` by customers 0003) a GIN trigram index on
+  ``public.crm_fold(<expression>)`` serves both ``word_similarity`` (``<%``: a missing or wrong
+  letter still matches) and ``LIKE '%part%'``; rank = word similarity plus a small bonus for
+  recently changed records;
+* without it (the embedded PostgreSQL has no contrib modules) every word must occur in the folded
+  text (``LIKE``, no index), ranked by where it occurs: no typo tolerance, but umlaut folding.
+
+``crm_fold`` and ``fold`` fold the same way (a test compares them): lower case, ä -> a, ß -> ss,
+accents dropped, and the spelt-out umlauts ae/oe/ue -> a/o/u, so "Mueller", "Müller" and "Muller"
+are one word, as are "Gebäude" and "Gebaude".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+MIN_LENGTH = 2
+MAX_LENGTH = 100
+
+# The characters crm_fold translates one to one (upper and lower case, so the result does not
+# depend on the database's ctype); ß and the spelt-out umlauts are replaced afterwards.
+_FROM = "ÄÖÜÀÁÂÃÅÇÈÉÊËÌÍÎÏİÑÒÓÔÕØÙÚÛÝäöüàáâãåçèéêëìíîïñòóôõøùúûýÿ"
+_TO = "AOUAAAAACEEEEIIIIINOOOOOUUUYaouaaaaaceeeeiiiinooooouuuyy"
+_TABLE = str.maketrans(_FROM, _TO)
+_PAIRS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+FOLD_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION public.crm_fold(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT replace(replace(replace(
+           lower(replace(replace(translate(value, '{_FROM}', '{_TO}'), 'ß', 'ss'), 'ẞ', 'ss')),
+         'ae', 'a'), 'oe', 'o'), 'ue', 'u')
+$$
+"""
+
+
+def fold(value: str | None) -> str:
+    """Fold as ``public.crm_fold`` does (see the module's docstring)."""
+    if not value:
+        return ""
+    text = value.translate(_TABLE).replace("ß", "ss").replace("ẞ", "ss").lower()
+    for pair, single in _PAIRS:
+        text = text.replace(pair, single)
+    return text
+
+
+def _fold_with_map(value: str) -> tuple[str, list[int]]:
+    """``fold(value)`` and, for every folded character, the index of the source character."""
+    chars: list[str] = []
+    source: list[int] = []
+    for i, ch in enumerate(value):
+        part = ch.translate(_TABLE)
+        part = "ss" if part in ("ß", "ẞ") else part.lower()
+        for p in part:
+            chars.append(p)
+            source.append(i)
+    # ae/oe/ue -> a/o/u, left to right like str.replace (one pair at a time, as crm_fold does)
+    for pair, single in _PAIRS:
+        out_c: list[str] = []
+        out_s: list[int] = []
+        i = 0
+        while i < len(chars):
+            if chars[i] == pair[0] and i + 1 < len(chars) and chars[i + 1] == pair[1]:
+                out_c.append(single)
+                out_s.append(source[i])
+                i += 2
+                continue
+            out_c.append(chars[i])
+            out_s.append(source[i])
+            i += 1
+        chars, source = out_c, out_s
+    return "".join(chars), source
+
+
+def highlight(text: str, query: str) -> SafeString:
+    """``text`` escaped, each place where a word of the query occurs (folded) in <mark>."""
+    text = str(text or "")
+    words = [w for w in fold(query).split() if w]
+    if not words or not text:
+        return escape(text)
+    folded, source = _fold_with_map(text)
+    marked = [False] * len(text)
+    for word in words:
+        start = folded.find(word)
+        while start != -1:
+            end = start + len(word) - 1
+            first, last = source[start], source[end]
+            for i in range(first, last + 1):
+                marked[i] = True
+            start = folded.find(word, start + 1)
+    out: list[str] = []
+    open_ = False
+    for ch, m in zip(text, marked, strict=True):
+        if m and not open_:
+            out.append("<mark>")
+            open_ = True
+        elif not m and open_:
+            out.append("</mark>")
+            open_ = False
+        out.append(escape(ch))
+    if open_:
+        out.append("</mark>")
+    return mark_safe("".join(out))  # noqa: S308 - every character escaped above
+
+
+# --- pg_trgm or not ---------------------------------------------------------------------------
+
+_TRGM: dict[str, bool] = {}
+
+
+def trgm_available() -> bool:
+    """Whether pg_trgm is installed in this database (asked once per process and database)."""
+    key = connection.settings_dict.get("NAME") or ""
+    if key not in _TRGM:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            _TRGM[key] = cursor.fetchone() is not None
+    return _TRGM[key]
+
+
+def fold_index_sql(*, table: str, name: str, expression: str) -> list[str]:
+    """The statements creating the search index on ``public.crm_fold(expression)`` of ``table``
+    (trigram GIN with pg_trgm; nothing without: the fallback reads the table)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+            " WHERE e.extname = 'pg_trgm'"
+        )
+        row = cursor.fetchone()
+    if not row:
+        return []
+    opclass = connection.ops.quote_name(row[0]) + ".gin_trgm_ops"
+    return [f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((public.crm_fold({expression})) {opclass})"]
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    kind: str
+    pk: int
+    title: str
+    url: str
+    score: float = 0.0
+    subtitle: str = ""
+    css: str = ""  # e.g. "crm-lead" (gray) or "crm-customer" (blue)
+    badge: str = ""
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    key: str
+    label: object  # a (lazy) translated heading
+    order: int
+    search: Callable  # (*, request, query: str, limit: int) -> list[Hit]
+
+
+@dataclass
+class Group:
+    kind: SearchKind
+    hits: list[Hit] = field(default_factory=list)
+
+
+_kinds: dict[str, SearchKind] = {}
+
+
+def search_kind_register(*, key: str, label, order: int, search: Callable) -> None:
+    """Make a kind of record searchable (idempotent per key; the latest registration wins)."""
+    _kinds[key] = SearchKind(key=key, label=label, order=order, search=search)
+
+
+def search_kinds() -> list[SearchKind]:
+    return sorted(_kinds.values(), key=lambda k: (k.order, k.key))
+
+
+def query_clean(value: str | None) -> str:
+    """The query as searched: trimmed, inner whitespace collapsed, at most MAX_LENGTH characters."""
+    return " ".join(str(value or "").replace("\x00", "").split())[:MAX_LENGTH]
+
+
+def query_is_searchable(query: str) -> bool:
+    return len(fold(query).replace(" ", "")) >= MIN_LENGTH
+
+
+def search_run(*, request, query: str, limit: int) -> list[Group]:
+    """Every kind's best ``limit`` hits for ``query``, grouped, groups in registry order; empty
+    groups left out."""
+    query = query_clean(query)
+    if not query_is_searchable(query):
+        return []
+    groups = []
+    for kind in search_kinds():
+        hits = kind.search(request=request, query=query, limit=limit)
+        if hits:
+            groups.append(Group(kind=kind, hits=list(hits)[:limit]))
+    return groups
+
+
+def best_hit(groups: list[Group]) -> Hit | None:
+    """The closest hit over all groups (ties: the earlier group)."""
+    best = None
+    for group in groups:
+        for hit in group.hits:
+            if best is None or hit.score > best.score:
+                best = hit
+    return best
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+RECENCY_WEIGHT = 0.1  # at most a tenth of a perfect match: closeness first, then recency
+RECENCY_DAYS = 30  # a record changed this many days ago gets half the bonus
+
+
+def queryset_search(queryset: QuerySet, *, expression: str, query: str, limit: int,
+                    recency: str | None = "updated_at") -> list:
+    """The rows of ``queryset`` whose ``expression`` (SQL over its table's columns) matches the
+    query, best first, each with ``search_score``. ``recency`` names a date-time column."""
+    folded = fold(query_clean(query))
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    expr = f"public.crm_fold({expression.format(t=table)})"
+    if trgm_available():
+        match = RawSQL(  # noqa: S611 - fixed SQL over our table; the query is a parameter
+            f"(%s <%% {expr} OR {expr} LIKE %s)", [folded, f"%{_like_escape(folded)}%"],
+                       output_field=BooleanField())
+        # the best-matching word counts most; the similarity of the whole text puts "Kranbau"
+        # before "Kranbau Süd GmbH" for "kranbau"
+        closeness = RawSQL(  # noqa: S611 - as above
+            f"0.8 * GREATEST(word_similarity(%s, {expr}), CASE WHEN {expr} LIKE %s THEN 0.9 ELSE 0 END)"
+                           f" + 0.2 * similarity(%s, {expr})",
+                           [folded, f"%{_like_escape(folded)}%", folded], output_field=FloatField())
+    else:
+        words = folded.split()
+        match = RawSQL(  # noqa: S611 - as above
+            " AND ".join([f"{expr} LIKE %s"] * len(words)),
+                       [f"%{_like_escape(w)}%" for w in words], output_field=BooleanField())
+        closeness = RawSQL(  # noqa: S611 - as above
+            f"CASE WHEN {expr} = %s THEN 1.0 WHEN {expr} LIKE %s THEN 0.9"
+                           f" WHEN {expr} LIKE %s THEN 0.8 ELSE 0.6 END",
+                           [folded, f"{_like_escape(folded)}%", f"% {_like_escape(folded)}%"],
+                           output_field=FloatField())
+    score = closeness
+    if recency:
+        column = f"{table}.{connection.ops.quote_name(recency)}"
+        score = RawSQL(  # noqa: S611 - as above
+            f"({closeness.sql}) + {RECENCY_WEIGHT} / (1 + GREATEST(0, EXTRACT(EPOCH FROM (now() - "
+            f"COALESCE({column}, now() - interval '10 years'))) / 86400.0) / {RECENCY_DAYS})",
+            closeness.params, output_field=FloatField(),
+        )
+    return list(queryset.filter(match).annotate(search_score=score).order_by(F("search_score").desc(), "-pk")[:limit])

@@ -1,0 +1,195 @@
+"""The global search: folding, ranking, the results page, the dropdown, leads off, other tenants."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from crm.lib import search as search_lib
+from customers.models import Customer
+from tenants.models import Tenant
+from tests.builders.customers import make_contact, make_customer
+from tests.builders.mapview import make_selection
+from tests.builders.sales import make_group, make_process, make_project
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.mark.parametrize("text", ["Müller GmbH", "MÜLLER & Söhne", "Gebäude-Service", "Straße", "Gebaeude",
+                                  "Ærø Café", "Œuvre Zoë", "Łódź", "ﬁx", "İstanbul", "Groß", "STRASSE", "Ǆ"])
+def test_python_fold_equals_the_sql_function(tenant, text):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT public.crm_fold(%s)", [text])
+        assert cursor.fetchone()[0] == search_lib.fold(text)
+
+
+def test_umlauts_fold_both_ways():
+    assert search_lib.fold("Müller") == search_lib.fold("Mueller") == search_lib.fold("muller") == "muller"
+    assert search_lib.fold("Gebäude") == search_lib.fold("Gebaude") == search_lib.fold("GEBAEUDE")
+    assert search_lib.fold("Straße") == "strasse"
+
+
+def test_highlight_marks_the_original_letters_and_escapes():
+    assert search_lib.highlight("Müller <b> GmbH", "mueller") == "<mark>Müller</mark> &lt;b&gt; GmbH"
+    assert search_lib.highlight("Gebäude", "GEBAUDE") == "<mark>Gebäude</mark>"
+    assert search_lib.highlight("Nothing", "zzz") == "Nothing"
+
+
+def _titles(response) -> list[str]:
+    import re
+
+    return [re.sub(r"<[^>]+>", "", t) for t in
+            re.findall(r'data-testid="search-hit">(.*?)</a>', response.content.decode())]
+
+
+def test_mueller_finds_mueller_with_umlaut_and_a_missing_letter_still_finds_it(tenant, client_for, alice):
+    make_customer(name="Müller GmbH")
+    make_customer(name="Gebäude Service KG")
+    make_customer(name="Schmidt AG")
+    client = client_for(alice)
+    assert "Müller GmbH" in _titles(client.get("/search/", {"q": "mueller"}))
+    assert "Müller GmbH" in _titles(client.get("/search/", {"q": "Muler"}))  # one letter missing
+    assert "Gebäude Service KG" in _titles(client.get("/search/", {"q": "gebaude"}))
+    assert "Schmidt AG" not in _titles(client.get("/search/", {"q": "mueller"}))
+
+
+def test_closest_first_then_the_more_recent(tenant, client_for, alice):
+    old = make_customer(name="Kranbau Nord GmbH")
+    new = make_customer(name="Kranbau Süd GmbH")
+    Customer.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=400))
+    make_customer(name="Kranbauer und Partner")
+    titles = _titles(client_for(alice).get("/search/", {"q": "kranbau"}))
+    assert titles.index(new.name) < titles.index(old.name)
+    exact = make_customer(name="Kranbau")
+    Customer.objects.filter(pk=exact.pk).update(updated_at=timezone.now() - datetime.timedelta(days=900))
+    assert _titles(client_for(alice).get("/search/", {"q": "kranbau"}))[0] == "Kranbau"
+
+
+def test_results_are_grouped_by_kind_and_colored(tenant, client_for, alice):
+    customer = make_customer(name="Zander Werke GmbH")
+    lead = make_customer(name="Zander Leadfirma", status="lead")
+    make_contact(customer=customer, first_name="Zora", last_name="Zander")
+    project = make_project(customer=customer, title="Zander Halle 3")
+    make_group(projects=[project], name="Zander Paket")
+    make_selection(owner=alice, name="Zander Tour", customers=[customer])
+    html = client_for(alice).get("/search/", {"q": "zander"}).content.decode()
+    for key in ("customer", "lead", "contact", "project", "group", "selection"):
+        assert f'data-testid="search-group-{key}"' in html, key
+    assert html.index('search-group-customer') < html.index('search-group-lead') < html.index('search-group-contact')
+    assert f'href="/customers/{customer.pk}/" class="crm-name-customer' in html
+    assert f'href="/customers/{lead.pk}/" class="crm-name-lead' in html
+    assert "<mark>Zander</mark> Werke GmbH" in html
+
+
+def test_the_dropdown_is_a_listbox_with_the_best_hit_marked(tenant, client_for, alice):
+    best = make_customer(name="Quarzwerk")
+    make_customer(name="Quarzwerk Zweigstelle Ost GmbH")
+    response = client_for(alice).get("/search/", {"q": "quarzwerk", "dropdown": "1"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert 'role="listbox"' in html and 'role="option"' in html
+    assert f'href="/customers/{best.pk}/" data-search-best="1"' in html
+    assert html.count("data-search-best") == 1
+
+
+def test_go_opens_the_best_hit_and_without_hits_shows_the_page(tenant, client_for, alice):
+    best = make_customer(name="Holzhandel Ypsilon")
+    client = client_for(alice)
+    response = client.get("/search/", {"q": "ypsilon", "go": "1"})
+    assert response.status_code == 302 and response["Location"] == f"/customers/{best.pk}/"
+    response = client.get("/search/", {"q": "qqqxxyyzz", "go": "1"})
+    assert response.status_code == 200 and "Nothing found" in response.content.decode()
+
+
+@pytest.mark.parametrize("q", ["", "a", "   ", "%", "_", "\\", "'; DROP TABLE x; --", "ä" * 500, "\x00abc", "ß"])
+def test_odd_queries_never_fail(tenant, client_for, alice, q):
+    client = client_for(alice)
+    assert client.get("/search/", {"q": q}).status_code == 200
+    assert client.get("/search/", {"q": q, "dropdown": "1"}, **HTMX).status_code == 200
+
+
+def test_percent_is_a_letter_not_a_wildcard(tenant, client_for, alice, monkeypatch):
+    monkeypatch.setattr(search_lib, "trgm_available", lambda: False)  # LIKE alone: no similar names
+    make_customer(name="Rabatt 50% Handel")
+    make_customer(name="Rabatt 500 Handel")
+    assert _titles(client_for(alice).get("/search/", {"q": "50%"})) == ["Rabatt 50% Handel"]
+
+
+def test_with_the_lead_function_off_no_lead_and_no_lead_project_is_found(tenant, client_for, alice):
+    customer = make_customer(name="Yakfarm Kunde")
+    lead = make_customer(name="Yakfarm Interessent", status="lead")
+    make_contact(customer=lead, last_name="Yakfarmer")
+    lead_process = make_process(kind="lead")
+    make_project(customer=lead, process=lead_process, title="Yakfarm Akquise")
+    Tenant.objects.filter(schema_name="alpha").update(lead_function_enabled=False)
+    response = client_for(alice).get("/search/", {"q": "yakfarm"})
+    html = response.content.decode()
+    assert _titles(response) == [customer.name]
+    assert "Interessent" not in html and "Yakfarmer" not in html and "Akquise" not in html
+
+
+def test_the_search_never_shows_another_tenants_records(tenant, other_tenant, client_for, alice):
+    with schema_context("beta"):
+        beta = make_customer(name="Betaonly Xylophon GmbH")
+        make_contact(customer=beta, last_name="Xylophon")
+        make_project(customer=beta, title="Xylophon Projekt")
+        make_selection(name="Xylophon Auswahl")
+    connection.set_tenant(tenant)
+    make_customer(name="Alpha Xylophon")
+    client = client_for(alice)
+    for params in ({"q": "xylophon"}, {"q": "xylophon", "dropdown": "1"}, {"q": "xylophon", "go": "1"}):
+        response = client.get("/search/", params, **HTMX) if "dropdown" in params else client.get("/search/", params)
+        assert b"Betaonly" not in response.content and b"Projekt" not in response.content
+        assert b"Auswahl" not in response.content
+    # beta's user and cookie mean nothing on alpha's host
+    with schema_context("beta"):
+        from crm.models import User
+
+        beta_user = User.objects.get(email="alice@beta.test")
+    beta_client = client_for(beta_user, on=other_tenant)
+    beta_client.defaults["HTTP_HOST"] = client.defaults["HTTP_HOST"]
+    response = beta_client.get("/search/", {"q": "xylophon"})
+    assert response.status_code in (302, 404) and b"Xylophon" not in response.content
+
+
+def test_anonymous_users_are_sent_to_the_login(tenant, client_for):
+    response = client_for(None).get("/search/", {"q": "x"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_without_pg_trgm_the_search_still_folds_umlauts(tenant, client_for, alice, monkeypatch):
+    # The embedded PostgreSQL has no contrib modules: the fallback matches every word with LIKE.
+    monkeypatch.setattr(search_lib, "trgm_available", lambda: False)
+    make_customer(name="Müller Fallback GmbH")
+    make_customer(name="Fallback Schulze")
+    titles = _titles(client_for(alice).get("/search/", {"q": "mueller fallback"}))
+    assert titles == ["Müller Fallback GmbH"]
+
+
+def test_the_search_uses_the_trigram_index(tenant):
+    assert search_lib.trgm_available()
+    with connection.cursor() as cursor:
+        # a few test rows: make the planner show that it can use the index at all
+        for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        for index, table, column in [("customer_name_fold_trgm", "customers_customer", "name"),
+                                     ("contact_name_fold_trgm", "customers_contactperson",
+                                      "first_name || ' ' || last_name"),
+                                     ("project_title_fold_trgm", "sales_salesproject", "title"),
+                                     ("group_name_fold_trgm", "sales_projectgroup", "name"),
+                                     ("selection_name_fold_trgm", "mapview_selection", "name")]:
+            sql = (f"EXPLAIN SELECT id FROM {table} WHERE 'muller' <% public.crm_fold({column})"  # noqa: S608
+                   f" OR public.crm_fold({column}) LIKE '%%mul%%'")
+            cursor.execute(sql)
+            plan = " ".join(r[0] for r in cursor.fetchall())
+            assert plan.count(index) == 2, plan
+
+
+def test_the_top_bar_has_the_search_combobox(tenant, client_for, alice):
+    html = client_for(alice).get("/").content.decode()
+    assert 'role="combobox"' in html and 'aria-controls="crm-search-dropdown"' in html
+    assert 'action="/search/"' in html
