@@ -240,6 +240,7 @@ TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["crm.formats"]  # German dates 02.12.2026, amounts 116.600 € (crm/formats/de)
 CRM_CURRENCY = env("CRM_CURRENCY", "EUR")
 
 STATIC_URL = "/static/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.l10n import LocalizedDecimalField, LocalizedIntegerField
 from customers import selectors
 from customers.countries import country_choices_with
 from customers.imports import DELIMITERS, ENCODINGS, IMPORT_FIELDS, MAX_BYTES
@@ -24,6 +25,7 @@ class CustomerForm(forms.ModelForm):
     """Create (with status lead or customer) and edit (status never changes here)."""
 
     class Meta:
+        field_classes = {"annual_revenue": LocalizedDecimalField, "employees": LocalizedIntegerField}
         model = Customer
         fields = [
             "kind", "name", "status", "street", "postal_code", "city", "country", "phone", "email", "website",

@@ -8,13 +8,12 @@ serve other uses of the tables, e.g. tests reading cells).
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.l10n import money_format, tenant_currency
 from customers.models import ContactPerson, Customer
 
 TABLE_ATTRS = {
@@ -78,7 +77,7 @@ class CustomerTable(PagedTable):
 
     def __init__(self, *args, leads_on: bool = False, **kwargs):
         self.leads_on = leads_on
-        self.currency = settings.CRM_CURRENCY
+        self.currency = tenant_currency()
         super().__init__(*args, **kwargs)
 
     def render_name(self, record: Customer):
@@ -101,7 +100,7 @@ class CustomerTable(PagedTable):
     def render_pipeline_value(self, value):
         if not value:
             return "—"
-        return f"{intcomma(int(round(value)))} {settings.CRM_CURRENCY}"
+        return money_format(value, self.currency)
 
     def render_open_projects(self, value):
         return value or "—"

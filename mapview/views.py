@@ -280,7 +280,7 @@ def selection_export(request: HttpRequest, pk: int) -> HttpResponse:
     ids = selection.items.values("customer_id")
     qs = customer_list(leads_visible=True).filter(pk__in=ids).order_by("name", "id")
     slug = "".join(ch if ch.isalnum() else "-" for ch in selection.name.lower()).strip("-")[:40] or "selection"
-    return customer_export_response(qs, filename=f"selection-{selection.pk}-{slug}.csv")
+    return customer_export_response(qs, request=request, filename=f"selection-{selection.pk}-{slug}.csv")
 
 
 @login_required

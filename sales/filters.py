@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.l10n import ISO_DATE
 from crm.lib.widgets import fast_selects
 from crm.models import Team
 from crm.selectors import owner_or_team_q, user_ids_in_team, user_list_active
@@ -38,11 +39,11 @@ class ProjectFilter(django_filters.FilterSet):
                                             empty_label=_("Any team"))
     expected_from = django_filters.DateFilter(
         label=_("Expected from"), field_name="expected_order_date", lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     expected_to = django_filters.DateFilter(
         label=_("Expected until"), field_name="expected_order_date", lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
 
     def __init__(self, *args, lead: bool = False, **kwargs):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.l10n import ISO_DATE, LocalizedDecimalField
 from crm.lib.widgets import fast_selects
 from crm.models import User
 from crm.selectors import user_list_active
@@ -51,13 +52,13 @@ class ProjectFieldsForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    volume = forms.DecimalField(label=_("Volume"), max_digits=14, decimal_places=2, min_value=0, initial=0)
+    volume = LocalizedDecimalField(label=_("Volume"), max_digits=14, decimal_places=2, min_value=0, initial=0)
     probability = forms.IntegerField(
         label=_("Probability (%)"), min_value=0, max_value=100, required=False,
         help_text=_("Leave empty for the phase's default."),
     )
     expected_order_date = forms.DateField(
-        label=_("Expected order date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expected order date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -177,7 +178,7 @@ class MoveForm(forms.Form):
                                    empty_label=_("– keep –"))
     lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=LostReason.objects.none(), required=False,
                                          help_text=_("Required when moving into a lost phase."))
-    park_until = forms.DateField(label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    park_until = forms.DateField(label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
                                  help_text=_("Required when moving into a follow-up phase."))
     park_return_phase = PhaseChoiceField(label=_("Then return to"), queryset=Phase.objects.none(), required=False,
                                          empty_label=_("the phase it comes from"))

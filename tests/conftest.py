@@ -219,3 +219,13 @@ def committed_project(django_db_setup, django_db_blocker):
         Process.objects.filter(pk=process.pk).delete()
         customer.delete()
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request with a German browser leaves German active in the test's thread (LocaleMiddleware
+    activates, nothing deactivates); the next test would then read German messages."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from crm.lib.csvsafe import csv_response
+from crm.lib.csvsafe import csv_format_for, csv_response
 from customers.models import Customer
 
 
@@ -26,12 +26,13 @@ CUSTOMER_EXPORT_HEADER = [
 ]
 
 
-def customer_export_response(queryset, *, filename: str = "customers.csv"):
+def customer_export_response(queryset, *, request: HttpRequest, filename: str = "customers.csv"):
     """Stream the customers of ``queryset`` (the overview's, filtered and sorted) as CSV."""
 
     from customers.selectors import customer_export_rows
 
-    return csv_response(filename=filename, header=CUSTOMER_EXPORT_HEADER, rows=customer_export_rows(queryset))
+    return csv_response(filename=filename, header=CUSTOMER_EXPORT_HEADER, rows=customer_export_rows(queryset),
+                        fmt=csv_format_for(request))
 
 
 def currency() -> str:

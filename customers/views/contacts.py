@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from crm.lib.csvsafe import csv_response
+from crm.lib.csvsafe import csv_format_for, csv_response
 from crm.permissions import require_edit_owned, user_can_edit_owned
 from customers import selectors, services
 from customers.filters import ContactFilter
@@ -78,7 +78,7 @@ def contact_export(request: HttpRequest) -> HttpResponse:
 
     header = ["id", "first_name", "last_name", "position", "email", "phone", "mobile", "customer_id", "customer",
               "last_activity"]
-    return csv_response(filename="contacts.csv", header=header, rows=rows())
+    return csv_response(filename="contacts.csv", header=header, rows=rows(), fmt=csv_format_for(request))
 
 
 @login_required

@@ -75,7 +75,7 @@ def _filtered(request: HttpRequest, query: QueryDict):
 @require_GET
 def customer_export(request: HttpRequest) -> HttpResponse:
     """CSV of every customer matching the overview's filters and sort."""
-    return customer_export_response(_filtered(request, request.GET))
+    return customer_export_response(_filtered(request, request.GET), request=request)
 
 
 @login_required
@@ -98,7 +98,7 @@ def customer_bulk(request: HttpRequest) -> HttpResponse:
     else:
         qs = selectors.customer_list(leads_visible=True).filter(pk__in=data["ids"])
     if data["action"] == "export":
-        return customer_export_response(qs)
+        return customer_export_response(qs, request=request)
     try:
         assigned, skipped = services.customers_assign_owner(
             user=request.user, customer_ids=qs.values_list("pk", flat=True), owner=data["owner"]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import floatformat, urlencode
+from django.template.defaultfilters import urlencode
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -14,15 +12,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crm.lib.l10n import money_format
+
 register = template.Library()
 
 
 @register.filter
 def money(value, currency: str | None = None) -> str:
-    """1234567.8 -> "1,234,568 EUR" (whole units, grouped by the active locale)."""
-    if value in (None, ""):
-        value = Decimal("0")
-    return f"{floatformat(value, '0g')} {currency or settings.CRM_CURRENCY}"
+    """1234567.8 -> "1,234,568 EUR", in German "1.234.568 €" (whole units, see crm.lib.l10n)."""
+    return money_format(value, currency or settings.CRM_CURRENCY)
 
 
 @register.filter

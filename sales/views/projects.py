@@ -277,19 +277,20 @@ EXPORT_HEADER = ["id", "title", "customer", "process", "phase", "status", "owner
 @require_GET
 def project_export(request: HttpRequest, lead: bool = False) -> HttpResponse:
     """CSV of every project of the filtered list (not just the page)."""
-    from crm.lib.csvsafe import csv_response
+    from crm.lib.csvsafe import csv_format_for, csv_response
 
     _require_leads(request, lead)
     filterset = ProjectFilter(request.GET or None, queryset=selectors.project_queryset(lead=lead), lead=lead)
     name = "leads.csv" if lead else "projects.csv"
-    return csv_response(filename=name, header=EXPORT_HEADER, rows=_export_rows(filterset.qs))
+    return csv_response(filename=name, header=EXPORT_HEADER, rows=_export_rows(filterset.qs),
+                        fmt=csv_format_for(request))
 
 
 @login_required
 @require_POST
 def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
     """Bulk owner change, move to phase or CSV export of the selected projects."""
-    from crm.lib.csvsafe import csv_response
+    from crm.lib.csvsafe import csv_format_for, csv_response
 
     _require_leads(request, lead)
     back = _safe_next(request, _urls(lead)["list"])
@@ -303,7 +304,8 @@ def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
     projects = selectors.project_queryset(lead=lead).filter(pk__in=ids)
     action = form.cleaned_data["action"]
     if action == "export":
-        return csv_response(filename="selection.csv", header=EXPORT_HEADER, rows=_export_rows(projects))
+        return csv_response(filename="selection.csv", header=EXPORT_HEADER, rows=_export_rows(projects),
+                            fmt=csv_format_for(request))
     ids = list(projects.values_list("pk", flat=True))
     if action == "group":
         return _bulk_group(request, form=form, projects=projects, back=back)

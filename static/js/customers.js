@@ -11,11 +11,13 @@
 
   function syncWithUrl() {
     const params = new URLSearchParams(window.location.search);
-    const link = document.getElementById("export-link");
-    if (link) {
+    // the export button and its format choices (Excel / CSV) carry the filters of the page
+    document.querySelectorAll("a[data-export-link]").forEach((link) => {
       const base = link.getAttribute("href").split("?")[0];
-      link.setAttribute("href", params.toString() ? `${base}?${params}` : base);
-    }
+      const query = new URLSearchParams(params);
+      if (link.dataset.exportFormat) query.set("format", link.dataset.exportFormat);
+      link.setAttribute("href", query.toString() ? `${base}?${query}` : base);
+    });
     const sort = document.querySelector('form[role="search"] input[name="sort"]');
     if (sort) sort.value = params.get("sort") || "";
   }

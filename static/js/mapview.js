@@ -21,8 +21,14 @@
     return node;
   }
 
+  const LANG = document.documentElement.lang || undefined;
+  // numbers grouped as the page's language writes them (12.345 in German)
+  function num(value) {
+    return typeof value === "number" ? value.toLocaleString(LANG) : String(value);
+  }
+
   function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key]));
+    return template.replace(/%\((\w+)\)s/g, (_, key) => num(values[key]));
   }
 
   function tileLayer(config) {
@@ -145,7 +151,7 @@
         const label = el("div", {
           className: "crm-cluster" + (stacked ? " crm-cluster-stacked" : ""),
           "data-testid": "map-cluster",
-        }, c.count);
+        }, num(c.count));
         const leadShare = Math.round((100 * c.leads) / c.count);
         if (leadShare > 0) {
           label.style.background = "conic-gradient(" + COLOR.lead + " 0 " + leadShare + "%, " + COLOR.customer + " " + leadShare + "% 100%)";
