@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -49,7 +49,8 @@ __all__ = [
     "tenant_settings",
 ]
 
-SORT_LABELS = {"volume": _("Volume"), "expected": _("Expected date"), "age": _("Age in phase")}
+SORT_LABELS = {"volume": gettext_lazy("Volume"), "expected": gettext_lazy("Expected date"),
+               "age": gettext_lazy("Age in phase")}  # lazy: read per request in its language
 
 
 def _urls(lead: bool) -> dict[str, str]:
