@@ -4,6 +4,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY crm crm
 COPY tenants tenants
+COPY customfields customfields
 COPY customers customers
 COPY sales sales
 COPY activity activity

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = ("crm", "tenants", "customers", "sales", "activity", "mapview")
+TARGETS = ("crm", "tenants", "customfields", "customers", "sales", "activity", "mapview")
 # | `sales/selectors.py` `_conflict_pairs` | B608 | why ... |
 ROW = re.compile(r"^\|\s*`(?P<file>[^`]+)`\s+`(?P<where>[^`]+)`\s*\|\s*(?P<tests>B\d{3}(?:\s*,\s*B\d{3})*)\s*\|")
 

@@ -83,6 +83,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.admin.apps.SimpleAdminConfig",
     "crm",
+    "customfields",
     "customers",
     "sales",
     "activity",
@@ -191,6 +192,7 @@ else:
 SALES_ROLLUP_CACHE_SECONDS = env_int("SALES_ROLLUP_CACHE_SECONDS", 0 if TESTING else 120)
 ACTIVITY_SUMMARY_CACHE_SECONDS = env_int("ACTIVITY_SUMMARY_CACHE_SECONDS", 0 if TESTING else 300)
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if TESTING else 60)
+CUSTOMFIELDS_CACHE_SECONDS = env_int("CUSTOMFIELDS_CACHE_SECONDS", 0 if TESTING else 600)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -23,6 +23,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("customers/", include("customers.urls")),
+    path("fields/", include("customfields.urls")),
     path("sales/", include("sales.urls")),
     path("activity/", include("activity.urls")),
     path("map/", include("mapview.urls")),

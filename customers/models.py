@@ -86,6 +86,8 @@ class Customer(models.Model):
     email_domain = models.CharField(_("e-mail domain"), max_length=200, blank=True, editable=False)
     phone_digits = models.CharField(_("phone digits"), max_length=50, blank=True, editable=False)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # The tenant's custom fields (customfields.FieldDefinition.key -> value, see customfields.values).
+    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -147,6 +149,7 @@ class ContactPerson(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

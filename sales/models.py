@@ -122,6 +122,8 @@ class SalesProject(models.Model):
         Phase, verbose_name=_("then return to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     followup_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    # The tenant's custom fields (customfields.FieldDefinition.key -> value, see customfields.values).
+    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(

@@ -54,6 +54,7 @@ ID_KINDS = [
     ("activity", r"^activity/<int:pk>", "activity"),
     ("mapview", r"^map/customers/<int:pk>", "customer"),
     ("mapview", r"^map/selections/<int:pk>", "selection"),
+    ("customfields", r"^fields/<int:pk>", "field_definition"),
 ]
 
 
@@ -86,7 +87,10 @@ def _beta_objects() -> dict:
         job = ImportJob(original_name=f"{MARKER}.csv")
         job.file.save(f"{MARKER}.csv", ContentFile(b"name;city\nx;y\n"), save=False)
         job.save()
-        return {"customer": customer.pk, "contact": contact.pk, "project": project.pk, "group": group.pk,
+        from customfields.models import FieldDefinition
+
+        definition = FieldDefinition.objects.create(entity="customer", key="betaonly", label_en=f"{MARKER} field")
+        return {"field_definition": definition.pk,"customer": customer.pk, "contact": contact.pk, "project": project.pk, "group": group.pk,
                 "activity": activity.pk, "selection": selection.pk, "import_job": job.pk}
 
 

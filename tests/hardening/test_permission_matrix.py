@@ -24,6 +24,7 @@ from django.utils import timezone
 from activity.models import Activity
 from crm.models import User
 from customers.models import ContactPerson, Customer, ImportJob
+from customfields.models import FieldDefinition
 from mapview.models import Selection
 from sales.models import LostReason, Process, ProjectGroup, SalesProject
 from tests.builders.activity import make_activity
@@ -189,6 +190,10 @@ def _move(client, ctx, phase_name, *, board=False, **extra):
 GEOMETRY = '{"shapes": [{"type": "rectangle", "bounds": [5, 47, 15, 55]}]}'
 
 
+def _field_definition(ctx):
+    return {"definition": FieldDefinition.objects.create(entity="customer", key="matrix_edit", label_en="Matrix")}
+
+
 def _csv_upload():
     return SimpleUploadedFile("matrix.csv", b"Name;City\nMatrix Import GmbH;Bonn\n", content_type="text/csv")
 
@@ -336,6 +341,16 @@ ACTIONS: dict[str, Action] = {
     "company default language for new users": Action(
         _nothing, lambda c, ctx: c.post("/me/settings/company/", {"default_language": "de"}),
         lambda ctx: type(ctx["tenant"]).objects.get(pk=ctx["tenant"].pk).default_language, refused_as="forbidden"),
+    "custom field create (settings page)": Action(
+        _nothing, lambda c, ctx: c.post("/fields/new/", {"entity": "customer", "key": "matrix_field", "field_type": "text",
+                                                         "label_en": "Matrix field", "order": "1",
+                                                         "visible_roles": ["admin"], "editable_roles": ["admin"]}),
+        lambda ctx: FieldDefinition.objects.filter(key="matrix_field").count()),
+    "custom field edit (settings page)": Action(
+        _field_definition, lambda c, ctx: c.post(f"/fields/{ctx['definition'].pk}/edit/", {
+            "label_en": "Matrix renamed", "order": "1", "active": "on", "visible_roles": ["admin"],
+            "editable_roles": ["admin"]}),
+        lambda ctx: FieldDefinition.objects.get(pk=ctx["definition"].pk).label_en),
     "admin site: add a lost reason": Action(
         _nothing, lambda c, ctx: c.post("/admin/sales/lostreason/add/", {"name": "Matrix reason", "order": "5",
                                                                          "is_active": "on"}),
@@ -383,6 +398,8 @@ MATRIX: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "geocode a customer again":                 (Y, Y, Y, N, N),
     "tenant settings (lead function)":          (Y, N, N, N, N),
     "admin site: add a lost reason":            (Y, N, N, N, N),
+    "custom field create (settings page)":      (Y, N, N, N, N),  # tenant admins only
+    "custom field edit (settings page)":        (Y, N, N, N, N),
     "my settings: own language":                (Y, Y, Y, Y, Y),  # everyone sets their own
     "company default language for new users":   (Y, N, N, N, N),
 }

@@ -1,0 +1,119 @@
+"""Input shapes: the definition form (settings page and tenant admin) and the custom part of
+record forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from customfields.models import ROLE_CHOICES, FieldDefinition
+from customfields.services import FIXED_AFTER_CREATE
+
+
+def options_to_text(options: list[dict]) -> str:
+    return "\n".join(" | ".join([o["value"], o.get("en", ""), o.get("de", "")]).rstrip(" |") for o in options)
+
+
+def options_from_text(text: str) -> list[dict]:
+    """One option a line: "value | English | German", "English | German" or "English"."""
+    options = []
+    for line in (text or "").splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if not any(parts):
+            continue
+        if len(parts) >= 3:
+            value, en, de = parts[0], parts[1], parts[2]
+        elif len(parts) == 2:
+            value, en, de = "", parts[0], parts[1]
+        else:
+            value, en, de = "", parts[0], ""
+        value = slugify(value or en).replace("-", "_")[:60]
+        if not value:
+            raise forms.ValidationError(_("Line \"%(line)s\" has no usable value.") % {"line": line})
+        options.append({"value": value, "en": en or value, "de": de})
+    return options
+
+
+class FieldDefinitionForm(forms.ModelForm):
+    options_text = forms.CharField(
+        label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("For choice fields, one option a line in display order: \"value | English | German\". "
+                    "Keep the value when you rename an option: stored records refer to it."),
+    )
+    visible_roles = forms.MultipleChoiceField(label=_("Seen by"), choices=ROLE_CHOICES, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    editable_roles = forms.MultipleChoiceField(label=_("Edited by"), choices=ROLE_CHOICES, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = FieldDefinition
+        fields = ["entity", "key", "field_type", "label_en", "label_de", "help_en", "help_de", "options_text",
+                  "required", "default", "order", "section", "active", "visible_roles", "editable_roles",
+                  "filterable", "sortable", "searchable", "unique", "tracked"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in FIXED_AFTER_CREATE:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed once the field exists.")
+            self.fields["options_text"].initial = options_to_text(self.instance.options)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                widget.attrs.setdefault("class", "form-check-input")
+                continue
+            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+    def clean_options_text(self):
+        return options_from_text(self.cleaned_data.get("options_text", ""))
+
+    def clean(self):
+        data = super().clean()
+        if "options_text" in data:
+            data["options"] = data.pop("options_text")
+            self.instance.options = data["options"]
+        return data
+
+    def service_values(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        data.pop("options_text", None)
+        data["options"] = self.cleaned_data.get("options", [])
+        return data
+
+
+def add_custom_fields(form: forms.BaseForm, *, definitions, editable_keys: set[str], values: dict | None,
+                      creating: bool) -> None:
+    """Add a form field for each of ``definitions`` to ``form``: editable ones as inputs, the others
+    shown disabled (their value is never taken from the request)."""
+    from customfields.values import parse_text, to_initial
+
+    values = values or {}
+    form.custom_definitions = list(definitions)
+    for definition in definitions:
+        from customfields.values import form_field
+
+        field = form_field(definition)
+        if creating and definition.key not in values and definition.default:
+            try:
+                field.initial = to_initial(definition, parse_text(definition, definition.default))
+            except forms.ValidationError:
+                field.initial = None
+        else:
+            field.initial = to_initial(definition, values.get(definition.key))
+        if definition.key not in editable_keys:
+            field.disabled = True
+            field.required = False
+        widget = field.widget
+        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+            widget.attrs.setdefault("class", "form-check-input")
+        else:
+            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+        field.custom_section = definition.section
+        form.fields[definition.column] = field
+
+
+def custom_bound_fields(form) -> list:
+    """The bound custom fields of a form, for the template."""
+    return [form[d.column] for d in getattr(form, "custom_definitions", []) if d.column in form.fields]

@@ -1,0 +1,93 @@
+"""Expression indexes on the ``custom`` JSONB columns, one per filterable or sortable field.
+
+They are built with CREATE INDEX CONCURRENTLY, outside any request's transaction (a Celery task
+queued when a definition is saved, or ``manage.py customfields_indexes``), so marking a field
+filterable over 100,000 rows never locks the table nor rewrites a row. Each expression is exactly
+the one ``customfields.query`` filters and sorts by, so the planner can use it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import connection
+
+from customfields.models import FieldDefinition
+
+log = logging.getLogger(__name__)
+
+T = FieldDefinition.Type
+TABLES = {"customer": "customers_customer", "contact": "customers_contactperson",
+          "project": "sales_salesproject", "lead": "sales_salesproject"}
+NUMERIC = (T.NUMBER, T.MONEY)
+
+
+def _quote(key: str) -> str:
+    if not (key[:1].isalpha() and key.replace("_", "").isalnum() and key.isascii()):
+        raise ValueError(key)  # keys are validated [a-z][a-z0-9_]*: never quoted SQL from users
+    return "'" + key + "'"
+
+
+def index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
+    """(index name, what to index) for one definition; empty when it needs none."""
+    if not definition.active or not (definition.filterable or definition.sortable):
+        return []
+    key = _quote(definition.key)
+    kind = definition.field_type
+    if kind == T.MULTI_CHOICE:
+        return [(f"cf_{definition.key}_gin", f"USING gin ((custom -> {key}) jsonb_path_ops)")] if definition.filterable else []
+    if kind in NUMERIC:
+        specs = [(f"cf_{definition.key}_idx", f"(((custom ->> {key})::numeric), id)")]
+    else:
+        specs = [(f"cf_{definition.key}_idx", f"((custom ->> {key}), id)")]
+    if definition.filterable and kind in (T.TEXT, T.LONG_TEXT, T.URL, T.EMAIL, T.PHONE):
+        specs.append((f"cf_{definition.key}_trgm", f"USING gin ((custom ->> {key}) {_trgm_ops()})"))
+    return specs
+
+
+def _trgm_ops() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                       "WHERE e.extname = 'pg_trgm'")
+        row = cursor.fetchone()
+    return f"{row[0]}.gin_trgm_ops" if row else "jsonb_ops"  # without pg_trgm: no trigram index
+
+
+def _existing(schema: str) -> dict[str, bool]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname LIKE 'cf\\_%%'",
+            [schema],
+        )
+        return dict(cursor.fetchall())
+
+
+def indexes_ensure(*, concurrently: bool = True) -> dict[str, list[str]]:
+    """Create the indexes the tenant's definitions need and drop those no definition needs.
+
+    Safe to run twice; an index left invalid by an interrupted concurrent build is built again.
+    With ``concurrently`` it must run outside a transaction.
+    """
+    schema = connection.schema_name
+    mode = " CONCURRENTLY" if concurrently else ""
+    wanted: dict[str, tuple[str, str]] = {}
+    for definition in FieldDefinition.objects.all():
+        for name, what in index_specs(definition):
+            wanted[name] = (TABLES[definition.entity], what)
+    existing = _existing(schema)
+    created, dropped = [], []
+    with connection.cursor() as cursor:
+        for name, valid in existing.items():
+            if name not in wanted or not valid:
+                cursor.execute(f'DROP INDEX{mode} IF EXISTS "{schema}"."{name}"')
+                if name not in wanted:
+                    dropped.append(name)
+        for name, (table, what) in wanted.items():
+            if existing.get(name):
+                continue
+            cursor.execute(f'CREATE INDEX{mode} IF NOT EXISTS "{name}" ON "{schema}"."{table}" {what}')
+            created.append(name)
+    if created or dropped:
+        log.info("custom-field indexes in %s: created %s, dropped %s", schema, created, dropped)
+    return {"created": created, "dropped": dropped}

@@ -1,0 +1,18 @@
+"""Build the expression indexes of a tenant's filterable and sortable custom fields now."""
+
+from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context
+
+
+class Command(BaseCommand):
+    help = "Create (CONCURRENTLY) the indexes custom fields need and drop unused ones, in one tenant schema."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schema", required=True)
+
+    def handle(self, *args, schema: str, **options):
+        from customfields.indexes import indexes_ensure
+
+        with schema_context(schema):
+            result = indexes_ensure(concurrently=True)
+        self.stdout.write(f"created: {', '.join(result['created']) or '-'}; dropped: {', '.join(result['dropped']) or '-'}")

@@ -1,0 +1,107 @@
+"""Writes of custom-field definitions and of the values on a record."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from crm.lib.broker import task_send_safely
+from crm.lib.generations import generation_bump
+from customfields.models import FieldDefinition
+from customfields.selectors import TOPIC
+
+FIXED_AFTER_CREATE = ("key", "entity", "field_type")
+
+
+def _indexes_queue() -> None:
+    from customfields.tasks import indexes_ensure_task
+
+    transaction.on_commit(lambda: task_send_safely(indexes_ensure_task, []))
+
+
+def _check(definition: FieldDefinition) -> None:
+    if definition.field_type in (FieldDefinition.Type.CHOICE, FieldDefinition.Type.MULTI_CHOICE):
+        if not definition.options:
+            raise ValidationError({"options": _("A choice field needs at least one option.")})
+        values = [o["value"] for o in definition.options]
+        if len(values) != len(set(values)):
+            raise ValidationError({"options": _("Two options have the same value.")})
+    elif definition.options:
+        definition.options = []
+    if definition.default:
+        from customfields.values import parse_text
+
+        try:
+            parse_text(definition, definition.default)
+        except ValidationError as exc:
+            raise ValidationError({"default": exc.messages}) from exc
+
+
+@transaction.atomic
+def definition_create(*, user, **values) -> FieldDefinition:
+    """A new field; its indexes are built in the background when it is filterable or sortable."""
+    definition = FieldDefinition(**values)
+    definition.full_clean()
+    _check(definition)
+    definition.save()
+    generation_bump(topic=TOPIC)
+    if definition.filterable or definition.sortable:
+        _indexes_queue()
+    return definition
+
+
+@transaction.atomic
+def definition_update(*, definition: FieldDefinition, user, data: dict) -> FieldDefinition:
+    """Change a field's definition (never its key, record type or type); no value is rewritten."""
+    locked = FieldDefinition.objects.select_for_update().get(pk=definition.pk)
+    before = (locked.active, locked.filterable, locked.sortable)
+    for name, value in data.items():
+        if name in FIXED_AFTER_CREATE and getattr(locked, name) != value:
+            raise ValidationError({name: _("This cannot be changed after the field was created.")})
+        setattr(locked, name, value)
+    locked.full_clean()
+    _check(locked)
+    locked.save()
+    generation_bump(topic=TOPIC)
+    if (locked.active, locked.filterable, locked.sortable) != before:
+        _indexes_queue()
+    return locked
+
+
+def values_merge(*, current: dict | None, definitions, cleaned: dict) -> dict:
+    """``current`` with the values of ``definitions`` replaced by ``cleaned`` (form field name ->
+    cleaned value). Values of fields the user may not edit, of retired fields and of unknown keys
+    stay as they are."""
+    from customfields.values import to_storage
+
+    merged = dict(current or {})
+    for definition in definitions:
+        if definition.column not in cleaned:
+            continue
+        stored = to_storage(definition, cleaned[definition.column])
+        if stored is None:
+            merged.pop(definition.key, None)
+        else:
+            merged[definition.key] = stored
+    return merged
+
+
+def values_changes(*, before: dict | None, after: dict | None, definitions) -> list[tuple[FieldDefinition, object, object]]:
+    """(definition, old, new) for every field in ``definitions`` whose value changed."""
+    before, after = before or {}, after or {}
+    return [(d, before.get(d.key), after.get(d.key)) for d in definitions if before.get(d.key) != after.get(d.key)]
+
+
+def values_check_unique(*, model, definitions, values: dict, exclude_pk: int | None = None) -> dict[str, str]:
+    """Errors (form field name -> message) for values of "unique" fields another record has."""
+    errors = {}
+    for definition in definitions:
+        if not definition.unique or values.get(definition.key) in (None, ""):
+            continue
+        qs = model.objects.filter(**{f"custom__{definition.key}": values[definition.key]})
+        if exclude_pk is not None:
+            qs = qs.exclude(pk=exclude_pk)
+        if qs.exists():
+            errors[definition.column] = _("Another record already has this %(field)s.") % {"field": definition.label}
+    return errors

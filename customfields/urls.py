@@ -1,0 +1,11 @@
+from django.urls import path
+
+from customfields import views
+
+app_name = "customfields"
+
+urlpatterns = [
+    path("", views.field_list, name="field_list"),
+    path("new/", views.field_create, name="field_create"),
+    path("<int:pk>/edit/", views.field_edit, name="field_edit"),
+]
