@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, models
+from psycopg.types.json import Jsonb
 from django.utils import timezone
 
 
@@ -35,10 +36,12 @@ def copy_rows(model, rows: list[dict]) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     names = [f.attname for f in fields]
+    json_names = {f.attname for f in fields if isinstance(f, models.JSONField)}  # e.g. custom fields
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row([row[name] if name in row else defaults[name] for name in names])
+                values = [row[name] if name in row else defaults[name] for name in names]
+                copy.write_row([Jsonb(v) if n in json_names and v is not None else v for n, v in zip(names, values, strict=True)])
 
 
 @contextmanager

@@ -95,7 +95,10 @@ def _objects(dave) -> dict:
     job = ImportJob(original_name="hostile.csv", created_by=dave)
     job.file.save("hostile.csv", ContentFile(b"name;city\nx;y\n"), save=False)
     job.save()
-    return {"customer": customer.pk, "contact": contact.pk, "project": project.pk, "group": group.pk,
+    from tests.builders.customfields import make_field
+
+    definition = make_field(key="hostile_field", label_en="Hostile field")
+    return {"field_definition": definition.pk, "customer": customer.pk, "contact": contact.pk, "project": project.pk, "group": group.pk,
             "activity": activity.pk, "selection": selection.pk, "import_job": job.pk}
 
 
