@@ -9,8 +9,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.db import connection, models
-from psycopg.types.json import Jsonb
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 
 def reserve_ids(model, n: int) -> list[int]:

@@ -6,17 +6,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0009_list_sort_indexes'),
+        ('sales', '0013_search_fold_indexes'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contactperson',
-            name='custom',
-            field=models.JSONField(blank=True, db_default={}, default=dict, editable=False, verbose_name='custom fields'),
-        ),
-        migrations.AddField(
-            model_name='customer',
+            model_name='salesproject',
             name='custom',
             field=models.JSONField(blank=True, db_default={}, default=dict, editable=False, verbose_name='custom fields'),
         ),

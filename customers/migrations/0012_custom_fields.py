@@ -6,12 +6,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0012_list_sort_indexes'),
+        ('customers', '0011_contact_search_fold_index'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='salesproject',
+            model_name='contactperson',
+            name='custom',
+            field=models.JSONField(blank=True, db_default={}, default=dict, editable=False, verbose_name='custom fields'),
+        ),
+        migrations.AddField(
+            model_name='customer',
             name='custom',
             field=models.JSONField(blank=True, db_default={}, default=dict, editable=False, verbose_name='custom fields'),
         ),
