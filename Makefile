@@ -12,7 +12,7 @@ PORT   ?= 8000
 export DEBUG ?= 1
 
 .PHONY: run test bootstrap venv lint worker provision bench check-faults load audit clean-data \
-	catalogs messages
+	catalogs messages e2e-js
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,15 @@ bootstrap: catalogs
 run: bootstrap
 	@bin/run-dev $(HOST) $(PORT)
 
-test: bootstrap
+# Test-only tools of the browser tests from the npm registry (axe-core, the Nu HTML checker),
+# pinned by tests/e2e/js/package-lock.json.
+E2E_JS := tests/e2e/js
+$(E2E_JS)/node_modules/.package-lock.json: $(E2E_JS)/package-lock.json
+	@cd $(E2E_JS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+e2e-js: $(E2E_JS)/node_modules/.package-lock.json
+
+test: bootstrap e2e-js
 	@$(PY) manage.py check -v 0
 	@$(PY) -m pytest $(PYTEST_ARGS)
 

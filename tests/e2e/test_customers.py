@@ -9,8 +9,8 @@ from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 
-BLUE = "rgb(13, 110, 253)"
-GRAY = "rgb(138, 143, 152)"
+BLUE = "rgb(10, 88, 202)"
+GRAY = "rgb(95, 99, 104)"
 
 
 def test_create_customer_with_contact_find_it_and_see_lead_gray_customer_blue(page, live_server_url, e2e_db):

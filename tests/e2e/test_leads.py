@@ -11,7 +11,7 @@ from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 
-GRAY, BLUE = "rgb(138, 143, 152)", "rgb(13, 110, 253)"  # --crm-lead, --crm-customer
+GRAY, BLUE = "rgb(95, 99, 104)", "rgb(10, 88, 202)"  # --crm-lead, --crm-customer
 
 
 @pytest.fixture
