@@ -12,7 +12,7 @@ PORT   ?= 8000
 export DEBUG ?= 1
 
 .PHONY: run test bootstrap venv lint worker provision bench check-faults load audit clean-data \
-	catalogs messages e2e-js
+	catalogs messages e2e-js citus citus-stop test-citus
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,3 +80,17 @@ audit: $(STAMP)
 
 clean-data:
 	rm -rf .data
+
+# A local Citus cluster (coordinator 9700, workers 9701/9702, PgBouncer 9710) under .data/citus;
+# see the README's scaling section. make test-citus runs the suite against it (PYTEST_ARGS to pick).
+citus:
+	@bin/citus start
+
+citus-stop:
+	@bin/citus stop
+
+test-citus: catalogs
+	@bin/citus start >/dev/null
+	@bin/citus createdb test_crm_citus
+	@DATABASE_URL=$$(bin/citus url crm) TEST_DATABASE_NAME=test_crm_citus CITUS_DATABASE_URL=$$(bin/citus url crm) \
+	  $(PY) -m pytest --reuse-db $(PYTEST_ARGS)

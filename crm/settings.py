@@ -158,7 +158,7 @@ else:
 
     _db = embedded_database(data_dir=BASE_DIR / ".data" / "pg", name=env("EMBEDDED_DB_NAME", "crm"))
     _db["CONN_MAX_AGE"] = 60
-_db["ENGINE"] = "django_tenants.postgresql_backend"
+_db["ENGINE"] = "crm.lib.dbbackend"  # django-tenants' backend, Citus-aware
 _db["CONN_HEALTH_CHECKS"] = True  # a restarted PostgreSQL is picked up by the next request
 _db.setdefault("OPTIONS", {})
 if env("TEST_DATABASE_NAME"):

@@ -24,6 +24,8 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import schema_exists
 
+from crm.lib.citus import database_is_citus
+
 TEMPLATE_SCHEMA = "_template"
 # One provisioning at a time touches the template (migrating it while another clones it would
 # copy a half-migrated schema).
@@ -125,7 +127,12 @@ def schema_clone(*, source: str, target: str) -> None:
         statements += [f"SELECT setval(pg_get_serial_sequence('{dst}.{_q(table)}', '{column}'), "  # noqa: S608
                        f"s.last_value, s.is_called) FROM {sequence} s" for table, column, sequence in identities]
         try:
-            with transaction.atomic():  # all or nothing, in one round trip
-                cursor.execute(";\n".join(statements))
+            with transaction.atomic():  # all or nothing
+                if database_is_citus():
+                    # Citus forwards no multi-command string to a worker: one statement each.
+                    for statement in statements:
+                        cursor.execute(statement)
+                else:
+                    cursor.execute(";\n".join(statements))  # one round trip
         finally:
             connection.set_schema_to_public()

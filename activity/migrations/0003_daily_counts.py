@@ -5,6 +5,7 @@ import zoneinfo
 
 import django.db.models.deletion
 from django.conf import settings
+from crm.lib.sql import execute_script
 from django.db import migrations, models
 
 # Statement-level triggers with transition tables: one GROUP BY per statement, so a COPY of a
@@ -63,13 +64,13 @@ def install(apps, schema_editor):
     tz = time_zone()
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(FUNCTION.format(tz=tz))
-        cursor.execute(TRIGGERS)
+        execute_script(cursor, TRIGGERS)
         cursor.execute(FILL.format(tz=tz))
 
 
 def uninstall(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(DROP)
+        execute_script(cursor, DROP)
 
 
 class Migration(migrations.Migration):

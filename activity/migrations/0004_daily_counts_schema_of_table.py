@@ -8,6 +8,8 @@ The table is now named through TG_TABLE_SCHEMA, and every schema's counts are re
 
 from django.db import migrations
 
+from crm.lib.sql import execute_script
+
 FUNCTION = """
 CREATE OR REPLACE FUNCTION activity_counts_apply() RETURNS trigger LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp AS $body$
@@ -51,7 +53,7 @@ def install(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("LOCK TABLE activity_activity IN SHARE MODE")  # no writes while recounting
         cursor.execute(FUNCTION.format(tz=tz))
-        cursor.execute(REBUILD.format(tz=tz))
+        execute_script(cursor, REBUILD.format(tz=tz))
 
 
 def uninstall(apps, schema_editor):

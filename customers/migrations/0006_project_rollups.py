@@ -16,6 +16,7 @@ functions run with a pinned search path, so a schema cloned from the template wr
 """
 
 from django.conf import settings
+from crm.lib.sql import execute_script
 from django.db import migrations, models
 
 # The change a statement makes, per customer: (customer_id, n, v) rows of open projects, counted
@@ -113,13 +114,13 @@ def install(apps, schema_editor):
         cursor.execute("LOCK TABLE sales_salesproject, sales_phase IN SHARE MODE")
         for name, delta in FUNCTIONS.items():
             cursor.execute(_function(name, delta))
-        cursor.execute(TRIGGERS)
+        execute_script(cursor, TRIGGERS)
         cursor.execute(FILL)
 
 
 def uninstall(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(DROP)
+        execute_script(cursor, DROP)
 
 
 class Migration(migrations.Migration):

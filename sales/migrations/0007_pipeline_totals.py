@@ -1,3 +1,4 @@
+from crm.lib.sql import execute_script
 from django.db import migrations, models
 
 # Statement-level triggers with transition tables (like activity_dailycount): one GROUP BY per
@@ -69,13 +70,13 @@ def install(apps, schema_editor):
         cursor.execute(FUNCTION)
         cursor.execute(INSERT_FN)
         cursor.execute(DELETE_FN)
-        cursor.execute(TRIGGERS)
+        execute_script(cursor, TRIGGERS)
         cursor.execute(FILL)
 
 
 def uninstall(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(DROP)
+        execute_script(cursor, DROP)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,72 @@
+"""What the code needs to know about running on a Citus cluster (schema-based sharding).
+
+On a Citus coordinator with ``citus.enable_schema_based_sharding`` every tenant schema is a
+distributed schema: its tables live together on one worker and the coordinator routes each query
+there. The product runs unchanged; the few places that differ ask ``database_is_citus()``.
+"""
+
+from __future__ import annotations
+
+from django.db import connections
+
+_known: dict[str, bool] = {}
+
+
+def database_is_citus(alias: str = "default") -> bool:
+    """True when the database behind ``alias`` has the Citus extension (cached per database)."""
+    connection = connections[alias]
+    key = f"{connection.settings_dict.get('HOST')}:{connection.settings_dict.get('PORT')}/{connection.settings_dict.get('NAME')}"
+    if key not in _known:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+            _known[key] = bool(cursor.fetchone()[0])
+    return _known[key]
+
+
+# public.crm_local_table(schema, table): the name of the relation that holds the rows of
+# schema.table on this node. On a single PostgreSQL (and for tables Citus does not distribute)
+# that is the table itself; on a Citus worker it is the table's shard, "table_<shardid>". The
+# statement triggers of the stored figures write through it: a trigger fires on the shard on the
+# worker, and a query that names the distributed table together with a transition table is
+# refused by Citus' planner ("unrecognized RTE kind"), whereas the colocated shard is an ordinary
+# table in the same schema and the same local transaction.
+LOCAL_TABLE_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION public.crm_local_table(schema_name text, table_name text) RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  shard bigint;
+BEGIN
+  IF to_regclass('pg_catalog.pg_dist_shard') IS NULL THEN
+    RETURN table_name;
+  END IF;
+  EXECUTE 'SELECT shardid FROM pg_catalog.pg_dist_shard WHERE logicalrelid = to_regclass($1)'
+    INTO shard USING format('%I.%I', schema_name, table_name);
+  IF shard IS NULL OR to_regclass(format('%I.%I', schema_name, table_name || '_' || shard)) IS NULL THEN
+    RETURN table_name;
+  END IF;
+  RETURN table_name || '_' || shard;
+END
+$body$
+"""
+
+
+def local_table_function_ensure(cursor) -> None:
+    """Create public.crm_local_table (idempotent); on Citus also on every worker."""
+    cursor.execute(LOCAL_TABLE_FUNCTION_SQL)
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+    if cursor.fetchone()[0]:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_object"
+            " WHERE objid = 'public.crm_local_table(text, text)'::regprocedure)")
+        if not cursor.fetchone()[0]:
+            cursor.execute("SELECT create_distributed_function('public.crm_local_table(text, text)')")
+
+
+def local_table_sql(table: str) -> str:
+    """The plpgsql expression naming ``table`` of the firing trigger's schema on this node."""
+    return f"public.crm_local_table(TG_TABLE_SCHEMA, '{table}')"
+
+
+def local_sequence_sql(table: str) -> str:
+    """The plpgsql expression naming the id sequence of ``table`` of the firing trigger's schema."""
+    return f"pg_get_serial_sequence(format('%I.%I', TG_TABLE_SCHEMA, '{table}'), 'id')"

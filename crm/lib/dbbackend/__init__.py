@@ -1,0 +1,1 @@
+"""The database backend: django-tenants' PostgreSQL backend, Citus-aware (see base.py)."""
