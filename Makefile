@@ -89,7 +89,7 @@ citus:
 citus-stop:
 	@bin/citus stop
 
-test-citus: catalogs
+test-citus: catalogs e2e-js
 	@bin/citus start >/dev/null
 	@bin/citus createdb test_crm_citus
 	@DATABASE_URL=$$(bin/citus url crm) TEST_DATABASE_NAME=test_crm_citus CITUS_DATABASE_URL=$$(bin/citus url crm) \
