@@ -1,0 +1,68 @@
+"""Helpers every sales page shares: its URLs, the safe return address, lead checks, errors."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from crm.permissions import editable_owner_ids
+from sales.models import Process, SalesProject
+
+__all__ = ["add_errors", "error_text", "int_or_none", "is_lead_project", "mark_editable", "redirect_or_hx", "require_leads", "safe_next", "view_urls"]
+
+
+def view_urls(lead: bool) -> dict[str, str]:
+    prefix = "sales:lead_" if lead else "sales:project_"
+    urls = {name: reverse(prefix + name) for name in ("list", "kanban", "create", "kanban_column", "bulk", "export")}
+    # per-card links from one reverse() each (a board renders a hundred cards); see the for_pk filter
+    urls["card_detail"] = reverse("sales:project_detail", args=[0])
+    urls["card_move"] = reverse("sales:project_move", args=[0])
+    urls["group_detail"] = reverse("sales:group_detail", args=[0])
+    return urls
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    return nxt if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else fallback
+
+
+def error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def mark_editable(projects, user) -> None:
+    allowed = editable_owner_ids(user=user)
+    for project in projects:
+        project.can_edit = allowed is None or project.owner_id in allowed
+
+
+def is_lead_project(project: SalesProject) -> bool:
+    return project.process.kind == Process.Kind.LEAD
+
+
+def require_leads(request: HttpRequest, lead: bool) -> None:
+    if lead and not getattr(request.tenant, "lead_function_enabled", False):
+        raise Http404
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def int_or_none(value) -> int | None:
+    return int(value) if str(value).isdigit() else None
+
+
+def redirect_or_hx(request, url: str) -> HttpResponse:
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
