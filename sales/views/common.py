@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from crm.features import leads_enabled
 from crm.permissions import editable_owner_ids
 from sales.models import Process, SalesProject
 
-__all__ = ["add_errors", "error_text", "int_or_none", "is_lead_project", "mark_editable", "redirect_or_hx", "require_leads", "safe_next", "view_urls"]
+__all__ = ["add_errors", "error_text", "int_or_none", "is_lead_project", "mark_editable", "redirect_or_hx", "require_leads", "view_urls"]
 
 
 def view_urls(lead: bool) -> dict[str, str]:
@@ -23,10 +23,6 @@ def view_urls(lead: bool) -> dict[str, str]:
     urls["group_detail"] = reverse("sales:group_detail", args=[0])
     return urls
 
-
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    return nxt if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else fallback
 
 
 def error_text(exc: ValidationError) -> str:
@@ -44,7 +40,7 @@ def is_lead_project(project: SalesProject) -> bool:
 
 
 def require_leads(request: HttpRequest, lead: bool) -> None:
-    if lead and not getattr(request.tenant, "lead_function_enabled", False):
+    if lead and not leads_enabled(request):
         raise Http404
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from crm.lib.http import safe_next
 from crm.permissions import editable_owner_ids, user_can_edit_owned
 from customers.models import Customer
 from sales import selectors, services
@@ -31,7 +32,6 @@ from sales.views.common import (
     error_text,
     is_lead_project,
     require_leads,
-    safe_next,
     view_urls,
 )
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.lib.http import safe_next
 from customers.pagination import CountedPaginator
 from sales import selectors, services
 from sales.filters import ProjectFilter
@@ -22,7 +23,7 @@ from sales.forms import (
 )
 from sales.listing import as_project_list
 from sales.tables import ProjectTable
-from sales.views.common import error_text, require_leads, safe_next, view_urls
+from sales.views.common import error_text, require_leads, view_urls
 from sales.views.export import EXPORT_HEADER, export_rows
 
 __all__ = ["ProjectListView", "lead_list", "project_bulk", "project_list"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from crm.lib.http import safe_next
 from crm.permissions import user_can_edit_owned
 from sales import selectors, services
 from sales.forms import (
@@ -26,7 +27,6 @@ from sales.views.common import (
     int_or_none,
     is_lead_project,
     redirect_or_hx,
-    safe_next,
 )
 from sales.views.kanban import board_params, board_phase_ids, board_update
 
