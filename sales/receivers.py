@@ -3,7 +3,6 @@
 from django.dispatch import receiver
 
 from crm import events
-from crm.features import leads_enabled
 from sales import services
 
 
@@ -11,7 +10,7 @@ from sales import services
 def on_tenant_provisioned(sender, *, tenant, admin_user, **kwargs):
     services.process_create_default()
     services.group_types_ensure()
-    if leads_enabled(tenant):
+    if tenant.lead_function_enabled:
         services.process_create_default_lead()
 
 
