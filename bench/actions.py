@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from bench.pages import HTMX, PAGE_MS, SCHEMA
+from bench.pages import HTMX, PAGE_MS, PASSWORD, SCHEMA
 
 IMPORT_SCHEMA, IMPORT_DOMAIN = "bench_import", "import.bench.localhost"
 IMPORT_ADMIN = "admin@import.bench.test"
@@ -123,7 +123,6 @@ def _drop_tenant(schema: str) -> None:
 
 def provisioning(samples: int = 3) -> dict:
     """``tenant_provision`` of a new tenant (schema cloned from the template, domain, admin, defaults)."""
-    from bench.run import PASSWORD
     from tenants.services import tenant_provision
     from tenants.template import template_migrate
 
@@ -172,7 +171,6 @@ def csv_import(make_client, rows: int, *, before_drop: Callable[[], None] = lamb
     reference tenant does not grow with every run; the import's duplicate check then reads an
     empty table, which is noted beside the figure.
     """
-    from bench.run import PASSWORD
     from tenants.services import tenant_provision
 
     _drop_tenant(IMPORT_SCHEMA)

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 SCHEMA = "bench"
+PASSWORD = "crm-demo-2026"  # noqa: S105 - seeded demo password
 HTMX = {"HX-Request": "true"}
 PAGE_MS, MAP_MS = 100, 150
 SEARCH_MS = 50  # issue 18: the global search under 50 ms at p95

@@ -43,7 +43,7 @@ os.environ["BENCH_INSTRUMENT"] = "1"
 os.environ.setdefault("ALLOWED_HOSTS", ".localhost,localhost,127.0.0.1")
 
 SCHEMA, DOMAIN = "bench", "bench.localhost"
-PASSWORD = "crm-demo-2026"  # noqa: S105 - seeded demo password
+from bench.pages import PASSWORD  # noqa: E402 - the seeded users' password
 
 
 class Client:
