@@ -1,4 +1,4 @@
-"""The signed-in user's own language over the browser's (LocaleMiddleware picks that one first)."""
+"""The signed-in user's own language over the browser's; no caching of signed-in pages."""
 
 from __future__ import annotations
 
@@ -20,3 +20,20 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """After AuthenticationMiddleware: a response to a signed-in user (pages, fragments, exports)
+    is never stored by the browser or a shared cache (``Cache-Control: private, no-store``), so
+    "Back" after logging out or a proxy cannot show another user's customers. Responses that set
+    their own Cache-Control (the favicon, health checks) keep it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -110,7 +110,9 @@ LOGOUT_REDIRECT_URL = "crm:login"
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, pre-compressed by collectstatic
+    # Pages and fragments gzip-compressed (BREACH: see SECURITY.md, "Compression")
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy, see "Security" below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -118,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "crm.middleware.UserLanguageMiddleware",  # the user's own language over the browser's
+    "crm.middleware.PrivatePagesMiddleware",  # Cache-Control: private, no-store when signed in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -21,6 +21,7 @@ crm_patterns = (
 urlpatterns = [
     path("", include(crm_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("customers/", include("customers.urls")),
     path("fields/", include("customfields.urls")),

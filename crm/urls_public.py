@@ -8,5 +8,6 @@ from crm import views
 urlpatterns = [
     path("", views.public_home, name="public_home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

@@ -140,3 +140,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def public_home(request: HttpRequest) -> HttpResponse:
     return render(request, "crm/public_home.html")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and crawlers ask for on every host: the static icon, cached a day."""
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    path = finders.find("img/favicon.ico") if settings.DEBUG or settings.TESTING else None
+    if path is None:
+        path = staticfiles_storage.path("img/favicon.ico")
+    with open(path, "rb") as icon:
+        response = HttpResponse(icon.read(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -25,7 +25,7 @@ from django_tenants.utils import schema_context
 from tests.conftest import tenant_client
 
 MARKER = "BETAONLYMARKER"
-SKIP_PREFIXES = ("admin/", "__bench/", "healthz", "login/", "logout/")
+SKIP_PREFIXES = ("admin/", "__bench/", "healthz", "favicon.ico", "login/", "logout/")
 
 
 def _walk(resolver, prefix="", namespace=""):
