@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 
 from crm.lib.seeding import SeedContext
 
@@ -19,14 +20,14 @@ DAYS = 420
 
 # (name, kind, order, share of projects, volume median, phases: (name, probability, outcome, yellow, red))
 EXTRA_PROCESSES = [
-    ("Service contracts", "sales", 20, 0.22, 6_000, [
-        ("Request", 10, "open", 7, 21), ("Proposal", 40, "open", 10, 30), ("Negotiation", 70, "open", 7, 21),
-        ("Signed", 100, "won", None, None), ("Declined", 0, "lost", None, None),
+    (gettext_lazy("Service contracts"), "sales", 20, 0.22, 6_000, [
+        (gettext_lazy("Request"), 10, "open", 7, 21), (gettext_lazy("Proposal"), 40, "open", 10, 30), (gettext_lazy("Negotiation"), 70, "open", 7, 21),
+        (gettext_lazy("Signed"), 100, "won", None, None), (gettext_lazy("Declined"), 0, "lost", None, None),
     ]),
-    ("Purchasing", "other", 90, 0.08, 9_000, [
-        ("Need identified", 20, "open", 14, 45), ("Supplier requests", 40, "open", 14, 30),
-        ("Comparing offers", 60, "open", 10, 21), ("Ordered", 100, "won", None, None),
-        ("Cancelled", 0, "lost", None, None),
+    (gettext_lazy("Purchasing"), "other", 90, 0.08, 9_000, [
+        (gettext_lazy("Need identified"), 20, "open", 14, 45), (gettext_lazy("Supplier requests"), 40, "open", 14, 30),
+        (gettext_lazy("Comparing offers"), 60, "open", 10, 21), (gettext_lazy("Ordered"), 100, "won", None, None),
+        (gettext_lazy("Cancelled"), 0, "lost", None, None),
     ]),
 ]
 MAIN_SHARE, MAIN_MEDIAN = 0.70, 25_000
@@ -37,6 +38,18 @@ PRODUCTS = ["CNC milling centre", "Conveyor system", "Packaging line", "Pump set
             "Compressor", "Cooling system", "Warehouse racking", "Forklift fleet", "Energy audit",
             "Safety fencing", "Welding robots", "Test bench", "Filtration unit", "Service hotline"]
 SUFFIX = ["", "", "2026", "phase 2", "extension", "replacement", "new site", "pilot", "upgrade"]
+# a German tenant's sample titles (seeded in its language, see tenant_provision)
+PRODUCTS_DE = ["CNC-Fräszentrum", "Förderanlage", "Verpackungslinie", "Pumpensatz", "Schaltschrank", "Roboterzelle",
+               "Laserschneidanlage", "Hydraulikpresse", "Ersatzteil-Rahmenvertrag", "Retrofit", "Wartungsvertrag",
+               "Schulungspaket", "Softwarelizenzen", "Messstation", "Kompressor", "Kühlanlage", "Lagerregale",
+               "Staplerflotte", "Energieaudit", "Schutzzaun", "Schweißroboter", "Prüfstand", "Filteranlage",
+               "Service-Hotline"]
+SUFFIX_DE = ["", "", "2026", "Phase 2", "Erweiterung", "Ersatz", "neuer Standort", "Pilot", "Modernisierung"]
+
+
+def _titles() -> tuple[list[str], list[str]]:
+    german = (get_language() or "").startswith("de")
+    return (PRODUCTS_DE, SUFFIX_DE) if german else (PRODUCTS, SUFFIX)
 
 PROJECT_COLUMNS = ("id", "customer_id", "process_id", "phase_id", "owner_id", "title", "volume", "probability",
                    "probability_overridden", "expected_order_date", "description", "phase_entered_at", "closed_at",
@@ -70,10 +83,10 @@ def seed_processes() -> list:
 
     processes = [(process_create_default(), MAIN_SHARE, MAIN_MEDIAN)]
     for name, kind, order, share, median, phases in EXTRA_PROCESSES:
-        process, created = Process.objects.get_or_create(name=name, defaults={"kind": kind, "order": order})
+        process, created = Process.objects.get_or_create(name=str(name), defaults={"kind": kind, "order": order})
         if created:
             Phase.objects.bulk_create(
-                Phase(process=process, name=n, probability=p, outcome=o, yellow_days=y, red_days=r, order=(i + 1) * 10)
+                Phase(process=process, name=str(n), probability=p, outcome=o, yellow_days=y, red_days=r, order=(i + 1) * 10)
                 for i, (n, p, o, y, r) in enumerate(phases)
             )
         processes.append((process, share, median))
@@ -87,6 +100,7 @@ def seed_projects(ctx: SeedContext, *, processes: list, customers: list[tuple[in
     from sales.models import LostReason, PhaseChange, SalesProject
 
     rng = ctx.rng
+    products, suffixes = _titles()
     if not customers or total <= 0:
         return []
     schema = connection.schema_name
@@ -156,7 +170,7 @@ def seed_projects(ctx: SeedContext, *, processes: list, customers: list[tuple[in
                 expected = timezone.localtime(closed).date()
             else:
                 expected = today + datetime.timedelta(days=rng.randint(-25, 200))
-            title = f"{title_prefix}{rng.choice(PRODUCTS)} {rng.choice(SUFFIX)}".strip()
+            title = f"{title_prefix}{rng.choice(products)} {rng.choice(suffixes)}".strip()
             yield (pk, customer_id, process.pk, outcome_phase.pk, owner_id, title, volume, probability, False,
                    expected, "", entered, closed,
                    rng.choice(reasons) if outcome_phase.outcome == "lost" and reasons else None,
@@ -170,9 +184,9 @@ def seed_projects(ctx: SeedContext, *, processes: list, customers: list[tuple[in
     return list(range(first_id, first_id + total))
 
 
-# lead phase name -> weight; every phase gets some leads
-LEAD_WEIGHTS = {"New lead": 28, "Contacted": 27, "Follow-up later": 10, "Qualified": 10, "Converted": 10,
-                "Disqualified": 15}
+# weight of each phase of the default lead process, in its order (New lead, Contacted, Follow-up
+# later, Qualified, Converted, Disqualified: names differ by language); further phases get 5
+LEAD_WEIGHTS = [28, 27, 10, 10, 10, 15]
 LEADS_PER_CUSTOMER = 0.2
 
 
@@ -185,6 +199,8 @@ def seed_leads(ctx: SeedContext, *, leads: list[tuple[int, int | None]], custome
     from sales.services import process_create_default_lead
 
     rng = ctx.rng
+    products, _suffixes = _titles()
+    lead_word = "Interessent" if products is PRODUCTS_DE else "lead"
     process = process_create_default_lead()
     phases = list(process.phases.order_by("order", "id"))
     if not phases or not leads or total <= 0:
@@ -194,7 +210,7 @@ def seed_leads(ctx: SeedContext, *, leads: list[tuple[int, int | None]], custome
     change_table = f'"{schema}"."{PhaseChange._meta.db_table}"'
     reasons = list(LostReason.objects.values_list("pk", flat=True))
     user_ids = [u.pk for u in ctx.made.get("users", [])] or [None]
-    weights = [LEAD_WEIGHTS.get(p.name, 5) for p in phases]
+    weights = [LEAD_WEIGHTS[i] if i < len(LEAD_WEIGHTS) else 5 for i in range(len(phases))]
     plan = list(phases) + rng.choices(phases, weights, k=max(0, total - len(phases)))
     first_open = next(p for p in phases if p.outcome == "open" and not p.parks)
     now, today = timezone.now(), timezone.localdate()
@@ -216,13 +232,14 @@ def seed_leads(ctx: SeedContext, *, leads: list[tuple[int, int | None]], custome
         parked_until = return_phase = followup_due = None
         if phase.parks:
             parked_until = today + datetime.timedelta(days=rng.randint(1, 45))
-            return_phase = next((p.pk for p in phases if p.name == "Contacted"), first_open.pk)
+            return_phase = next((p.pk for p in phases if p.outcome == "open" and not p.parks and p.pk != first_open.pk),
+                                first_open.pk)  # the second open phase (Contacted)
         elif phase.outcome == "open" and not converts and rng.random() < 0.03:
             followup_due = today  # came back from a follow-up today: its owner sees a reminder
         closed = entered if phase.outcome != "open" else None
         probability = {"won": 100, "lost": 0}.get(phase.outcome, phase.probability)
         volume = Decimal(max(0, round(rng.lognormvariate(0, 0.8) * 8000, -2)))
-        rows.append((pk, customer_id, process.pk, phase.pk, owner, f"{rng.choice(PRODUCTS)} (lead)", volume,
+        rows.append((pk, customer_id, process.pk, phase.pk, owner, f"{rng.choice(products)} ({lead_word})", volume,
                      probability, False, None, "", entered, closed,
                      rng.choice(reasons) if phase.outcome == "lost" and reasons else None, 1, created, entered, owner,
                      parked_until, return_phase, followup_due))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import re
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.utils import translation
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from crm import events
@@ -58,8 +60,10 @@ def tenant_provision(
     lead_function_enabled: bool = False,
     admin_first_name: str = "",
     admin_last_name: str = "",
+    language: str = "",
 ) -> Tenant:
-    """Create a tenant: schema (migrated), domain, admin user and default data; all or nothing."""
+    """Create a tenant: schema (migrated), domain, admin user and default data; all or nothing.
+    ``language`` ("de"): the tenant's default language, also of its default processes and phases."""
     from crm.models import User
     from crm.services import user_create
 
@@ -67,10 +71,13 @@ def tenant_provision(
     connection.set_schema_to_public()
     _validate(schema=schema, name=name, domain=domain, admin_email=admin_email, admin_password=admin_password)
 
-    tenant = Tenant(schema_name=schema, name=name.strip(), lead_function_enabled=lead_function_enabled)
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError(f"Unknown language {language!r}: use one of {', '.join(dict(settings.LANGUAGES))}.")
+    tenant = Tenant(schema_name=schema, name=name.strip(), lead_function_enabled=lead_function_enabled,
+                    default_language=language)
     try:
         tenant.save(verbosity=0)  # creates and migrates the schema (auto_create_schema)
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(language or settings.LANGUAGE_CODE):
             Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
             with schema_context(schema):
                 admin_user = user_create(

@@ -6,27 +6,29 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sales.models import LostReason, Phase, Process
 
 DEFAULT_SALES_PHASES = [
     # name, probability, outcome, yellow, red
-    ("Contacted", 10, Phase.Outcome.OPEN, 14, 30),
-    ("Needs analysis", 25, Phase.Outcome.OPEN, 14, 30),
-    ("Offer sent", 50, Phase.Outcome.OPEN, 10, 21),
-    ("Negotiation", 75, Phase.Outcome.OPEN, 7, 14),
-    ("Won", 100, Phase.Outcome.WON, None, None),
-    ("Lost", 0, Phase.Outcome.LOST, None, None),
+    (gettext_lazy("Contacted"), 10, Phase.Outcome.OPEN, 14, 30),
+    (gettext_lazy("Needs analysis"), 25, Phase.Outcome.OPEN, 14, 30),
+    (gettext_lazy("Offer sent"), 50, Phase.Outcome.OPEN, 10, 21),
+    (gettext_lazy("Negotiation"), 75, Phase.Outcome.OPEN, 7, 14),
+    (gettext_lazy("Won"), 100, Phase.Outcome.WON, None, None),
+    (gettext_lazy("Lost"), 0, Phase.Outcome.LOST, None, None),
 ]
-DEFAULT_LOST_REASONS = ["Price", "Competitor", "No budget", "No decision", "Timing", "Other"]
+# Names in the language active at creation (a German tenant is provisioned in German: tenant_provision)
+DEFAULT_LOST_REASONS = [gettext_lazy("Price"), gettext_lazy("Competitor"), gettext_lazy("No budget"), gettext_lazy("No decision"), gettext_lazy("Timing"), gettext_lazy("Other")]
 DEFAULT_LEAD_PHASES = [
     # name, probability, outcome, yellow, red, qualifies the lead, parks
-    ("New lead", 5, Phase.Outcome.OPEN, 7, 14, False, False),
-    ("Contacted", 15, Phase.Outcome.OPEN, 14, 30, False, False),
-    ("Follow-up later", 10, Phase.Outcome.OPEN, None, None, False, True),
-    ("Qualified", 40, Phase.Outcome.OPEN, None, None, True, False),
-    ("Converted", 100, Phase.Outcome.WON, None, None, False, False),
-    ("Disqualified", 0, Phase.Outcome.LOST, None, None, False, False),
+    (gettext_lazy("New lead"), 5, Phase.Outcome.OPEN, 7, 14, False, False),
+    (gettext_lazy("Contacted"), 15, Phase.Outcome.OPEN, 14, 30, False, False),
+    (gettext_lazy("Follow-up later"), 10, Phase.Outcome.OPEN, None, None, False, True),
+    (gettext_lazy("Qualified"), 40, Phase.Outcome.OPEN, None, None, True, False),
+    (gettext_lazy("Converted"), 100, Phase.Outcome.WON, None, None, False, False),
+    (gettext_lazy("Disqualified"), 0, Phase.Outcome.LOST, None, None, False, False),
 ]
 
 __all__ = ["DEFAULT_LEAD_PHASES", "DEFAULT_LOST_REASONS", "DEFAULT_SALES_PHASES", "phase_first_open",
@@ -41,12 +43,12 @@ def process_create_default() -> Process:
         return existing
     process = Process.objects.create(name=_("Sales"), kind=Process.Kind.SALES, order=10)
     Phase.objects.bulk_create(
-        Phase(process=process, name=name, order=(i + 1) * 10, probability=prob, outcome=outcome,
+        Phase(process=process, name=str(name), order=(i + 1) * 10, probability=prob, outcome=outcome,
               yellow_days=yellow, red_days=red)
         for i, (name, prob, outcome, yellow, red) in enumerate(DEFAULT_SALES_PHASES)
     )
     for i, reason in enumerate(DEFAULT_LOST_REASONS):
-        LostReason.objects.get_or_create(name=reason, defaults={"order": i})
+        LostReason.objects.get_or_create(name=str(reason), defaults={"order": i})
     return process
 
 
@@ -62,7 +64,7 @@ def process_create_default_lead() -> Process:
         followup_phase=phase_first_open(process=sales),
     )
     Phase.objects.bulk_create(
-        Phase(process=process, name=name, order=(i + 1) * 10, probability=prob, outcome=outcome, yellow_days=yellow,
+        Phase(process=process, name=str(name), order=(i + 1) * 10, probability=prob, outcome=outcome, yellow_days=yellow,
               red_days=red, qualifies_lead=qualifies, parks=parks)
         for i, (name, prob, outcome, yellow, red, qualifies, parks) in enumerate(DEFAULT_LEAD_PHASES)
     )

@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from crm.models import User
 from crm.seed import DEMO_PASSWORD, demo_german_user_ensure
 from tenants.models import Tenant
 from tenants.services import tenant_ensure_public, tenant_provision
@@ -29,7 +30,10 @@ class Command(BaseCommand):
                 lead_function_enabled=True,
                 admin_first_name="Dana",
                 admin_last_name="Admin",
+                language="de",  # a German company: processes, phases and sample titles in German
             )
+            with schema_context("demo"):  # the English login follows the browser; Jana reads German
+                User.objects.filter(email=DEMO_ADMIN).update(language="")
             call_command("seed_demo", schema="demo", customers=opts["customers"], stdout=self.stdout)
         # also into a demo tenant made before this user existed
         with schema_context("demo"):

@@ -1,8 +1,10 @@
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from crm.lib.seeding import SeedContext, seeders
@@ -22,7 +24,9 @@ class Command(BaseCommand):
         if not Tenant.objects.filter(schema_name=schema).exclude(schema_name="public").exists():
             raise CommandError(f"No tenant with schema {schema!r}. Create it with provision_tenant first.")
         ctx = SeedContext(rng=random.Random(opts["seed"]), customers=opts["customers"], stdout=self.stdout.write)
-        with schema_context(schema):
+        language = Tenant.objects.get(schema_name=schema).default_language or settings.LANGUAGE_CODE
+        # sample processes, phases and titles in the tenant's language
+        with schema_context(schema), translation.override(language):
             for _order, name, func in seeders():
                 started = time.monotonic()
                 func(ctx)

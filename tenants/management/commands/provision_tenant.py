@@ -14,6 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--admin-email", required=True)
         parser.add_argument("--admin-password", required=True)
         parser.add_argument("--leads", action="store_true", help="switch the lead function on")
+        parser.add_argument("--language", default="", help="default language (de, en): also of the default "
+                            "process, phases and lost reasons, and of seed_demo's sample data")
 
     def handle(self, *args, **opts):
         try:
@@ -24,6 +26,7 @@ class Command(BaseCommand):
                 admin_email=opts["admin_email"],
                 admin_password=opts["admin_password"],
                 lead_function_enabled=opts["leads"],
+                language=opts["language"],
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None

@@ -1,0 +1,84 @@
+"""A German tenant (provisioned with language de) starts with German processes, phases and lost
+reasons, and its sample data reads German; its users get German by default. Each test runs inside
+the test's transaction, so the schema it creates is rolled back with it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import translation
+from django_tenants.utils import schema_context
+
+from crm.lib.seeding import SeedContext
+from sales.models import LostReason, Phase, Process
+from tenants.services import tenant_provision
+from tests.conftest import PASSWORD
+
+
+def _provision(schema: str, language: str = ""):
+    return tenant_provision(schema=schema, name=f"{schema} GmbH", domain=f"{schema}.localhost",
+                            admin_email=f"admin@{schema}.test", admin_password=PASSWORD, lead_function_enabled=True,
+                            language=language)
+
+
+def test_a_german_tenant_starts_with_german_processes_phases_and_lost_reasons(db):
+    tenant = _provision("delta", "de")
+    assert tenant.default_language == "de"
+    with schema_context("delta"):
+        sales = Process.objects.get(kind=Process.Kind.SALES)
+        assert sales.name == "Vertrieb"
+        assert list(sales.phases.order_by("order").values_list("name", flat=True)) == [
+            "Kontaktiert", "Bedarfsanalyse", "Angebot versendet", "Verhandlung", "Gewonnen", "Verloren"]
+        assert "Kein Budget" in set(LostReason.objects.values_list("name", flat=True))
+        from sales.services import process_create_default_lead
+
+        with translation.override("de"):
+            lead = process_create_default_lead()
+        assert lead.name == "Interessentengewinnung"
+        assert "Später nachfassen" in set(lead.phases.values_list("name", flat=True))
+    connection.set_schema_to_public()
+
+
+def test_an_english_tenant_stays_english(db):
+    _provision("epsilon")
+    with schema_context("epsilon"):
+        names = list(Phase.objects.filter(process__kind=Process.Kind.SALES).order_by("order")
+                     .values_list("name", flat=True))
+        assert names[:3] == ["Contacted", "Needs analysis", "Offer sent"]
+    connection.set_schema_to_public()
+
+
+def test_an_unknown_language_is_refused_before_anything_is_created(db):
+    from tenants.models import Tenant
+
+    with pytest.raises(ValidationError, match="Unknown language"):
+        _provision("zeta", "xx")
+    assert not Tenant.objects.filter(schema_name="zeta").exists()
+
+
+def test_the_sample_projects_of_a_german_tenant_have_german_titles(db):
+
+    from sales.seed import PRODUCTS_DE, seed_leads, seed_processes, seed_projects
+    from tests.builders.customers import make_customer
+
+    _provision("eta", "de")
+    with schema_context("eta"), translation.override("de"):
+        processes = seed_processes()
+        assert {str(p.name) for p, _s, _m in processes} >= {"Vertrieb", "Serviceverträge", "Einkauf"}
+        customer = make_customer()
+        ctx = SeedContext(rng=random.Random(1), customers=1, stdout=lambda _line: None)
+        ids = seed_projects(ctx, processes=processes, customers=[(customer.pk, None)], total=5)
+        from sales.models import SalesProject
+
+        titles = list(SalesProject.objects.filter(pk__in=ids).values_list("title", flat=True))
+        assert titles and all(any(t.startswith(p) for p in PRODUCTS_DE) for t in titles), titles
+        lead = make_customer(status="lead")
+        lead_ids = seed_leads(ctx, leads=[(lead.pk, None)], customers=[(customer.pk, None)], total=8)
+        parked = SalesProject.objects.filter(pk__in=lead_ids, parked_until__isnull=False).first()
+        assert parked is not None and parked.park_return_phase.name == "Kontaktiert"
+        assert all("(Interessent)" in t for t in SalesProject.objects.filter(pk__in=lead_ids)
+                   .values_list("title", flat=True))
+    connection.set_schema_to_public()
