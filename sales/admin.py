@@ -27,11 +27,30 @@ ADMIN_MEDIA_JS = ("js/sales.js",)
 ADMIN_MEDIA_CSS = {"all": ("css/sales.css",)}
 
 
+PHASE_FIELDS = ["order", "name", "probability", "outcome", "qualifies_lead", "parks", "yellow_days", "red_days",
+                "locked"]
+
+
+class PhaseInlineForm(forms.ModelForm):
+    """The order field carries the texts of the reorder handle that sales.js adds (in the user's language)."""
+
+    class Meta:
+        model = Phase
+        fields = PHASE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].widget.attrs.update({
+            "data-drag-label": _("Drag to reorder"), "data-up-label": _("Move up"), "data-down-label": _("Move down"),
+        })
+
+
 class PhaseInline(TenantOnlyAdminMixin, admin.TabularInline):
     model = Phase
+    form = PhaseInlineForm
     extra = 1
     ordering = ["order", "id"]
-    fields = ["order", "name", "probability", "outcome", "qualifies_lead", "parks", "yellow_days", "red_days", "locked"]
+    fields = PHASE_FIELDS
 
 
 class ProcessForm(forms.ModelForm):

@@ -127,7 +127,8 @@ class SalesProject(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
     group = models.ForeignKey(
         "ProjectGroup", verbose_name=_("project group"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -240,10 +241,13 @@ class ProjectContact(models.Model):
 
 
 class PhaseChange(models.Model):
-    project = models.ForeignKey(SalesProject, on_delete=models.CASCADE, related_name="phase_changes")
-    from_phase = models.ForeignKey(Phase, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    to_phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    project = models.ForeignKey(SalesProject, verbose_name=_("sales project"), on_delete=models.CASCADE,
+                                related_name="phase_changes")
+    from_phase = models.ForeignKey(Phase, verbose_name=_("from phase"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    to_phase = models.ForeignKey(Phase, verbose_name=_("to phase"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
@@ -304,7 +308,8 @@ class ProjectGroup(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -164,16 +164,21 @@
     const addHandle = (row) => {
       const order = row.querySelector("td.field-order");
       if (!order || order.querySelector(".sales-order-handle")) return;
+      const input = order.querySelector("input") || document.createElement("input");
       const handle = document.createElement("span");
       handle.className = "sales-order-handle";
-      handle.innerHTML = '<span aria-hidden="true" title="Drag to reorder">⠿</span>';
+      const grip = document.createElement("span");
+      grip.setAttribute("aria-hidden", "true");
+      grip.title = input.dataset.dragLabel || "";
+      grip.textContent = "⠿";
+      handle.appendChild(grip);
       // only the handle starts a drag, so text in the row's fields stays selectable
       handle.firstChild.addEventListener("mousedown", () => { row.draggable = true; });
       for (const [label, dir] of [["▲", -1], ["▼", 1]]) {
         const button = document.createElement("button");
         button.type = "button";
         button.textContent = label;
-        button.setAttribute("aria-label", dir < 0 ? "Move up" : "Move down");
+        button.setAttribute("aria-label", (dir < 0 ? input.dataset.upLabel : input.dataset.downLabel) || label);
         button.addEventListener("click", () => {
           const all = rows();
           const i = all.indexOf(row);

@@ -1,5 +1,6 @@
 """A German user walks the product and finds no English text of ours: every page of the menu, the
-dashboard, the kanban with its move dialog, a form with errors, the map and the tenant admin.
+dashboard, the kanban with its move dialog, a form with errors, the map and the tenant admin
+(with the phase ordering that sales.js adds there).
 
 "English text of ours" = a visible text node, or a title / aria-label / placeholder / alt, that
 reads exactly as a message of our German catalog whose German differs from the English. Names and
@@ -193,6 +194,9 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
 
     page.goto(f"{live_server_url}/admin/")
     check("tenant admin")
+    page.goto(f"{live_server_url}/admin/sales/process/{process.pk}/change/")
+    expect(page.locator(".sales-order-handle button").first).to_have_attribute("aria-label", "Nach oben")
+    check("tenant admin: a process and its phases")
     page.goto(f"{live_server_url}/me/settings/")
     check("my settings")
 
