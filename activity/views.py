@@ -20,6 +20,7 @@ from activity import selectors, services
 from activity.filters import ActivityFilter
 from activity.forms import ActivityForm, BulkActivityForm
 from activity.models import HUMAN_KINDS, Activity
+from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
 from crm.lib.generations import cached
 from crm.models import Team, User
 from crm.selectors import user_list_active
@@ -260,7 +261,7 @@ def _create_context(params) -> dict:
 def activity_create(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     ctx = _create_context(params)
-    variant = params.get("variant") or ("page" if not request.htmx else "card")
+    variant = params.get("variant") or ("page" if not request.htmx or dialog_requested(request) else "card")
     timeline_kind = params.get("timeline") if params.get("timeline") in TIMELINE_KINDS else None
     initial = {"contacts": [ctx["contact"]]} if ctx["contact"] else None
     if _int(params.get("kind")) is None and params.get("kind") in dict(Activity.Kind.choices):
@@ -283,9 +284,15 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         template = "activity/_quicklog_card.html#" + ("done" if created else "form")
         return render(request, template, {"form": form, "created": created, **ctx})
     if created is not None:
-        messages.success(request, _("Activity logged."))
-        return redirect(_safe_next(request, reverse("activity:activity_detail", args=[created.pk])))
-    return render(request, "activity/activity_form.html", {"form": form, "next": _safe_next(request, ""), **ctx})
+        url = reverse("activity:activity_detail", args=[created.pk])
+        return dialog_created(request, url=url, message=_("Activity logged."),
+                              link_text=_("Open %(name)s") % {"name": created.subject or created.get_kind_display()},
+                              fallback=_safe_next(request, url))
+    context = {"form": form, "next": _safe_next(request, ""), **ctx}
+    if dialog_requested(request):
+        title = _("New task") if form["kind"].value() == Activity.Kind.TASK else _("Log activity")
+        return dialog_render(request, title=title, form_template="activity/activity_form.html#form", context=context)
+    return render(request, "activity/activity_form.html", context)
 
 
 @login_required

@@ -18,6 +18,20 @@ SUBMENU = [
 ]
 
 
+NEW_MENU = [
+    # (label, url name, query): the "+ New" menu of the top bar
+    (_("Project"), "sales:project_create", ""),
+    (_("Customer"), "customers:customer_create", ""),
+    (_("Contact person"), "customers:contact_create", ""),
+    (_("Task"), "activity:activity_create", "?kind=task"),
+    (_("Activity"), "activity:activity_create", ""),
+]
+
+
+def _new_menu() -> list[dict]:
+    return [{"label": label, "url": reverse(name) + query} for label, name, query in NEW_MENU]
+
+
 def _submenu(request) -> list[dict]:
     tenant = getattr(request, "tenant", None)
     leads_on = bool(getattr(tenant, "lead_function_enabled", False))
@@ -41,5 +55,5 @@ def shell(request) -> dict:
     tenant = getattr(request, "tenant", None)
     is_public = tenant is None or connection.schema_name == "public"
     if is_public or not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"crm_tenant": tenant, "crm_submenu": []}
-    return {"crm_tenant": tenant, "crm_submenu": _submenu(request)}
+        return {"crm_tenant": tenant, "crm_submenu": [], "crm_new_menu": []}
+    return {"crm_tenant": tenant, "crm_submenu": _submenu(request), "crm_new_menu": _new_menu()}

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import User
+
 
 class LoginForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
@@ -15,6 +17,11 @@ def _language_choices():
 
 class MySettingsForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=_language_choices, required=False)
+    after_create = forms.ChoiceField(
+        label=_("After saving in “+ New”"), choices=User.AfterCreate.choices, required=False,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text=_("The dialog remembers the choice you make there, too."),
+    )
 
 
 class CompanySettingsForm(forms.Form):

@@ -74,6 +74,14 @@ class User(AbstractUser):
         _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
         help_text=_("Empty: the language of the browser."),
     )
+    class AfterCreate(models.TextChoices):
+        OPEN = "open", _("Open the new record")
+        STAY = "stay", _("Stay on the page (with a message and a link)")
+
+    # what the "+ New" dialog does after saving; remembered from the dialog's own switch
+    after_create = models.CharField(
+        _("after creating from “+ New”"), max_length=8, choices=AfterCreate.choices, default=AfterCreate.OPEN,
+    )
     supervisor = models.ForeignKey(
         "self",
         verbose_name=_("supervisor"),

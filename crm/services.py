@@ -78,6 +78,16 @@ def user_language_set(*, user: User, language: str) -> User:
     return user
 
 
+def user_after_create_set(*, user: User, after_create: str) -> User:
+    """What the "+ New" dialog does for ``user`` after saving: open the record or stay."""
+    if after_create not in User.AfterCreate.values:
+        raise ValidationError({"after_create": _("Choose what happens after saving.")})
+    if user.after_create != after_create:
+        user.after_create = after_create
+        user.save(update_fields=["after_create"])
+    return user
+
+
 @transaction.atomic
 def tenant_default_language_set(*, tenant, language: str, user: User) -> None:
     """The language new users of the tenant get (tenant admins only)."""

@@ -80,9 +80,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def my_settings(request: HttpRequest) -> HttpResponse:
     """The user's own settings (their language); admins also see the company's default."""
     form = MySettingsForm(request.POST if request.method == "POST" else None,
-                          initial={"language": request.user.language})
+                          initial={"language": request.user.language, "after_create": request.user.after_create})
     if request.method == "POST" and form.is_valid():
         services.user_language_set(user=request.user, language=form.cleaned_data["language"])
+        if form.cleaned_data.get("after_create"):
+            services.user_after_create_set(user=request.user, after_create=form.cleaned_data["after_create"])
         translation.activate(request.user.language or translation.get_language_from_request(request))
         messages.success(request, _("Your settings are saved."))
         return redirect("crm:my_settings")
@@ -101,7 +103,9 @@ def company_settings(request: HttpRequest) -> HttpResponse:
     form = CompanySettingsForm(request.POST)
     if not form.is_valid():
         return render(request, "crm/my_settings.html",
-                      {"form": MySettingsForm(initial={"language": request.user.language}), "company_form": form},
+                      {"form": MySettingsForm(initial={"language": request.user.language,
+                                                       "after_create": request.user.after_create}),
+                       "company_form": form},
                       status=400)
     services.tenant_default_language_set(tenant=request.tenant, language=form.cleaned_data["default_language"],
                                          user=request.user)

@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from crm.lib.csvsafe import csv_format_for, csv_response
+from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
 from crm.permissions import require_edit_owned, user_can_edit_owned
 from customers import selectors, services
 from customers.filters import ContactFilter
@@ -119,11 +120,17 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("%(name)s was added.") % {"name": contact.full_name})
-                return redirect(_next_url(request) or contact_url(contact))
+                return dialog_created(request, url=contact_url(contact),
+                                      message=_("%(name)s was added.") % {"name": contact.full_name},
+                                      link_text=_("Open %(name)s") % {"name": contact.full_name},
+                                      fallback=_next_url(request) or None)
     if finding:
         form.errors.clear()
-    return render(request, "customers/contact_form.html", {"form": form, "creating": True, "next": _next_url(request)})
+    context = {"form": form, "creating": True, "next": _next_url(request)}
+    if dialog_requested(request):
+        return dialog_render(request, title=_("New contact person"), form_template="customers/contact_form.html#form",
+                             context=context)
+    return render(request, "customers/contact_form.html", context)
 
 
 def contact_url(contact) -> str:

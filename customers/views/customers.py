@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
 from crm.permissions import require_edit_owned, user_can_edit_owned
 from customers import selectors, services
 from customers.filters import CustomerFilter
@@ -137,9 +138,14 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("%(name)s was created.") % {"name": customer.name})
-                return redirect("customers:customer_detail", pk=customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "duplicates": duplicates, "creating": True})
+                return dialog_created(request, url=reverse("customers:customer_detail", args=[customer.pk]),
+                                      message=_("%(name)s was created.") % {"name": customer.name},
+                                      link_text=_("Open %(name)s") % {"name": customer.name})
+    context = {"form": form, "duplicates": duplicates, "creating": True}
+    if dialog_requested(request):
+        return dialog_render(request, title=_("New customer"), form_template="customers/customer_form.html#form",
+                             context=context)
+    return render(request, "customers/customer_form.html", context)
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
 from crm.lib.pagination import SafePaginator
 from crm.permissions import editable_owner_ids, user_can_edit_owned
 from customers.models import Customer
@@ -381,21 +382,29 @@ def project_create(request: HttpRequest, lead: bool = False) -> HttpResponse:
         try:
             if values["customer_mode"] == ProjectCreateForm.MODE_EXISTING:
                 project = services.project_create(customer=values["customer"], user=request.user, **project_values)
-                return redirect(project)
+                return _project_created(request, project)
             if new_form.is_valid():
                 duplicates = _duplicates(new_form.customer_values())
                 if not duplicates or new_form.cleaned_data.get("confirm_not_duplicate"):
                     project = services.project_create_with_customer(
                         customer_values=new_form.customer_values(), lead=lead, user=request.user, **project_values
                     )
-                    return redirect(project)
+                    return _project_created(request, project)
         except PermissionDenied:
             form.add_error("owner", _("You may not create projects for this owner."))
         except ValidationError as exc:
             _add_errors(form, exc)
-    return render(request, "sales/project_create.html", {
-        "form": form, "new_form": new_form, "duplicates": duplicates, "lead": lead, "urls": _urls(lead),
-    })
+    context = {"form": form, "new_form": new_form, "duplicates": duplicates, "lead": lead, "urls": _urls(lead)}
+    if dialog_requested(request):
+        return dialog_render(request, title=_("New lead") if lead else _("New project"),
+                             form_template="sales/project_create.html#form", context=context)
+    return render(request, "sales/project_create.html", context)
+
+
+def _project_created(request: HttpRequest, project) -> HttpResponse:
+    return dialog_created(request, url=project.get_absolute_url(),
+                          message=_("%(title)s was created.") % {"title": project.title},
+                          link_text=_("Open %(name)s") % {"name": project.title})
 
 
 def _duplicates(values: dict) -> list:

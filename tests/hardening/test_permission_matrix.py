@@ -351,6 +351,33 @@ ACTIONS: dict[str, Action] = {
             "label_en": "Matrix renamed", "order": "1", "active": "on", "visible_roles": ["admin"],
             "editable_roles": ["admin"]}),
         lambda ctx: FieldDefinition.objects.get(pk=ctx["definition"].pk).label_en),
+    # the top bar's "+ New" dialog posts the same forms (htmx, dialog=1): the same rules
+    "+ New dialog: customer": Action(
+        _nothing,
+        lambda c, ctx: c.post("/customers/new/", {"dialog": "1", "kind": "company", "name": "Matrix Dialog GmbH",
+                                                  "status": "customer", "postal_code": "53111", "city": "Bonn",
+                                                  "country": "DE", "owner": ctx.owner.pk, "save_anyway": "1"},
+                              HTTP_HX_REQUEST="true"),
+        lambda ctx: Customer.objects.filter(name="Matrix Dialog GmbH").count(), refused_as="form"),
+    "+ New dialog: contact person": Action(
+        _customer, lambda c, ctx: c.post("/customers/contacts/new/", {"dialog": "1", "customer": ctx["customer"].pk,
+                                                                     "first_name": "Max", "last_name": "Matrixdialog"},
+                                         HTTP_HX_REQUEST="true"),
+        lambda ctx: ContactPerson.objects.filter(last_name="Matrixdialog").count(), refused_as="form"),
+    "+ New dialog: project": Action(
+        _customer, lambda c, ctx: c.post("/sales/projects/new/", {
+            "dialog": "1", "customer_mode": "existing", "customer": ctx["customer"].pk, "title": "Matrix dialog project",
+            "process": Process.objects.filter(kind=Process.Kind.SALES).order_by("order", "id").first().pk,
+            "owner": ctx.owner.pk, "volume": "100"}, HTTP_HX_REQUEST="true"),
+        lambda ctx: SalesProject.objects.filter(title="Matrix dialog project").count(), refused_as="form"),
+    "+ New dialog: task": Action(
+        _customer, lambda c, ctx: c.post("/activity/new/", {
+            "dialog": "1", "customer": ctx["customer"].pk, "kind": "task", "subject": "Matrix dialog task",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}, HTTP_HX_REQUEST="true"),
+        lambda ctx: Activity.objects.filter(subject="Matrix dialog task").count()),
+    "my settings: after saving in + New": Action(
+        _nothing, lambda c, ctx: c.post("/me/settings/", {"language": "", "after_create": "stay"}),
+        lambda ctx: User.objects.get(pk=ctx.actor.pk).after_create),
     "admin site: add a lost reason": Action(
         _nothing, lambda c, ctx: c.post("/admin/sales/lostreason/add/", {"name": "Matrix reason", "order": "5",
                                                                          "is_active": "on"}),
@@ -401,6 +428,11 @@ MATRIX: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "custom field create (settings page)":      (Y, N, N, N, N),  # tenant admins only
     "custom field edit (settings page)":        (Y, N, N, N, N),
     "my settings: own language":                (Y, Y, Y, Y, Y),  # everyone sets their own
+    "+ New dialog: customer":                   (Y, Y, Y, N, N),  # as the customer form
+    "+ New dialog: contact person":             (Y, Y, Y, N, N),
+    "+ New dialog: project":                    (Y, Y, Y, N, N),
+    "+ New dialog: task":                       (Y, Y, Y, Y, Y),  # as "activity create"
+    "my settings: after saving in + New":       (Y, Y, Y, Y, Y),
     "company default language for new users":   (Y, N, N, N, N),
 }
 

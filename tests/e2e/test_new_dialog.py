@@ -1,0 +1,68 @@
+"""Browser journey: "+ New" in the top bar opens the create forms in a dialog over the page."""
+
+import uuid
+
+import pytest
+
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+
+
+def _open_new(page, item: str):
+    page.get_by_role("button", name="+ New").click()
+    page.get_by_role("link", name=item, exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    return dialog
+
+
+def test_from_the_map_new_contact_for_a_customer_stay_on_the_page(page, live_server_url, e2e_db):
+    from crm.models import User
+    from customers.models import ContactPerson
+    from tests.builders.customers import make_customer
+
+    uid = uuid.uuid4().hex[:6]
+    customer = make_customer(name=f"Kartenkunde {uid} GmbH", owner=User.objects.get(email="alice@e2e.test"))
+    login(page, live_server_url, "alice")
+    page.goto(f"{live_server_url}/map/")
+    dialog = _open_new(page, "Contact person")
+    assert dialog.get_attribute("aria-modal") == "true"
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('#crm-new-dialog')")
+    assert dialog.get_by_role("heading", name="New contact person").is_visible()
+
+    # an error keeps what was typed, inside the dialog
+    dialog.get_by_label("First name").fill("Karla")
+    dialog.get_by_label("Position").fill("Einkauf")
+    dialog.get_by_test_id("save").click()
+    dialog.locator("[aria-invalid=true]").first.wait_for()
+    assert dialog.get_by_label("First name").input_value() == "Karla"
+    assert dialog.get_by_label("Position").input_value() == "Einkauf"
+    assert "/map/" in page.url
+
+    # pick the customer by typing its name, stay on the page
+    dialog.get_by_label("Find customer").fill(f"Kartenkunde {uid}")
+    page.wait_for_function(
+        "(id) => [...document.querySelectorAll('#crm-new-dialog select[name=customer] option')]"
+        ".some((o) => o.value === String(id))", arg=customer.pk)
+    dialog.locator("select[name=customer]").select_option(str(customer.pk))
+    dialog.get_by_label("Last name").fill(f"Kontakt{uid}")
+    dialog.get_by_label("Open the new record after saving").uncheck()
+    dialog.get_by_test_id("save").click()
+    done = page.get_by_test_id("new-dialog-done")
+    done.wait_for()
+    page.wait_for_function("() => !document.querySelector('#crm-new-dialog.show')")
+    assert "/map/" in page.url
+    contact = ContactPerson.objects.get(last_name=f"Kontakt{uid}")
+    assert contact.customer_id == customer.pk and contact.position == "Einkauf"
+    assert done.get_by_role("link").get_attribute("href") == f"/customers/contacts/{contact.pk}/"
+
+
+def test_escape_closes_the_dialog_and_focus_returns_to_new(page, live_server_url, e2e_db):
+    login(page, live_server_url, "alice")
+    page.goto(f"{live_server_url}/customers/")
+    _open_new(page, "Customer")
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('#crm-new-dialog')")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'crm-new-button'")
+    assert not page.locator("#crm-new-dialog.show").count()
