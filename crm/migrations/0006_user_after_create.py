@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0004_crm_fold'),
+        ('crm', '0005_local_table'),
     ]
 
     operations = [
