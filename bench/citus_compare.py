@@ -53,9 +53,13 @@ def measure(schema: str, user: str, samples: int, limit: int) -> dict:
         times = []
         for n in range(samples + 1):
             started = time.perf_counter()
-            response = client.get(page["path"], **headers)
+            try:
+                status = client.get(page["path"], **headers).status_code
+            except Exception as error:  # noqa: BLE001 - reported as an error row
+                print(f"{page['label']}: {error!r}", file=sys.stderr)
+                status = 500
             elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
+            if status != 200:
                 times = None
                 break
             if n:
@@ -95,9 +99,14 @@ def main() -> None:
     results = {}
     for label, url in (("single", args.single), ("citus", args.citus)):
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": os.environ.get("DEBUG", "1")}
-        child = subprocess.run([sys.executable,  # noqa: S603 - this script itself __file__, "--child", "--schema", args.schema, "--user", args.user,
-                                "--samples", str(args.samples), "--pages", str(args.pages)],
-                               env=env, check=True, capture_output=True, text=True)
+        command = [sys.executable, __file__, "--child", "--schema", args.schema, "--user", args.user,
+                   "--samples", str(args.samples), "--pages", str(args.pages)]
+        child = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603 - itself
+        if child.returncode:
+            sys.exit(f"{label}: {child.stderr[-3000:]}")
+        errors = [line for line in child.stderr.splitlines() if ": " in line and "Error" in line]
+        if errors:
+            print(f"{label}: " + "\n".join(errors[-10:]), file=sys.stderr)
         results[label] = json.loads(child.stdout.strip().splitlines()[-1])
     lines = [f"| page ({args.schema}, median of {args.samples}) | single PostgreSQL ms | Citus coordinator ms | ratio |",
              "|---|---:|---:|---:|"]
@@ -105,7 +114,8 @@ def main() -> None:
     for page, single in results["single"]["pages"].items():
         citus = results["citus"]["pages"].get(page)
         if single is None or citus is None:
-            lines.append(f"| {page} | {single or 'error'} | {citus or 'error'} | |")
+            cells = ["error" if value is None else f"{value:.0f}" for value in (single, citus)]
+            lines.append(f"| {page} | {cells[0]} | {cells[1]} | |")
             continue
         ratios.append(citus / single)
         lines.append(f"| {page} | {single:.0f} | {citus:.0f} | {citus / single:.2f} |")

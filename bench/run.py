@@ -513,6 +513,9 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
     scaling = ROOT / "bench" / "SCALING.md"
     if scaling.exists():
         lines += ["", scaling.read_text().strip()]
+    citus = ROOT / "bench" / "CITUS.md"  # bench/citus_compare.py against a cluster (make citus)
+    if citus.exists():
+        lines += ["", citus.read_text().strip()]
     path.write_text("\n".join(lines) + "\n")
 
 
