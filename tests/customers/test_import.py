@@ -215,3 +215,13 @@ def test_the_command_reports_per_line_and_imports(tenant, dave, tmp_path):
                  map=["Betreuer="])
     weber = Customer.objects.get(name="Weber & Söhne KG")
     assert weber.owner == dave and "Imported 2 customers" in out.getvalue()
+
+
+def test_the_command_reports_in_the_tenants_language(tenant, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD, encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Abgelehnt: 7 Fehler"):
+        call_command("import_customers", str(bad), schema="alpha", stdout=out, language="de")
+    assert "Zeile 4, Spalte Land:" in out.getvalue() and "[Fehler]" in out.getvalue()
+    assert "line 4" not in out.getvalue()

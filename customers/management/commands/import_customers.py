@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from crm.models import User
@@ -32,8 +34,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--keep-existing", action="store_true", help="import rows even if the customer exists")
         parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+        parser.add_argument("--language", default="", help="language of the report (default: the tenant's)")
 
     def handle(self, *args, **opts):
+        # the report is read by the tenant's admin: in the tenant's language, like the import page
+        tenant = Tenant.objects.filter(schema_name=opts["schema"]).first()
+        language = opts["language"] or getattr(tenant, "default_language", "") or "en"
+        with translation.override(language):
+            self._handle(**opts)
+
+    def _handle(self, **opts):
         path: Path = opts["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -57,14 +67,14 @@ class Command(BaseCommand):
             job.skip_existing = not opts["keep_existing"]
             job.state = ImportJob.State.CHECKING
             job.save()
-            self.stdout.write(f"Columns: {self._describe(job)}")
+            self.stdout.write(_("Columns: %(columns)s") % {"columns": self._describe(job)})
             job = self._with_progress(job, imports.import_job_check, "checking")
             self._report(job)
             if job.state != ImportJob.State.CHECKED:
-                raise CommandError(f"Rejected: {job.error_count} error(s); nothing was imported.")
+                raise CommandError(_("Rejected: %(n)s error(s); nothing was imported.") % {"n": job.error_count})
             self.stdout.write(
-                f"Dry run fine: {job.created_customers} customers, {job.created_contacts} contact persons, "
-                f"{job.skipped_rows} rows skipped."
+                _("Dry run fine: %(c)s customers, %(p)s contact persons, %(s)s rows skipped.")
+                % {"c": job.created_customers, "p": job.created_contacts, "s": job.skipped_rows}
             )
             if opts["dry_run"]:
                 return
@@ -73,10 +83,11 @@ class Command(BaseCommand):
             job = self._with_progress(job, imports.import_job_run, "importing")
             if job.state != ImportJob.State.DONE:
                 self._report(job)
-                raise CommandError(job.message or "The import failed; nothing was imported.")
+                raise CommandError(job.message or _("The import failed; nothing was imported."))
             self.stdout.write(self.style.SUCCESS(
-                f"Imported {job.created_customers} customers and {job.created_contacts} contact persons "
-                f"in {time.monotonic() - started:.1f}s (job #{job.pk})."
+                _("Imported %(c)s customers and %(p)s contact persons in %(s)s s (job #%(job)s).")
+                % {"c": job.created_customers, "p": job.created_contacts,
+                   "s": f"{time.monotonic() - started:.1f}", "job": job.pk}
             ))
 
     def _mapping(self, job: ImportJob, pairs: list[str]) -> dict[str, str]:
@@ -132,8 +143,9 @@ class Command(BaseCommand):
         if job.message:
             self.stderr.write(job.message)
         for entry in job.errors:
-            level = "warning" if entry.get("level") == "warning" else "error"
-            self.stdout.write(f"line {entry['line']}, column {entry['column']}: {entry['reason']} [{level}]")
+            level = _("warning") if entry.get("level") == "warning" else _("error")
+            self.stdout.write(_("line %(line)s, column %(column)s: %(reason)s [%(level)s]") % {
+                "line": entry["line"], "column": entry["column"], "reason": entry["reason"], "level": level})
         shown = len(job.errors)
         if job.error_count + job.warning_count > shown:
-            self.stdout.write(f"... {job.error_count + job.warning_count - shown} more not shown")
+            self.stdout.write(_("... %(n)s more not shown") % {"n": job.error_count + job.warning_count - shown})
