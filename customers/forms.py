@@ -10,6 +10,7 @@ from customers import selectors
 from customers.countries import country_choices_with
 from customers.imports import DELIMITERS, ENCODINGS, IMPORT_FIELDS, MAX_BYTES
 from customers.models import ContactPerson, Customer
+from customfields.forms import custom_fields_attach, custom_unique_check, custom_values
 
 
 def _bootstrap(form: forms.BaseForm) -> None:
@@ -57,17 +58,20 @@ class CustomerForm(forms.ModelForm):
         self.fields["size_class"].help_text = _("Only used when \"set by hand\" is ticked; otherwise derived.")
         self.fields["website"].widget.attrs.setdefault("placeholder", "www.example.com")
         _bootstrap(self)
+        custom_fields_attach(self, entity="customer", user=user, values=self.instance.custom, creating=creating)
 
     def clean(self):
         data = super().clean()
         if not data.get("size_class_manual"):
             data.pop("size_class", None)
+        custom_unique_check(self, model=Customer, exclude_pk=self.instance.pk)
         return data
 
     def service_values(self) -> dict:
-        values = {k: v for k, v in self.cleaned_data.items() if k != "status"}
+        values = {k: v for k, v in self.cleaned_data.items() if k != "status" and not k.startswith("cf_")}
         for key in ("street", "postal_code", "city", "phone", "email", "website", "industry"):
             values[key] = values.get(key) or ""
+        values["custom"] = custom_values(self)
         return values
 
     def duplicate_query(self) -> dict:
@@ -81,9 +85,23 @@ class ContactForm(forms.ModelForm):
         fields = ["first_name", "last_name", "position", "email", "phone", "mobile", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
+        if user is not None:
+            custom_fields_attach(self, entity="contact", user=user, values=self.instance.custom, creating=creating)
+
+    def clean(self):
+        data = super().clean()
+        custom_unique_check(self, model=ContactPerson, exclude_pk=self.instance.pk)
+        return data
+
+    def service_values(self) -> dict:
+        """The contact's fields for the services, custom fields as one ``custom`` value."""
+        values = {k: v for k, v in self.cleaned_data.items() if not k.startswith("cf_")}
+        if hasattr(self, "custom_editable"):
+            values["custom"] = custom_values(self)
+        return values
 
 
 class ContactCreateForm(ContactForm):

@@ -19,9 +19,9 @@ from customers.models import ContactPerson, Customer, SizeClassThresholds
 
 CUSTOMER_FIELDS = (
     "kind", "name", "street", "postal_code", "city", "country", "phone", "email", "website", "industry",
-    "owner", "annual_revenue", "employees", "size_class", "size_class_manual",
+    "owner", "annual_revenue", "employees", "size_class", "size_class_manual", "custom",
 )
-CONTACT_FIELDS = ("first_name", "last_name", "position", "email", "phone", "mobile", "notes")
+CONTACT_FIELDS = ("first_name", "last_name", "position", "email", "phone", "mobile", "notes", "custom")
 _DERIVED = ("name_key", "email_domain", "phone_digits", "search_text")
 
 

@@ -117,3 +117,36 @@ def add_custom_fields(form: forms.BaseForm, *, definitions, editable_keys: set[s
 def custom_bound_fields(form) -> list:
     """The bound custom fields of a form, for the template."""
     return [form[d.column] for d in getattr(form, "custom_definitions", []) if d.column in form.fields]
+
+
+def custom_fields_attach(form: forms.BaseForm, *, entity: str, user, values: dict | None, creating: bool) -> None:
+    """Give ``form`` the custom fields of ``entity`` that ``user`` sees; those the user may not edit
+    are shown disabled and keep their stored value."""
+    from customfields.selectors import definitions_for
+
+    visible = definitions_for(entity=entity, user=user)
+    editable = {d.key for d in definitions_for(entity=entity, user=user, editable=True)}
+    add_custom_fields(form, definitions=visible, editable_keys=editable, values=values, creating=creating)
+    form.custom_editable = [d for d in visible if d.key in editable]
+    form.custom_stored = dict(values or {})
+
+
+def custom_values(form: forms.BaseForm) -> dict:
+    """The record's whole ``custom`` value after the form: the editable fields from the form, every
+    other stored value (hidden from this user, retired, unknown) as it was."""
+    from customfields.services import values_merge
+
+    return values_merge(current=getattr(form, "custom_stored", {}), definitions=getattr(form, "custom_editable", []),
+                        cleaned=form.cleaned_data)
+
+
+def custom_unique_check(form: forms.BaseForm, *, model, exclude_pk: int | None = None) -> None:
+    """Errors next to "unique" custom fields whose value another record has."""
+    from customfields.services import values_check_unique
+
+    if not getattr(form, "custom_editable", None):
+        return
+    errors = values_check_unique(model=model, definitions=form.custom_editable, values=custom_values(form),
+                                 exclude_pk=exclude_pk)
+    for column, message in errors.items():
+        form.add_error(column, message)

@@ -12,6 +12,8 @@ from crm.lib.widgets import fast_selects
 from crm.models import User
 from crm.selectors import user_list_active
 from customers.models import Customer
+from customfields.forms import custom_fields_attach, custom_unique_check
+from customfields.selectors import project_entity
 from sales.models import (
     GroupType,
     LostReason,
@@ -115,7 +117,7 @@ class ProjectCreateForm(CustomerPickMixin, ProjectFieldsForm):
     field_order = ["customer_mode", "customer_q", "customer", "title", "process", "phase", "owner", "volume",
                    "probability", "expected_order_date", "description"]
 
-    def __init__(self, *args, lead: bool = False, **kwargs):
+    def __init__(self, *args, lead: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead
         self.fields["process"].queryset = process_list(lead=lead)
@@ -127,6 +129,8 @@ class ProjectCreateForm(CustomerPickMixin, ProjectFieldsForm):
             self.fields["customer_mode"].initial = self.MODE_NEW
             self.fields["customer_mode"].choices = [("new", _("New lead")), ("existing", _("Existing lead"))]
         _style(self)
+        if user is not None:
+            custom_fields_attach(self, entity="lead" if lead else "project", user=user, values={}, creating=True)
 
     def clean(self):
         data = super().clean()
@@ -135,6 +139,7 @@ class ProjectCreateForm(CustomerPickMixin, ProjectFieldsForm):
         phase, process = data.get("phase"), data.get("process")
         if phase and process and phase.process_id != process.pk:
             self.add_error("phase", _("This phase belongs to another process."))
+        custom_unique_check(self, model=SalesProject)
         return data
 
 
@@ -163,10 +168,19 @@ class ProjectEditForm(ProjectFieldsForm):
 
     field_order = ["title", "volume", "probability", "expected_order_date", "description", "version"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["owner"]  # owners change with the move dialog or the owner action
         _style(self)
+        self.project = project
+        if project is not None and user is not None:
+            custom_fields_attach(self, entity=project_entity(project), user=user, values=project.custom, creating=False)
+
+    def clean(self):
+        data = super().clean()
+        if self.project is not None:
+            custom_unique_check(self, model=SalesProject, exclude_pk=self.project.pk)
+        return data
 
 
 class MoveForm(forms.Form):

@@ -107,14 +107,14 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         if chosen and chosen not in options:
             options = [chosen, *options]
     initial = {"customer": preset} if preset else {}
-    form = ContactCreateForm(data, customer_options=options, initial=initial)
+    form = ContactCreateForm(data, customer_options=options, initial=initial, user=request.user, creating=True)
     finding = data is not None and "find" in data
     if data is not None and not finding and form.is_valid():
         customer = form.cleaned_data["customer"]
         if not user_can_edit_owned(user=request.user, owner_id=customer.owner_id):
             form.add_error("customer", _("You may not add contact persons to this customer."))
         else:
-            values = {k: v for k, v in form.cleaned_data.items() if k not in ("customer", "customer_search")}
+            values = {k: v for k, v in form.service_values().items() if k not in ("customer", "customer_search")}
             try:
                 contact = services.contact_create(user=request.user, customer=customer, **values)
             except ValidationError as exc:
@@ -155,10 +155,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get(pk=pk)
     require_edit_owned(user=request.user, owner_id=contact.customer.owner_id)
-    form = ContactForm(request.POST or None, instance=copy.copy(contact))
+    form = ContactForm(request.POST or None, instance=copy.copy(contact), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(contact=contact, user=request.user, data=form.cleaned_data)
+            services.contact_update(contact=contact, user=request.user, data=form.service_values())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

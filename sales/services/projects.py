@@ -43,7 +43,7 @@ from sales.services.moves import (
 )
 from sales.services.processes import phase_first_open
 
-UPDATABLE_FIELDS = {"title", "volume", "probability", "expected_order_date", "description", "customer"}
+UPDATABLE_FIELDS = {"title", "volume", "probability", "expected_order_date", "description", "customer", "custom"}
 
 __all__ = [
     "UPDATABLE_FIELDS", "BulkResult", "project_bulk_change_owner", "project_bulk_move", "project_change_owner",
@@ -77,6 +77,7 @@ def project_create(
     description: str = "",
     lost_reason: LostReason | None = None,
     check_permission: bool = True,
+    custom: dict | None = None,
 ) -> SalesProject:
     """Start a project for a customer in a process (its first open phase unless ``phase``)."""
     if check_permission:
@@ -91,6 +92,7 @@ def project_create(
     project = SalesProject(
         customer=customer, process=process, owner=owner, title=title.strip(), volume=volume or 0,
         expected_order_date=expected_order_date, description=description or "", created_by=user,
+        custom=custom or {},
     )
     phase_apply(project, phase=phase, lost_reason=lost_reason, now=now)
     if probability is not None and phase.outcome == Phase.Outcome.OPEN and int(probability) != phase.probability:

@@ -24,6 +24,7 @@ from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
 from crm.lib.pagination import SafePaginator
 from crm.permissions import editable_owner_ids, user_can_edit_owned
 from customers.models import Customer
+from customfields.forms import custom_values
 from sales import selectors, services
 from sales.filters import ProjectFilter
 from sales.forms import (
@@ -368,17 +369,18 @@ def project_create(request: HttpRequest, lead: bool = False) -> HttpResponse:
     if data is not None and data.get("search"):
         # The no-JavaScript customer search: show the matches, keep what was typed, no errors yet.
         initial.update({k: v for k, v in data.items() if k in ProjectCreateForm.base_fields})
-        form = ProjectCreateForm(initial=initial, lead=lead)
+        form = ProjectCreateForm(initial=initial, lead=lead, user=request.user)
         new_form = NewCustomerForm(initial={k[4:]: v for k, v in data.items() if k.startswith("new-")}, prefix="new")
         data = None
     else:
-        form = ProjectCreateForm(data, initial=initial, lead=lead)
+        form = ProjectCreateForm(data, initial=initial, lead=lead, user=request.user)
         new_form = NewCustomerForm(data, prefix="new")
     duplicates = []
     if data is not None and form.is_valid():
         values = form.cleaned_data
         project_values = {k: values[k] for k in ("title", "process", "phase", "owner", "volume", "probability",
                                                  "expected_order_date", "description")}
+        project_values["custom"] = custom_values(form)
         try:
             if values["customer_mode"] == ProjectCreateForm.MODE_EXISTING:
                 project = services.project_create(customer=values["customer"], user=request.user, **project_values)
@@ -473,10 +475,12 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"title": project.title, "volume": project.volume, "expected_order_date": project.expected_order_date,
                "description": project.description, "version": project.version,
                "probability": project.probability if project.probability_overridden else None}
-    form = ProjectEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ProjectEditForm(request.POST if request.method == "POST" else None, initial=initial, project=project,
+                           user=request.user)
     current = None
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("title", "volume", "expected_order_date", "description")}
+        data["custom"] = custom_values(form)
         probability = form.cleaned_data["probability"]
         data["probability"] = project.phase.probability if probability is None else probability
         try:
@@ -489,7 +493,7 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
             # Keep what was typed; a second save now knowingly overwrites the newer state.
             post = request.POST.copy()
             post["version"] = str(current.version)
-            form = ProjectEditForm(post, initial=initial)
+            form = ProjectEditForm(post, initial=initial, project=current, user=request.user)
             form.is_valid()
             form.add_error(None, exc)
         except ValidationError as exc:
