@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CustomfieldsConfig(AppConfig):
     name = "customfields"
     verbose_name = _("Custom fields")
+
+    def ready(self) -> None:
+        from crm.lib.seeding import seeder_register
+        from customfields.seed import seed_custom_fields
+
+        seeder_register(order=35, name="custom fields", func=seed_custom_fields)  # after customers and sales
