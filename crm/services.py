@@ -27,11 +27,11 @@ def user_create(
     """Create a user of the current tenant; admins get the tenant's Django admin."""
     email = (email or "").strip().lower()
     if not email:
-        raise ValidationError({"email": "An e-mail address is required."})
+        raise ValidationError({"email": _("An e-mail address is required.")})
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": f"A user with the e-mail {email} already exists."})
+        raise ValidationError({"email": _("A user with the e-mail %(email)s already exists.") % {"email": email}})
     if role not in User.Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": repr(role)}})
     user = User(
         email=email,
         role=role,

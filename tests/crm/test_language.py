@@ -111,3 +111,12 @@ def test_the_german_demo_user_is_a_tenant_admin_who_reads_german(tenant):
     assert client.login(email=DEMO_GERMAN_USER, password=DEMO_PASSWORD)
     page = _page(client.get("/", **ENGLISH_BROWSER))
     assert '<html lang="de">' in page and "Verkaufsprojekte" in page
+
+
+def test_user_create_refuses_in_the_users_language(tenant, alice):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        user_create(email=alice.email, password=None, validate=False)
+    assert "gibt es bereits" in str(refused.value)
