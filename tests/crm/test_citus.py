@@ -120,3 +120,21 @@ def test_a_live_tenant_moves_to_another_worker_without_error_or_lost_write(sprea
         connection.set_schema_to_public()
     assert before >= 10 and len(written) >= before + 10
     assert stored == set(written), f"{len(set(written) - stored)} writes lost"
+
+
+def test_the_application_reaches_the_coordinator_through_pgbouncer(django_db_setup, django_db_blocker):
+    # make test-citus points DATABASE_URL at PgBouncer (session mode, bin/citus) when it runs
+    from pathlib import Path
+
+    from django.conf import settings
+
+    ini = Path(settings.BASE_DIR) / ".data" / "citus" / "pgbouncer" / "pgbouncer.ini"
+    if not ini.exists():
+        pytest.skip("PgBouncer is not installed here")
+    assert "pool_mode = session" in ini.read_text()
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT inet_server_port(), current_setting('citus.enable_schema_based_sharding')")
+            server_port, sharding = cursor.fetchone()
+    assert int(connection.settings_dict["PORT"]) == server_port + 10  # PgBouncer's port, the coordinator behind
+    assert sharding == "on"
