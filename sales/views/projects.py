@@ -5,6 +5,8 @@ Leads use the same views with ``lead=True`` (URL kwargs), over lead processes on
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -512,7 +514,7 @@ def _board_params(source: QueryDict) -> dict:
 
 
 def _board_update(request, *, board: dict, lead: bool, phase_ids: set, message: str = "", level: str = "info",
-                  dialog: str = "", status: int = 200, moved: bool = False) -> HttpResponse:
+                  dialog: str = "", status: int = 200, moved=None) -> HttpResponse:
     """Re-rendered columns (out of band) of the kanban the move came from, plus a message."""
     columns = []
     process = Process.objects.filter(pk=board["board_process"]).first() if board["board_process"].isdigit() else None
@@ -525,8 +527,11 @@ def _board_update(request, *, board: dict, lead: bool, phase_ids: set, message: 
         context = {"urls": _urls(lead), "board_query": "", "lead": lead}
     context.update(oob_columns=columns, message=message, level=level, dialog=dialog)
     response = render(request, "sales/_board_update.html", context, status=status)
-    if moved:
+    if moved is not None:
         response["HX-Trigger"] = "salesMoved"
+        # after the columns are redrawn: focus the moved card and announce where it went (sales.js)
+        response["HX-Trigger-After-Settle"] = json.dumps({"salesMovedSettled": {
+            "project": moved.pk, "text": _("Project moved to “%(phase)s”.") % {"phase": moved.phase}}})
     return response
 
 
@@ -592,7 +597,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
                 phase_ids = {_int(board["from_phase"]), project.phase_id, moved.phase_id}
                 if closed:  # the closed alternatives left their columns for a lost one: redraw the board
                     phase_ids |= _board_phase_ids(board)
-                return _board_update(request, board=board, lead=lead, phase_ids=phase_ids, moved=True,
+                return _board_update(request, board=board, lead=lead, phase_ids=phase_ids, moved=moved,
                                      message=closed, level="info")
             messages.success(request, _("Project moved to “%(phase)s”.") % {"phase": moved.phase})
             if closed:

@@ -5,3 +5,18 @@ document.addEventListener("htmx:responseError", (event) => {
     window.location.reload();
   }
 });
+
+// One polite live region (layouts/base.html) for results a screen reader should hear: row counts
+// after filtering, "moved to Proposal", import progress. Cleared first so a repeat is read again.
+window.crmAnnounce = (text) => {
+  const region = document.getElementById("crm-live");
+  if (!region || !text) return;
+  region.textContent = "";
+  window.setTimeout(() => { region.textContent = text; }, 50);
+};
+// A fragment may ask for an announcement: <div data-crm-announce="42 customers">.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const root = event.detail.target;
+  const box = root && (root.matches && root.matches("[data-crm-announce]") ? root : root.querySelector && root.querySelector("[data-crm-announce]"));
+  if (box) window.crmAnnounce(box.dataset.crmAnnounce);
+});

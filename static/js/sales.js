@@ -67,6 +67,27 @@
   // --- the move dialog (a Bootstrap modal filled by htmx) ---------------------------------
   const dialog = () => document.getElementById("sales-dialog");
 
+  // Focus: what opened the dialog gets it back when the dialog closes (Escape, Cancel, ×); after a
+  // move the moved card gets it in its new column, and the live region says where it went.
+  let opener = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const target = event.detail.target;
+    if (target && target.id === "sales-dialog-body" && !(dialog() && dialog().classList.contains("show"))) {
+      opener = event.detail.elt;
+    }
+  });
+  const cardFocus = (card) => {
+    const link = card && card.querySelector(".sales-card-title");
+    if (link) { link.focus(); return true; }
+    return false;
+  };
+  document.addEventListener("salesMovedSettled", (event) => {
+    const detail = event.detail || {};
+    cardFocus(document.getElementById("card-" + detail.project));
+    window.crmAnnounce(detail.text);
+    opener = null;
+  });
+
   document.addEventListener("htmx:afterSwap", (event) => {
     const target = event.detail.target;
     if (!target || target.id !== "sales-dialog-body" || !dialog()) return;
@@ -93,7 +114,46 @@
   });
 
   document.addEventListener("hidden.bs.modal", (event) => {
-    if (event.target.id === "sales-dialog") document.getElementById("sales-dialog-body").innerHTML = "";
+    if (event.target.id !== "sales-dialog") return;
+    const card = opener && opener.closest && opener.closest(".sales-card");
+    const id = card ? card.id : "";
+    document.getElementById("sales-dialog-body").innerHTML = "";
+    if (opener && opener.isConnected) opener.focus();
+    else if (id) cardFocus(document.getElementById(id));  // the card was redrawn meanwhile
+    opener = null;
+  });
+
+  // --- the board by keyboard: arrow keys between cards, "m" opens the move dialog -------------
+  const cardsOf = (column) => Array.from(column.querySelectorAll(".sales-card"));
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const here = event.target;
+    if (!(here instanceof Element) || here.closest("input, textarea, select, [data-undrag-while-focused]")) return;
+    const card = here.closest(".sales-card");
+    const column = card && card.closest(".sales-column");
+    if (!column) return;
+    const columns = Array.from(column.closest(".sales-columns").querySelectorAll(".sales-column"));
+    const cards = cardsOf(column);
+    const index = cards.indexOf(card);
+    let next = null;
+    if (event.key === "ArrowDown") next = cards[index + 1];
+    else if (event.key === "ArrowUp") next = cards[index - 1];
+    else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+      const step = event.key === "ArrowRight" ? 1 : -1;
+      for (let c = columns.indexOf(column) + step; c >= 0 && c < columns.length && !next; c += step) {
+        const other = cardsOf(columns[c]);
+        next = other[Math.min(index, other.length - 1)] || null;
+      }
+    } else if (event.key === "m" || event.key === "M") {
+      const move = card.querySelector("[data-testid=card-move]");
+      if (move) { event.preventDefault(); move.click(); }
+      return;
+    } else return;
+    event.preventDefault();
+    if (next) {
+      cardFocus(next);
+      next.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
   });
 
   // --- create form: existing or new customer ----------------------------------------------
