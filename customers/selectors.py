@@ -128,9 +128,21 @@ EXPORT_FIELDS = (
 EXPORT_CHUNK = 2000
 
 
-def customer_export_rows(qs: QuerySet) -> Iterator[tuple]:
-    """The overview's filtered and sorted customers as tuples of EXPORT_FIELDS, for a CSV export."""
-    yield from qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+def customer_export_rows(qs: QuerySet, *, definitions=()) -> Iterator[tuple]:
+    """The overview's filtered and sorted customers as tuples of EXPORT_FIELDS, for a CSV export,
+    followed by the values of the custom fields ``definitions`` (the ones the user may see)."""
+    if not definitions:
+        yield from qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+        return
+    from crm.models import User
+    from customfields.values import export_value
+
+    users = None
+    if any(d.field_type == "user" for d in definitions):
+        users = dict(User.objects.values_list("pk", "email"))
+    for *row, custom in qs.values_list(*EXPORT_FIELDS, "custom").iterator(chunk_size=EXPORT_CHUNK):
+        custom = custom or {}
+        yield (*row, *(export_value(d, custom.get(d.key), users=users) for d in definitions))
 
 
 def customer_rollups_stale(*, customer_ids: list[int] | None = None) -> list[tuple[int, int, Decimal, int, Decimal]]:

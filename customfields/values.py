@@ -171,6 +171,24 @@ def display(definition: FieldDefinition, stored, *, users: dict | None = None) -
     return str(stored)
 
 
+def export_value(definition: FieldDefinition, stored, *, users: dict | None = None):
+    """A stored value for a CSV cell: numbers as Decimal and dates as dates (the CSV writer formats
+    them for the chosen format), choices as their labels, users by e-mail."""
+    if stored in (None, "", []):
+        return ""
+    kind = definition.field_type
+    try:
+        if kind in (T.NUMBER, T.MONEY):
+            return Decimal(str(stored))
+        if kind == T.DATE:
+            return datetime.date.fromisoformat(stored)
+    except (InvalidOperation, ValueError, TypeError):
+        return str(stored)
+    if kind == T.USER:
+        return (users or {}).get(stored, "")
+    return display(definition, stored)
+
+
 def parse_text(definition: FieldDefinition, text: str):
     """A typed text (CSV cell, default) as a stored value; raises ValidationError when it does not fit."""
     field = form_field(definition, required=False)

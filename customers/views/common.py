@@ -30,9 +30,13 @@ def customer_export_response(queryset, *, request: HttpRequest, filename: str = 
     """Stream the customers of ``queryset`` (the overview's, filtered and sorted) as CSV."""
 
     from customers.selectors import customer_export_rows
+    from customfields.selectors import definitions_for
 
-    return csv_response(filename=filename, header=CUSTOMER_EXPORT_HEADER, rows=customer_export_rows(queryset),
-                        fmt=csv_format_for(request))
+    # Only the custom fields the user's role may see, as further columns named by their keys.
+    definitions = definitions_for(entity="customer", user=request.user)
+    header = CUSTOMER_EXPORT_HEADER + [d.key for d in definitions]
+    return csv_response(filename=filename, header=header,
+                        rows=customer_export_rows(queryset, definitions=definitions), fmt=csv_format_for(request))
 
 
 def currency() -> str:

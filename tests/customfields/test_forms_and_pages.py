@@ -144,3 +144,20 @@ def test_a_sales_project_and_a_lead_carry_their_custom_fields(tenant, alice, car
     page = client.get(f"/sales/projects/{lead.pk}/").content.decode()
     assert "Lead source" in page and "Messe" in page
     assert SalesProject.objects.get(pk=lead.pk).custom == {"source": "Messe"}
+
+
+def test_the_customer_export_has_the_custom_columns_the_role_may_see(tenant, alice, carol, client_for):
+    _fields()
+    make_customer(name="Export AG", custom={"segment": "retail", "margin": "17.5", "since": "2020-12-31",
+                                           "budget": "1000.00"})
+
+    def export(user):
+        response = client_for(user).get("/customers/export/?format=csv", HTTP_ACCEPT_LANGUAGE="en")
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+
+    salesperson = export(alice)
+    header, row = salesperson.splitlines()[0], next(line for line in salesperson.splitlines() if "Export AG" in line)
+    assert header.endswith("segment,since,budget,rating")
+    assert "Retail" in row and "2020-12-31" in row and "17.5" not in row and "margin" not in header
+    manager = export(carol)
+    assert "margin" in manager.splitlines()[0] and "17.5" in manager
