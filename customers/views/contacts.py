@@ -72,13 +72,19 @@ def contact_export(request: HttpRequest) -> HttpResponse:
     if sort:
         qs = ContactTable(qs, order_by=sort).data.data
 
+    from customfields.selectors import definitions_for
+    from customfields.values import export_value
+
+    definitions = definitions_for(entity="contact", user=request.user)  # only what the role may see
+
     def rows():
         for c in qs.iterator(chunk_size=2000):
+            custom = c.custom or {}
             yield [c.pk, c.first_name, c.last_name, c.position, c.email, c.phone, c.mobile, c.customer_id,
-                   c.customer.name, c.last_activity_at]
+                   c.customer.name, c.last_activity_at, *(export_value(d, custom.get(d.key)) for d in definitions)]
 
     header = ["id", "first_name", "last_name", "position", "email", "phone", "mobile", "customer_id", "customer",
-              "last_activity"]
+              "last_activity", *(d.key for d in definitions)]
     return csv_response(filename="contacts.csv", header=header, rows=rows(), fmt=csv_format_for(request))
 
 

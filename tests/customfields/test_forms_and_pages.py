@@ -161,3 +161,18 @@ def test_the_customer_export_has_the_custom_columns_the_role_may_see(tenant, ali
     assert "Retail" in row and "2020-12-31" in row and "17.5" not in row and "margin" not in header
     manager = export(carol)
     assert "margin" in manager.splitlines()[0] and "17.5" in manager
+
+
+def test_the_contact_export_has_the_custom_columns_the_role_may_see(tenant, alice, dave, client_for):
+    make_field(entity="contact", key="hobby", label_en="Hobby")
+    make_field(entity="contact", key="salary", field_type="money", label_en="Salary", visible_roles=["admin"])
+    make_contact(last_name="Exportmann", custom={"hobby": "Segeln", "salary": "90000.00"})
+
+    def export(user):
+        response = client_for(user).get("/customers/contacts/export/?format=csv")
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+
+    salesperson = export(alice)
+    assert salesperson.splitlines()[0].endswith("last_activity,hobby") and "Segeln" in salesperson
+    assert "90000" not in salesperson
+    assert "salary" in export(dave).splitlines()[0] and "90000" in export(dave)
