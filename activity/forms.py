@@ -29,8 +29,10 @@ class ActivityForm(forms.ModelForm):
             "due_date": forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, customer=None, project=None, **kwargs):
+    def __init__(self, *args, customer=None, project=None, links: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if links and customer is None and project is None and not self.instance.pk:
+            customer, project = self._add_link_fields()
         labels = dict(Activity.Kind.choices)
         self.fields["kind"].choices = [(k.value, labels[k]) for k in HUMAN_KINDS]
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -48,9 +50,49 @@ class ActivityForm(forms.ModelForm):
                 self.fields["contacts"].queryset = contacts
             else:
                 del self.fields["contacts"]
-        if self.project is None and "show_on_customer" in self.fields:
+        if self.project is None and "project" not in self.fields and "show_on_customer" in self.fields:
             del self.fields["show_on_customer"]
         self.fields["subject"].required = False
+
+    def _add_link_fields(self):
+        """Customer, project and contacts picked in the form (the stand-alone page, "+ New"): the
+        customer by search, then its projects and contact persons only. Returns the chosen pair."""
+        from customers.models import Customer
+        from customers.selectors import customer_choices_search
+        from sales.models import SalesProject
+
+        data = self.data if self.is_bound else self.initial
+        text = (data.get("customer_search") or "").strip()
+        chosen = Customer.objects.filter(pk=_int(data.get("customer"))).first()
+        options = customer_choices_search(text=text) if text else []
+        if chosen and chosen not in options:
+            options = [chosen, *options]
+        self.fields["customer_search"] = forms.CharField(
+            label=_("Find customer"), required=False,
+            widget=forms.TextInput(attrs={"class": "form-control", "type": "search", "autocomplete": "off"}))
+        self.fields["customer"] = forms.ModelChoiceField(
+            label=_("Customer"), required=False, queryset=Customer.objects.all(),
+            widget=forms.Select(attrs={"class": "form-select"}))
+        self.fields["customer"].choices = [("", "—")] + [(c.pk, f"{c.name} · {c.city}" if c.city else c.name)
+                                                          for c in options]
+        projects = SalesProject.objects.filter(customer=chosen).order_by("-updated_at", "-id") if chosen else \
+            SalesProject.objects.none()
+        self.fields["project"] = forms.ModelChoiceField(
+            label=_("Sales project"), required=False, queryset=projects, empty_label=_("— none —"),
+            widget=forms.Select(attrs={"class": "form-select"}))
+        return chosen, None
+
+    def clean(self):
+        data = super().clean()
+        project = data.get("project")
+        if project is not None:
+            self.project = project
+            self.customer = project.customer
+            if data.get("customer") is not None and data["customer"].pk != project.customer_id:
+                self.add_error("project", _("The project belongs to another customer."))
+        elif "customer" in self.fields:
+            self.customer = data.get("customer")
+        return data
 
     def service_kwargs(self) -> dict:
         """The cleaned data as keyword arguments of the services."""
@@ -59,8 +101,17 @@ class ActivityForm(forms.ModelForm):
         data["contacts"] = list(data.get("contacts") or [])
         data["subject"] = data.get("subject") or ""
         data["text"] = data.get("text") or ""
+        for name in ("customer_search", "customer", "project"):
+            data.pop(name, None)
         return data
 
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class BulkActivityForm(ActivityForm):

@@ -266,14 +266,22 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     initial = {"contacts": [ctx["contact"]]} if ctx["contact"] else None
     if _int(params.get("kind")) is None and params.get("kind") in dict(Activity.Kind.choices):
         initial = {**(initial or {}), "kind": params["kind"]}
-    form = ActivityForm(request.POST or None, customer=ctx["customer"], project=ctx["project"], initial=initial)
+    if request.method == "POST" and request.POST.get("links") == "1":
+        ctx = {"customer": None, "project": None, "contact": None}  # picked in the form, not given by the page
+    links = ctx["customer"] is None and ctx["project"] is None  # customer, project, contacts picked in the form
+    form = ActivityForm(request.POST or None, customer=ctx["customer"], project=ctx["project"], initial=initial,
+                        links=links)
     created = None
-    if request.method == "POST" and form.is_valid():
+    picking = request.method == "POST" and "pick" in request.POST  # a customer chosen or searched: no save yet
+    if request.method == "POST" and not picking and form.is_valid():
         try:
-            created = services.activity_create(user=request.user, customer=ctx["customer"], project=ctx["project"],
+            created = services.activity_create(user=request.user, customer=form.customer, project=form.project,
                                                **form.service_kwargs())
         except ValidationError as exc:
             _errors_to_form(form, exc)
+    if picking:
+        form.is_valid()
+        form.errors.clear()
     if request.htmx and variant == "timeline" and timeline_kind:
         obj = {"customer": ctx["customer"], "project": ctx["project"], "contact": ctx["contact"]}[timeline_kind]
         context = _timeline_context(request, timeline_kind, obj, form=None if created else form,

@@ -66,3 +66,39 @@ def test_escape_closes_the_dialog_and_focus_returns_to_new(page, live_server_url
     page.keyboard.press("Escape")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'crm-new-button'")
     assert not page.locator("#crm-new-dialog.show").count()
+
+
+def test_from_the_kanban_new_task_for_a_customer_picked_by_search_due_tomorrow(page, live_server_url, e2e_db):
+    import datetime
+
+    from activity.models import Activity
+    from tests.builders.customers import make_customer
+
+    uid = uuid.uuid4().hex[:6]
+    customer = make_customer(name=f"Aufgabe {uid} Kunde GmbH")
+    login(page, live_server_url, "alice")
+    page.goto(f"{live_server_url}/sales/projects/board/")
+    dialog = _open_new(page, "Task")
+    assert dialog.get_by_role("heading", name="New task").is_visible()
+    dialog.get_by_label("Find customer").fill(f"Aufgabe {uid}")
+    page.wait_for_function(
+        "(id) => [...document.querySelectorAll('#crm-new-dialog select[name=customer] option')]"
+        ".some((o) => o.value === String(id))", arg=customer.pk)
+    page.evaluate("() => { document.querySelector('#crm-new-dialog form').dataset.stale = '1'; }")
+    dialog.locator("select[name=customer]").select_option(str(customer.pk))
+    # choosing the customer reloads the form with that customer's projects and contacts
+    page.wait_for_function("() => { const f = document.querySelector('#crm-new-dialog form');"
+                           " return f && !f.dataset.stale; }")
+    dialog.get_by_label("Subject").fill(f"Rückruf {uid}")
+    due = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    dialog.get_by_label("Due date").fill(due)
+    dialog.get_by_label("Open the new record after saving").uncheck()
+    dialog.locator("button[type=submit]", has_text="Save").click()
+    page.get_by_test_id("new-dialog-done").wait_for()
+    assert "/sales/projects/board/" in page.url
+    task = Activity.objects.get(subject=f"Rückruf {uid}")
+    assert task.customer_id == customer.pk and task.kind == "task" and task.due_date.isoformat() == due
+    page.goto(f"{live_server_url}/customers/{customer.pk}/")
+    page.get_by_text(f"Rückruf {uid}").first.wait_for()
+    page.goto(f"{live_server_url}/")
+    page.get_by_text(f"Rückruf {uid}").first.wait_for()
