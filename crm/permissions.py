@@ -53,7 +53,25 @@ def user_can_edit_owned(*, user, owner_id: int | None) -> bool:
     return owner_allowed(allowed=editable_owner_ids(user=user), owner_id=owner_id)
 
 
+def who_can_edit(*, owner_id: int | None) -> str:
+    """The sentence a refusal shows: who may edit a record owned by ``owner_id``."""
+    from django.utils.translation import gettext as _
+
+    from crm.models import User
+
+    owner = User.objects.select_related("team").filter(pk=owner_id).first() if owner_id else None
+    if owner is None:
+        return _("Records without an owner are edited by managers and tenant admins.")
+    name = owner.get_full_name() or owner.email
+    if owner.team_id:
+        return _("Only %(owner)s, the managers of team %(team)s and the tenant admins may edit it.") % {
+            "owner": name, "team": owner.team.name}
+    return _("Only %(owner)s and the tenant admins may edit it.") % {"owner": name}
+
+
 def require_edit_owned(*, user, owner_id: int | None) -> None:
-    """Raise PermissionDenied unless ``user`` may edit a record owned by ``owner_id``."""
+    """Raise PermissionDenied (saying who may) unless ``user`` may edit a record owned by ``owner_id``."""
     if not user_can_edit_owned(user=user, owner_id=owner_id):
-        raise PermissionDenied
+        from django.utils.translation import gettext as _
+
+        raise PermissionDenied(_("You may not edit this record.") + " " + who_can_edit(owner_id=owner_id))

@@ -34,3 +34,7 @@ if settings.BENCH_INSTRUMENT:
     from crm.lib.bench import bench_bare_view
 
     urlpatterns.append(path("__bench/bare/<str:key>", bench_bare_view))
+
+handler403 = "crm.views.error_403"
+handler404 = "crm.views.error_404"
+handler500 = "crm.views.error_500"

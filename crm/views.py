@@ -158,3 +158,48 @@ def favicon(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(icon.read(), content_type="image/x-icon")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+# --- error pages: inside the layout, in the user's language -------------------------------------
+
+
+def _error_response(request: HttpRequest, *, status: int, title: str, text: str, hint: str) -> HttpResponse:
+    """The product's own error page; for htmx a short fragment that crm.js shows in place."""
+    context = {"status": status, "error_title": title, "error_text": text, "error_hint": hint}
+    if request.headers.get("HX-Request"):
+        return render(request, "crm/_error_fragment.html", context, status=status)
+    return render(request, "crm/error.html", context, status=status)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A refusal: what was refused, and who may do it (the exception's message when it has one)."""
+    reason = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    return _error_response(
+        request, status=403, title=_("Not allowed"),
+        text=reason or _("You may not do this here."),
+        hint=_("If you need it, ask the owner of the record, your manager or a tenant admin."),
+    )
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """An address that leads nowhere (or to a record that was deleted)."""
+    reason = getattr(exception, "crm_message", "")  # our own explanations only, never Django's technical text
+    return _error_response(
+        request, status=404, title=_("Page not found"),
+        text=reason or _("There is nothing at this address. The record may have been deleted, or the link is "
+                         "incomplete."),
+        hint=_("Go back, or look for it with the search at the top."),
+    )
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    """Our fault: the layout if it can still be rendered, else plain text (the database may be down)."""
+    try:
+        return _error_response(
+            request, status=500, title=_("Something went wrong"),
+            text=_("The server could not finish this request. Nothing was changed by it. The error has been "
+                   "logged."),
+            hint=_("Try again in a moment. If it keeps happening, tell a tenant admin what you were doing."),
+        )
+    except Exception:  # noqa: BLE001 - the error page must never fail itself
+        return HttpResponse(_("Something went wrong. Please try again in a moment."),
+                            status=500, content_type="text/plain; charset=utf-8")

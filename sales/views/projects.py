@@ -24,7 +24,7 @@ from django_tables2 import SingleTableMixin
 
 from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
 from crm.lib.pagination import SafePaginator
-from crm.permissions import editable_owner_ids, user_can_edit_owned
+from crm.permissions import editable_owner_ids, require_edit_owned, user_can_edit_owned
 from customers.models import Customer
 from customfields.forms import custom_values
 from sales import selectors, services
@@ -554,7 +554,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
             return _board_update(request, board=_board_params(request.POST), lead=lead,
                                  phase_ids={project.phase_id}, message=_("You may not move this project."),
                                  level="danger")
-        raise PermissionDenied
+        require_edit_owned(user=request.user, owner_id=project.owner_id)
     if request.method == "GET":
         board = _board_params(request.GET)
         initial = {"process": project.process_id, "phase": project.phase_id, "version": project.version}
@@ -718,7 +718,7 @@ def project_followup_done(request: HttpRequest, pk: int) -> HttpResponse:
 def tenant_settings(request: HttpRequest) -> HttpResponse:
     """The lead function switch (tenant admins only)."""
     if not request.user.is_tenant_admin:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only tenant admins change the sales settings."))
     tenant = request.tenant
     form = TenantSettingsForm(request.POST if request.method == "POST" else None, initial={"lead_function_enabled": tenant.lead_function_enabled})
     if request.method == "POST" and form.is_valid():

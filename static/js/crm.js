@@ -1,9 +1,27 @@
 // Small shell behaviour shared by every page. Feature scripts live in their own files.
+
+// A refused or failed htmx request shows its message where it was asked for, instead of doing
+// nothing: the server answers htmx with a short alert fragment (crm/_error_fragment.html).
 document.addEventListener("htmx:responseError", (event) => {
-  const status = event.detail.xhr.status;
-  if (status === 401 || status === 403) {
-    window.location.reload();
+  const xhr = event.detail.xhr;
+  if (xhr.status === 401) {
+    window.location.reload();  // the session ended: the page itself asks to log in again
+    return;
   }
+  const parsed = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+  let alert = parsed.querySelector(".crm-htmx-error");
+  if (!alert) {
+    alert = document.createElement("div");
+    alert.className = "alert alert-danger crm-htmx-error";
+    alert.setAttribute("role", "alert");
+    alert.textContent = document.body.dataset.crmErrorText || "Error";
+  }
+  alert = document.importNode(alert, true);
+  alert.dataset.crmHtmxError = "1";
+  document.querySelectorAll("[data-crm-htmx-error]").forEach((old) => old.remove());
+  const source = event.detail.elt;
+  const anchor = (source && source.isConnected && (source.closest("form") || source)) || document.getElementById("main");
+  if (anchor.id === "main") anchor.prepend(alert); else anchor.insertAdjacentElement("afterend", alert);
 });
 
 // One polite live region (layouts/base.html) for results a screen reader should hear: row counts
