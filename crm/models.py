@@ -30,6 +30,14 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from crm.selectors import team_parent_makes_cycle
+
+        if team_parent_makes_cycle(team_id=self.pk, parent_id=self.parent_id):
+            raise ValidationError({"parent": _("A team cannot sit under itself or under one of its own sub-teams.")})
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True

@@ -53,7 +53,20 @@ def user_create(
 @transaction.atomic
 def team_create(*, name: str, parent: Team | None = None) -> Team:
     """Create a team, optionally under another team."""
-    team, _ = Team.objects.get_or_create(name=name, defaults={"parent": parent})
+    team, _created = Team.objects.get_or_create(name=name, defaults={"parent": parent})
+    return team
+
+
+@transaction.atomic
+def team_parent_set(*, team: Team, parent: Team | None) -> Team:
+    """Put a team under another one (or at the top); refused when it would make a cycle."""
+    from crm.selectors import team_parent_makes_cycle
+
+    Team.objects.select_for_update().filter(pk=team.pk).first()
+    if parent is not None and team_parent_makes_cycle(team_id=team.pk, parent_id=parent.pk):
+        raise ValidationError({"parent": _("A team cannot sit under itself or under one of its own sub-teams.")})
+    team.parent = parent
+    team.save(update_fields=["parent"])
     return team
 
 
