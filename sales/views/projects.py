@@ -88,7 +88,10 @@ def _is_lead_project(project: SalesProject) -> bool:
 
 def _require_leads(request: HttpRequest, lead: bool) -> None:
     if lead and not getattr(request.tenant, "lead_function_enabled", False):
-        raise Http404
+        missing = Http404("lead function off")
+        missing.crm_message = _("The lead function is switched off for your company. A tenant admin can switch it "
+                                "on under Sales projects → Settings.")  # shown by crm.views.error_404
+        raise missing
 
 
 # --- kanban ---------------------------------------------------------------------------------

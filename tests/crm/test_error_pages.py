@@ -72,3 +72,13 @@ def test_a_server_error_is_our_own_page(client_for, alice):
     assert "Something went wrong" in html and 'data-testid="submenu"' in html
     german = client.get("/boom/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Etwas ist schiefgegangen" in german
+
+
+def test_the_lead_list_says_the_lead_function_is_off_and_who_switches_it_on(client_for, alice, tenant):
+    tenant.lead_function_enabled = False
+    tenant.save(update_fields=["lead_function_enabled"])
+    response = client_for(alice).get("/sales/leads/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "The lead function is switched off for your company. A tenant admin can switch it on" in html
+    assert 'data-testid="error-page"' in html
