@@ -185,8 +185,8 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total !== undefined")
     check("map")
     page.evaluate("document.getElementById('crm-map').__crmMap.setView([52.52, 13.40], 15)")
-    page.wait_for_function("""() => { const m = document.getElementById('crm-map').__crmMap; let found = false;
-        m.eachLayer((l) => { if (l instanceof L.CircleMarker) found = true; }); return found; }""")
+    page.wait_for_function("() => { const m = document.getElementById('crm-map').__crmMap; let found = false; "
+                           "m.eachLayer((l) => { if (l instanceof L.CircleMarker) found = true; }); return found; }")
     page.evaluate("""() => { const m = document.getElementById('crm-map').__crmMap;
         m.eachLayer((l) => { if (l instanceof L.CircleMarker) l.fire('click', {latlng: l.getLatLng()}); }); }""")
     page.locator(".leaflet-popup-content .crm-popup-name").wait_for()
