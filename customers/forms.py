@@ -119,7 +119,8 @@ class ContactCreateForm(ContactForm):
         self.fields["customer"].widget.choices = [("", "—")] + [
             (c.pk, f"{c.name} · {c.city}" if c.city else c.name) for c in customer_options
         ]
-        self.fields["customer_search"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+        self.fields["customer_search"].widget.attrs.update({"autocomplete": "off"})
+        self.fields["customer_search"].widget.input_type = "search"
         self.order_fields(["customer_search", "customer"])
 
 

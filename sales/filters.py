@@ -57,7 +57,7 @@ class ProjectFilter(django_filters.FilterSet):
             f.widget.attrs.setdefault("class", css)
         fast_selects(self.form.fields)
         self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Title or customer"))
-        self.form.fields["q"].widget.attrs.setdefault("type", "search")
+        self.form.fields["q"].widget.input_type = "search"  # not attrs["type"]: that renders type twice
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -124,7 +124,7 @@ class GroupFilter(django_filters.FilterSet):
         _style(self)
         fast_selects(self.form.fields)
         self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Group, project or customer"))
-        self.form.fields["q"].widget.attrs.setdefault("type", "search")
+        self.form.fields["q"].widget.input_type = "search"  # not attrs["type"]: that renders type twice
 
     @staticmethod
     def _with_member(queryset, q: Q):

@@ -86,7 +86,8 @@ class CustomerPickMixin(forms.Form):
         field.widget.choices = [("", _("– choose a customer –"))] + customer_choices(
             chosen=chosen, query=query, statuses=statuses
         )
-        self.fields["customer_q"].widget.attrs.update({"placeholder": _("Name, city or postal code"), "type": "search"})
+        self.fields["customer_q"].widget.attrs.update({"placeholder": _("Name, city or postal code")})
+        self.fields["customer_q"].widget.input_type = "search"
 
 
 def customer_choices(*, chosen, query: str, statuses: tuple[str, ...]) -> list[tuple[int, str]]:

@@ -29,8 +29,8 @@ def test_type_mueller_in_the_top_bar_and_open_mueller_gmbh(page, live_server_url
     assert "<mark>" in listbox.inner_html()  # the matching part is highlighted
     customer_name = listbox.locator(".crm-name-customer", has_text=f"{uid} GmbH").first
     lead_name = listbox.locator(".crm-name-lead", has_text=f"{uid} Interessent").first
-    assert customer_name.evaluate("el => getComputedStyle(el).color") == "rgb(13, 110, 253)"
-    assert lead_name.evaluate("el => getComputedStyle(el).color") == "rgb(138, 143, 152)"
+    assert customer_name.evaluate("el => getComputedStyle(el).color") == "rgb(10, 88, 202)"
+    assert lead_name.evaluate("el => getComputedStyle(el).color") == "rgb(95, 99, 104)"
 
     # arrow keys move the active option (aria-activedescendant), Escape closes the list
     box.press("ArrowDown")
