@@ -273,17 +273,15 @@ def activity_record_alternative_closed(*, project, user, group, winner) -> Activ
 def activity_counts_rebuild() -> int:
     """Recreate the daily-count trigger function for the current TIME_ZONE and recount every day
     (needed only after changing TIME_ZONE); returns the number of count rows."""
-    import importlib
-
     from django.db import connection
 
-    migration = importlib.import_module("activity.migrations.0003_daily_counts")
-    function = importlib.import_module("activity.migrations.0004_daily_counts_schema_of_table").FUNCTION
-    tz = migration.time_zone()
+    from activity.sql import sql_text, time_zone
+
+    tz = time_zone()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("LOCK TABLE activity_activity IN SHARE MODE")  # no writes while recounting
-        cursor.execute(function.format(tz=tz))
+        cursor.execute(sql_text("daily_counts_function").format(tz=tz))
         cursor.execute("DELETE FROM activity_dailycount")
-        cursor.execute(migration.FILL.format(tz=tz))
+        cursor.execute(sql_text("daily_counts_fill").format(tz=tz))
         activity_summary_stale()
         return cursor.rowcount

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from activity.forms import ActivityForm, BulkActivityForm
 from activity.models import HUMAN_KINDS, Activity
 from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
 from crm.lib.generations import cached
+from crm.lib.http import safe_next
 from crm.models import Team, User
 from crm.selectors import user_list_active
 
@@ -30,20 +30,9 @@ LOG_PER_PAGE = 25
 
 
 def url_or_none(name: str, pk) -> str | None:
-    """The URL of another app's page, or None while that page does not exist yet."""
-    if pk is None:
-        return None
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return None
+    """The URL of a record's page, or None without a record."""
+    return None if pk is None else reverse(name, args=[pk])
 
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return url
-    return fallback
 
 
 def _int(value) -> int | None:
@@ -295,8 +284,8 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         url = reverse("activity:activity_detail", args=[created.pk])
         return dialog_created(request, url=url, message=_("Activity logged."),
                               link_text=_("Open %(name)s") % {"name": created.subject or created.get_kind_display()},
-                              fallback=_safe_next(request, url))
-    context = {"form": form, "next": _safe_next(request, ""), **ctx}
+                              fallback=safe_next(request, url))
+    context = {"form": form, "next": safe_next(request, ""), **ctx}
     if dialog_requested(request):
         title = _("New task") if form["kind"].value() == Activity.Kind.TASK else _("Log activity")
         return dialog_render(request, title=title, form_template="activity/activity_form.html#form", context=context)
@@ -322,11 +311,11 @@ def activity_bulk_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, ngettext("Activity logged for %(count)s customer.",
                                                "Activity logged for %(count)s customers.", count) % {"count": count})
-            return redirect(_safe_next(request, reverse("activity:activity_list")))
+            return redirect(safe_next(request, reverse("activity:activity_list")))
     raw = form["customers"].value() or ""
     count = len({part.strip() for part in str(raw).split(",") if part.strip().isdigit()})
     return render(request, "activity/activity_bulk_form.html",
-                  {"form": form, "count": count, "next": _safe_next(request, "")})
+                  {"form": form, "count": count, "next": safe_next(request, "")})
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -364,9 +353,9 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Activity saved."))
-            return redirect(_safe_next(request, reverse("activity:activity_detail", args=[activity.pk])))
+            return redirect(safe_next(request, reverse("activity:activity_detail", args=[activity.pk])))
     return render(request, "activity/activity_form.html", {
-        "form": form, "activity": activity, "next": _safe_next(request, ""),
+        "form": form, "activity": activity, "next": safe_next(request, ""),
         "customer": activity.customer, "project": activity.project,
     })
 
@@ -379,9 +368,9 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return HttpResponse("")
         messages.success(request, _("Activity deleted."))
-        return redirect(_safe_next(request, reverse("activity:activity_list")))
+        return redirect(safe_next(request, reverse("activity:activity_list")))
     return render(request, "activity/activity_confirm_delete.html",
-                  {"activity": activity, "next": _safe_next(request, "")})
+                  {"activity": activity, "next": safe_next(request, "")})
 
 
 @login_required
@@ -397,7 +386,7 @@ def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "activity/_widget_tasks.html#task", {"task": activity})
         return render(request, "activity/_entry.html", {"a": activity, "kind": request.POST.get("timeline", ""),
                                                         "back": _current_path(request)})
-    return redirect(_safe_next(request, reverse("activity:activity_detail", args=[activity.pk])))
+    return redirect(safe_next(request, reverse("activity:activity_detail", args=[activity.pk])))
 
 
 def widget_context(request: HttpRequest) -> dict | None:

@@ -1,10 +1,12 @@
-"""The app shell's menu: the "Customers" submenu of PRODUCT.md, each item once its page exists."""
+"""The app shell's menu: the "Customers" submenu of PRODUCT.md."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from crm.features import leads_enabled
 
 SUBMENU = [
     # (label, url name, needs the lead function)
@@ -33,17 +35,12 @@ def _new_menu() -> list[dict]:
 
 
 def _submenu(request) -> list[dict]:
-    tenant = getattr(request, "tenant", None)
-    leads_on = bool(getattr(tenant, "lead_function_enabled", False))
+    leads_on = leads_enabled(request)
     items = []
     for label, name, needs_leads in SUBMENU:
         if needs_leads and not leads_on:
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue  # the feature has not landed yet
-        items.append({"label": label, "url": url, "active": False})
+        items.append({"label": label, "url": reverse(name), "active": False})
     # Only the longest matching prefix is active (/customers/contacts/ is not the overview).
     active = max((i["url"] for i in items if request.path.startswith(i["url"])), key=len, default=None)
     for item in items:

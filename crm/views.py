@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from crm import services
 from crm.forms import CompanySettingsForm, LoginForm, MySettingsForm
 from crm.lib.dashboard import widgets_render_context
 from crm.lib.health import health_report
+from crm.lib.http import safe_next
 from crm.lib.ratelimit import rate_hit, rate_limited, rate_reset
 from crm.lib.search import best_hit, query_clean, query_is_searchable, search_run
 
@@ -38,9 +38,7 @@ def _client_ip(request: HttpRequest) -> str:
 
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = safe_next(request)
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.features import leads_enabled
 from crm.lib.widgets import FastSelect
 from crm.models import Team
 from crm.selectors import owner_or_team_q, user_list_active
@@ -16,10 +17,6 @@ from customers.models import ContactPerson, Customer
 
 _SEARCH_ATTRS = {"class": "form-control", "type": "search", "autocomplete": "off"}
 _SELECT = {"class": "form-select"}
-
-
-def _leads_on(request) -> bool:
-    return bool(getattr(getattr(request, "tenant", None), "lead_function_enabled", False))
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -58,7 +55,7 @@ class CustomerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        if not _leads_on(request):
+        if not leads_enabled(request):
             # With the lead function off there are no leads to filter for.
             del self.filters["status"]
 
@@ -100,7 +97,7 @@ class ContactFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        if not _leads_on(request):
+        if not leads_enabled(request):
             del self.filters["status"]
 
     def filter_q(self, queryset, name, value):

@@ -5,12 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm.features import leads_enabled
 from crm.lib.search import Hit, queryset_search, search_kind_register
 from customers.models import ContactPerson, Customer
-
-
-def _leads_on(request) -> bool:
-    return bool(getattr(getattr(request, "tenant", None), "lead_function_enabled", False))
 
 
 def _customer_hits(*, status: str, query: str, limit: int) -> list[Hit]:
@@ -33,7 +30,7 @@ def search_customers(*, request, query: str, limit: int) -> list[Hit]:
 
 def search_leads(*, request, query: str, limit: int) -> list[Hit]:
     """Leads (gray) by name; nothing while the tenant's lead function is off."""
-    if not _leads_on(request):
+    if not leads_enabled(request):
         return []
     return _customer_hits(status=Customer.Status.LEAD, query=query, limit=limit)
 
@@ -43,7 +40,7 @@ def search_contacts(*, request, query: str, limit: int) -> list[Hit]:
     qs = ContactPerson.objects.select_related("customer").only(
         "id", "first_name", "last_name", "position", "updated_at", "customer__id", "customer__name",
         "customer__status")
-    if not _leads_on(request):
+    if not leads_enabled(request):
         qs = qs.filter(customer__status=Customer.Status.CUSTOMER)
     rows = queryset_search(qs, expression="""{t}."first_name" || ' ' || {t}."last_name\"""", query=query,
                            limit=limit)

@@ -8,12 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import events
+from crm.permissions import require_edit_owned
 from customers import normalize
 from customers.models import ContactPerson, Customer, SizeClassThresholds
 
@@ -95,6 +96,12 @@ def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _require_edit(*, user, owner_id: int | None) -> None:
+    # ``user`` None: the system (receivers, seeders, commands); anyone else needs edit rights.
+    if user is not None:
+        require_edit_owned(user=user, owner_id=owner_id)
+
+
 def _full_clean(instance) -> None:
     instance.full_clean(exclude=["created_by", "converted_by"], validate_unique=False)
 
@@ -110,6 +117,7 @@ def customer_create(*, user, status: str = Customer.Status.CUSTOMER, **fields: A
     fields = _clean_values(fields)
     author = user if getattr(user, "is_authenticated", False) else None
     fields.setdefault("owner", author)
+    _require_edit(user=user, owner_id=fields["owner"].pk if fields["owner"] else None)
     customer = Customer(status=status, created_by=author, **fields)
     if not customer.size_class_manual:
         customer.size_class = size_class_derive(
@@ -127,6 +135,7 @@ def customer_create(*, user, status: str = Customer.Status.CUSTOMER, **fields: A
 @transaction.atomic
 def customer_update(*, customer: Customer, user, data: dict[str, Any]) -> list[str]:
     """Change a customer's fields (never its status); returns the changed field names."""
+    _require_edit(user=user, owner_id=customer.owner_id)
     unknown = set(data) - set(CUSTOMER_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -134,6 +143,8 @@ def customer_update(*, customer: Customer, user, data: dict[str, Any]) -> list[s
     changed = [f for f, v in data.items() if getattr(customer, f) != v]
     if not changed:
         return []
+    if "owner" in changed:
+        _require_edit(user=user, owner_id=data["owner"].pk if data["owner"] else None)
     for field, value in data.items():
         setattr(customer, field, value)
     update_fields = set(changed) | set(_DERIVED) | {"updated_at"}
@@ -193,13 +204,62 @@ def contact_touch_activity(*, contact_id: int, at: datetime) -> None:
     ).update(last_activity_at=at)
 
 
+# --- coordinates and geocoding status: stored on the customer, computed by the map ------------
+# The map (mapview) finds coordinates; only these services write them (customers owns the table).
+
+
 def customer_location_set(*, customer_id: int, latitude: float | None, longitude: float | None, status: str) -> None:
-    """Store a geocoding result (used by the map feature); no event, no change of updated_at."""
+    """Store a location (a pin set by hand, or a result); no event, no change of updated_at."""
     if status not in Customer.GeocodeStatus.values:
         raise ValidationError({"geocode_status": _("Unknown geocoding status.")})
     Customer.objects.filter(pk=customer_id).update(
         latitude=latitude, longitude=longitude, geocode_status=status, geocoded_at=timezone.now()
     )
+
+
+def customer_geocode_pending_set(*, customer_id: int) -> None:
+    """Mark the customer's coordinates as outdated (they are to be found again)."""
+    Customer.objects.filter(pk=customer_id).update(geocode_status=Customer.GeocodeStatus.PENDING)
+
+
+def customer_geocode_result_store(*, customer_id: int, address: dict[str, str], latitude: float | None,
+                                  longitude: float | None, status: str, only_pending: bool = True) -> bool:
+    """Store a geocoding result if the address is still ``address`` (and, with ``only_pending``, the
+    customer still pending): a newer change has queued its own geocoding. True when stored."""
+    unchanged = Customer.objects.filter(pk=customer_id, **address)
+    if only_pending:
+        unchanged = unchanged.filter(geocode_status=Customer.GeocodeStatus.PENDING)
+    return bool(unchanged.update(latitude=latitude, longitude=longitude, geocode_status=status,
+                                 geocoded_at=timezone.now()))
+
+
+def customer_geocode_failed_set(*, customer_id: int) -> None:
+    """Give up geocoding a pending customer (status failed; a later sweep may retry)."""
+    Customer.objects.filter(pk=customer_id, geocode_status=Customer.GeocodeStatus.PENDING).update(
+        geocode_status=Customer.GeocodeStatus.FAILED, geocoded_at=timezone.now()
+    )
+
+
+_LOCATIONS_SQL = """
+    UPDATE {table} AS c
+       SET latitude = v.lat, longitude = v.lon, geocode_status = v.status, geocoded_at = %s
+      FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) AS v(id, lat, lon, status)
+     WHERE c.id = v.id
+       AND (c.latitude IS DISTINCT FROM v.lat OR c.longitude IS DISTINCT FROM v.lon
+            OR c.geocode_status IS DISTINCT FROM v.status)
+"""  # unchanged rows are skipped: every written row costs an entry in each of the table's indexes
+
+
+def customer_locations_store(*, rows: list[tuple[int, float | None, float | None, str]]) -> None:
+    """Store many results, (id, latitude, longitude, status) each, in one statement."""
+    if not rows:
+        return
+    ids, lats, lons, statuses = (list(col) for col in zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LOCATIONS_SQL.format(table=connection.ops.quote_name(Customer._meta.db_table)),
+            [timezone.now(), ids, lats, lons, statuses],
+        )
 
 
 @transaction.atomic
@@ -236,6 +296,7 @@ def _customer_search_refresh(customer: Customer) -> None:
 @transaction.atomic
 def contact_create(*, user, customer: Customer, **fields: Any) -> ContactPerson:
     """Add a contact person to a customer."""
+    _require_edit(user=user, owner_id=customer.owner_id)
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"contact_create() got unexpected fields {sorted(unknown)}")
@@ -251,6 +312,7 @@ def contact_create(*, user, customer: Customer, **fields: Any) -> ContactPerson:
 @transaction.atomic
 def contact_update(*, contact: ContactPerson, user, data: dict[str, Any]) -> list[str]:
     """Change a contact person's fields; returns the changed field names."""
+    _require_edit(user=user, owner_id=contact.customer.owner_id)
     unknown = set(data) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -271,5 +333,6 @@ def contact_update(*, contact: ContactPerson, user, data: dict[str, Any]) -> lis
 def contact_delete(*, contact: ContactPerson, user) -> None:
     """Delete a contact person (its project links go with it)."""
     customer = contact.customer
+    _require_edit(user=user, owner_id=customer.owner_id)
     contact.delete()
     _customer_search_refresh(customer)

@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from crm.features import leads_enabled
 from customers.filters import CustomerFilter
 from customers.models import Customer
 from mapview.models import Selection, SelectionItem
@@ -44,14 +45,10 @@ LEGEND_KEYS = [*Customer.SizeClass.values, *Customer.Status.values]
 # --- the filtered customers --------------------------------------------------------------------
 
 
-def leads_visible(request) -> bool:
-    return bool(getattr(getattr(request, "tenant", None), "lead_function_enabled", False))
-
-
 def map_filter(*, request, data=None) -> CustomerFilter:
     """The customer overview's FilterSet on a plain customer queryset (no list annotations)."""
     base = Customer.objects.all()
-    if not leads_visible(request):
+    if not leads_enabled(request):
         base = base.filter(status=Customer.Status.CUSTOMER)
     return CustomerFilter(request.GET if data is None else data, queryset=base, request=request)
 

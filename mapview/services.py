@@ -1,4 +1,5 @@
-"""Every write of the map: geocoding results, pins set by hand, saved selections."""
+"""Every write of the map: geocoding (its results stored through customers.services, which owns the
+customer table), pins set by hand, saved selections."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crm.lib.broker import task_send_safely
 from crm.permissions import require_edit_owned, user_can_edit_owned
+from customers import services as customers_services
 from customers.models import Customer
 from mapview.geocoding import (
     Address,
@@ -40,24 +41,20 @@ def _queue_safely(task, args: list) -> bool:
 
 def geocode_queue(*, customer_id: int) -> bool:
     """Queue the geocoding of one customer; False when the broker is down."""
-    from mapview.tasks import geocode_customer
-
-    return _queue_safely(geocode_customer, [customer_id])
+    return _queue_safely("mapview.tasks.geocode_customer", [customer_id])
 
 
 def customers_geocode_request_many(*, customer_ids: list[int]) -> None:
     """Geocode many new customers (a CSV import) in one background batch after the commit."""
-    from mapview.tasks import geocode_customers
-
     ids = list(customer_ids)
     if ids:
-        transaction.on_commit(lambda: _queue_safely(geocode_customers, [ids]))
+        transaction.on_commit(lambda: _queue_safely("mapview.tasks.geocode_customers", [ids]))
 
 
 def customer_geocode_request(*, customer: Customer) -> None:
     """Mark the customer's coordinates as outdated and geocode it once the change is committed."""
     if customer.geocode_status != Status.PENDING:  # customers.services already reset it on changes
-        Customer.objects.filter(pk=customer.pk).update(geocode_status=Status.PENDING)
+        customers_services.customer_geocode_pending_set(customer_id=customer.pk)
         customer.geocode_status = Status.PENDING
     customer_id = customer.pk
     transaction.on_commit(lambda: geocode_queue(customer_id=customer_id))
@@ -96,26 +93,17 @@ def customer_geocode(*, customer_id: int, geocoder: Geocoder | None = None, forc
         result, status = None, Status.FAILED
     else:
         status = Status.FOUND if result else Status.NOT_FOUND
-    unchanged = Customer.objects.filter(
-        pk=customer_id, street=row["street"], postal_code=row["postal_code"], city=row["city"],
-        country=row["country"],
-    )
-    if not force:
-        unchanged = unchanged.filter(geocode_status=Status.PENDING)
-    updated = unchanged.update(
-        latitude=result.latitude if result else None,
-        longitude=result.longitude if result else None,
-        geocode_status=status,
-        geocoded_at=timezone.now(),
+    updated = customers_services.customer_geocode_result_store(
+        customer_id=customer_id, address={k: row[k] for k in ("street", "postal_code", "city", "country")},
+        latitude=result.latitude if result else None, longitude=result.longitude if result else None,
+        status=status, only_pending=not force,
     )
     return status if updated else Customer.objects.filter(pk=customer_id).values_list("geocode_status", flat=True).first()
 
 
 def customer_geocode_failed(*, customer_id: int) -> None:
     """Give up on a customer after the last retry (status failed; a later sweep may retry)."""
-    Customer.objects.filter(pk=customer_id, geocode_status=Status.PENDING).update(
-        geocode_status=Status.FAILED, geocoded_at=timezone.now()
-    )
+    customers_services.customer_geocode_failed_set(customer_id=customer_id)
 
 
 # --- geocoding many customers -------------------------------------------------------------------
@@ -130,27 +118,6 @@ class BatchResult:
     distinct_addresses: int = 0
     by_status: dict = field(default_factory=dict)
     interrupted: str = ""  # why the run stopped early (the geocoding service is down)
-
-
-_UPDATE_SQL = """
-    UPDATE {table} AS c
-       SET latitude = v.lat, longitude = v.lon, geocode_status = v.status, geocoded_at = %s
-      FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) AS v(id, lat, lon, status)
-     WHERE c.id = v.id
-       AND (c.latitude IS DISTINCT FROM v.lat OR c.longitude IS DISTINCT FROM v.lon
-            OR c.geocode_status IS DISTINCT FROM v.status)
-"""  # unchanged rows are skipped: every written row costs an entry in each of the table's indexes
-
-
-def _bulk_write(rows: list[tuple[int, float | None, float | None, str]]) -> None:
-    if not rows:
-        return
-    ids, lats, lons, statuses = (list(col) for col in zip(*rows, strict=True))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _UPDATE_SQL.format(table=connection.ops.quote_name(Customer._meta.db_table)),
-            [timezone.now(), ids, lats, lons, statuses],
-        )
 
 
 def customers_geocode_batch(
@@ -204,7 +171,7 @@ def customers_geocode_batch(
             rows.append((pk, lat, lon, status))
             result.by_status[status] = result.by_status.get(status, 0) + 1
         with transaction.atomic():
-            _bulk_write(rows)
+            customers_services.customer_locations_store(rows=rows)
         done += len(rows)
         if progress:
             progress(done, total)
@@ -237,11 +204,9 @@ def customer_set_location(*, customer: Customer, user, latitude, longitude) -> C
     require_edit_owned(user=user, owner_id=customer.owner_id)
     lat = _coordinate(latitude, low=-90, high=90, field_name="latitude")
     lon = _coordinate(longitude, low=-180, high=180, field_name="longitude")
-    from customers.services import customer_location_set
-
     customer.latitude, customer.longitude = round(lat, 6), round(lon, 6)
     customer.geocode_status = Status.MANUAL
-    customer_location_set(
+    customers_services.customer_location_set(
         customer_id=customer.pk, latitude=customer.latitude, longitude=customer.longitude, status=Status.MANUAL
     )
     return customer

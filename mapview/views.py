@@ -11,13 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
+from crm.features import leads_enabled
+from crm.lib.http import safe_next
 from crm.lib.pagination import SafePaginator
 from crm.permissions import user_can_edit_owned
 from customers.models import Customer
@@ -30,10 +32,7 @@ BULK_ACTIVITY_MAX = 5000  # what the activity app accepts at once
 
 
 def _customer_url(pk: int) -> str:
-    try:
-        return reverse("customers:customer_detail", args=[pk])
-    except NoReverseMatch:  # pragma: no cover - the customers pages are always there in practice
-        return ""
+    return reverse("customers:customer_detail", args=[pk])
 
 
 def _wants_partial(request: HttpRequest, target: str) -> bool:
@@ -89,7 +88,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "missing": missing,
         "missing_url": reverse("mapview:missing") + (f"?{request.GET.urlencode()}" if request.GET else ""),
         "map_config": config,
-        "leads_on": selectors.leads_visible(request),
+        "leads_on": leads_enabled(request),
         "size_classes": Customer.SizeClass.choices,
         "hidden": config["hidden"],
         "query": request.GET.urlencode(),
@@ -149,7 +148,7 @@ def selection_preview(request: HttpRequest) -> HttpResponse:
     form = SelectionSaveForm(initial={"geometry": json.dumps(geometry.as_json())})
     return render(request, "mapview/_selection.html", {
         "total": total, "rows": rows, "more": max(0, total - len(rows)), "geometry": geometry,
-        "form": form, "query": request.GET.urlencode(), "leads_on": selectors.leads_visible(request),
+        "form": form, "query": request.GET.urlencode(), "leads_on": leads_enabled(request),
     })
 
 
@@ -189,14 +188,6 @@ def selection_save(request: HttpRequest) -> HttpResponse:
 # --- saved selections ---------------------------------------------------------------------------------
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
 
 @login_required
 @require_POST
@@ -209,7 +200,7 @@ def selection_add(request: HttpRequest) -> HttpResponse:
         ids = [int(pk) for pk in request.POST.getlist("ids")]
     except ValueError:
         return HttpResponseBadRequest(_("Invalid customers."))
-    back = _safe_next(request, reverse("mapview:selection_list"))
+    back = safe_next(request, reverse("mapview:selection_list"))
     try:
         if request.POST.get("selection"):
             selection = selectors.selection_get(pk=int(request.POST["selection"]))
@@ -238,13 +229,10 @@ def selection_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mapview/selection_list.html", {"page": page})
 
 
-def _bulk_activity_url() -> str | None:
-    # The activity app may offer logging one activity for many customers; the map links to it
-    # when it exists (nothing imports activity).
-    try:
-        return reverse("activity:activity_bulk_create")
-    except NoReverseMatch:
-        return None
+def _bulk_activity_url() -> str:
+    # The activity app logs one activity for many customers; the map links to its page (a URL,
+    # not an import: nothing imports activity).
+    return reverse("activity:activity_bulk_create")
 
 
 @login_required

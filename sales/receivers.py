@@ -3,6 +3,7 @@
 from django.dispatch import receiver
 
 from crm import events
+from crm.features import leads_enabled
 from sales import services
 
 
@@ -10,7 +11,7 @@ from sales import services
 def on_tenant_provisioned(sender, *, tenant, admin_user, **kwargs):
     services.process_create_default()
     services.group_types_ensure()
-    if tenant.lead_function_enabled:
+    if leads_enabled(tenant):
         services.process_create_default_lead()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm.features import leads_enabled
 from crm.lib.search import Hit, queryset_search, search_kind_register
 from sales.models import Process, ProjectGroup, SalesProject
 
@@ -14,7 +15,7 @@ def search_projects(*, request, query: str, limit: int) -> list[Hit]:
     qs = SalesProject.objects.select_related("customer", "phase", "process").only(
         "id", "title", "updated_at", "customer__id", "customer__name", "customer__status", "phase__id",
         "phase__name", "process__id", "process__kind")
-    if not getattr(getattr(request, "tenant", None), "lead_function_enabled", False):
+    if not leads_enabled(request):
         qs = qs.exclude(process__kind=Process.Kind.LEAD)
     rows = queryset_search(qs, expression='{t}."title"', query=query, limit=limit)
     return [Hit(kind="project", pk=p.pk, title=p.title, score=p.search_score,

@@ -8,29 +8,24 @@ import importlib
 
 from django.db import migrations
 
-from crm.lib.citus import local_sequence_sql, local_table_sql
+from activity.sql import sql_text, time_zone
 
 OLD = importlib.import_module("activity.migrations.0004_daily_counts_schema_of_table")
 # A shard has no column defaults (Citus fills ids on the coordinator): the id is taken from the
-# table's own sequence explicitly, as the identity default would.
-FUNCTION = (
-    OLD.FUNCTION.replace("%I.activity_dailycount", "%I.%I")
-    .replace("(employee_id, day, kind, n)\n", "(id, employee_id, day, kind, n)\n      SELECT nextval(%L), * FROM (\n")
-    .replace("ORDER BY 1, 2, 3\n", "ORDER BY 1, 2, 3) counted\n")
-    .replace("$sql$, TG_TABLE_SCHEMA);",
-             f"$sql$, TG_TABLE_SCHEMA, {local_table_sql('activity_dailycount')}, {local_sequence_sql('activity_dailycount')});")
-)
+# table's own sequence explicitly, as the identity default would. The function is the current one,
+# in activity/sql/, which activity_counts_rebuild installs too.
+FUNCTION = sql_text("daily_counts_function")
 assert FUNCTION.count("crm_local_table") == 2 and FUNCTION.count("nextval") == 2 and FUNCTION.count(") counted") == 2
 
 
 def install(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(FUNCTION.format(tz=OLD.time_zone()))
+        cursor.execute(FUNCTION.format(tz=time_zone()))
 
 
 def uninstall(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(OLD.FUNCTION.format(tz=OLD.time_zone()))
+        cursor.execute(OLD.FUNCTION.format(tz=time_zone()))
 
 
 class Migration(migrations.Migration):

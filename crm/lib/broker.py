@@ -8,11 +8,19 @@ log = logging.getLogger(__name__)
 
 
 def task_send_safely(task, args: list) -> bool:
-    """Queue ``task``; False (and a warning in the log) when the broker cannot be reached.
+    """Queue ``task`` (a task or its registered name); False (and a warning in the log) when the
+    broker cannot be reached.
 
     Fails within about two seconds instead of kombu's default reconnect pauses. Without a broker
-    (``task_always_eager``) the task runs right here.
+    (``task_always_eager``) the task runs right here. A service names its task instead of importing
+    the tasks module that imports the service (one-way imports: tasks -> services).
     """
+    if isinstance(task, str):
+        from crm.celery import app as celery_app
+
+        if task not in celery_app.tasks:  # the apps' tasks modules are imported on first use
+            celery_app.loader.import_default_modules()
+        task = celery_app.tasks[task]
     app = task.app
     try:
         if app.conf.task_always_eager:

@@ -34,7 +34,7 @@ def widgets_render_context(request) -> list[dict]:
 
 # --- Cached widget figures ---------------------------------------------------------------------
 # Figures over the whole tenant (e.g. all customers) cost a pass over a big table; a widget caches
-# them per tenant under a topic whose generation the named domain events bump on commit, with a
+# them per tenant under a topic whose generation the app's receivers bump on commit, with a
 # short lifetime as the bound for changes no event reports (e.g. deletes in the admin).
 
 
@@ -52,12 +52,9 @@ def widget_cached(*, topic: str, parts: tuple, compute: Callable):
     return cached(topic=f"dashboard:{topic}", parts=parts, seconds=widget_cache_seconds(), compute=compute)
 
 
-def widget_stale_on(*, topic: str, signals: list) -> None:
-    """Every one of ``signals`` (domain events of crm.events) makes the topic's figures stale."""
+def widget_stale(*, topic: str) -> None:
+    """Make the topic's cached figures stale once the current transaction commits (called by the
+    owning app's receivers of the domain events that change them)."""
     from crm.lib.generations import generation_bump
 
-    def stale(sender, **kwargs) -> None:
-        generation_bump(topic=f"dashboard:{topic}")
-
-    for signal in signals:
-        signal.connect(stale, weak=False, dispatch_uid=f"dashboard:{topic}:{id(signal)}")
+    generation_bump(topic=f"dashboard:{topic}")

@@ -10,10 +10,6 @@ from crm.lib.csvsafe import csv_format_for, csv_response
 from customers.models import Customer
 
 
-def leads_on(request: HttpRequest) -> bool:
-    return bool(getattr(getattr(request, "tenant", None), "lead_function_enabled", False))
-
-
 def wants_partial(request: HttpRequest, target: str) -> bool:
     """An htmx request that swaps only the element with id ``target``."""
     return bool(getattr(request, "htmx", False)) and request.htmx.target == target

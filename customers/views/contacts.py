@@ -10,14 +10,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.features import leads_enabled
 from crm.lib.csvsafe import csv_format_for, csv_response
 from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
+from crm.lib.http import safe_next
 from crm.permissions import require_edit_owned, user_can_edit_owned
 from customers import selectors, services
 from customers.filters import ContactFilter
@@ -25,12 +26,12 @@ from customers.forms import ContactCreateForm, ContactForm
 from customers.models import Customer
 from customers.pagination import EstimatedCountPaginator
 from customers.tables import ContactTable
-from customers.views.common import leads_on, wants_partial
+from customers.views.common import wants_partial
 
 
 def _contacts(request: HttpRequest):
     qs = selectors.contact_list()
-    if not leads_on(request):
+    if not leads_enabled(request):
         qs = qs.filter(customer__status=Customer.Status.CUSTOMER)
     return qs
 
@@ -44,7 +45,7 @@ class ContactListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return _contacts(self.request)
 
     def get_table_kwargs(self):
-        return {"leads_on": leads_on(self.request)}
+        return {"leads_on": leads_enabled(self.request)}
 
     def get_table_pagination(self, table):
         return {"per_page": 25, "paginator_class": EstimatedCountPaginator}
@@ -96,10 +97,6 @@ def customer_picker(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/_customer_options.html", {"options": options})
 
 
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else ""
-
 
 @login_required
 def contact_create(request: HttpRequest) -> HttpResponse:
@@ -129,10 +126,10 @@ def contact_create(request: HttpRequest) -> HttpResponse:
                 return dialog_created(request, url=contact_url(contact),
                                       message=_("%(name)s was added.") % {"name": contact.full_name},
                                       link_text=_("Open %(name)s") % {"name": contact.full_name},
-                                      fallback=_next_url(request) or None)
+                                      fallback=safe_next(request) or None)
     if finding:
         form.errors.clear()
-    context = {"form": form, "creating": True, "next": _next_url(request)}
+    context = {"form": form, "creating": True, "next": safe_next(request)}
     if dialog_requested(request):
         return dialog_render(request, title=_("New contact person"), form_template="customers/contact_form.html#form",
                              context=context)
@@ -153,7 +150,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "customer": contact.customer,
         "links": selectors.contact_projects(contact=contact),
         "can_edit": user_can_edit_owned(user=request.user, owner_id=contact.customer.owner_id),
-        "leads_on": leads_on(request),
+        "leads_on": leads_enabled(request),
     })
 
 

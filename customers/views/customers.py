@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.features import leads_enabled
 from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
 from crm.permissions import require_edit_owned, user_can_edit_owned
 from customers import selectors, services
@@ -25,7 +26,7 @@ from customers.forms import BulkForm, ContactForm, CustomerForm
 from customers.models import Customer
 from customers.pagination import EstimatedCountPaginator
 from customers.tables import CustomerTable
-from customers.views.common import currency, customer_export_response, leads_on, wants_partial
+from customers.views.common import currency, customer_export_response, wants_partial
 
 
 class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -36,10 +37,10 @@ class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     template_name = "customers/customer_list.html"
 
     def get_queryset(self):
-        return selectors.customer_list(leads_visible=leads_on(self.request))
+        return selectors.customer_list(leads_visible=leads_enabled(self.request))
 
     def get_table_kwargs(self):
-        return {"leads_on": leads_on(self.request)}
+        return {"leads_on": leads_enabled(self.request)}
 
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page", "")
@@ -53,7 +54,7 @@ class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["leads_on"] = leads_on(self.request)
+        context["leads_on"] = leads_enabled(self.request)
         context["bulk_form"] = BulkForm(user=self.request.user)
         context["query"] = self.request.GET.urlencode()
         return context
@@ -64,7 +65,7 @@ customer_list = CustomerListView.as_view()
 
 def _filtered(request: HttpRequest, query: QueryDict):
     """The overview's queryset for the filters and sort in ``query``."""
-    on = leads_on(request)
+    on = leads_enabled(request)
     qs = CustomerFilter(query, queryset=selectors.customer_list(leads_visible=on), request=request).qs
     sort = query.get("sort")
     if sort:
@@ -124,7 +125,7 @@ def customer_bulk(request: HttpRequest) -> HttpResponse:
 @login_required
 def customer_create(request: HttpRequest) -> HttpResponse:
     """New customer or lead; likely duplicates are shown before anything is saved."""
-    on = leads_on(request)
+    on = leads_enabled(request)
     initial = {k: request.GET[k] for k in ("name", "city", "postal_code") if request.GET.get(k)}
     form = CustomerForm(request.POST or None, user=request.user, leads_on=on, creating=True, initial=initial)
     duplicates = []
@@ -182,7 +183,7 @@ def _detail_context(request: HttpRequest, customer: Customer, contact_form: Cont
         "total_count": total_count,
         "can_edit": can_edit,
         "contact_form": contact_form or ContactForm(auto_id="qc_%s"),
-        "leads_on": leads_on(request),
+        "leads_on": leads_enabled(request),
         "currency": getattr(getattr(request, "tenant", None), "currency", "") or currency(),
     }
 
@@ -193,7 +194,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(pk=pk)
     require_edit_owned(user=request.user, owner_id=customer.owner_id)
     # The form works on a copy: ModelForm validation writes into its instance.
-    form = CustomerForm(request.POST or None, instance=copy.copy(customer), user=request.user, leads_on=leads_on(request), creating=False)
+    form = CustomerForm(request.POST or None, instance=copy.copy(customer), user=request.user, leads_on=leads_enabled(request), creating=False)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.customer_update(customer=customer, user=request.user, data=form.service_values())

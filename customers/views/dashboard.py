@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from crm import events
-from crm.lib.dashboard import widget_cached, widget_stale_on
+from crm.features import leads_enabled
+from crm.lib.dashboard import widget_cached
 from customers import selectors
-from customers.views.common import leads_on
-
-# The counts read every customer of the tenant (a pass over 100,000 rows): cached until a customer
-# is created, imported, converted or handed to another owner.
-COUNTS_TOPIC = "customer-counts"
-widget_stale_on(topic=COUNTS_TOPIC, signals=[events.customer_created, events.customers_imported,
-                                             events.lead_converted, events.customer_updated])
+from customers.selectors import COUNTS_TOPIC
 
 
 def dashboard_widget_context(request) -> dict | None:
@@ -23,5 +17,5 @@ def dashboard_widget_context(request) -> dict | None:
         "counts": widget_cached(topic=COUNTS_TOPIC, parts=("counts", user.pk),
                                 compute=lambda: selectors.customer_counts(user=user)),
         "recent": selectors.customer_recent_for_owner(user=user),
-        "leads_on": leads_on(request),
+        "leads_on": leads_enabled(request),
     }

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.lib.http import safe_next
 from crm.lib.pagination import SafePaginator
 from crm.permissions import editable_owner_ids
 from sales import selectors, services
@@ -28,10 +28,6 @@ __all__ = ["conflict_dismiss", "conflict_group", "group_delete", "group_detail",
 
 CONFLICTS_PER_PAGE = 5
 
-
-def _back(request: HttpRequest, fallback: str) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    return nxt if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else fallback
 
 
 def _error(request: HttpRequest, exc: ValidationError) -> None:
@@ -211,7 +207,7 @@ def project_group_leave(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get_for_edit(user=request.user, pk=pk)
     services.group_remove_project(project=project, user=request.user)
     messages.success(request, _("The project has left its group."))
-    return redirect(_back(request, reverse("sales:project_detail", args=[project.pk])))
+    return redirect(safe_next(request, reverse("sales:project_detail", args=[project.pk])))
 
 
 # --- answering a conflict -------------------------------------------------------------------
@@ -222,7 +218,7 @@ def project_group_leave(request: HttpRequest, pk: int) -> HttpResponse:
 def conflict_group(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     """One click: group two competing projects as alternatives."""
     conflict = selectors.conflict_get(a_id=pk, b_id=other)
-    back = _back(request, reverse("sales:group_list"))
+    back = safe_next(request, reverse("sales:group_list"))
     if conflict is None:
         messages.info(request, _("These two projects no longer compete."))
         return redirect(back)
@@ -245,7 +241,7 @@ def conflict_group(request: HttpRequest, pk: int, other: int) -> HttpResponse:
 def conflict_dismiss(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     """"These two do not compete": no more warning for this pair."""
     conflict = selectors.conflict_get(a_id=pk, b_id=other)
-    back = _back(request, reverse("sales:group_list"))
+    back = safe_next(request, reverse("sales:group_list"))
     if conflict is None:
         messages.info(request, _("These two projects no longer compete."))
         return redirect(back)

@@ -95,7 +95,7 @@ def test_bad_lines_are_reported_by_line_column_and_reason_and_nothing_is_written
 def test_a_failure_while_writing_rolls_everything_back(tenant, dave, monkeypatch, django_capture_on_commit_callbacks):
     rows = "Name;Nachname\n" + "".join(f"Firma {i};Person {i}\n" for i in range(imports.BATCH_SIZE + 100))
     calls = {"n": 0}
-    original = imports.copy_rows
+    original = imports.writing.copy_rows
 
     def failing_copy(model, batch):
         calls["n"] += 1
@@ -103,7 +103,7 @@ def test_a_failure_while_writing_rolls_everything_back(tenant, dave, monkeypatch
             raise RuntimeError("disk full")
         return original(model, batch)
 
-    monkeypatch.setattr(imports, "copy_rows", failing_copy)
+    monkeypatch.setattr(imports.writing, "copy_rows", failing_copy)
     job = _check_and_run(_job(rows, dave), dave, django_capture_on_commit_callbacks)
     assert job.state == ImportJob.State.FAILED and "disk full" in job.message
     assert calls["n"] == 3

@@ -226,6 +226,6 @@ def test_contacts_keep_the_customer_search_text_up_to_date(tenant, alice):
 
 
 def test_contact_needs_a_last_name(tenant, alice):
-    customer = make_customer()
+    customer = make_customer(owner=alice)
     with pytest.raises(ValidationError):
         services.contact_create(user=alice, customer=customer, first_name="Only")

@@ -481,3 +481,100 @@ def test_permission_matrix(tenant, client_for, action, role, allowed):
     else:
         assert after == before, f"{action} by {actor_name} on {owner_name}'s record changed {before} -> {after}"
         assert _refusal_shown(response, spec.refused_as), (response.status_code, response.content[:500])
+
+
+# --- the same rows, one layer down: the write services check who may do it ------------------
+# A view is one way to call a service (the admin, commands, other apps are others), so the
+# services refuse on their own: the same MATRIX cells, called without any view in between.
+
+def _svc_customer_create(ctx):
+    from customers import services
+
+    services.customer_create(user=ctx.actor, name="Matrix service GmbH", city="Bonn", owner=ctx.owner)
+
+
+def _svc_customer_update(ctx):
+    from customers import services
+
+    services.customer_update(customer=ctx["customer"], user=ctx.actor, data={"city": "Edited by service"})
+
+
+def _svc_contact_create(ctx):
+    from customers import services
+
+    services.contact_create(user=ctx.actor, customer=ctx["customer"], last_name="Matrixnew")
+
+
+def _svc_contact_update(ctx):
+    from customers import services
+
+    services.contact_update(contact=ctx["contact"], user=ctx.actor, data={"first_name": "Edited"})
+
+
+def _svc_contact_delete(ctx):
+    from customers import services
+
+    services.contact_delete(contact=ctx["contact"], user=ctx.actor)
+
+
+def _svc_project_update(ctx):
+    from sales import services
+
+    services.project_update(project=ctx["project"], user=ctx.actor, expected_version=ctx["project"].version,
+                            data={"title": "Edited project"})
+
+
+def _svc_project_move(ctx):
+    from sales import services
+
+    services.project_move(project=ctx["project"], phase=ctx["process"].phases.get(name="Offer"), user=ctx.actor,
+                          expected_version=ctx["project"].version)
+
+
+def _svc_project_reopen(ctx):
+    from sales import services
+
+    services.project_reopen(project=ctx["project"], user=ctx.actor, expected_version=ctx["project"].version)
+
+
+def _svc_project_contact_add(ctx):
+    from sales import services
+
+    services.project_contact_add(project=ctx["project"], contact=ctx["contact"], role="decision_maker", user=ctx.actor)
+
+
+SERVICE_CALLS: dict[str, Callable[[Ctx], None]] = {
+    "customer create": _svc_customer_create,
+    "customer edit": _svc_customer_update,
+    "contact create": _svc_contact_create,
+    "contact edit": _svc_contact_update,
+    "contact delete": _svc_contact_delete,
+    "project edit": _svc_project_update,
+    "project move (move dialog)": _svc_project_move,
+    "project reopen": _svc_project_reopen,
+    "project buying center: add a contact": _svc_project_contact_add,
+}
+SERVICE_STATE = {"customer create": lambda ctx: Customer.objects.filter(name="Matrix service GmbH").count()}
+
+SERVICE_CASES = [pytest.param(action, role, allowed, id=f"{action} | {role}")
+                 for action in SERVICE_CALLS for role, allowed in zip(ROLE_NAMES, MATRIX[action], strict=True)]
+
+
+@pytest.mark.parametrize("action, role, allowed", SERVICE_CASES)
+def test_permission_matrix_of_the_services(tenant, action, role, allowed):
+    from django.core.exceptions import PermissionDenied
+
+    actor_name, owner_name = ROLES[role]
+    users = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@alpha.test")}
+    spec = ACTIONS[action]
+    ctx = Ctx(actor=users[actor_name], owner=users[owner_name], users=users, objects={"tenant": tenant})
+    ctx.objects.update(spec.setup(ctx))
+    state = SERVICE_STATE.get(action, spec.state)
+    before = state(ctx)
+    if allowed:
+        SERVICE_CALLS[action](ctx)
+        assert state(ctx) != before, f"{action} by {actor_name} changed nothing"
+    else:
+        with pytest.raises(PermissionDenied):
+            SERVICE_CALLS[action](ctx)
+        assert state(ctx) == before

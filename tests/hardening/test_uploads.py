@@ -68,7 +68,7 @@ def test_the_same_cp1252_file_is_accepted_when_its_encoding_is_chosen(tenant, cl
 def test_a_file_over_the_import_limit_is_refused_before_anything_is_stored(tenant, client_for, dave, media_root,
                                                                            monkeypatch):
     monkeypatch.setattr(customer_forms, "MAX_BYTES", 1024 * 1024)  # a 1 MB limit, to keep the test light
-    monkeypatch.setattr(imports, "MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(imports.jobs, "MAX_BYTES", 1024 * 1024)
     body = ("Name;Ort\n" + "Ein Kunde GmbH;Bonn\n" * 60_000).encode()  # ~1.2 MB
     _refused(_upload(client_for(dave), body), media_root, says="The file is too large (1 MB); at most 1 MB")
 
