@@ -15,7 +15,8 @@ OLD = importlib.import_module("activity.migrations.0004_daily_counts_schema_of_t
 # table's own sequence explicitly, as the identity default would. The function is the current one,
 # in activity/sql/, which activity_counts_rebuild installs too.
 FUNCTION = sql_text("daily_counts_function")
-assert FUNCTION.count("crm_local_table") == 2 and FUNCTION.count("nextval") == 2 and FUNCTION.count(") counted") == 2
+if not FUNCTION.count("crm_local_table") == FUNCTION.count("nextval") == FUNCTION.count(") counted") == 2:
+    raise RuntimeError("activity/sql/daily_counts_function.sql is not the function that writes through crm_local_table")
 
 
 def install(apps, schema_editor):
