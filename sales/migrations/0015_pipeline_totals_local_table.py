@@ -27,7 +27,8 @@ def _local(sql: str) -> str:
                  f"$sql$, TG_TABLE_SCHEMA, {local_table_sql('sales_pipelinetotal')}, "
                  f"{local_sequence_sql('sales_pipelinetotal')});")
     )
-    assert new.count("crm_local_table") == 1 and new.count("nextval") == 1 and new.count(") summed") == 1
+    if not (new.count("crm_local_table") == 1 and new.count("nextval") == 1 and new.count(") summed") == 1):
+        raise RuntimeError("the running-total trigger's SQL no longer has the shape this migration rewrites")
     return new
 
 

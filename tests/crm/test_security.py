@@ -132,12 +132,14 @@ def test_templates_have_no_inline_script_handler_or_javascript_url():
 def test_browser_tests_wait_with_functions_not_eval():
     """Playwright polls a bare-expression wait_for_function with eval, which the policy refuses
     (the wait then fails); an arrow function is called directly."""
-    bare = re.compile(r"""wait_for_function\(\s*(["'])(?!\s*(\(\)\s*=>|\w+\s*=>|function|async))""")
+    bare = re.compile(r"""wait_for_function\(\s*(\"\"\"|'''|["'](?!["']))(?!\s*(\(\)\s*=>|\w+\s*=>|function|async))""")
     offenders = [f"{path.name}:{n}" for path in sorted((ROOT / "tests" / "e2e").glob("*.py"))
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
     assert offenders == []
     assert bare.search('page.wait_for_function("window.x === 1")')
     assert not bare.search('page.wait_for_function("() => window.x === 1")')
+    assert not bare.search('page.wait_for_function("""() => { return 1; }""")')  # triple quotes too
+    assert bare.search('page.wait_for_function("""window.x === 1""")')
 
 
 def test_the_template_scan_sees_what_it_forbids():
