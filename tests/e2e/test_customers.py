@@ -43,7 +43,7 @@ def test_create_customer_with_contact_find_it_and_see_lead_gray_customer_blue(pa
 
     # find the customer by search, without a page load, and by its contact's name
     page.goto(f"{live_server_url}/customers/")
-    page.get_by_label("Search").fill(f"journey {uid}")
+    page.get_by_role("searchbox", name="Search").fill(f"journey {uid}")
     page.wait_for_url(lambda url: uid in url)  # htmx pushed the filter into the URL after the swap
     rows = page.get_by_test_id("customer-row")
     page.wait_for_function("() => document.querySelectorAll('[data-testid=customer-row]').length === 2")
@@ -54,7 +54,7 @@ def test_create_customer_with_contact_find_it_and_see_lead_gray_customer_blue(pa
     assert lead_link.evaluate("a => getComputedStyle(a).color") == GRAY
     assert rows.filter(has_text="Interessent").get_attribute("data-status") == "lead"
 
-    page.get_by_label("Search").fill(f"kontakt{uid}")
+    page.get_by_role("searchbox", name="Search").fill(f"kontakt{uid}")
     page.wait_for_url(lambda url: f"kontakt{uid}" in url)
     page.wait_for_function("() => document.querySelectorAll('[data-testid=customer-row]').length === 1")
     assert page.get_by_role("link", name=f"Journey {uid} Kunde GmbH").is_visible()

@@ -98,7 +98,7 @@ def test_the_same_cache_key_in_two_tenants_holds_two_values(tenant, tenant_cache
 
 def test_cached_pipeline_rollups_are_kept_per_tenant(tenant, other_tenant, tenant_cache, settings, dave):
     from sales.models import SalesProject
-    from sales.selectors import _pipeline_rollup, pipeline_rollup
+    from sales.selectors.totals import _pipeline_rollup, pipeline_rollup
 
     settings.SALES_ROLLUP_CACHE_SECONDS = 120  # on, as in production (tests switch it off by default)
     make_project(process=make_process(), owner=dave, volume=Decimal("7777777.00"))
