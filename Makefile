@@ -57,6 +57,7 @@ test: bootstrap e2e-js
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
 
 worker: $(STAMP)
 	@$(VENV)/bin/celery -A crm worker -l info

@@ -8,7 +8,15 @@ from crm.lib.admin import TenantOnlyAdminMixin
 
 @admin.register(Activity)
 class ActivityAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["occurred_at", "kind", "subject", "employee", "customer", "project", "is_system"]
+    list_display = [
+        "occurred_at",
+        "kind",
+        "subject",
+        "employee",
+        "customer",
+        "project",
+        "is_system",
+    ]
     list_filter = ["kind", "is_system"]
     search_fields = ["subject"]
     raw_id_fields = ["employee", "customer", "project", "contacts"]

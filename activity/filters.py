@@ -18,43 +18,75 @@ KIND_CHOICES = [
     (_("Logged by people"), [(k.value, _labels[k]) for k in HUMAN_KINDS]),
     (_("Recorded by the system"), [(k.value, _labels[k]) for k in SYSTEM_KINDS]),
 ]
-TASK_CHOICES = [("open", _("Open tasks")), ("overdue", _("Overdue tasks")), ("done", _("Done tasks"))]
+TASK_CHOICES = [
+    ("open", _("Open tasks")),
+    ("overdue", _("Overdue tasks")),
+    ("done", _("Done tasks")),
+]
 
 
 class ActivityFilter(django_filters.FilterSet):
     # Choices come from the lists the view reads anyway for the summary: no extra queries.
     employee = django_filters.ChoiceFilter(
-        label=_("Employee"), field_name="employee_id", choices=[], empty_label=_("All employees"),
+        label=_("Employee"),
+        field_name="employee_id",
+        choices=[],
+        empty_label=_("All employees"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     team = django_filters.ChoiceFilter(
-        label=_("Team"), choices=[], method="filter_team", empty_label=_("All teams"),
+        label=_("Team"),
+        choices=[],
+        method="filter_team",
+        empty_label=_("All teams"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Type"), choices=KIND_CHOICES, method="filter_kind", empty_label=_("All types"),
+        label=_("Type"),
+        choices=KIND_CHOICES,
+        method="filter_kind",
+        empty_label=_("All types"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     period = django_filters.ChoiceFilter(
-        label=_("Period"), choices=PERIODS, method="filter_nothing", empty_label=None,
+        label=_("Period"),
+        choices=PERIODS,
+        method="filter_nothing",
+        empty_label=None,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     date_from = django_filters.DateFilter(
-        label=_("From"), method="filter_nothing",
-        widget=forms.DateInput(attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"),
+        label=_("From"),
+        method="filter_nothing",
+        widget=forms.DateInput(
+            attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"
+        ),
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), method="filter_nothing",
-        widget=forms.DateInput(attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"),
+        label=_("To"),
+        method="filter_nothing",
+        widget=forms.DateInput(
+            attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"
+        ),
     )
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"), widget=forms.HiddenInput)
-    project = django_filters.NumberFilter(field_name="project_id", label=_("Project"), widget=forms.HiddenInput)
+    customer = django_filters.NumberFilter(
+        field_name="customer_id", label=_("Customer"), widget=forms.HiddenInput
+    )
+    project = django_filters.NumberFilter(
+        field_name="project_id", label=_("Project"), widget=forms.HiddenInput
+    )
     customer_name = django_filters.CharFilter(
-        label=_("Customer"), method="filter_customer_name",
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("Customer name")}),
+        label=_("Customer"),
+        method="filter_customer_name",
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": _("Customer name")}
+        ),
     )
     task = django_filters.ChoiceFilter(
-        label=_("Tasks"), choices=TASK_CHOICES, method="filter_task", empty_label=_("Any"),
+        label=_("Tasks"),
+        choices=TASK_CHOICES,
+        method="filter_task",
+        empty_label=_("Any"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
@@ -66,7 +98,9 @@ class ActivityFilter(django_filters.FilterSet):
         if data is not None:
             data = data.copy()
             if not data.get("period"):
-                data["period"] = "custom" if (data.get("date_from") or data.get("date_to")) else DEFAULT_PERIOD
+                data["period"] = (
+                    "custom" if (data.get("date_from") or data.get("date_to")) else DEFAULT_PERIOD
+                )
         super().__init__(data, *args, **kwargs)
         self.users, self.teams = users, teams
         self.filters["employee"].extra["choices"] = [(u.pk, str(u)) for u in users]
@@ -83,10 +117,14 @@ class ActivityFilter(django_filters.FilterSet):
         return found
 
     def filter_nothing(self, queryset, name, value):
-        return queryset  # the period is applied by the view: the summary also needs the period before
+        return (
+            queryset  # the period is applied by the view: the summary also needs the period before
+        )
 
     def filter_team(self, queryset, name, value):
-        return queryset.filter(employee_id__in=User.objects.filter(team_id__in=self.team_ids(int(value))).values("pk"))
+        return queryset.filter(
+            employee_id__in=User.objects.filter(team_id__in=self.team_ids(int(value))).values("pk")
+        )
 
     def filter_kind(self, queryset, name, value):
         if value == "human":
@@ -98,7 +136,9 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_customer_name(self, queryset, name, value):
         from customers.models import Customer
 
-        return queryset.filter(customer_id__in=Customer.objects.filter(name__icontains=value.strip()).values("pk"))
+        return queryset.filter(
+            customer_id__in=Customer.objects.filter(name__icontains=value.strip()).values("pk")
+        )
 
     def filter_task(self, queryset, name, value):
         queryset = queryset.filter(kind=Activity.Kind.TASK)
@@ -113,13 +153,19 @@ class ActivityFilter(django_filters.FilterSet):
     def chosen_period(self) -> Period:
         """The chosen period (the default one when the form is invalid)."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        return period_resolve(name=data.get("period") or DEFAULT_PERIOD, date_from=data.get("date_from"),
-                              date_to=data.get("date_to"))
+        return period_resolve(
+            name=data.get("period") or DEFAULT_PERIOD,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
 
     def counts_kinds(self) -> tuple[bool, list | None]:
         """Whether the daily counts can answer these filters, and which kinds they take (None: all)."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        if any(data.get(name) not in (None, "") for name in ("customer", "customer_name", "project", "task")):
+        if any(
+            data.get(name) not in (None, "")
+            for name in ("customer", "customer_name", "project", "task")
+        ):
             return False, None
         kind = data.get("kind")
         if kind == "human":

@@ -16,17 +16,30 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["kind", "subject", "occurred_at", "duration_minutes", "text", "contacts",
-                  "show_on_customer", "due_date"]
+        fields = [
+            "kind",
+            "subject",
+            "occurred_at",
+            "duration_minutes",
+            "text",
+            "contacts",
+            "show_on_customer",
+            "due_date",
+        ]
         widgets = {
             "kind": forms.Select(attrs={"class": "form-select"}),
             "subject": forms.TextInput(attrs={"class": "form-control", "maxlength": 200}),
-            "occurred_at": forms.DateTimeInput(attrs={"class": "form-control", "type": "datetime-local"},
-                                               format="%Y-%m-%dT%H:%M"),
-            "duration_minutes": forms.NumberInput(attrs={"class": "form-control", "min": 0, "max": 1440, "step": 5}),
+            "occurred_at": forms.DateTimeInput(
+                attrs={"class": "form-control", "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "duration_minutes": forms.NumberInput(
+                attrs={"class": "form-control", "min": 0, "max": 1440, "step": 5}
+            ),
             "text": forms.Textarea(attrs={"class": "form-control", "rows": 3}),
             "contacts": forms.SelectMultiple(attrs={"class": "form-select", "size": 3}),
-            "due_date": forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+            "due_date": forms.DateInput(
+                attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"
+            ),
         }
 
     def __init__(self, *args, customer=None, project=None, links: bool = False, **kwargs):
@@ -35,9 +48,15 @@ class ActivityForm(forms.ModelForm):
             customer, project = self._add_link_fields()
         labels = dict(Activity.Kind.choices)
         self.fields["kind"].choices = [(k.value, labels[k]) for k in HUMAN_KINDS]
-        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        self.fields["occurred_at"].input_formats = [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+        ]
         if not self.instance.pk:
-            self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault(
+                "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
         else:
             self.initial.setdefault("done", self.instance.done_at is not None)
         self.customer = customer if customer is not None else self.instance.customer
@@ -45,12 +64,18 @@ class ActivityForm(forms.ModelForm):
         from customers.models import ContactPerson
 
         if "contacts" in self.fields:
-            contacts = ContactPerson.objects.filter(customer=self.customer).order_by("last_name", "first_name")
+            contacts = ContactPerson.objects.filter(customer=self.customer).order_by(
+                "last_name", "first_name"
+            )
             if self.customer is not None and contacts.exists():
                 self.fields["contacts"].queryset = contacts
             else:
                 del self.fields["contacts"]
-        if self.project is None and "project" not in self.fields and "show_on_customer" in self.fields:
+        if (
+            self.project is None
+            and "project" not in self.fields
+            and "show_on_customer" in self.fields
+        ):
             del self.fields["show_on_customer"]
         self.fields["subject"].required = False
 
@@ -68,18 +93,33 @@ class ActivityForm(forms.ModelForm):
         if chosen and chosen not in options:
             options = [chosen, *options]
         self.fields["customer_search"] = forms.CharField(
-            label=_("Find customer"), required=False,
-            widget=forms.TextInput(attrs={"class": "form-control", "type": "search", "autocomplete": "off"}))
+            label=_("Find customer"),
+            required=False,
+            widget=forms.TextInput(
+                attrs={"class": "form-control", "type": "search", "autocomplete": "off"}
+            ),
+        )
         self.fields["customer"] = forms.ModelChoiceField(
-            label=_("Customer"), required=False, queryset=Customer.objects.all(),
-            widget=forms.Select(attrs={"class": "form-select"}))
-        self.fields["customer"].choices = [("", "—")] + [(c.pk, f"{c.name} · {c.city}" if c.city else c.name)
-                                                          for c in options]
-        projects = SalesProject.objects.filter(customer=chosen).order_by("-updated_at", "-id") if chosen else \
-            SalesProject.objects.none()
+            label=_("Customer"),
+            required=False,
+            queryset=Customer.objects.all(),
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+        self.fields["customer"].choices = [("", "—")] + [
+            (c.pk, f"{c.name} · {c.city}" if c.city else c.name) for c in options
+        ]
+        projects = (
+            SalesProject.objects.filter(customer=chosen).order_by("-updated_at", "-id")
+            if chosen
+            else SalesProject.objects.none()
+        )
         self.fields["project"] = forms.ModelChoiceField(
-            label=_("Sales project"), required=False, queryset=projects, empty_label=_("— none —"),
-            widget=forms.Select(attrs={"class": "form-select"}))
+            label=_("Sales project"),
+            required=False,
+            queryset=projects,
+            empty_label=_("— none —"),
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
         return chosen, None
 
     def clean(self):
@@ -104,7 +144,6 @@ class ActivityForm(forms.ModelForm):
         for name in ("customer_search", "customer", "project"):
             data.pop(name, None)
         return data
-
 
 
 def _int(value) -> int | None:

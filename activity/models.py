@@ -35,23 +35,44 @@ class Activity(models.Model):
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
     # No single-column indexes on these: the (column, occurred_at) indexes below serve every lookup.
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("employee"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="activities", db_index=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        db_index=False,
     )
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="activities", db_index=False,
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        db_index=False,
     )
     project = models.ForeignKey(
-        "sales.SalesProject", verbose_name=_("sales project"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="activities", db_index=False,
+        "sales.SalesProject",
+        verbose_name=_("sales project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        db_index=False,
     )
     contacts = models.ManyToManyField(
-        "customers.ContactPerson", verbose_name=_("contact persons"), blank=True, related_name="activities"
+        "customers.ContactPerson",
+        verbose_name=_("contact persons"),
+        blank=True,
+        related_name="activities",
     )
     show_on_customer = models.BooleanField(
-        _("also show on the customer"), default=True,
-        help_text=_("For activities logged on a project: list them on the customer's timeline too."),
+        _("also show on the customer"),
+        default=True,
+        help_text=_(
+            "For activities logged on a project: list them on the customer's timeline too."
+        ),
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
@@ -66,20 +87,26 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
         indexes = [
             # The log page's summary reads only these columns: an index-only scan over the period.
-            models.Index(fields=["-occurred_at", "-id"], name="activity_occurred_idx", include=["employee", "kind"]),
+            models.Index(
+                fields=["-occurred_at", "-id"],
+                name="activity_occurred_idx",
+                include=["employee", "kind"],
+            ),
             models.Index(fields=["employee", "-occurred_at"], name="activity_employee_idx"),
             models.Index(fields=["customer", "-occurred_at"], name="activity_customer_idx"),
             models.Index(fields=["project", "-occurred_at"], name="activity_project_idx"),
             # The log filtered by type, newest first: rare system kinds would otherwise walk the whole period.
             models.Index(fields=["kind", "-occurred_at", "-id"], name="activity_kind_idx"),
             models.Index(
-                fields=["employee", "due_date"], name="activity_open_task_idx",
+                fields=["employee", "due_date"],
+                name="activity_open_task_idx",
                 condition=models.Q(kind="task", done_at__isnull=True),
             ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(due_date__isnull=True) | models.Q(kind="task"), name="activity_due_only_on_tasks"
+                condition=models.Q(due_date__isnull=True) | models.Q(kind="task"),
+                name="activity_due_only_on_tasks",
             ),
         ]
 
@@ -105,12 +132,18 @@ class Activity(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open_task and self.due_date is not None and self.due_date < timezone.localdate()
+        return (
+            self.is_open_task and self.due_date is not None and self.due_date < timezone.localdate()
+        )
 
 
 HUMAN_KINDS = [
-    Activity.Kind.CALL, Activity.Kind.MEETING, Activity.Kind.EMAIL,
-    Activity.Kind.NOTE, Activity.Kind.TASK, Activity.Kind.OTHER,
+    Activity.Kind.CALL,
+    Activity.Kind.MEETING,
+    Activity.Kind.EMAIL,
+    Activity.Kind.NOTE,
+    Activity.Kind.TASK,
+    Activity.Kind.OTHER,
 ]
 SYSTEM_KINDS = [k for k in Activity.Kind if k not in HUMAN_KINDS]
 
@@ -129,9 +162,19 @@ class DailyCount(models.Model):
     class Meta:
         verbose_name = _("daily count")
         verbose_name_plural = _("daily counts")
-        constraints = [models.UniqueConstraint(fields=["employee", "day", "kind"], name="activity_dailycount_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "day", "kind"], name="activity_dailycount_key"
+            )
+        ]
         # The summary reads a period of days for everyone: an index-only scan of this one.
-        indexes = [models.Index(fields=["day"], include=["employee", "kind", "n"], name="activity_dailycount_cover_idx")]
+        indexes = [
+            models.Index(
+                fields=["day"],
+                include=["employee", "kind", "n"],
+                name="activity_dailycount_cover_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.employee_id} {self.day} {self.kind}: {self.n}"

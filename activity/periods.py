@@ -44,15 +44,23 @@ class Period:
 
     def previous(self) -> Period:
         """The period of the same length right before this one."""
-        return Period(first=self.first - datetime.timedelta(days=self.days), last=self.first - datetime.timedelta(days=1))
+        return Period(
+            first=self.first - datetime.timedelta(days=self.days),
+            last=self.first - datetime.timedelta(days=1),
+        )
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def period_resolve(*, name: str | None, today: datetime.date | None = None, date_from: datetime.date | None = None,
-                   date_to: datetime.date | None = None) -> Period:
+def period_resolve(
+    *,
+    name: str | None,
+    today: datetime.date | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> Period:
     """The period a name stands for; "this ..." periods run up to today, so comparisons are fair."""
     today = today or timezone.localdate()
     day = datetime.timedelta(days=1)
@@ -81,7 +89,9 @@ def period_resolve(*, name: str | None, today: datetime.date | None = None, date
     return Period(first=today - 29 * day, last=today)  # "30d", the default
 
 
-def weeks_for_chart(*, period: Period, minimum: int = 12, maximum: int = 106) -> list[datetime.date]:
+def weeks_for_chart(
+    *, period: Period, minimum: int = 12, maximum: int = 106
+) -> list[datetime.date]:
     """Mondays of the weeks the chart shows: those of the period, at least ``minimum`` of them."""
     last_monday = period.last - datetime.timedelta(days=period.last.weekday())
     first_monday = period.first - datetime.timedelta(days=period.first.weekday())

@@ -23,12 +23,16 @@ def on_project_created(sender, *, project, user, **kwargs):
 
 @receiver(events.project_phase_changed, dispatch_uid="activity.project_phase_changed")
 def on_project_phase_changed(sender, *, project, user, from_phase, to_phase, **kwargs):
-    services.activity_record_phase_changed(project=project, user=user, from_phase=from_phase, to_phase=to_phase)
+    services.activity_record_phase_changed(
+        project=project, user=user, from_phase=from_phase, to_phase=to_phase
+    )
 
 
 @receiver(events.project_owner_changed, dispatch_uid="activity.project_owner_changed")
 def on_project_owner_changed(sender, *, project, user, from_owner, to_owner, **kwargs):
-    services.activity_record_owner_changed(project=project, user=user, from_owner=from_owner, to_owner=to_owner)
+    services.activity_record_owner_changed(
+        project=project, user=user, from_owner=from_owner, to_owner=to_owner
+    )
 
 
 @receiver(events.project_won, dispatch_uid="activity.project_won")
@@ -48,7 +52,9 @@ def on_project_reopened(sender, *, project, user, **kwargs):
 
 @receiver(events.alternative_closed, dispatch_uid="activity.alternative_closed")
 def on_alternative_closed(sender, *, project, user, group, winner, **kwargs):
-    services.activity_record_alternative_closed(project=project, user=user, group=group, winner=winner)
+    services.activity_record_alternative_closed(
+        project=project, user=user, group=group, winner=winner
+    )
 
 
 @receiver(events.customer_updated, dispatch_uid="activity.customer_updated")

@@ -21,23 +21,102 @@ DAYS = 365
 
 # kind, weight, subjects, duration range in minutes (None: no duration)
 HUMAN = [
-    ("call", 34, ["Follow-up call", "Clarified requirements", "Called about the offer", "Short check-in",
-                  "Discussed delivery dates", "Price negotiation by phone", "Reached voicemail"], (5, 40)),
-    ("email", 24, ["Sent offer", "Sent product documentation", "Answered questions", "Sent meeting notes",
-                   "Sent revised quote", "Newsletter follow-up"], None),
-    ("meeting", 12, ["On-site visit", "Product demo", "Kick-off meeting", "Quarterly review", "Trade fair meeting",
-                     "Workshop with the buying team"], (30, 180)),
-    ("note", 13, ["Budget approved for next year", "New purchasing manager", "Competitor is active here",
-                  "Prefers e-mail contact", "Decision expected next month"], None),
-    ("task", 11, ["Send offer", "Call back", "Prepare demo", "Check credit limit", "Invite to event",
-                  "Update contact data"], None),
+    (
+        "call",
+        34,
+        [
+            "Follow-up call",
+            "Clarified requirements",
+            "Called about the offer",
+            "Short check-in",
+            "Discussed delivery dates",
+            "Price negotiation by phone",
+            "Reached voicemail",
+        ],
+        (5, 40),
+    ),
+    (
+        "email",
+        24,
+        [
+            "Sent offer",
+            "Sent product documentation",
+            "Answered questions",
+            "Sent meeting notes",
+            "Sent revised quote",
+            "Newsletter follow-up",
+        ],
+        None,
+    ),
+    (
+        "meeting",
+        12,
+        [
+            "On-site visit",
+            "Product demo",
+            "Kick-off meeting",
+            "Quarterly review",
+            "Trade fair meeting",
+            "Workshop with the buying team",
+        ],
+        (30, 180),
+    ),
+    (
+        "note",
+        13,
+        [
+            "Budget approved for next year",
+            "New purchasing manager",
+            "Competitor is active here",
+            "Prefers e-mail contact",
+            "Decision expected next month",
+        ],
+        None,
+    ),
+    (
+        "task",
+        11,
+        [
+            "Send offer",
+            "Call back",
+            "Prepare demo",
+            "Check credit limit",
+            "Invite to event",
+            "Update contact data",
+        ],
+        None,
+    ),
     ("other", 6, ["Christmas card", "Event invitation sent", "Reference visit arranged"], None),
 ]
-TEXTS = ["", "", "", "Customer is interested, wants numbers by Friday.", "Asked for a discount of 5 %.",
-         "Technical questions answered; next step: demo.", "No decision yet, call again in two weeks.",
-         "Very positive conversation.", "They compare us with two competitors."]
-COLUMNS = ("id", "kind", "subject", "text", "occurred_at", "duration_minutes", "employee_id", "customer_id",
-           "project_id", "show_on_customer", "due_date", "done_at", "is_system", "payload", "created_at", "updated_at")
+TEXTS = [
+    "",
+    "",
+    "",
+    "Customer is interested, wants numbers by Friday.",
+    "Asked for a discount of 5 %.",
+    "Technical questions answered; next step: demo.",
+    "No decision yet, call again in two weeks.",
+    "Very positive conversation.",
+    "They compare us with two competitors.",
+]
+COLUMNS = (
+    "id",
+    "kind",
+    "subject",
+    "text",
+    "occurred_at",
+    "duration_minutes",
+    "employee_id",
+    "customer_id",
+    "project_id",
+    "show_on_customer",
+    "due_date",
+    "done_at",
+    "is_system",
+    "payload",
+    "created_at",
+    "updated_at",
+)
 
 
 def _reserve_ids(table: str, n: int) -> int:
@@ -84,8 +163,11 @@ def _indexes_rebuilt_after(table: str, *, enabled: bool):
             [schema, name],
         )
         indexes = cur.fetchall()
-        cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                    "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            [table],
+        )
         keys = cur.fetchall()
         for key_name, _definition in keys:
             cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{key_name}"')
@@ -105,9 +187,18 @@ def _tables() -> dict[str, str]:
     from sales.models import LostReason, Phase, PhaseChange, Process, SalesProject
 
     schema = connection.schema_name
-    models = {"activity": Activity, "counts": DailyCount, "customer": Customer, "contact": ContactPerson, "project": SalesProject,
-              "phase": Phase, "change": PhaseChange, "process": Process, "reason": LostReason,
-              "through": Activity.contacts.through}
+    models = {
+        "activity": Activity,
+        "counts": DailyCount,
+        "customer": Customer,
+        "contact": ContactPerson,
+        "project": SalesProject,
+        "phase": Phase,
+        "change": PhaseChange,
+        "process": Process,
+        "reason": LostReason,
+        "through": Activity.contacts.through,
+    }
     return {key: f'"{schema}"."{model._meta.db_table}"' for key, model in models.items()}
 
 
@@ -119,15 +210,22 @@ def seed_activities(ctx: SeedContext) -> None:
     t = _tables()
     users = ctx.made.get("users") or list(User.objects.filter(is_active=True))
     user_ids = [u.pk for u in users]
-    customers = list(Customer.objects.order_by().values_list("id", "owner_id", "created_at").iterator(chunk_size=20_000))
+    customers = list(
+        Customer.objects.order_by()
+        .values_list("id", "owner_id", "created_at")
+        .iterator(chunk_size=20_000)
+    )
     if not customers or not user_ids:
         return
     now = timezone.now()
     start = now - datetime.timedelta(days=DAYS)
     total = ctx.scaled(PER_CUSTOMER, minimum=50)
     bulk = total >= BULK_LOAD_ROWS
-    with transaction.atomic(), _indexes_rebuilt_after(t["activity"], enabled=bulk), \
-            _indexes_rebuilt_after(t["through"], enabled=bulk):
+    with (
+        transaction.atomic(),
+        _indexes_rebuilt_after(t["activity"], enabled=bulk),
+        _indexes_rebuilt_after(t["through"], enabled=bulk),
+    ):
         _seed(ctx, t, users=users, customers=customers, total=total, start=start, now=now)
     _update_last_activity(t)
     # VACUUM also sets the visibility map, which the summary's index-only scans rely on (a fresh
@@ -138,8 +236,16 @@ def seed_activities(ctx: SeedContext) -> None:
             cur.execute(f"{command} {table}")
 
 
-def _seed(ctx: SeedContext, t: dict[str, str], *, users: list, customers: list, total: int,
-          start: datetime.datetime, now: datetime.datetime) -> None:
+def _seed(
+    ctx: SeedContext,
+    t: dict[str, str],
+    *,
+    users: list,
+    customers: list,
+    total: int,
+    start: datetime.datetime,
+    now: datetime.datetime,
+) -> None:
     from activity.models import Activity
     from customers.models import ContactPerson
     from sales.models import SalesProject
@@ -150,11 +256,17 @@ def _seed(ctx: SeedContext, t: dict[str, str], *, users: list, customers: list, 
 
     contacts_of: dict[int, list[int]] = ctx.made.get("contacts_by_customer") or {}
     if not contacts_of:
-        for pk, customer_id in ContactPerson.objects.order_by().values_list("id", "customer_id").iterator(chunk_size=20_000):
+        for pk, customer_id in (
+            ContactPerson.objects.order_by()
+            .values_list("id", "customer_id")
+            .iterator(chunk_size=20_000)
+        ):
             contacts_of.setdefault(customer_id, []).append(pk)
     projects_of: dict[int, list[tuple[int, int | None, datetime.datetime]]] = {}
     for pk, customer_id, owner_id, created in (
-        SalesProject.objects.order_by().values_list("id", "customer_id", "owner_id", "created_at").iterator(chunk_size=20_000)
+        SalesProject.objects.order_by()
+        .values_list("id", "customer_id", "owner_id", "created_at")
+        .iterator(chunk_size=20_000)
     ):
         projects_of.setdefault(customer_id, []).append((pk, owner_id, created))
 
@@ -173,8 +285,11 @@ def _seed(ctx: SeedContext, t: dict[str, str], *, users: list, customers: list, 
     # existed) and a business hour; formatting COPY's text lines by hand keeps a million rows quick.
     day = datetime.timedelta(days=1)
     first_day = timezone.localtime(start).date()
-    days = [timezone.make_aware(datetime.datetime.combine(first_day + i * day, datetime.time.min))
-            for i in range((today - first_day).days + 1) if (first_day + i * day).weekday() < 5]
+    days = [
+        timezone.make_aware(datetime.datetime.combine(first_day + i * day, datetime.time.min))
+        for i in range((today - first_day).days + 1)
+        if (first_day + i * day).weekday() < 5
+    ]
     minutes = (0, 10, 15, 20, 30, 40, 45, 50)
 
     def when(created: datetime.datetime | None) -> datetime.datetime:
@@ -206,22 +321,30 @@ def _seed(ctx: SeedContext, t: dict[str, str], *, users: list, customers: list, 
             if kind == "task":
                 due = occurred.date() + datetime.timedelta(days=rng.randint(1, 21))
                 if due < today and rng.random() < 0.88:
-                    done = min(now, occurred + datetime.timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 6)))
+                    done = min(
+                        now,
+                        occurred
+                        + datetime.timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 6)),
+                    )
             contact_ids = contacts_of.get(customer_id)
             if contact_ids and kind != "note" and rng.random() < 0.55:
                 links.append(f"{pk}\t{rng.choice(contact_ids)}\n")
             at = occurred.isoformat()
             show = "t" if project_id is None or rng.random() < 0.8 else "f"
             minutes_spent = rng.randint(*duration) if duration else None
-            yield (f"{pk}\t{kind}\t{rng.choice(subjects)}\t{rng.choice(TEXTS)}\t{at}\t{text(minutes_spent)}\t"
-                   f"{employee_id}\t{customer_id}\t{text(project_id)}\t{show}\t{text(due)}\t"
-                   f"{text(done.isoformat() if done else None)}\tf\t{{}}\t{at}\t{at}\n")
+            yield (
+                f"{pk}\t{kind}\t{rng.choice(subjects)}\t{rng.choice(TEXTS)}\t{at}\t{text(minutes_spent)}\t"
+                f"{employee_id}\t{customer_id}\t{text(project_id)}\t{show}\t{text(due)}\t"
+                f"{text(done.isoformat() if done else None)}\tf\t{{}}\t{at}\t{at}\n"
+            )
 
     _copy_lines(t["activity"], COLUMNS, human_rows())
     _copy_lines(t["through"], ("activity_id", "contactperson_id"), iter(links))
     ctx.made["activity_count"] = n_human + n_system
-    ctx.stdout(f"activities: {n_human} logged by people, {n_system} recorded by the system, "
-               f"{len(links)} contact links")
+    ctx.stdout(
+        f"activities: {n_human} logged by people, {n_system} recorded by the system, "
+        f"{len(links)} contact links"
+    )
 
 
 def _insert_system_entries(t: dict[str, str], *, budget: int, since: datetime.datetime) -> int:
@@ -247,9 +370,9 @@ def _insert_system_entries(t: dict[str, str], *, budget: int, since: datetime.da
     changes_sql = f"""
         WITH pc AS (
             SELECT c.project_id, c.from_phase_id, c.to_phase_id, c.user_id, c.changed_at
-            FROM {t['change']} c WHERE c.changed_at >= %(since)s AND c.project_id %% 1000 < %(per_mille)s
+            FROM {t["change"]} c WHERE c.changed_at >= %(since)s AND c.project_id %% 1000 < %(per_mille)s
         )
-        INSERT INTO {t['activity']} (kind, subject, text, occurred_at, employee_id, customer_id, project_id,
+        INSERT INTO {t["activity"]} (kind, subject, text, occurred_at, employee_id, customer_id, project_id,
                                      show_on_customer, is_system, payload, created_at, updated_at)
         SELECT CASE WHEN pc.from_phase_id IS NULL THEN 'project_created' ELSE 'phase_changed' END, '', '',
                pc.changed_at, pc.user_id, p.customer_id, p.id, pc.from_phase_id IS NULL, true,
@@ -258,27 +381,27 @@ def _insert_system_entries(t: dict[str, str], *, budget: int, since: datetime.da
                     ELSE jsonb_build_object('project', p.title, 'from_phase', fp.name, 'to_phase', tp.name,
                                             'from_phase_id', fp.id, 'to_phase_id', tp.id) END,
                pc.changed_at, pc.changed_at
-        FROM pc JOIN {t['project']} p ON p.id = pc.project_id JOIN {t['phase']} tp ON tp.id = pc.to_phase_id
-             JOIN {t['process']} pr ON pr.id = p.process_id LEFT JOIN {t['phase']} fp ON fp.id = pc.from_phase_id
+        FROM pc JOIN {t["project"]} p ON p.id = pc.project_id JOIN {t["phase"]} tp ON tp.id = pc.to_phase_id
+             JOIN {t["process"]} pr ON pr.id = p.process_id LEFT JOIN {t["phase"]} fp ON fp.id = pc.from_phase_id
         UNION ALL
         SELECT tp.outcome, '', '', pc.changed_at, pc.user_id, p.customer_id, p.id, true, true,
                CASE WHEN tp.outcome = 'won' THEN jsonb_build_object('project', p.title, 'volume', p.volume::text)
                     ELSE jsonb_build_object('project', p.title, 'reason', coalesce(lr.name, '')) END,
                pc.changed_at, pc.changed_at
-        FROM pc JOIN {t['project']} p ON p.id = pc.project_id JOIN {t['phase']} tp ON tp.id = pc.to_phase_id
-             LEFT JOIN {t['reason']} lr ON lr.id = p.lost_reason_id
+        FROM pc JOIN {t["project"]} p ON p.id = pc.project_id JOIN {t["phase"]} tp ON tp.id = pc.to_phase_id
+             LEFT JOIN {t["reason"]} lr ON lr.id = p.lost_reason_id
         WHERE tp.outcome IN ('won', 'lost')
     """  # noqa: S608
     customers_sql = f"""
-        INSERT INTO {t['activity']} (kind, subject, text, occurred_at, employee_id, customer_id, show_on_customer,
+        INSERT INTO {t["activity"]} (kind, subject, text, occurred_at, employee_id, customer_id, show_on_customer,
                                      is_system, payload, created_at, updated_at)
         SELECT e.kind, '', '', e.at, e.user_id, e.id, true, true, jsonb_build_object('customer', e.name), e.at, e.at
         FROM (
             SELECT 'customer_created' AS kind, c.created_at AS at, c.created_by_id AS user_id, c.id, c.name
-            FROM {t['customer']} c WHERE c.created_at >= %(since)s
+            FROM {t["customer"]} c WHERE c.created_at >= %(since)s
             UNION ALL
             SELECT 'lead_converted', c.converted_at, c.converted_by_id, c.id, c.name
-            FROM {t['customer']} c WHERE c.converted_at >= %(since)s
+            FROM {t["customer"]} c WHERE c.converted_at >= %(since)s
         ) e WHERE e.id %% 1000 < %(per_mille)s
     """  # noqa: S608
     with connection.cursor() as cur:
@@ -286,8 +409,10 @@ def _insert_system_entries(t: dict[str, str], *, budget: int, since: datetime.da
         written = cur.rowcount
         rest = budget - written
         if rest > 0 and created + converted:
-            cur.execute(customers_sql, {"since": since,
-                                        "per_mille": min(1000, int(1000 * rest / (created + converted)))})
+            cur.execute(
+                customers_sql,
+                {"since": since, "per_mille": min(1000, int(1000 * rest / (created + converted)))},
+            )
             written += cur.rowcount
     return written
 

@@ -28,7 +28,9 @@ def activity_user_can_edit(*, user, activity: Activity) -> bool:
 
 def activity_base() -> QuerySet:
     """Activities with what a row shows, newest first."""
-    return Activity.objects.select_related("employee", "customer", "project").order_by("-occurred_at", "-id")
+    return Activity.objects.select_related("employee", "customer", "project").order_by(
+        "-occurred_at", "-id"
+    )
 
 
 def activity_get(*, pk: int) -> Activity:
@@ -49,12 +51,19 @@ def activity_get_for_edit(*, pk: int, user) -> Activity:
 # --- Timelines ------------------------------------------------------------------------------
 
 
-def timeline_queryset(*, customer_id: int | None = None, project_id: int | None = None,
-                      contact_id: int | None = None, group_id: int | None = None) -> QuerySet:
+def timeline_queryset(
+    *,
+    customer_id: int | None = None,
+    project_id: int | None = None,
+    contact_id: int | None = None,
+    group_id: int | None = None,
+) -> QuerySet:
     """The entries of one timeline; a customer's includes project entries marked "show on customer"."""
     qs = activity_base()
     if customer_id is not None:
-        return qs.filter(customer_id=customer_id).filter(Q(project__isnull=True) | Q(show_on_customer=True))
+        return qs.filter(customer_id=customer_id).filter(
+            Q(project__isnull=True) | Q(show_on_customer=True)
+        )
     if project_id is not None:
         return qs.filter(project_id=project_id)
     if contact_id is not None:
@@ -96,11 +105,14 @@ def cursor_decode(value: str | None) -> tuple[datetime.datetime, int] | None:
         micros, pk = (int(part) for part in (value or "").split("_"))
     except ValueError:
         return None
-    return datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(microseconds=micros), pk
+    return datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
+        microseconds=micros
+    ), pk
 
 
-def keyset_page(*, queryset: QuerySet, cursor: str | None = None, size: int, oldest_first: bool = False
-                ) -> tuple[list[Activity], str | None]:
+def keyset_page(
+    *, queryset: QuerySet, cursor: str | None = None, size: int, oldest_first: bool = False
+) -> tuple[list[Activity], str | None]:
     """One page of ``queryset`` (newest first, or oldest first) after ``cursor``, and the cursor of
     the next page (None at the end). No OFFSET and no COUNT: a page deep in a million rows costs
     what the first one costs, because the bound on occurred_at is an index condition."""
@@ -119,8 +131,9 @@ def keyset_page(*, queryset: QuerySet, cursor: str | None = None, size: int, old
     return rows, (cursor_encode(rows[-1]) if more and rows else None)
 
 
-def timeline_page(*, queryset: QuerySet, cursor: str | None = None, size: int = TIMELINE_PAGE
-                  ) -> tuple[list[Activity], str | None]:
+def timeline_page(
+    *, queryset: QuerySet, cursor: str | None = None, size: int = TIMELINE_PAGE
+) -> tuple[list[Activity], str | None]:
     """One page of a timeline after ``cursor`` and the cursor of the next page (None at the end)."""
     return keyset_page(queryset=queryset.prefetch_related("contacts"), cursor=cursor, size=size)
 
@@ -167,7 +180,10 @@ class EmployeeSummary:
     @property
     def human_cells(self) -> list[tuple[str, int, int]]:
         """(kind, count, previous count) of each kind people log."""
-        return [(k.value, self.counts.get(k.value, 0), self.previous.get(k.value, 0)) for k in HUMAN_KINDS]
+        return [
+            (k.value, self.counts.get(k.value, 0), self.previous.get(k.value, 0))
+            for k in HUMAN_KINDS
+        ]
 
     @property
     def system_count(self) -> int:
@@ -187,8 +203,14 @@ def touching_activities() -> QuerySet:
     )
 
 
-def activity_summary(*, users: list, period: Period, queryset: QuerySet | None = None, kinds: list | None = None,
-                     now: datetime.datetime | None = None) -> list[EmployeeSummary]:
+def activity_summary(
+    *,
+    users: list,
+    period: Period,
+    queryset: QuerySet | None = None,
+    kinds: list | None = None,
+    now: datetime.datetime | None = None,
+) -> list[EmployeeSummary]:
     """The summary per employee in a fixed number of GROUP BY queries, however many rows exist
     (the coverage from a short-lived cache, see ``_coverage``).
 
@@ -211,8 +233,10 @@ def activity_summary(*, users: list, period: Period, queryset: QuerySet | None =
         counts = (
             counts_qs.filter(day__gte=previous.first, day__lte=period.last)
             .values("employee_id", "kind")
-            .annotate(now=Sum("n", filter=Q(day__gte=period.first), default=0),
-                      before=Sum("n", filter=Q(day__lt=period.first), default=0))
+            .annotate(
+                now=Sum("n", filter=Q(day__gte=period.first), default=0),
+                before=Sum("n", filter=Q(day__lt=period.first), default=0),
+            )
         )
         weekly = (
             counts_qs.filter(day__gte=mondays[0], day__lte=period.last)
@@ -225,8 +249,10 @@ def activity_summary(*, users: list, period: Period, queryset: QuerySet | None =
         counts = (
             rows.filter(occurred_at__gte=previous.start, occurred_at__lt=period.end)
             .values("employee_id", "kind")
-            .annotate(now=Count("id", filter=Q(occurred_at__gte=period.start)),
-                      before=Count("id", filter=Q(occurred_at__lt=period.start)))
+            .annotate(
+                now=Count("id", filter=Q(occurred_at__gte=period.start)),
+                before=Count("id", filter=Q(occurred_at__lt=period.start)),
+            )
         )
         weekly = (
             rows.filter(occurred_at__gte=_midnight(mondays[0]), occurred_at__lt=period.end)
@@ -255,8 +281,12 @@ def activity_summary(*, users: list, period: Period, queryset: QuerySet | None =
 
     overdue = (
         Activity.objects.order_by()
-        .filter(employee_id__in=ids, kind=Activity.Kind.TASK, done_at__isnull=True,
-                due_date__lt=timezone.localdate(now))
+        .filter(
+            employee_id__in=ids,
+            kind=Activity.Kind.TASK,
+            done_at__isnull=True,
+            due_date__lt=timezone.localdate(now),
+        )
         .values("employee_id")
         .annotate(n=Count("*"))  # an index-only scan of the open-task index
     )
@@ -284,13 +314,22 @@ def _coverage(*, ids: list[int], now: datetime.datetime) -> dict[int, tuple[int,
             Customer.objects.order_by()
             .filter(owner_id__in=ids)
             .values("owner_id")
-            .annotate(total=Count("id"), touched=Count(
-                "id", filter=Q(last_activity_at__gte=now - datetime.timedelta(days=COVERAGE_DAYS))))
+            .annotate(
+                total=Count("id"),
+                touched=Count(
+                    "id",
+                    filter=Q(last_activity_at__gte=now - datetime.timedelta(days=COVERAGE_DAYS)),
+                ),
+            )
         )
         return {row["owner_id"]: (row["total"], row["touched"]) for row in rows}
 
-    return cached(topic=COVERAGE_TOPIC, parts=("coverage", tuple(sorted(ids))), seconds=summary_cache_seconds(),
-                  compute=compute)
+    return cached(
+        topic=COVERAGE_TOPIC,
+        parts=("coverage", tuple(sorted(ids))),
+        seconds=summary_cache_seconds(),
+        compute=compute,
+    )
 
 
 SUMMARY_TOPIC = "activity"
@@ -314,10 +353,18 @@ def activity_dashboard(*, user, limit: int = 8, today: datetime.date | None = No
     the week's daily counts."""
     today = today or timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
-    open_tasks = Activity.objects.filter(employee=user, kind=Activity.Kind.TASK, done_at__isnull=True)
-    tasks = list(open_tasks.select_related("customer", "project").order_by("due_date", "occurred_at", "id")[:limit])
+    open_tasks = Activity.objects.filter(
+        employee=user, kind=Activity.Kind.TASK, done_at__isnull=True
+    )
+    tasks = list(
+        open_tasks.select_related("customer", "project").order_by("due_date", "occurred_at", "id")[
+            :limit
+        ]
+    )
     late = ExpressionWrapper(Q(due_date__lt=today), output_field=BooleanField())
-    by_lateness = dict(open_tasks.order_by().annotate(late=late).values_list("late").annotate(n=Count("*")))
+    by_lateness = dict(
+        open_tasks.order_by().annotate(late=late).values_list("late").annotate(n=Count("*"))
+    )
     human = [k.value for k in HUMAN_KINDS]
     week_by_kind = dict(
         DailyCount.objects.order_by()

@@ -14,7 +14,15 @@ from activity.models import HUMAN_KINDS, Activity
 from activity.selectors import COVERAGE_TOPIC, SUMMARY_TOPIC, activity_user_can_edit
 from crm.lib.generations import generation_bump
 
-EDITABLE_FIELDS = ("kind", "subject", "text", "occurred_at", "duration_minutes", "show_on_customer", "due_date")
+EDITABLE_FIELDS = (
+    "kind",
+    "subject",
+    "text",
+    "occurred_at",
+    "duration_minutes",
+    "show_on_customer",
+    "due_date",
+)
 MAX_DURATION = 24 * 60
 
 
@@ -38,8 +46,11 @@ def _touch_customer(activity: Activity, contacts: Iterable | None = None) -> Non
 
     at = activity.done_at if activity.is_task and activity.done_at else activity.occurred_at
     customer_touch_activity(customer_id=activity.customer_id, at=at)
-    contact_ids = [c.pk for c in contacts] if contacts is not None else list(
-        activity.contacts.values_list("pk", flat=True))
+    contact_ids = (
+        [c.pk for c in contacts]
+        if contacts is not None
+        else list(activity.contacts.values_list("pk", flat=True))
+    )
     for contact_id in contact_ids:
         contact_touch_activity(contact_id=contact_id, at=at)
 
@@ -83,9 +94,16 @@ def activity_create(
 ) -> Activity:
     """Log an activity of ``user``; on a project its customer is the project's customer."""
     activity = Activity(
-        kind=kind, subject=subject.strip(), text=text, occurred_at=occurred_at or timezone.now(),
-        duration_minutes=duration_minutes, employee=user, customer=customer, project=project,
-        show_on_customer=show_on_customer if project is not None else True, due_date=due_date,
+        kind=kind,
+        subject=subject.strip(),
+        text=text,
+        occurred_at=occurred_at or timezone.now(),
+        duration_minutes=duration_minutes,
+        employee=user,
+        customer=customer,
+        project=project,
+        show_on_customer=show_on_customer if project is not None else True,
+        due_date=due_date,
     )
     if kind == Activity.Kind.TASK and done:
         activity.done_at = timezone.now()
@@ -118,20 +136,32 @@ def activity_create_for_customers(
     """Log the same activity for many customers at once (a mailing, a trip); returns how many."""
     from customers.models import Customer
 
-    ids = sorted(set(Customer.objects.filter(pk__in=list(customer_ids)).values_list("pk", flat=True)))
+    ids = sorted(
+        set(Customer.objects.filter(pk__in=list(customer_ids)).values_list("pk", flat=True))
+    )
     if not ids:
         raise ValidationError(_("No customers to log the activity for."))
     if len(ids) > BULK_MAX:
         raise ValidationError(_("At most %(max)s customers at once.") % {"max": BULK_MAX})
     template = Activity(
-        kind=kind, subject=subject.strip(), text=text, occurred_at=occurred_at or timezone.now(),
-        duration_minutes=duration_minutes, employee=user, due_date=due_date,
+        kind=kind,
+        subject=subject.strip(),
+        text=text,
+        occurred_at=occurred_at or timezone.now(),
+        duration_minutes=duration_minutes,
+        employee=user,
+        due_date=due_date,
         done_at=timezone.now() if kind == Activity.Kind.TASK and done else None,
     )
     _validate(template, None)
-    fields = {f.attname: getattr(template, f.attname) for f in Activity._meta.concrete_fields
-              if f.attname not in ("id", "customer_id", "created_at", "updated_at")}
-    rows = Activity.objects.bulk_create([Activity(customer_id=pk, **fields) for pk in ids], batch_size=1000)
+    fields = {
+        f.attname: getattr(template, f.attname)
+        for f in Activity._meta.concrete_fields
+        if f.attname not in ("id", "customer_id", "created_at", "updated_at")
+    }
+    rows = Activity.objects.bulk_create(
+        [Activity(customer_id=pk, **fields) for pk in ids], batch_size=1000
+    )
     if not template.is_open_task:
         from customers.services import customer_touch_activity
 
@@ -144,12 +174,20 @@ def activity_create_for_customers(
 
 def _require_edit(*, user, activity: Activity) -> None:
     if not activity_user_can_edit(user=user, activity=activity):
-        raise PermissionDenied(_("Only the author or an admin may change this entry; system entries never."))
+        raise PermissionDenied(
+            _("Only the author or an admin may change this entry; system entries never.")
+        )
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, user, contacts: Iterable | None = None, done: bool | None = None,
-                    **fields) -> Activity:
+def activity_update(
+    *,
+    activity: Activity,
+    user,
+    contacts: Iterable | None = None,
+    done: bool | None = None,
+    **fields,
+) -> Activity:
     """Change one's own entry (admins: any person's entry); system entries cannot be changed."""
     _require_edit(user=user, activity=activity)
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -163,7 +201,9 @@ def activity_update(*, activity: Activity, user, contacts: Iterable | None = Non
         activity.done_at = (activity.done_at or timezone.now()) if done else None
     contacts = list(contacts) if contacts is not None else None
     _validate(activity, contacts)
-    activity.save(update_fields=[*fields, "customer", "due_date", "done_at", "show_on_customer", "updated_at"])
+    activity.save(
+        update_fields=[*fields, "customer", "due_date", "done_at", "show_on_customer", "updated_at"]
+    )
     if contacts is not None:
         activity.contacts.set(contacts)
     _touch_customer(activity, contacts)
@@ -195,15 +235,27 @@ def activity_delete(*, activity: Activity, user) -> None:
 # --- System entries: one per domain event, written inside the sender's transaction ----------
 
 
-def _record(*, kind: str, user, payload: dict, customer_id: int | None = None, project=None,
-            show_on_customer: bool = True) -> Activity:
+def _record(
+    *,
+    kind: str,
+    user,
+    payload: dict,
+    customer_id: int | None = None,
+    project=None,
+    show_on_customer: bool = True,
+) -> Activity:
     if project is not None:
         customer_id = project.customer_id
         payload = {"project": project.title, **payload}
     activity_summary_stale()
     return Activity.objects.create(
-        kind=kind, is_system=True, employee=user if getattr(user, "pk", None) else None,
-        customer_id=customer_id, project=project, payload=payload, show_on_customer=show_on_customer,
+        kind=kind,
+        is_system=True,
+        employee=user if getattr(user, "pk", None) else None,
+        customer_id=customer_id,
+        project=project,
+        payload=payload,
+        show_on_customer=show_on_customer,
         occurred_at=timezone.now(),
     )
 
@@ -215,48 +267,79 @@ def _name(obj) -> str:
 def activity_record_customer_created(*, customer, user) -> Activity:
     """System entry: a customer (or lead) was created."""
     activity_coverage_stale()  # a new customer counts in its owner's coverage
-    return _record(kind=Activity.Kind.CUSTOMER_CREATED, user=user, customer_id=customer.pk,
-                   payload={"customer": customer.name, "status": customer.status})
+    return _record(
+        kind=Activity.Kind.CUSTOMER_CREATED,
+        user=user,
+        customer_id=customer.pk,
+        payload={"customer": customer.name, "status": customer.status},
+    )
 
 
 def activity_record_lead_converted(*, customer, user, project=None) -> Activity:
     """System entry: a lead became a customer (on the project that qualified it, if any)."""
-    return _record(kind=Activity.Kind.LEAD_CONVERTED, user=user, customer_id=customer.pk, project=project,
-                   payload={"customer": customer.name})
+    return _record(
+        kind=Activity.Kind.LEAD_CONVERTED,
+        user=user,
+        customer_id=customer.pk,
+        project=project,
+        payload={"customer": customer.name},
+    )
 
 
 def activity_record_project_created(*, project, user) -> Activity:
     """System entry: a sales project was created."""
-    return _record(kind=Activity.Kind.PROJECT_CREATED, user=user, project=project,
-                   payload={"phase": _name(project.phase), "process": _name(project.process)})
+    return _record(
+        kind=Activity.Kind.PROJECT_CREATED,
+        user=user,
+        project=project,
+        payload={"phase": _name(project.phase), "process": _name(project.process)},
+    )
 
 
 def activity_record_phase_changed(*, project, user, from_phase, to_phase) -> Activity:
     """System entry: a project moved from one phase to another (only on the project's timeline)."""
     return _record(
-        kind=Activity.Kind.PHASE_CHANGED, user=user, project=project, show_on_customer=False,
-        payload={"from_phase": _name(from_phase), "to_phase": _name(to_phase),
-                 "from_phase_id": getattr(from_phase, "pk", None), "to_phase_id": getattr(to_phase, "pk", None)},
+        kind=Activity.Kind.PHASE_CHANGED,
+        user=user,
+        project=project,
+        show_on_customer=False,
+        payload={
+            "from_phase": _name(from_phase),
+            "to_phase": _name(to_phase),
+            "from_phase_id": getattr(from_phase, "pk", None),
+            "to_phase_id": getattr(to_phase, "pk", None),
+        },
     )
 
 
 def activity_record_owner_changed(*, project, user, from_owner, to_owner) -> Activity:
     """System entry: a project was handed to another owner (only on the project's timeline)."""
     return _record(
-        kind=Activity.Kind.OWNER_CHANGED, user=user, project=project, show_on_customer=False,
-        payload={"from_owner": _name(from_owner), "to_owner": _name(to_owner),
-                 "from_owner_id": getattr(from_owner, "pk", None), "to_owner_id": getattr(to_owner, "pk", None)},
+        kind=Activity.Kind.OWNER_CHANGED,
+        user=user,
+        project=project,
+        show_on_customer=False,
+        payload={
+            "from_owner": _name(from_owner),
+            "to_owner": _name(to_owner),
+            "from_owner_id": getattr(from_owner, "pk", None),
+            "to_owner_id": getattr(to_owner, "pk", None),
+        },
     )
 
 
 def activity_record_won(*, project, user) -> Activity:
     """System entry: a project was won."""
-    return _record(kind=Activity.Kind.WON, user=user, project=project, payload={"volume": str(project.volume)})
+    return _record(
+        kind=Activity.Kind.WON, user=user, project=project, payload={"volume": str(project.volume)}
+    )
 
 
 def activity_record_lost(*, project, user, reason=None) -> Activity:
     """System entry: a project was lost, with its reason."""
-    return _record(kind=Activity.Kind.LOST, user=user, project=project, payload={"reason": _name(reason)})
+    return _record(
+        kind=Activity.Kind.LOST, user=user, project=project, payload={"reason": _name(reason)}
+    )
 
 
 def activity_record_reopened(*, project, user) -> Activity:
@@ -266,8 +349,16 @@ def activity_record_reopened(*, project, user) -> Activity:
 
 def activity_record_alternative_closed(*, project, user, group, winner) -> Activity:
     """System entry: an open alternative was closed as lost because another member was won."""
-    return _record(kind=Activity.Kind.ALTERNATIVE_CLOSED, user=user, project=project,
-                   payload={"group": _name(group), "winner": _name(winner), "winner_id": getattr(winner, "pk", None)})
+    return _record(
+        kind=Activity.Kind.ALTERNATIVE_CLOSED,
+        user=user,
+        project=project,
+        payload={
+            "group": _name(group),
+            "winner": _name(winner),
+            "winner_id": getattr(winner, "pk", None),
+        },
+    )
 
 
 def activity_counts_rebuild() -> int:

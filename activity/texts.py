@@ -10,13 +10,22 @@ def system_title(*, kind: str, payload: dict) -> str:
     p = {k: ("" if v is None else v) for k, v in payload.items()}
     project = p.get("project", "")
     if kind == "project_created":
-        return _("Project “%(project)s” created in %(phase)s") % {"project": project, "phase": p.get("phase", "")}
+        return _("Project “%(project)s” created in %(phase)s") % {
+            "project": project,
+            "phase": p.get("phase", ""),
+        }
     if kind == "phase_changed":
         return _("“%(project)s” moved from %(from)s to %(to)s") % {
-            "project": project, "from": p.get("from_phase") or "–", "to": p.get("to_phase", "")}
+            "project": project,
+            "from": p.get("from_phase") or "–",
+            "to": p.get("to_phase", ""),
+        }
     if kind == "owner_changed":
         return _("“%(project)s” handed over from %(from)s to %(to)s") % {
-            "project": project, "from": p.get("from_owner") or _("nobody"), "to": p.get("to_owner") or _("nobody")}
+            "project": project,
+            "from": p.get("from_owner") or _("nobody"),
+            "to": p.get("to_owner") or _("nobody"),
+        }
     if kind == "won":
         return _("“%(project)s” won") % {"project": project}
     if kind == "lost":
@@ -26,10 +35,14 @@ def system_title(*, kind: str, payload: dict) -> str:
     if kind == "reopened":
         return _("“%(project)s” reopened") % {"project": project}
     if kind == "lead_converted":
-        return _("Lead “%(customer)s” converted into a customer") % {"customer": p.get("customer", "")}
+        return _("Lead “%(customer)s” converted into a customer") % {
+            "customer": p.get("customer", "")
+        }
     if kind == "customer_created":
         return _("“%(customer)s” created") % {"customer": p.get("customer", "")}
     if kind == "alternative_closed":
         return _("“%(project)s” closed as lost: the alternative “%(winner)s” was won") % {
-            "project": project, "winner": p.get("winner", "")}
+            "project": project,
+            "winner": p.get("winner", ""),
+        }
     return kind

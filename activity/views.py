@@ -34,7 +34,6 @@ def url_or_none(name: str, pk) -> str | None:
     return None if pk is None else reverse(name, args=[pk])
 
 
-
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -54,8 +53,9 @@ def _current_path(request: HttpRequest) -> str:
 
 def _log_filter(request: HttpRequest) -> tuple[ActivityFilter, list]:
     users, teams = list(user_list_active()), list(Team.objects.order_by("name"))
-    filterset = ActivityFilter(request.GET, queryset=selectors.activity_base(), request=request, users=users,
-                               teams=teams)
+    filterset = ActivityFilter(
+        request.GET, queryset=selectors.activity_base(), request=request, users=users, teams=teams
+    )
     return filterset, users
 
 
@@ -76,10 +76,18 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     filterset, _users = _log_filter(request)
     base = filterset.qs
     period = filterset.chosen_period
-    rows = base if filterset.ignores_period else base.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
+    rows = (
+        base
+        if filterset.ignores_period
+        else base.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
+    )
     oldest_first = request.GET.get("sort") == "occurred_at"
-    entries, next_cursor = selectors.keyset_page(queryset=rows, cursor=request.GET.get("cursor"), size=LOG_PER_PAGE,
-                                                 oldest_first=oldest_first)
+    entries, next_cursor = selectors.keyset_page(
+        queryset=rows,
+        cursor=request.GET.get("cursor"),
+        size=LOG_PER_PAGE,
+        oldest_first=oldest_first,
+    )
     sort = "occurred_at" if oldest_first else None
     context = {
         "filter": filterset,
@@ -110,10 +118,21 @@ def activity_summary(request: HttpRequest) -> HttpResponse:
     log page; without htmx a page of its own). The rendered table is cached per tenant until the
     next activity write (see ``selectors.summary_cache_seconds``)."""
     filterset, users = _log_filter(request)
-    parts = ("summary", _query(request), tuple((u.pk, str(u), u.team_id) for u in users), timezone.localdate(),
-             get_language())
-    html = cached(topic=selectors.SUMMARY_TOPIC, parts=parts, seconds=selectors.summary_cache_seconds(),
-                  compute=lambda: render_to_string("activity/_summary.html", _summary_context(filterset, users)))
+    parts = (
+        "summary",
+        _query(request),
+        tuple((u.pk, str(u), u.team_id) for u in users),
+        timezone.localdate(),
+        get_language(),
+    )
+    html = cached(
+        topic=selectors.SUMMARY_TOPIC,
+        parts=parts,
+        seconds=selectors.summary_cache_seconds(),
+        compute=lambda: render_to_string(
+            "activity/_summary.html", _summary_context(filterset, users)
+        ),
+    )
     if request.htmx:
         return HttpResponse(html)
     return render(request, "activity/activity_summary.html", {"summary_html": mark_safe(html)})  # noqa: S308 - rendered above
@@ -128,10 +147,15 @@ def _summary_context(filterset: ActivityFilter, users: list) -> dict:
         team_ids = filterset.team_ids(int(data["team"]))
         users = [u for u in users if u.team_id in team_ids]
     from_counts, kinds = filterset.counts_kinds()
-    summary = selectors.activity_summary(queryset=None if from_counts else filterset.qs, kinds=kinds, users=users,
-                                         period=period)
+    summary = selectors.activity_summary(
+        queryset=None if from_counts else filterset.qs, kinds=kinds, users=users, period=period
+    )
     if not data.get("employee"):  # people with nothing to show only make the table longer
-        summary = [s for s in summary if s.total or s.previous_total or s.customers_total or s.overdue_tasks]
+        summary = [
+            s
+            for s in summary
+            if s.total or s.previous_total or s.customers_total or s.overdue_tasks
+        ]
     labels = dict(Activity.Kind.choices)
     return {
         "filter": filterset,
@@ -178,8 +202,12 @@ def _timeline_queryset(kind: str, obj):
 
 
 def _subject_url(kind: str, obj) -> str | None:
-    names = {"customer": "customers:customer_detail", "project": "sales:project_detail",
-             "contact": "customers:contact_detail", "group": "sales:group_detail"}
+    names = {
+        "customer": "customers:customer_detail",
+        "project": "sales:project_detail",
+        "contact": "customers:contact_detail",
+        "group": "sales:group_detail",
+    }
     return url_or_none(names[kind], obj.pk)
 
 
@@ -194,14 +222,20 @@ def _quicklog_context(kind: str, obj) -> dict:
     return {}
 
 
-def _timeline_context(request: HttpRequest, kind: str, obj, *, form=None, open_form: bool = False) -> dict:
-    entries, next_cursor = selectors.timeline_page(queryset=_timeline_queryset(kind, obj),
-                                                   cursor=request.GET.get("cursor"))
+def _timeline_context(
+    request: HttpRequest, kind: str, obj, *, form=None, open_form: bool = False
+) -> dict:
+    entries, next_cursor = selectors.timeline_page(
+        queryset=_timeline_queryset(kind, obj), cursor=request.GET.get("cursor")
+    )
     quick = _quicklog_context(kind, obj)
     is_first_page = not request.GET.get("cursor")
     if quick and form is None and is_first_page:  # "show older" pages render only entries
-        form = ActivityForm(customer=quick["customer"], project=quick["project"],
-                            initial={"contacts": [quick["contact"]]} if quick["contact"] else None)
+        form = ActivityForm(
+            customer=quick["customer"],
+            project=quick["project"],
+            initial={"contacts": [quick["contact"]]} if quick["contact"] else None,
+        )
     return {
         "back": _current_path(request),
         "kind": kind,
@@ -236,10 +270,14 @@ def _create_context(params) -> dict:
 
     project = contact = customer = None
     if _int(params.get("project")):
-        project = get_object_or_404(SalesProject.objects.select_related("customer"), pk=_int(params["project"]))
+        project = get_object_or_404(
+            SalesProject.objects.select_related("customer"), pk=_int(params["project"])
+        )
         customer = project.customer
     if _int(params.get("contact")):
-        contact = get_object_or_404(ContactPerson.objects.select_related("customer"), pk=_int(params["contact"]))
+        contact = get_object_or_404(
+            ContactPerson.objects.select_related("customer"), pk=_int(params["contact"])
+        )
         customer = customer or contact.customer
     if customer is None and _int(params.get("customer")):
         customer = get_object_or_404(Customer, pk=_int(params["customer"]))
@@ -250,31 +288,53 @@ def _create_context(params) -> dict:
 def activity_create(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     ctx = _create_context(params)
-    variant = params.get("variant") or ("page" if not request.htmx or dialog_requested(request) else "card")
+    variant = params.get("variant") or (
+        "page" if not request.htmx or dialog_requested(request) else "card"
+    )
     timeline_kind = params.get("timeline") if params.get("timeline") in TIMELINE_KINDS else None
     initial = {"contacts": [ctx["contact"]]} if ctx["contact"] else None
     if _int(params.get("kind")) is None and params.get("kind") in dict(Activity.Kind.choices):
         initial = {**(initial or {}), "kind": params["kind"]}
     if request.method == "POST" and request.POST.get("links") == "1":
-        ctx = {"customer": None, "project": None, "contact": None}  # picked in the form, not given by the page
-    links = ctx["customer"] is None and ctx["project"] is None  # customer, project, contacts picked in the form
-    form = ActivityForm(request.POST or None, customer=ctx["customer"], project=ctx["project"], initial=initial,
-                        links=links)
+        ctx = {
+            "customer": None,
+            "project": None,
+            "contact": None,
+        }  # picked in the form, not given by the page
+    links = (
+        ctx["customer"] is None and ctx["project"] is None
+    )  # customer, project, contacts picked in the form
+    form = ActivityForm(
+        request.POST or None,
+        customer=ctx["customer"],
+        project=ctx["project"],
+        initial=initial,
+        links=links,
+    )
     created = None
-    picking = request.method == "POST" and "pick" in request.POST  # a customer chosen or searched: no save yet
+    picking = (
+        request.method == "POST" and "pick" in request.POST
+    )  # a customer chosen or searched: no save yet
     if request.method == "POST" and not picking and form.is_valid():
         try:
-            created = services.activity_create(user=request.user, customer=form.customer, project=form.project,
-                                               **form.service_kwargs())
+            created = services.activity_create(
+                user=request.user,
+                customer=form.customer,
+                project=form.project,
+                **form.service_kwargs(),
+            )
         except ValidationError as exc:
             _errors_to_form(form, exc)
     if picking:
         form.is_valid()
         form.errors.clear()
     if request.htmx and variant == "timeline" and timeline_kind:
-        obj = {"customer": ctx["customer"], "project": ctx["project"], "contact": ctx["contact"]}[timeline_kind]
-        context = _timeline_context(request, timeline_kind, obj, form=None if created else form,
-                                    open_form=created is None)
+        obj = {"customer": ctx["customer"], "project": ctx["project"], "contact": ctx["contact"]}[
+            timeline_kind
+        ]
+        context = _timeline_context(
+            request, timeline_kind, obj, form=None if created else form, open_form=created is None
+        )
         context["just_logged"] = created
         return render(request, "activity/_timeline.html#block", context)
     if request.htmx and variant == "card":
@@ -282,13 +342,19 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         return render(request, template, {"form": form, "created": created, **ctx})
     if created is not None:
         url = reverse("activity:activity_detail", args=[created.pk])
-        return dialog_created(request, url=url, message=_("Activity logged."),
-                              link_text=_("Open %(name)s") % {"name": created.subject or created.get_kind_display()},
-                              fallback=safe_next(request, url))
+        return dialog_created(
+            request,
+            url=url,
+            message=_("Activity logged."),
+            link_text=_("Open %(name)s") % {"name": created.subject or created.get_kind_display()},
+            fallback=safe_next(request, url),
+        )
     context = {"form": form, "next": safe_next(request, ""), **ctx}
     if dialog_requested(request):
         title = _("New task") if form["kind"].value() == Activity.Kind.TASK else _("Log activity")
-        return dialog_render(request, title=title, form_template="activity/activity_form.html#form", context=context)
+        return dialog_render(
+            request, title=title, form_template="activity/activity_form.html#form", context=context
+        )
     return render(request, "activity/activity_form.html", context)
 
 
@@ -297,25 +363,43 @@ def activity_bulk_create(request: HttpRequest) -> HttpResponse:
     """Log one activity for many customers, e.g. everyone in a map selection (?customers=1,2,3)."""
     params = request.POST if request.method == "POST" else request.GET
     submitted = request.method == "POST" and "kind" in request.POST  # not just handed the customers
-    form = BulkActivityForm(request.POST if submitted else None, initial={"customers": params.get("customers", "")})
+    form = BulkActivityForm(
+        request.POST if submitted else None, initial={"customers": params.get("customers", "")}
+    )
     if submitted and form.is_valid():
         data = form.service_kwargs()
         try:
             count = services.activity_create_for_customers(
-                user=request.user, customer_ids=data["customers"], kind=data["kind"], subject=data["subject"],
-                text=data["text"], occurred_at=data["occurred_at"], duration_minutes=data["duration_minutes"],
-                due_date=data["due_date"], done=data["done"],
+                user=request.user,
+                customer_ids=data["customers"],
+                kind=data["kind"],
+                subject=data["subject"],
+                text=data["text"],
+                occurred_at=data["occurred_at"],
+                duration_minutes=data["duration_minutes"],
+                due_date=data["due_date"],
+                done=data["done"],
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, ngettext("Activity logged for %(count)s customer.",
-                                               "Activity logged for %(count)s customers.", count) % {"count": count})
+            messages.success(
+                request,
+                ngettext(
+                    "Activity logged for %(count)s customer.",
+                    "Activity logged for %(count)s customers.",
+                    count,
+                )
+                % {"count": count},
+            )
             return redirect(safe_next(request, reverse("activity:activity_list")))
     raw = form["customers"].value() or ""
     count = len({part.strip() for part in str(raw).split(",") if part.strip().isdigit()})
-    return render(request, "activity/activity_bulk_form.html",
-                  {"form": form, "count": count, "next": safe_next(request, "")})
+    return render(
+        request,
+        "activity/activity_bulk_form.html",
+        {"form": form, "count": count, "next": safe_next(request, "")},
+    )
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -329,13 +413,17 @@ def _errors_to_form(form, exc: ValidationError) -> None:
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(pk=pk)
-    return render(request, "activity/activity_detail.html", {
-        "activity": activity,
-        "contacts": list(activity.contacts.all()),
-        "can_edit": selectors.activity_user_can_edit(user=request.user, activity=activity),
-        "customer_url": url_or_none("customers:customer_detail", activity.customer_id),
-        "project_url": url_or_none("sales:project_detail", activity.project_id),
-    })
+    return render(
+        request,
+        "activity/activity_detail.html",
+        {
+            "activity": activity,
+            "contacts": list(activity.contacts.all()),
+            "can_edit": selectors.activity_user_can_edit(user=request.user, activity=activity),
+            "customer_url": url_or_none("customers:customer_detail", activity.customer_id),
+            "project_url": url_or_none("sales:project_detail", activity.project_id),
+        },
+    )
 
 
 @login_required
@@ -346,18 +434,34 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.service_kwargs()
         try:
             services.activity_update(
-                activity=activity, user=request.user, contacts=data.pop("contacts") if "contacts" in form.fields else None,
-                done=data.pop("done"), **{k: v for k, v in data.items() if k in services.EDITABLE_FIELDS and k in form.fields},
+                activity=activity,
+                user=request.user,
+                contacts=data.pop("contacts") if "contacts" in form.fields else None,
+                done=data.pop("done"),
+                **{
+                    k: v
+                    for k, v in data.items()
+                    if k in services.EDITABLE_FIELDS and k in form.fields
+                },
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Activity saved."))
-            return redirect(safe_next(request, reverse("activity:activity_detail", args=[activity.pk])))
-    return render(request, "activity/activity_form.html", {
-        "form": form, "activity": activity, "next": safe_next(request, ""),
-        "customer": activity.customer, "project": activity.project,
-    })
+            return redirect(
+                safe_next(request, reverse("activity:activity_detail", args=[activity.pk]))
+            )
+    return render(
+        request,
+        "activity/activity_form.html",
+        {
+            "form": form,
+            "activity": activity,
+            "next": safe_next(request, ""),
+            "customer": activity.customer,
+            "project": activity.project,
+        },
+    )
 
 
 @login_required
@@ -369,8 +473,11 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse("")
         messages.success(request, _("Activity deleted."))
         return redirect(safe_next(request, reverse("activity:activity_list")))
-    return render(request, "activity/activity_confirm_delete.html",
-                  {"activity": activity, "next": safe_next(request, "")})
+    return render(
+        request,
+        "activity/activity_confirm_delete.html",
+        {"activity": activity, "next": safe_next(request, "")},
+    )
 
 
 @login_required
@@ -378,14 +485,23 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get_for_edit(pk=pk, user=request.user)
     try:
-        services.activity_set_done(activity=activity, user=request.user, done=request.POST.get("done") != "0")
+        services.activity_set_done(
+            activity=activity, user=request.user, done=request.POST.get("done") != "0"
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     if request.htmx:
         if request.POST.get("fragment") == "task":
             return render(request, "activity/_widget_tasks.html#task", {"task": activity})
-        return render(request, "activity/_entry.html", {"a": activity, "kind": request.POST.get("timeline", ""),
-                                                        "back": _current_path(request)})
+        return render(
+            request,
+            "activity/_entry.html",
+            {
+                "a": activity,
+                "kind": request.POST.get("timeline", ""),
+                "back": _current_path(request),
+            },
+        )
     return redirect(safe_next(request, reverse("activity:activity_detail", args=[activity.pk])))
 
 

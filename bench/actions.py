@@ -29,16 +29,68 @@ PROVISION_BUDGET_MS = 2000
 # header -> import field (the mapping the bench posts; the header uses the German aliases the
 # mapping page guesses, as a real export from another CRM would)
 IMPORT_COLUMNS = [
-    ("Firma", "name"), ("Strasse", "street"), ("PLZ", "postal_code"), ("Ort", "city"), ("Land", "country"),
-    ("Telefon", "phone"), ("E-Mail", "email"), ("Branche", "industry"), ("Mitarbeiter", "employees"),
-    ("Umsatz", "annual_revenue"), ("Vorname", "contact_first_name"), ("Nachname", "contact_last_name"),
+    ("Firma", "name"),
+    ("Strasse", "street"),
+    ("PLZ", "postal_code"),
+    ("Ort", "city"),
+    ("Land", "country"),
+    ("Telefon", "phone"),
+    ("E-Mail", "email"),
+    ("Branche", "industry"),
+    ("Mitarbeiter", "employees"),
+    ("Umsatz", "annual_revenue"),
+    ("Vorname", "contact_first_name"),
+    ("Nachname", "contact_last_name"),
 ]
-CITIES = [("10115", "Berlin"), ("20095", "Hamburg"), ("80331", "München"), ("50667", "Köln"),
-          ("60311", "Frankfurt am Main"), ("70173", "Stuttgart"), ("40213", "Düsseldorf"), ("04109", "Leipzig"),
-          ("28195", "Bremen"), ("01067", "Dresden"), ("30159", "Hannover"), ("90402", "Nürnberg")]
-FIRST = ["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hannes", "Ida", "Jonas", "Karla", "Lukas"]
-LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann"]
-INDUSTRIES = ["Maschinenbau", "Handel", "Chemie", "Logistik", "IT-Dienstleistungen", "Bau", "Pharma"]
+CITIES = [
+    ("10115", "Berlin"),
+    ("20095", "Hamburg"),
+    ("80331", "München"),
+    ("50667", "Köln"),
+    ("60311", "Frankfurt am Main"),
+    ("70173", "Stuttgart"),
+    ("40213", "Düsseldorf"),
+    ("04109", "Leipzig"),
+    ("28195", "Bremen"),
+    ("01067", "Dresden"),
+    ("30159", "Hannover"),
+    ("90402", "Nürnberg"),
+]
+FIRST = [
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Eva",
+    "Felix",
+    "Greta",
+    "Hannes",
+    "Ida",
+    "Jonas",
+    "Karla",
+    "Lukas",
+]
+LAST = [
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+]
+INDUSTRIES = [
+    "Maschinenbau",
+    "Handel",
+    "Chemie",
+    "Logistik",
+    "IT-Dienstleistungen",
+    "Bau",
+    "Pharma",
+]
 
 
 def import_csv(rows: int, *, seed: int = 9) -> bytes:
@@ -50,19 +102,48 @@ def import_csv(rows: int, *, seed: int = 9) -> bytes:
     for i in range(rows):
         postal, city = rnd.choice(CITIES)
         first, last = rnd.choice(FIRST), rnd.choice(LAST)
-        writer.writerow([
-            f"Importfirma {i:06d} {last} GmbH", f"Hauptstraße {rnd.randint(1, 200)}", postal, city, "DE",
-            f"+49 30 {rnd.randint(1000000, 9999999)}", f"info{i}@import{i % 997}.example", rnd.choice(INDUSTRIES),
-            rnd.randint(1, 5000), f"{rnd.randint(10, 90000) * 1000}", first, last,
-        ])
+        writer.writerow(
+            [
+                f"Importfirma {i:06d} {last} GmbH",
+                f"Hauptstraße {rnd.randint(1, 200)}",
+                postal,
+                city,
+                "DE",
+                f"+49 30 {rnd.randint(1000000, 9999999)}",
+                f"info{i}@import{i % 997}.example",
+                rnd.choice(INDUSTRIES),
+                rnd.randint(1, 5000),
+                f"{rnd.randint(10, 90000) * 1000}",
+                first,
+                last,
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 
-def _row(label: str, times_ms: list[float], *, queries, size: int, status: int, budget: float, floor: str,
-         **extra) -> dict:
-    return {"label": label, "path": extra.pop("path", ""), "status": status,
-            "p50": statistics.median(times_ms), "p95": _pct(times_ms, 95), "queries": queries, "bytes": size,
-            "budget": budget, "floor": floor, **extra}
+def _row(
+    label: str,
+    times_ms: list[float],
+    *,
+    queries,
+    size: int,
+    status: int,
+    budget: float,
+    floor: str,
+    **extra,
+) -> dict:
+    return {
+        "label": label,
+        "path": extra.pop("path", ""),
+        "status": status,
+        "p50": statistics.median(times_ms),
+        "p95": _pct(times_ms, 95),
+        "queries": queries,
+        "bytes": size,
+        "budget": budget,
+        "floor": floor,
+        **extra,
+    }
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -73,7 +154,9 @@ def _pct(values: list[float], p: float) -> float:
 # --- a kanban move ----------------------------------------------------------------------------------
 
 
-def kanban_move(client, ctx: dict, samples: int, url: Callable[[str, dict], str | None]) -> dict | None:
+def kanban_move(
+    client, ctx: dict, samples: int, url: Callable[[str, dict], str | None]
+) -> dict | None:
     """Drag a card to another column and back (the htmx POST of the board), ``samples`` times."""
     pk, there, back = ctx.get("movable"), ctx.get("other_phase"), ctx.get("column")
     path = url("sales:project_move", {"pk": pk}) if pk and there else None
@@ -86,8 +169,15 @@ def kanban_move(client, ctx: dict, samples: int, url: Callable[[str, dict], str 
             cursor.execute("SELECT version, phase_id FROM sales_salesproject WHERE id = %s", [pk])
             version, current = cursor.fetchone()
         target = there if current == back else back
-        body = {"phase": target, "process": process, "version": version, "board": "1", "board_process": process,
-                "board_query": urlencode({"process": process}), "from_phase": current}
+        body = {
+            "phase": target,
+            "process": process,
+            "version": version,
+            "board": "1",
+            "board_process": process,
+            "board_query": urlencode({"process": process}),
+            "from_phase": current,
+        }
         resp, content = client.request("POST", path, body, {**HTMX, **client.csrf_header()})
         status = resp.status
         if i >= 2:
@@ -97,13 +187,30 @@ def kanban_move(client, ctx: dict, samples: int, url: Callable[[str, dict], str 
         cursor.execute("SELECT phase_id FROM sales_salesproject WHERE id = %s", [pk])
         if cursor.fetchone()[0] != back:
             cursor.execute("SELECT version FROM sales_salesproject WHERE id = %s", [pk])
-            client.request("POST", path, {"phase": back, "process": process, "version": cursor.fetchone()[0],
-                                          "board": "1", "board_process": process, "from_phase": there,
-                                          "board_query": urlencode({"process": process})},
-                           {**HTMX, **client.csrf_header()})
-    return _row("Kanban: move a card (htmx POST, two columns redrawn)", times, queries=queries, size=size,
-                status=status, budget=PAGE_MS, path=path,
-                floor="n/a: it writes (replaying its SQL would move the card again)")
+            client.request(
+                "POST",
+                path,
+                {
+                    "phase": back,
+                    "process": process,
+                    "version": cursor.fetchone()[0],
+                    "board": "1",
+                    "board_process": process,
+                    "from_phase": there,
+                    "board_query": urlencode({"process": process}),
+                },
+                {**HTMX, **client.csrf_header()},
+            )
+    return _row(
+        "Kanban: move a card (htmx POST, two columns redrawn)",
+        times,
+        queries=queries,
+        size=size,
+        status=status,
+        budget=PAGE_MS,
+        path=path,
+        floor="n/a: it writes (replaying its SQL would move the card again)",
+    )
 
 
 # --- tenant provisioning ------------------------------------------------------------------------------
@@ -133,15 +240,30 @@ def provisioning(samples: int = 3) -> dict:
     for _ in range(samples):
         _drop_tenant(PROBE_SCHEMA)
         started = time.perf_counter()
-        tenant_provision(schema=PROBE_SCHEMA, name="Probe", domain=PROBE_DOMAIN, admin_email="admin@probe.test",
-                         admin_password=PASSWORD)
+        tenant_provision(
+            schema=PROBE_SCHEMA,
+            name="Probe",
+            domain=PROBE_DOMAIN,
+            admin_email="admin@probe.test",
+            admin_password=PASSWORD,
+        )
         times.append((time.perf_counter() - started) * 1000)
         _drop_tenant(PROBE_SCHEMA)
-    note = f"; the template first caught up with {len(refreshed)} migrations in {refresh_ms:.0f} ms" if refreshed else ""
-    return _row(f"Tenant provisioning ({samples} tenants)", times, queries="–", size=0, status=200,
-                budget=PROVISION_BUDGET_MS,
-                floor="n/a: a service call, not a page (schema clone, domain, admin user with a hashed "
-                      "password, default sales process)" + note)
+    note = (
+        f"; the template first caught up with {len(refreshed)} migrations in {refresh_ms:.0f} ms"
+        if refreshed
+        else ""
+    )
+    return _row(
+        f"Tenant provisioning ({samples} tenants)",
+        times,
+        queries="–",
+        size=0,
+        status=200,
+        budget=PROVISION_BUDGET_MS,
+        floor="n/a: a service call, not a page (schema clone, domain, admin user with a hashed "
+        "password, default sales process)" + note,
+    )
 
 
 # --- the CSV import -------------------------------------------------------------------------------------
@@ -149,8 +271,10 @@ def provisioning(samples: int = 3) -> dict:
 
 def _job_state(job_id: int) -> tuple[str, int, int]:
     with schema_context(IMPORT_SCHEMA), connection.cursor() as cursor:
-        cursor.execute("SELECT state, processed_rows, created_customers FROM customers_importjob WHERE id = %s",
-                       [job_id])
+        cursor.execute(
+            "SELECT state, processed_rows, created_customers FROM customers_importjob WHERE id = %s",
+            [job_id],
+        )
         return cursor.fetchone()
 
 
@@ -161,7 +285,9 @@ def _wait(job_id: int, done: set[str], timeout: float) -> str:
         if state in done:
             return state
         time.sleep(0.2)
-    raise SystemExit(f"the import job {job_id} did not finish within {timeout:.0f} s (state {state})")
+    raise SystemExit(
+        f"the import job {job_id} did not finish within {timeout:.0f} s (state {state})"
+    )
 
 
 def csv_import(make_client, rows: int, *, before_drop: Callable[[], None] = lambda: None) -> dict:
@@ -174,30 +300,46 @@ def csv_import(make_client, rows: int, *, before_drop: Callable[[], None] = lamb
     from tenants.services import tenant_provision
 
     _drop_tenant(IMPORT_SCHEMA)
-    tenant_provision(schema=IMPORT_SCHEMA, name="Bench import", domain=IMPORT_DOMAIN, admin_email=IMPORT_ADMIN,
-                     admin_password=PASSWORD)
+    tenant_provision(
+        schema=IMPORT_SCHEMA,
+        name="Bench import",
+        domain=IMPORT_DOMAIN,
+        admin_email=IMPORT_ADMIN,
+        admin_password=PASSWORD,
+    )
     try:
         data = import_csv(rows)
         client = make_client(IMPORT_DOMAIN)
         client.login(IMPORT_ADMIN)
         client.request("GET", "/customers/import/")
         started = time.perf_counter()
-        resp, _ = client.multipart("/customers/import/", {"encoding": "utf-8", "delimiter": ";"},
-                                   {"file": ("bench-import.csv", data, "text/csv")})
+        resp, _ = client.multipart(
+            "/customers/import/",
+            {"encoding": "utf-8", "delimiter": ";"},
+            {"file": ("bench-import.csv", data, "text/csv")},
+        )
         location = resp.getheader("Location") or ""
         if resp.status != 302 or "/mapping/" not in location:
-            raise SystemExit(f"the import upload answered HTTP {resp.status} ({location or 'no redirect'})")
+            raise SystemExit(
+                f"the import upload answered HTTP {resp.status} ({location or 'no redirect'})"
+            )
         job_id = int(location.rstrip("/").split("/")[-2])
         mapping = {f"col_{i}": field for i, (_h, field) in enumerate(IMPORT_COLUMNS)}
-        resp, _ = client.request("POST", location, {**mapping, "default_owner": "", "skip_existing": "on"},
-                                 client.csrf_header())
+        resp, _ = client.request(
+            "POST",
+            location,
+            {**mapping, "default_owner": "", "skip_existing": "on"},
+            client.csrf_header(),
+        )
         if resp.status != 302:
             raise SystemExit(f"the import mapping answered HTTP {resp.status}")
         state = _wait(job_id, {"checked", "rejected", "failed", "uploaded"}, 600)
         checked = time.perf_counter()
         if state != "checked":
             raise SystemExit(f"the import dry run ended in state {state!r}")
-        resp, _ = client.request("POST", f"/customers/import/{job_id}/start/", {}, client.csrf_header())
+        resp, _ = client.request(
+            "POST", f"/customers/import/{job_id}/start/", {}, client.csrf_header()
+        )
         state = _wait(job_id, {"done", "rejected", "failed", "checked"}, 900)
         finished = time.perf_counter()
         _state, _processed, created = _job_state(job_id)
@@ -208,10 +350,18 @@ def csv_import(make_client, rows: int, *, before_drop: Callable[[], None] = lamb
         _drop_tenant(IMPORT_SCHEMA)
     total = finished - started
     return {
-        "label": f"CSV import of {rows:,} customers with contacts (upload to done)", "path": "/customers/import/",
-        "status": 200, "p50": total * 1000, "p95": total * 1000, "queries": "–", "bytes": len(data),
-        "budget": IMPORT_BUDGET_S * 1000, "rows_per_s": rows / total, "created": created,
-        "check_s": checked - started, "import_s": finished - checked,
+        "label": f"CSV import of {rows:,} customers with contacts (upload to done)",
+        "path": "/customers/import/",
+        "status": 200,
+        "p50": total * 1000,
+        "p95": total * 1000,
+        "queries": "–",
+        "bytes": len(data),
+        "budget": IMPORT_BUDGET_S * 1000,
+        "rows_per_s": rows / total,
+        "created": created,
+        "check_s": checked - started,
+        "import_s": finished - checked,
         "floor": f"n/a: a background job; {rows / total:,.0f} rows/s; dry run {checked - started:.1f} s, "
-                 f"import {finished - checked:.1f} s, {created:,} customers created, into an empty scratch tenant",
+        f"import {finished - checked:.1f} s, {created:,} customers created, into an empty scratch tenant",
     }

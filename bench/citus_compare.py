@@ -41,15 +41,23 @@ def measure(schema: str, user: str, samples: int, limit: int) -> dict:
     from tenants.models import Domain
 
     ctx = context(user, schema)
-    chosen = [p for p in pages(ctx) if p["method"] == "GET" and "deep" not in p["label"].lower()][:limit]
+    chosen = [p for p in pages(ctx) if p["method"] == "GET" and "deep" not in p["label"].lower()][
+        :limit
+    ]
     connection.set_schema_to_public()
-    host = Domain.objects.filter(tenant__schema_name=schema, is_primary=True).values_list("domain", flat=True).first()
+    host = (
+        Domain.objects.filter(tenant__schema_name=schema, is_primary=True)
+        .values_list("domain", flat=True)
+        .first()
+    )
     client = Client(HTTP_HOST=host)
     with schema_context(schema):
         client.force_login(User.objects.get(email=user))
     out = {}
     for page in chosen:
-        headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (page.get("headers") or {}).items()}
+        headers = {
+            f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (page.get("headers") or {}).items()
+        }
         times = []
         for n in range(samples + 1):
             started = time.perf_counter()
@@ -72,8 +80,13 @@ def measure(schema: str, user: str, samples: int, limit: int) -> dict:
     connection.set_schema_to_public()
     name = f"cmp{os.getpid()}"
     started = time.perf_counter()
-    tenant = tenant_provision(schema=name, name="Compare GmbH", domain=f"{name}.localhost",
-                              admin_email=f"admin@{name}.test", admin_password=secrets.token_urlsafe(16))
+    tenant = tenant_provision(
+        schema=name,
+        name="Compare GmbH",
+        domain=f"{name}.localhost",
+        admin_email=f"admin@{name}.test",
+        admin_password=secrets.token_urlsafe(16),
+    )
     provision_ms = (time.perf_counter() - started) * 1000
     connection.set_schema_to_public()
     Tenant.objects.filter(pk=tenant.pk).delete()  # auto_drop_schema drops the schema
@@ -85,7 +98,9 @@ def measure(schema: str, user: str, samples: int, limit: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--single", help="DATABASE_URL of the single PostgreSQL")
-    parser.add_argument("--citus", help="DATABASE_URL of the Citus coordinator (or PgBouncer in front)")
+    parser.add_argument(
+        "--citus", help="DATABASE_URL of the Citus coordinator (or PgBouncer in front)"
+    )
     parser.add_argument("--schema", default="demo")
     parser.add_argument("--user", default="anna.1@demo.test")
     parser.add_argument("--samples", type=int, default=5)
@@ -99,8 +114,19 @@ def main() -> None:
     results = {}
     for label, url in (("single", args.single), ("citus", args.citus)):
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": os.environ.get("DEBUG", "1")}
-        command = [sys.executable, __file__, "--child", "--schema", args.schema, "--user", args.user,
-                   "--samples", str(args.samples), "--pages", str(args.pages)]
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            "--schema",
+            args.schema,
+            "--user",
+            args.user,
+            "--samples",
+            str(args.samples),
+            "--pages",
+            str(args.pages),
+        ]
         child = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603 - itself
         if child.returncode:
             sys.exit(f"{label}: {child.stderr[-3000:]}")
@@ -108,8 +134,10 @@ def main() -> None:
         if errors:
             print(f"{label}: " + "\n".join(errors[-10:]), file=sys.stderr)
         results[label] = json.loads(child.stdout.strip().splitlines()[-1])
-    lines = [f"| page ({args.schema}, median of {args.samples}) | single PostgreSQL ms | Citus coordinator ms | ratio |",
-             "|---|---:|---:|---:|"]
+    lines = [
+        f"| page ({args.schema}, median of {args.samples}) | single PostgreSQL ms | Citus coordinator ms | ratio |",
+        "|---|---:|---:|---:|",
+    ]
     ratios = []
     for page, single in results["single"]["pages"].items():
         citus = results["citus"]["pages"].get(page)
@@ -120,10 +148,14 @@ def main() -> None:
         ratios.append(citus / single)
         lines.append(f"| {page} | {single:.0f} | {citus:.0f} | {citus / single:.2f} |")
     if ratios:
-        lines.append(f"| **median ratio over {len(ratios)} pages** | | | **{statistics.median(ratios):.2f}** |")
-    lines.append(f"| provisioning a tenant | {results['single']['provision_ms']:.0f} | "
-                 f"{results['citus']['provision_ms']:.0f} | "
-                 f"{results['citus']['provision_ms'] / results['single']['provision_ms']:.2f} |")
+        lines.append(
+            f"| **median ratio over {len(ratios)} pages** | | | **{statistics.median(ratios):.2f}** |"
+        )
+    lines.append(
+        f"| provisioning a tenant | {results['single']['provision_ms']:.0f} | "
+        f"{results['citus']['provision_ms']:.0f} | "
+        f"{results['citus']['provision_ms'] / results['single']['provision_ms']:.2f} |"
+    )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -29,12 +29,20 @@ os.environ.setdefault("ALLOWED_HOSTS", ".localhost,localhost,127.0.0.1,testserve
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=200, help="profiled requests per page")
-    parser.add_argument("--page", action="append", default=[], help="a path to profile (repeatable)")
+    parser.add_argument(
+        "--page", action="append", default=[], help="a path to profile (repeatable)"
+    )
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--save", default=None, help="also write the raw stats to this file (pstats)")
-    parser.add_argument("--schema", default="bench", help="the tenant (default: the reference tenant)")
+    parser.add_argument(
+        "--save", default=None, help="also write the raw stats to this file (pstats)"
+    )
+    parser.add_argument(
+        "--schema", default="bench", help="the tenant (default: the reference tenant)"
+    )
     parser.add_argument("--host", default=None, help="its host name (default: <schema>.localhost)")
     args = parser.parse_args()
 

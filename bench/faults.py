@@ -68,7 +68,9 @@ def wait_until(predicate, timeout: float, interval: float = 0.2):
 
 
 def _pg_bindir() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4])
+    )
     if found:
         return Path(found[-1]).parent
     import pgserver  # the embedded PostgreSQL's own binaries
@@ -97,7 +99,17 @@ class Postgres:
         if self.as_root:
             for path in (self.data, self.sock, self.log):
                 shutil.chown(path, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
         self.start()
 
     def start(self) -> None:
@@ -123,14 +135,31 @@ class Redis:
 
     def start(self) -> None:
         subprocess.run(  # noqa: S603
-            [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "yes", "--pidfile", str(self.pidfile)], check=True, stdout=subprocess.DEVNULL,
+            [
+                shutil.which("redis-server") or "/usr/bin/redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(self.pidfile),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         if not wait_until(self.up, 10):
             raise RuntimeError(f"redis-server did not start on port {self.port}")
 
     def up(self) -> bool:
-        result = subprocess.run([REDIS_CLI, "-p", str(self.port), "ping"], capture_output=True, text=True)  # noqa: S603
+        result = subprocess.run(  # noqa: S603 - our own redis-cli
+            [REDIS_CLI, "-p", str(self.port), "ping"], capture_output=True, text=True
+        )
         return result.stdout.strip() == "PONG"
 
     def stop(self) -> None:
@@ -144,8 +173,14 @@ class Proc:
     def __init__(self, name: str, cmd: list[str], log: Path, env: dict):
         self.name, self.log = name, log
         self.out = open(log, "a")  # noqa: SIM115 - closed in stop()
-        self.p = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.out, stderr=subprocess.STDOUT,  # noqa: S603
-                                  start_new_session=True)
+        self.p = subprocess.Popen(  # noqa: S603 - our own commands
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=self.out,
+            stderr=subprocess.STDOUT,  # noqa: S603
+            start_new_session=True,
+        )
 
     def text(self) -> str:
         return self.log.read_text(errors="replace")
@@ -168,18 +203,44 @@ class Proc:
 
 
 def start_gunicorn(env: dict, port: int, log: Path) -> Proc:
-    gunicorn = Proc("gunicorn", [str(Path(PY).parent / "gunicorn"), "crm.wsgi:application", "-b", f"127.0.0.1:{port}",
-                                 "-w", "2", "--timeout", "60", "--graceful-timeout", "5"], log, env)
-    if not wait_until(lambda: _port_open(port) or gunicorn.p.poll() is not None, 60) or gunicorn.p.poll() is not None:
+    gunicorn = Proc(
+        "gunicorn",
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "crm.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+        ],
+        log,
+        env,
+    )
+    if (
+        not wait_until(lambda: _port_open(port) or gunicorn.p.poll() is not None, 60)
+        or gunicorn.p.poll() is not None
+    ):
         raise RuntimeError("gunicorn did not start:\n" + gunicorn.text()[-3000:])
     return gunicorn
 
 
 def start_worker(env: dict, log: Path, name: str) -> Proc:
-    cmd = [PY, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bench.faults import worker_main; worker_main()",
-           "-n", f"{name}@%h"]
+    cmd = [
+        PY,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bench.faults import worker_main; worker_main()",
+        "-n",
+        f"{name}@%h",
+    ]
     worker = Proc(name, cmd, log, env)
-    if not wait_until(lambda: " ready." in worker.text() or worker.p.poll() is not None, 90) or worker.p.poll() is not None:
+    if (
+        not wait_until(lambda: " ready." in worker.text() or worker.p.poll() is not None, 90)
+        or worker.p.poll() is not None
+    ):
         raise RuntimeError(f"{name} did not start:\n" + worker.text()[-3000:])
     return worker
 
@@ -190,8 +251,21 @@ def worker_main() -> None:
     from crm.celery import app
 
     app.conf.broker_transport_options = {"visibility_timeout": WORKER_VISIBILITY_TIMEOUT}
-    app.worker_main(["worker", "-l", "info", "-c", "1", "-P", "prefork", "--without-gossip", "--without-mingle",
-                     "--without-heartbeat", *sys.argv[1:]])
+    app.worker_main(
+        [
+            "worker",
+            "-l",
+            "info",
+            "-c",
+            "1",
+            "-P",
+            "prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            *sys.argv[1:],
+        ]
+    )
 
 
 def _port_open(port: int) -> bool:
@@ -213,12 +287,22 @@ class Client:
 
     def request(self, method: str, path: str, data: dict | None = None, timeout: float = 60):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        headers = {"Host": self.host, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {
+            "Host": self.host,
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
         body = None
         if data is not None:
-            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **data}, doseq=True)
-            headers.update({"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{self.host}{path}",
-                            "X-CSRFToken": self.cookies.get("csrftoken", "")})
+            body = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **data}, doseq=True
+            )
+            headers.update(
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Referer": f"http://{self.host}{path}",
+                    "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                }
+            )
         try:
             conn.request(method, path, body=body, headers=headers)
             resp = conn.getresponse()
@@ -252,14 +336,23 @@ def created_id(location: str, prefix: str) -> int | None:
 
 
 def drill_env(base: Path, pg_port: int, redis_port: int) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_NAME", "BENCH_INSTRUMENT")}
-    env.update({
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg_port}/crm_faults",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "DEBUG": "0", "SECURE_SSL_REDIRECT": "0", "SECRET_KEY": "faults-drill-only-" + uuid.uuid4().hex * 2,
-        "MEDIA_ROOT": str(base / "media"), "GEOCODER": "offline", "DB_CONN_MAX_AGE": "60",
-        "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO",
-    })
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_NAME", "BENCH_INSTRUMENT")
+    }
+    env.update(
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg_port}/crm_faults",
+            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+            "DEBUG": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECRET_KEY": "faults-drill-only-" + uuid.uuid4().hex * 2,
+            "MEDIA_ROOT": str(base / "media"),
+            "GEOCODER": "offline",
+            "DB_CONN_MAX_AGE": "60",
+            "PYTHONUNBUFFERED": "1",
+            "LOG_LEVEL": "INFO",
+        }
+    )
     return env
 
 
@@ -268,7 +361,9 @@ def setup_database(customers: int) -> None:
     import psycopg
     from django.core.management import call_command
 
-    with psycopg.connect(os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", autocommit=True
+    ) as conn:
         conn.execute("CREATE DATABASE crm_faults")
     from tenants.services import tenant_ensure_public, tenant_provision
 
@@ -276,10 +371,18 @@ def setup_database(customers: int) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG=0 serves the manifest
     call_command("migrate_schemas", executor="standard", verbosity=0)
     tenant_ensure_public(domain="localhost")
-    tenant_provision(schema=SCHEMA, name="Faults GmbH", domain=DOMAIN, admin_email=ADMIN, admin_password=PASSWORD,
-                     lead_function_enabled=True)
+    tenant_provision(
+        schema=SCHEMA,
+        name="Faults GmbH",
+        domain=DOMAIN,
+        admin_email=ADMIN,
+        admin_password=PASSWORD,
+        lead_function_enabled=True,
+    )
     call_command("seed_demo", schema=SCHEMA, customers=customers)
-    say(f"database ready: tenant {SCHEMA} with {customers} customers ({time.monotonic() - started:.0f} s)")
+    say(
+        f"database ready: tenant {SCHEMA} with {customers} customers ({time.monotonic() - started:.0f} s)"
+    )
 
 
 def _close_db() -> None:
@@ -292,8 +395,17 @@ def _close_db() -> None:
 
 
 MAIN_PAGES = [
-    "/", "/customers/", "/customers/?q=a&status=customer", "/customers/contacts/", "/sales/projects/board/",
-    "/sales/projects/", "/sales/leads/", "/sales/groups/", "/activity/", "/map/", "/map/data/?bbox=5,45,17,56&zoom=6",
+    "/",
+    "/customers/",
+    "/customers/?q=a&status=customer",
+    "/customers/contacts/",
+    "/sales/projects/board/",
+    "/sales/projects/",
+    "/sales/leads/",
+    "/sales/groups/",
+    "/activity/",
+    "/map/",
+    "/map/data/?bbox=5,45,17,56&zoom=6",
 ]
 
 
@@ -301,11 +413,24 @@ def _movable_project():
     """An open sales project and another open phase of its process it can move to."""
     from sales.models import Phase, Process, SalesProject
 
-    for project in SalesProject.objects.filter(
-        phase__outcome=Phase.Outcome.OPEN, process__kind=Process.Kind.SALES, phase__parks=False, phase__locked=False
-    ).select_related("phase").order_by("pk")[:50]:
-        target = (Phase.objects.filter(process_id=project.process_id, outcome=Phase.Outcome.OPEN, parks=False, locked=False)
-                  .exclude(pk=project.phase_id).order_by("order").first())
+    for project in (
+        SalesProject.objects.filter(
+            phase__outcome=Phase.Outcome.OPEN,
+            process__kind=Process.Kind.SALES,
+            phase__parks=False,
+            phase__locked=False,
+        )
+        .select_related("phase")
+        .order_by("pk")[:50]
+    ):
+        target = (
+            Phase.objects.filter(
+                process_id=project.process_id, outcome=Phase.Outcome.OPEN, parks=False, locked=False
+            )
+            .exclude(pk=project.phase_id)
+            .order_by("order")
+            .first()
+        )
         if target:
             return project, target
     raise RuntimeError("no movable project in the seeded tenant")
@@ -327,45 +452,89 @@ def drill_redis(ctx: dict) -> None:
     say("Redis stopped")
     try:
         status, _, body = client.get("/healthz")
-        check("redis: /healthz reports the outage", status == 503 and b"redis" in body, f"HTTP {status}")
+        check(
+            "redis: /healthz reports the outage",
+            status == 503 and b"redis" in body,
+            f"HTTP {status}",
+        )
         fresh = Client(port)
         check("redis: logging in works without Redis (rate limit fails open)", fresh.login() == 302)
         for path in MAIN_PAGES:
             started = time.monotonic()
             status, _, _ = client.get(path)
-            check(f"redis: GET {path} answers 200", status == 200, f"HTTP {status}, {time.monotonic() - started:.2f} s")
+            check(
+                f"redis: GET {path} answers 200",
+                status == 200,
+                f"HTTP {status}, {time.monotonic() - started:.2f} s",
+            )
 
         tag = uuid.uuid4().hex[:6]
         started = time.monotonic()
-        status, location, _ = client.post("/customers/new/", {
-            "kind": "company", "name": f"Drill Wien {tag}", "status": "customer", "street": "Stephansplatz 1",
-            "postal_code": "1010", "city": "Wien", "country": "AT", "save_anyway": "1",
-        })
+        status, location, _ = client.post(
+            "/customers/new/",
+            {
+                "kind": "company",
+                "name": f"Drill Wien {tag}",
+                "status": "customer",
+                "street": "Stephansplatz 1",
+                "postal_code": "1010",
+                "city": "Wien",
+                "country": "AT",
+                "save_anyway": "1",
+            },
+        )
         customer_id = created_id(location, "/customers/")
-        check("redis: creating a customer with an address saves it", status == 302 and customer_id is not None,
-              f"HTTP {status} -> {location}, {time.monotonic() - started:.2f} s")
+        check(
+            "redis: creating a customer with an address saves it",
+            status == 302 and customer_id is not None,
+            f"HTTP {status} -> {location}, {time.monotonic() - started:.2f} s",
+        )
         with schema_context(SCHEMA):
             customer = Customer.objects.filter(pk=customer_id).first()
-            check("redis: the new customer is in the database, marked for geocoding later",
-                  customer is not None and customer.geocode_status == Customer.GeocodeStatus.PENDING,
-                  f"geocode_status={getattr(customer, 'geocode_status', None)}")
+            check(
+                "redis: the new customer is in the database, marked for geocoding later",
+                customer is not None and customer.geocode_status == Customer.GeocodeStatus.PENDING,
+                f"geocode_status={getattr(customer, 'geocode_status', None)}",
+            )
             project, target = _movable_project()
-        status, location, _ = client.post(f"/sales/projects/{project.pk}/move/", {
-            "process": project.process_id, "phase": target.pk, "version": project.version, "owner": "",
-            "lost_reason": "", "park_until": "", "park_return_phase": "",
-        })
+        status, location, _ = client.post(
+            f"/sales/projects/{project.pk}/move/",
+            {
+                "process": project.process_id,
+                "phase": target.pk,
+                "version": project.version,
+                "owner": "",
+                "lost_reason": "",
+                "park_until": "",
+                "park_return_phase": "",
+            },
+        )
         with schema_context(SCHEMA):
             project.refresh_from_db()
-        check("redis: moving a project saves the new phase", status == 302 and project.phase_id == target.pk,
-              f"HTTP {status}, phase {project.phase_id} (wanted {target.pk})")
-        status, location, _ = client.post("/activity/new/", {
-            "customer": customer_id, "kind": "call", "subject": f"Drill call {tag}",
-            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "10", "text": "",
-        })
+        check(
+            "redis: moving a project saves the new phase",
+            status == 302 and project.phase_id == target.pk,
+            f"HTTP {status}, phase {project.phase_id} (wanted {target.pk})",
+        )
+        status, location, _ = client.post(
+            "/activity/new/",
+            {
+                "customer": customer_id,
+                "kind": "call",
+                "subject": f"Drill call {tag}",
+                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                "duration_minutes": "10",
+                "text": "",
+            },
+        )
         activity_id = created_id(location, "/activity/")
         with schema_context(SCHEMA):
             logged = Activity.objects.filter(pk=activity_id, subject=f"Drill call {tag}").exists()
-        check("redis: logging an activity saves it", status == 302 and logged, f"HTTP {status} -> {location}")
+        check(
+            "redis: logging an activity saves it",
+            status == 302 and logged,
+            f"HTTP {status} -> {location}",
+        )
         for path in (f"/customers/{customer_id}/", f"/sales/projects/{project.pk}/"):
             status, _, _ = client.get(path)
             check(f"redis: GET {path} answers 200", status == 200, f"HTTP {status}")
@@ -377,16 +546,30 @@ def drill_redis(ctx: dict) -> None:
 
         with schema_context(SCHEMA):
             admin = User.objects.get(email=ADMIN)
-            job = imports.import_job_create(user=admin, upload=SimpleUploadedFile(
-                "drill.csv", f"Name;PLZ;Ort\nDrill Import {tag};1010;Wien\n".encode()))
-        status, location, _ = client.post(f"/customers/import/{job.pk}/mapping/", {
-            "col_0": "name", "col_1": "postal_code", "col_2": "city", "default_owner": admin.pk, "skip_existing": "on",
-        })
+            job = imports.import_job_create(
+                user=admin,
+                upload=SimpleUploadedFile(
+                    "drill.csv", f"Name;PLZ;Ort\nDrill Import {tag};1010;Wien\n".encode()
+                ),
+            )
+        status, location, _ = client.post(
+            f"/customers/import/{job.pk}/mapping/",
+            {
+                "col_0": "name",
+                "col_1": "postal_code",
+                "col_2": "city",
+                "default_owner": admin.pk,
+                "skip_existing": "on",
+            },
+        )
         with schema_context(SCHEMA):
             job.refresh_from_db()
-        check("redis: asking for a CSV import does not fail and leaves the job retryable",
-              status in (200, 302) and job.state in (ImportJob.State.UPLOADED, ImportJob.State.CHECKING),
-              f"HTTP {status}, state {job.state}, message {job.message!r}")
+        check(
+            "redis: asking for a CSV import does not fail and leaves the job retryable",
+            status in (200, 302)
+            and job.state in (ImportJob.State.UPLOADED, ImportJob.State.CHECKING),
+            f"HTTP {status}, state {job.state}, message {job.message!r}",
+        )
     finally:
         redis.start()
         say("Redis started again")
@@ -396,7 +579,9 @@ def drill_redis(ctx: dict) -> None:
     # The beat task mapview-geocode-pending would run within 5 minutes and skips customers changed in the
     # last 2 minutes (their own task may still be on its way): age the customer and send the task now.
     with schema_context(SCHEMA):
-        Customer.objects.filter(pk=customer_id).update(updated_at=timezone.now() - timedelta(minutes=3))
+        Customer.objects.filter(pk=customer_id).update(
+            updated_at=timezone.now() - timedelta(minutes=3)
+        )
     worker = start_worker(ctx["env"], ctx["base"] / "worker-redis.log", "drill-redis")
     try:
         app.send_task("mapview.tasks.geocode_pending_all_tenants")
@@ -404,13 +589,22 @@ def drill_redis(ctx: dict) -> None:
 
         def geocoded():
             with schema_context(SCHEMA):
-                row = Customer.objects.filter(pk=customer_id).values("geocode_status", "latitude", "longitude").first()
+                row = (
+                    Customer.objects.filter(pk=customer_id)
+                    .values("geocode_status", "latitude", "longitude")
+                    .first()
+                )
             return row if row and row["geocode_status"] != Customer.GeocodeStatus.PENDING else None
 
         row = wait_until(geocoded, 60, 0.5)
-        check("redis: the customer saved during the outage gets its coordinates once Redis is back",
-              bool(row) and row["geocode_status"] == "found" and round(row["latitude"]) == 48 and round(row["longitude"]) == 16,
-              f"{row}")
+        check(
+            "redis: the customer saved during the outage gets its coordinates once Redis is back",
+            bool(row)
+            and row["geocode_status"] == "found"
+            and round(row["latitude"]) == 48
+            and round(row["longitude"]) == 16,
+            f"{row}",
+        )
     finally:
         worker.stop()
         _close_db()
@@ -420,12 +614,20 @@ def drill_redis(ctx: dict) -> None:
 
 
 def _csv(rows: int, tag: str) -> bytes:
-    cities = [("10115", "Berlin"), ("80331", "München"), ("50667", "Köln"), ("20095", "Hamburg"), ("1010", "Wien")]
+    cities = [
+        ("10115", "Berlin"),
+        ("80331", "München"),
+        ("50667", "Köln"),
+        ("20095", "Hamburg"),
+        ("1010", "Wien"),
+    ]
     lines = ["Firma;Strasse;PLZ;Ort;Land;Vorname;Nachname;Mitarbeiter"]
     for n in range(rows):
         postal, city = cities[n % len(cities)]
         country = "AT" if city == "Wien" else "DE"
-        lines.append(f"Killtest {tag} {n:06d} GmbH;Hauptstr. {n % 200 + 1};{postal};{city};{country};Eva;Muster{n};{n % 400}")
+        lines.append(
+            f"Killtest {tag} {n:06d} GmbH;Hauptstr. {n % 200 + 1};{postal};{city};{country};Eva;Muster{n};{n % 400}"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -460,16 +662,23 @@ def _kill_mid_import(ctx: dict, *, whole_worker: bool) -> None:
     try:
         with schema_context(SCHEMA):
             admin = User.objects.get(email=ADMIN)
-            job = imports.import_job_create(user=admin, upload=SimpleUploadedFile("kill.csv", _csv(rows, tag)))
-            imports.import_job_map(job=job, mapping=job.mapping, default_owner=admin, skip_existing=True)
+            job = imports.import_job_create(
+                user=admin, upload=SimpleUploadedFile("kill.csv", _csv(rows, tag))
+            )
+            imports.import_job_map(
+                job=job, mapping=job.mapping, default_owner=admin, skip_existing=True
+            )
 
         def state():
             with schema_context(SCHEMA):
                 return ImportJob.objects.filter(pk=job.pk).values_list("state", flat=True).get()
 
         checked = wait_until(lambda: (s := state()) != "checking" and s, 180, 0.3)
-        check(f"{what}: the dry run of the import ran on the real worker", checked == "checked",
-              f"{rows} rows, state {checked}")
+        check(
+            f"{what}: the dry run of the import ran on the real worker",
+            checked == "checked",
+            f"{rows} rows, state {checked}",
+        )
         with schema_context(SCHEMA):
             imports.import_job_start(job=ImportJob.objects.get(pk=job.pk), user=admin)
 
@@ -482,43 +691,70 @@ def _kill_mid_import(ctx: dict, *, whole_worker: bool) -> None:
         if whole_worker:
             first.kill(signal.SIGKILL)
             first.p.wait(timeout=10)
-            say(f"SIGKILLed the worker (main process and its pool) while it was writing: {progress}")
+            say(
+                f"SIGKILLed the worker (main process and its pool) while it was writing: {progress}"
+            )
         else:
             pool = _children(first.p.pid)
             for pid in pool:
                 os.kill(pid, signal.SIGKILL)
-            say(f"SIGKILLed the pool process {pool} running the task while it was writing: {progress}")
+            say(
+                f"SIGKILLed the pool process {pool} running the task while it was writing: {progress}"
+            )
         check(f"{what}: killed in the middle of writing the import", bool(progress), f"{progress}")
         with schema_context(SCHEMA):
             left = Customer.objects.filter(name__startswith=f"Killtest {tag} ").count()
-        check(f"{what}: nothing half-written after the kill (the import is one transaction)", left == 0,
-              f"{left} customers, job {state()}")
+        check(
+            f"{what}: nothing half-written after the kill (the import is one transaction)",
+            left == 0,
+            f"{left} customers, job {state()}",
+        )
 
         if whole_worker:
             second = start_worker(env, base / f"worker-{tag}-2.log", f"drill-{tag}-2")
-            say(f"started a new worker; the unacknowledged task is handed out again after the visibility timeout "
-                f"({WORKER_VISIBILITY_TIMEOUT} s in this drill)")
+            say(
+                f"started a new worker; the unacknowledged task is handed out again after the visibility timeout "
+                f"({WORKER_VISIBILITY_TIMEOUT} s in this drill)"
+            )
         else:
-            say("the worker's main process saw its pool process die and gave the task back (reject_on_worker_lost)")
-        final = wait_until(lambda: (s := state()) != "importing" and s, WORKER_VISIBILITY_TIMEOUT + 180, 0.5)
+            say(
+                "the worker's main process saw its pool process die and gave the task back (reject_on_worker_lost)"
+            )
+        final = wait_until(
+            lambda: (s := state()) != "importing" and s, WORKER_VISIBILITY_TIMEOUT + 180, 0.5
+        )
         with schema_context(SCHEMA):
             job = ImportJob.objects.get(pk=job.pk)
             names = Customer.objects.filter(name__startswith=f"Killtest {tag} ")
             total, distinct = names.count(), names.values("name").distinct().count()
-            contacts = ContactPerson.objects.filter(customer__name__startswith=f"Killtest {tag} ").count()
-        check(f"{what}: the task ran again and the import ended done", final == "done",
-              f"state {final}, message {job.message!r}")
-        check(f"{what}: every row imported exactly once (no duplicates, counts right)",
-              total == distinct == rows == job.created_customers and contacts == rows,
-              f"{total} customers, {distinct} distinct names, {contacts} contacts, job says {job.created_customers}")
+            contacts = ContactPerson.objects.filter(
+                customer__name__startswith=f"Killtest {tag} "
+            ).count()
+        check(
+            f"{what}: the task ran again and the import ended done",
+            final == "done",
+            f"state {final}, message {job.message!r}",
+        )
+        check(
+            f"{what}: every row imported exactly once (no duplicates, counts right)",
+            total == distinct == rows == job.created_customers and contacts == rows,
+            f"{total} customers, {distinct} distinct names, {contacts} contacts, job says {job.created_customers}",
+        )
         log = (second or first).text()
         succeeded = len(re.findall(r"Task customers\.import_job_run\[[^\]]+\] succeeded", log))
         if whole_worker:
-            check(f"{what}: the new worker ran the redelivered task", succeeded == 1, f"{succeeded} succeeded in its log")
+            check(
+                f"{what}: the new worker ran the redelivered task",
+                succeeded == 1,
+                f"{succeeded} succeeded in its log",
+            )
         else:
             lost = "signal 9" in log or "WorkerLostError" in log
-            check(f"{what}: the worker noticed the lost process and ran the task again in a new one",
-                  lost and succeeded == 1, f"lost process logged: {lost}, {succeeded} succeeded")
+            check(
+                f"{what}: the worker noticed the lost process and ran the task again in a new one",
+                lost and succeeded == 1,
+                f"lost process logged: {lost}, {succeeded} succeeded",
+            )
     finally:
         first.stop()
         if second:
@@ -536,23 +772,48 @@ def drill_postgres(ctx: dict) -> None:
 
     pg, client = ctx["pg"], Client(ctx["http_port"])
     check("postgres: log in", client.login() == 302)
-    before = [client.get(path)[0] for path in ("/", "/customers/", "/sales/projects/board/", "/activity/")]
-    check("postgres: pages answer 200 before the restart (persistent connections in both gunicorn workers)",
-          all(s == 200 for s in before), f"{before}")
+    before = [
+        client.get(path)[0] for path in ("/", "/customers/", "/sales/projects/board/", "/activity/")
+    ]
+    check(
+        "postgres: pages answer 200 before the restart (persistent connections in both gunicorn workers)",
+        all(s == 200 for s in before),
+        f"{before}",
+    )
     _close_db()
     started = time.monotonic()
     pg.restart()
-    say(f"PostgreSQL restarted (pg_ctl restart -m fast: every open connection was cut) in {time.monotonic() - started:.1f} s")
+    say(
+        f"PostgreSQL restarted (pg_ctl restart -m fast: every open connection was cut) in {time.monotonic() - started:.1f} s"
+    )
     statuses = []
-    for path in ("/", "/customers/", "/sales/projects/board/", "/activity/", "/", "/customers/contacts/"):
+    for path in (
+        "/",
+        "/customers/",
+        "/sales/projects/board/",
+        "/activity/",
+        "/",
+        "/customers/contacts/",
+    ):
         statuses.append(client.get(path)[0])
-    check("postgres: the requests after the restart succeed without restarting gunicorn",
-          all(s == 200 for s in statuses), f"{statuses}")
+    check(
+        "postgres: the requests after the restart succeed without restarting gunicorn",
+        all(s == 200 for s in statuses),
+        f"{statuses}",
+    )
     tag = uuid.uuid4().hex[:6]
-    status, location, _ = client.post("/customers/new/", {
-        "kind": "company", "name": f"After restart {tag}", "status": "customer", "postal_code": "", "city": "",
-        "country": "DE", "save_anyway": "1",
-    })
+    status, location, _ = client.post(
+        "/customers/new/",
+        {
+            "kind": "company",
+            "name": f"After restart {tag}",
+            "status": "customer",
+            "postal_code": "",
+            "city": "",
+            "country": "DE",
+            "save_anyway": "1",
+        },
+    )
     with schema_context(SCHEMA):
         saved = Customer.objects.filter(name=f"After restart {tag}").exists()
     check("postgres: a save after the restart works", status == 302 and saved, f"HTTP {status}")
@@ -564,10 +825,18 @@ def _geocoded_via_worker(client: Client, name: str) -> str | None:
 
     from customers.models import Customer
 
-    status, location, _ = client.post("/customers/new/", {
-        "kind": "company", "name": name, "status": "customer", "postal_code": "80331", "city": "München",
-        "country": "DE", "save_anyway": "1",
-    })
+    status, location, _ = client.post(
+        "/customers/new/",
+        {
+            "kind": "company",
+            "name": name,
+            "status": "customer",
+            "postal_code": "80331",
+            "city": "München",
+            "country": "DE",
+            "save_anyway": "1",
+        },
+    )
     pk = created_id(location, "/customers/")
     if status != 302 or pk is None:
         return f"HTTP {status}"
@@ -590,36 +859,65 @@ def drill_postgres_worker(ctx: dict) -> None:
     worker = start_worker(ctx["env"], ctx["base"] / "worker-pg.log", "drill-pg")
     try:
         before = _geocoded_via_worker(client, f"Before restart {uuid.uuid4().hex[:6]}")
-        check("postgres: the worker geocodes a new customer before the restart", before == "found", f"{before}")
+        check(
+            "postgres: the worker geocodes a new customer before the restart",
+            before == "found",
+            f"{before}",
+        )
         pg.restart()
         say("PostgreSQL restarted again, with the worker's connection open")
         after = _geocoded_via_worker(client, f"After restart {uuid.uuid4().hex[:6]}")
-        check("postgres: the same worker geocodes the next customer after the restart", after == "found", f"{after}")
+        check(
+            "postgres: the same worker geocodes the next customer after the restart",
+            after == "found",
+            f"{after}",
+        )
     finally:
         worker.stop()
         _close_db()
 
 
-DRILLS = {"redis": [drill_redis], "worker": [drill_worker], "postgres": [drill_postgres, drill_postgres_worker]}
+DRILLS = {
+    "redis": [drill_redis],
+    "worker": [drill_worker],
+    "postgres": [drill_postgres, drill_postgres_worker],
+}
 
 
 # --- main ---------------------------------------------------------------------------------------------
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--drills", default="redis,worker,postgres")
-    parser.add_argument("--rows", type=int, default=20000, help="rows of the CSV import killed mid-way")
-    parser.add_argument("--customers", type=int, default=300, help="seeded customers of the drill tenant")
-    parser.add_argument("--pg-port", type=int, default=int(os.environ.get("FAULTS_PG_PORT", "5440")))
-    parser.add_argument("--redis-port", type=int, default=int(os.environ.get("FAULTS_REDIS_PORT", "6390")))
-    parser.add_argument("--http-port", type=int, default=int(os.environ.get("FAULTS_HTTP_PORT", "8307")))
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs) at the end")
+    parser.add_argument(
+        "--rows", type=int, default=20000, help="rows of the CSV import killed mid-way"
+    )
+    parser.add_argument(
+        "--customers", type=int, default=300, help="seeded customers of the drill tenant"
+    )
+    parser.add_argument(
+        "--pg-port", type=int, default=int(os.environ.get("FAULTS_PG_PORT", "5440"))
+    )
+    parser.add_argument(
+        "--redis-port", type=int, default=int(os.environ.get("FAULTS_REDIS_PORT", "6390"))
+    )
+    parser.add_argument(
+        "--http-port", type=int, default=int(os.environ.get("FAULTS_HTTP_PORT", "8307"))
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary directory (logs) at the end"
+    )
     args = parser.parse_args()
     drills = [d.strip() for d in args.drills.split(",") if d.strip()]
     for port in (args.pg_port, args.redis_port, args.http_port):
         if _port_open(port):
-            print(f"port {port} is in use; pick others with --pg-port/--redis-port/--http-port", file=sys.stderr)
+            print(
+                f"port {port} is in use; pick others with --pg-port/--redis-port/--http-port",
+                file=sys.stderr,
+            )
             return 2
 
     base = Path(tempfile.mkdtemp(prefix="crm-faults-"))
@@ -632,9 +930,18 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     pg, redis = Postgres(base, args.pg_port), Redis(base, args.redis_port)
     gunicorn = None
-    ctx = {"base": base, "env": env, "pg": pg, "redis": redis, "http_port": args.http_port, "rows": args.rows}
-    say(f"working directory {base}; PostgreSQL {pg.bin} on {args.pg_port}, Redis on {args.redis_port}, "
-        f"gunicorn on {args.http_port}")
+    ctx = {
+        "base": base,
+        "env": env,
+        "pg": pg,
+        "redis": redis,
+        "http_port": args.http_port,
+        "rows": args.rows,
+    }
+    say(
+        f"working directory {base}; PostgreSQL {pg.bin} on {args.pg_port}, Redis on {args.redis_port}, "
+        f"gunicorn on {args.http_port}"
+    )
     try:
         pg.init()
         redis.start()
@@ -650,12 +957,18 @@ def main() -> int:
                 for drill in DRILLS[name]:
                     drill(ctx)
             except Exception as exc:  # noqa: BLE001 - a crashed drill is a failed drill
-                check(f"{name}: the drill ran to the end", False, f"{exc.__class__.__name__}: {exc}")
+                check(
+                    f"{name}: the drill ran to the end", False, f"{exc.__class__.__name__}: {exc}"
+                )
                 _close_db()
     finally:
         if gunicorn:
             gunicorn.stop()
-            errors = [line for line in gunicorn.text().splitlines() if "Traceback" in line or " 500 " in line]
+            errors = [
+                line
+                for line in gunicorn.text().splitlines()
+                if "Traceback" in line or " 500 " in line
+            ]
             if errors:
                 say(f"gunicorn log has {len(errors)} error lines, see {base / 'gunicorn.log'}")
                 args.keep = True

@@ -43,8 +43,16 @@ if __name__ != "__main__":
     PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
     RECORD = open(os.environ["LOAD_RECORD"], "a", buffering=1)  # noqa: SIM115 - one file for the whole run
     _next_user = itertools.count()
-    CITIES = [("10115", "Berlin"), ("80331", "München"), ("50667", "Köln"), ("20095", "Hamburg"),
-              ("60311", "Frankfurt am Main"), ("70173", "Stuttgart"), ("04109", "Leipzig"), ("1010", "Wien")]
+    CITIES = [
+        ("10115", "Berlin"),
+        ("80331", "München"),
+        ("50667", "Köln"),
+        ("20095", "Hamburg"),
+        ("60311", "Frankfurt am Main"),
+        ("70173", "Stuttgart"),
+        ("04109", "Leipzig"),
+        ("1010", "Wien"),
+    ]
     PREFIXES = ["Mü", "Sch", "Ber", "Ho", "We", "Kl", "Ma", "Ge", "Ba", "Fi"]
 
     def record(**entry) -> None:
@@ -58,9 +66,16 @@ if __name__ != "__main__":
             self.jar: dict[str, str] = {}
             self.n = 0
             self._get("/login/", "login form")
-            with self._request("POST", "/login/", "log in", data={
-                "csrfmiddlewaretoken": self.jar.get("csrftoken", ""), "email": self.me["email"], "password": PASSWORD,
-            }) as resp:
+            with self._request(
+                "POST",
+                "/login/",
+                "log in",
+                data={
+                    "csrfmiddlewaretoken": self.jar.get("csrftoken", ""),
+                    "email": self.me["email"],
+                    "password": PASSWORD,
+                },
+            ) as resp:
                 if resp.status_code != 302 or "/login/" in resp.headers.get("Location", ""):
                     resp.failure(f"login as {self.me['email']}: HTTP {resp.status_code}")
 
@@ -68,8 +83,15 @@ if __name__ != "__main__":
             """One request with our own cookie header: DEBUG=0 marks the cookies Secure, and a client's
             cookie jar would not send them back over plain-HTTP loopback."""
             headers = {"Host": DOMAIN, "Cookie": "; ".join(f"{k}={v}" for k, v in self.jar.items())}
-            resp = self.client.request(method, path, name=label, headers=headers, allow_redirects=False,
-                                       catch_response=True, **kwargs)
+            resp = self.client.request(
+                method,
+                path,
+                name=label,
+                headers=headers,
+                allow_redirects=False,
+                catch_response=True,
+                **kwargs,
+            )
             for cookie in resp.cookies:
                 self.jar[cookie.name] = cookie.value
             return resp  # a context manager: `with` it to mark failures
@@ -78,21 +100,31 @@ if __name__ != "__main__":
             """GET a page; being sent to the login page or any other status than 200 is an error."""
             with self._request("GET", path, label) as resp:
                 if resp.status_code != 200:
-                    resp.failure(f"HTTP {resp.status_code} {resp.headers.get('Location', '')} {resp.error or ''}")
+                    resp.failure(
+                        f"HTTP {resp.status_code} {resp.headers.get('Location', '')} {resp.error or ''}"
+                    )
                 return resp
 
         def _post(self, path: str, data: dict, label: str, prefix: str, **entry):
             """POST a form; success means a redirect to the new or changed object's page."""
             self.n += 1
-            with self._request("POST", path, label, data={"csrfmiddlewaretoken": self.jar.get("csrftoken", ""), **data}) \
-                    as resp:
+            with self._request(
+                "POST",
+                path,
+                label,
+                data={"csrfmiddlewaretoken": self.jar.get("csrftoken", ""), **data},
+            ) as resp:
                 location = resp.headers.get("Location", "")
                 match = re.search(rf"{re.escape(prefix)}(\d+)/", location) if prefix else None
                 if resp.status_code != 302 or (prefix and not match):
                     snippet = re.sub(r"\s+", " ", resp.text)
-                    found = re.search(r'(invalid-feedback|alert-danger|errorlist)[^>]*>([^<]{0,160})', snippet)
-                    resp.failure(f"HTTP {resp.status_code} -> {location!r} {found.group(2) if found else ''} "
-                                 f"{resp.error or ''}")
+                    found = re.search(
+                        r"(invalid-feedback|alert-danger|errorlist)[^>]*>([^<]{0,160})", snippet
+                    )
+                    resp.failure(
+                        f"HTTP {resp.status_code} -> {location!r} {found.group(2) if found else ''} "
+                        f"{resp.error or ''}"
+                    )
                     return None
                 pk = int(match.group(1)) if match else None
                 record(user=self.me["email"], **entry, id=pk)
@@ -111,15 +143,28 @@ if __name__ != "__main__":
 
         @task(4)
         def customer_overview(self):
-            params = random.choice([
-                "", f"?q={random.choice(PREFIXES)}", "?status=customer", "?status=lead", "?size_class=A&size_class=B",
-                f"?owner={self.me['id']}", f"?q={random.choice(CITIES)[1]}&status=customer", "?page=3",
-            ])
+            params = random.choice(
+                [
+                    "",
+                    f"?q={random.choice(PREFIXES)}",
+                    "?status=customer",
+                    "?status=lead",
+                    "?size_class=A&size_class=B",
+                    f"?owner={self.me['id']}",
+                    f"?q={random.choice(CITIES)[1]}&status=customer",
+                    "?page=3",
+                ]
+            )
             self._get(f"/customers/{params}", "customer overview (filters, search)")
 
         @task(2)
         def contacts(self):
-            self._get(random.choice(["/customers/contacts/", f"/customers/contacts/?q={random.choice(PREFIXES)}"]), "contacts")
+            self._get(
+                random.choice(
+                    ["/customers/contacts/", f"/customers/contacts/?q={random.choice(PREFIXES)}"]
+                ),
+                "contacts",
+            )
 
         @task(3)
         def kanban(self):
@@ -127,7 +172,10 @@ if __name__ != "__main__":
 
         @task(2)
         def project_list(self):
-            self._get(random.choice(["/sales/projects/", f"/sales/projects/?owner={self.me['id']}"]), "sales projects list")
+            self._get(
+                random.choice(["/sales/projects/", f"/sales/projects/?owner={self.me['id']}"]),
+                "sales projects list",
+            )
 
         @task(1)
         def leads(self):
@@ -145,8 +193,11 @@ if __name__ != "__main__":
         def map_data(self):
             west, south = random.uniform(5, 13), random.uniform(47, 53)
             size = random.choice([1, 3, 8])
-            self._get(f"/map/data/?bbox={west:.3f},{south:.3f},{west + size:.3f},{south + size / 2:.3f}"
-                            f"&zoom={random.choice([6, 8, 10])}", "map data")
+            self._get(
+                f"/map/data/?bbox={west:.3f},{south:.3f},{west + size:.3f},{south + size / 2:.3f}"
+                f"&zoom={random.choice([6, 8, 10])}",
+                "map data",
+            )
 
         @task(3)
         def customer_detail(self):
@@ -154,41 +205,89 @@ if __name__ != "__main__":
 
         @task(2)
         def project_detail(self):
-            self._get(f"/sales/projects/{random.choice(self.me['projects'])['id']}/", "project detail")
+            self._get(
+                f"/sales/projects/{random.choice(self.me['projects'])['id']}/", "project detail"
+            )
 
         # --- actions -------------------------------------------------------------------------
         @task(1)
         def create_customer(self):
             postal, city = random.choice(CITIES)
             name = f"Load {self._tag()} GmbH"
-            self._post("/customers/new/", {
-                "kind": "company", "name": name, "status": "customer", "street": f"Hauptstr. {random.randint(1, 99)}",
-                "postal_code": postal, "city": city, "country": "AT" if city == "Wien" else "DE",
-                "owner": self.me["id"], "employees": random.randint(1, 500), "save_anyway": "1",
-            }, "create customer", "/customers/", kind="customer", name=name)
+            self._post(
+                "/customers/new/",
+                {
+                    "kind": "company",
+                    "name": name,
+                    "status": "customer",
+                    "street": f"Hauptstr. {random.randint(1, 99)}",
+                    "postal_code": postal,
+                    "city": city,
+                    "country": "AT" if city == "Wien" else "DE",
+                    "owner": self.me["id"],
+                    "employees": random.randint(1, 500),
+                    "save_anyway": "1",
+                },
+                "create customer",
+                "/customers/",
+                kind="customer",
+                name=name,
+            )
 
         @task(1)
         def create_contact(self):
             last = f"Kontakt {self._tag()}"
-            self._post("/customers/contacts/new/", {
-                "customer": self._customer(), "first_name": "Eva", "last_name": last, "position": "Einkauf",
-            }, "create contact", "/customers/contacts/", kind="contact", name=last)
+            self._post(
+                "/customers/contacts/new/",
+                {
+                    "customer": self._customer(),
+                    "first_name": "Eva",
+                    "last_name": last,
+                    "position": "Einkauf",
+                },
+                "create contact",
+                "/customers/contacts/",
+                kind="contact",
+                name=last,
+            )
 
         @task(1)
         def log_activity(self):
             subject = f"Call {self._tag()}"
-            self._post("/activity/new/", {
-                "customer": self._customer(), "kind": random.choice(["call", "meeting", "email", "note"]),
-                "subject": subject, "occurred_at": time.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "15",
-            }, "log activity", "/activity/", kind="activity", name=subject)
+            self._post(
+                "/activity/new/",
+                {
+                    "customer": self._customer(),
+                    "kind": random.choice(["call", "meeting", "email", "note"]),
+                    "subject": subject,
+                    "occurred_at": time.strftime("%Y-%m-%dT%H:%M"),
+                    "duration_minutes": "15",
+                },
+                "log activity",
+                "/activity/",
+                kind="activity",
+                name=subject,
+            )
 
         @task(1)
         def create_project(self):
             title = f"Project {self._tag()}"
-            self._post("/sales/projects/new/", {
-                "customer_mode": "existing", "customer": self._customer(), "title": title,
-                "process": PLAN["sales_process"], "phase": "", "owner": self.me["id"], "volume": random.randint(1, 90) * 1000,
-            }, "create project", "/sales/projects/", kind="project", name=title)
+            self._post(
+                "/sales/projects/new/",
+                {
+                    "customer_mode": "existing",
+                    "customer": self._customer(),
+                    "title": title,
+                    "process": PLAN["sales_process"],
+                    "phase": "",
+                    "owner": self.me["id"],
+                    "volume": random.randint(1, 90) * 1000,
+                },
+                "create project",
+                "/sales/projects/",
+                kind="project",
+                name=title,
+            )
 
         @task(2)
         def move_project(self):
@@ -197,12 +296,27 @@ if __name__ != "__main__":
             version = re.search(r'name="version" value="(\d+)"', resp.text or "")
             if not version:
                 return
-            phases = [p for p in PLAN["phases"][str(project["process"])] if p != project.get("phase")]
+            phases = [
+                p for p in PLAN["phases"][str(project["process"])] if p != project.get("phase")
+            ]
             target = random.choice(phases)
-            moved = self._post(f"/sales/projects/{project['id']}/move/", {
-                "process": project["process"], "phase": target, "version": version.group(1), "owner": "",
-                "lost_reason": "", "park_until": "", "park_return_phase": "",
-            }, "move project", "", kind="move", project=project["id"], phase=target)
+            moved = self._post(
+                f"/sales/projects/{project['id']}/move/",
+                {
+                    "process": project["process"],
+                    "phase": target,
+                    "version": version.group(1),
+                    "owner": "",
+                    "lost_reason": "",
+                    "park_until": "",
+                    "park_return_phase": "",
+                },
+                "move project",
+                "",
+                kind="move",
+                project=project["id"],
+                phase=target,
+            )
             if moved:
                 project["phase"] = target
 
@@ -213,7 +327,9 @@ if __name__ != "__main__":
 def _setup_env(args) -> None:
     os.environ["DEBUG"] = "0"
     os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ.setdefault("SECRET_KEY", "load-test-only-secret-key-not-for-production-0123456789abcdef")
+    os.environ.setdefault(
+        "SECRET_KEY", "load-test-only-secret-key-not-for-production-0123456789abcdef"
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
     os.environ.pop("BENCH_INSTRUMENT", None)
     sys.path.insert(0, str(ROOT))
@@ -237,43 +353,83 @@ def build_tenant(users: int, customers: int) -> dict:
     started = time.monotonic()
     call_command("collectstatic", interactive=False, verbosity=0)
     tenant_ensure_public(domain="localhost")
-    tenant_provision(schema=SCHEMA, name="Loadtest GmbH", domain=DOMAIN, admin_email="admin@loadtest.test",
-                     admin_password=PASSWORD, lead_function_enabled=True)
+    tenant_provision(
+        schema=SCHEMA,
+        name="Loadtest GmbH",
+        domain=DOMAIN,
+        admin_email="admin@loadtest.test",
+        admin_password=PASSWORD,
+        lead_function_enabled=True,
+    )
     with schema_context(SCHEMA):
         root, _ = Team.objects.get_or_create(name="Sales")
-        teams = [Team.objects.get_or_create(name=f"Sales {n}", defaults={"parent": root})[0]
-                 for n in ("North", "South", "East", "West", "Central")]
+        teams = [
+            Team.objects.get_or_create(name=f"Sales {n}", defaults={"parent": root})[0]
+            for n in ("North", "South", "East", "West", "Central")
+        ]
         password = make_password(PASSWORD)
-        User.objects.bulk_create([
-            User(email=f"load.{i + 1}@loadtest.test", first_name="Load", last_name=f"User {i + 1}", password=password,
-                 role=User.Role.MANAGER if i < len(teams) else User.Role.SALESPERSON, team=teams[i % len(teams)])
-            for i in range(users)
-        ])
+        User.objects.bulk_create(
+            [
+                User(
+                    email=f"load.{i + 1}@loadtest.test",
+                    first_name="Load",
+                    last_name=f"User {i + 1}",
+                    password=password,
+                    role=User.Role.MANAGER if i < len(teams) else User.Role.SALESPERSON,
+                    team=teams[i % len(teams)],
+                )
+                for i in range(users)
+            ]
+        )
     call_command("seed_demo", schema=SCHEMA, customers=customers)
-    print(f"tenant {SCHEMA}: {users} users, {customers} customers ({time.monotonic() - started:.0f} s)", flush=True)
+    print(
+        f"tenant {SCHEMA}: {users} users, {customers} customers ({time.monotonic() - started:.0f} s)",
+        flush=True,
+    )
 
     rng = random.Random(7)
     with schema_context(SCHEMA):
         sales = Process.objects.filter(kind=Process.Kind.SALES).order_by("pk")
         phases = {
-            str(p.pk): list(Phase.objects.filter(process=p, outcome=Phase.Outcome.OPEN, parks=False, locked=False)
-                            .values_list("pk", flat=True))
+            str(p.pk): list(
+                Phase.objects.filter(
+                    process=p, outcome=Phase.Outcome.OPEN, parks=False, locked=False
+                ).values_list("pk", flat=True)
+            )
             for p in sales
         }
         plan = {"sales_process": sales[0].pk, "phases": phases, "users": []}
-        for user in User.objects.filter(email__endswith="@loadtest.test", email__startswith="load.").order_by("pk"):
-            own_customers = list(Customer.objects.filter(owner=user).values_list("pk", flat=True)[:300])
+        for user in User.objects.filter(
+            email__endswith="@loadtest.test", email__startswith="load."
+        ).order_by("pk"):
+            own_customers = list(
+                Customer.objects.filter(owner=user).values_list("pk", flat=True)[:300]
+            )
             projects = list(
-                SalesProject.objects.filter(owner=user, process__in=sales, phase__outcome=Phase.Outcome.OPEN,
-                                            phase__parks=False, phase__locked=False)
-                .values("id", "process", "phase")[:40]
+                SalesProject.objects.filter(
+                    owner=user,
+                    process__in=sales,
+                    phase__outcome=Phase.Outcome.OPEN,
+                    phase__parks=False,
+                    phase__locked=False,
+                ).values("id", "process", "phase")[:40]
             )
             if not own_customers or not projects:
                 continue
             rng.shuffle(own_customers)
-            plan["users"].append({"id": user.pk, "email": user.email, "customers": own_customers, "projects": projects})
+            plan["users"].append(
+                {
+                    "id": user.pk,
+                    "email": user.email,
+                    "customers": own_customers,
+                    "projects": projects,
+                }
+            )
     if len(plan["users"]) < users:
-        print(f"note: only {len(plan['users'])} of {users} users own customers and open projects", flush=True)
+        print(
+            f"note: only {len(plan['users'])} of {users} users own customers and open projects",
+            flush=True,
+        )
     return plan
 
 
@@ -300,8 +456,10 @@ def verify(record_path: Path) -> dict:
 
     entries = [json.loads(line) for line in record_path.read_text().splitlines() if line.strip()]
     models = {
-        "customer": (Customer, "name"), "contact": (ContactPerson, "last_name"),
-        "activity": (Activity, "subject"), "project": (SalesProject, "title"),
+        "customer": (Customer, "name"),
+        "contact": (ContactPerson, "last_name"),
+        "activity": (Activity, "subject"),
+        "project": (SalesProject, "title"),
     }
     report: dict = {}
     with schema_context(SCHEMA):
@@ -309,14 +467,22 @@ def verify(record_path: Path) -> dict:
             wanted = {e["id"]: e["name"] for e in entries if e["kind"] == kind}
             found = dict(model.objects.filter(pk__in=wanted).values_list("pk", field))
             missing = [pk for pk, name in wanted.items() if found.get(pk) != name]
-            report[kind] = {"reported": len(wanted), "found": len(wanted) - len(missing), "missing": missing[:20]}
+            report[kind] = {
+                "reported": len(wanted),
+                "found": len(wanted) - len(missing),
+                "missing": missing[:20],
+            }
         last_move: dict[int, dict] = {}
         for entry in sorted((e for e in entries if e["kind"] == "move"), key=lambda e: e["t"]):
             last_move[entry["project"]] = entry
         current = dict(SalesProject.objects.filter(pk__in=last_move).values_list("pk", "phase_id"))
         wrong = [pk for pk, entry in last_move.items() if current.get(pk) != entry["phase"]]
-        report["move"] = {"reported": sum(1 for e in entries if e["kind"] == "move"), "projects": len(last_move),
-                          "found": len(last_move) - len(wrong), "missing": wrong[:20]}
+        report["move"] = {
+            "reported": sum(1 for e in entries if e["kind"] == "move"),
+            "projects": len(last_move),
+            "found": len(last_move) - len(wrong),
+            "missing": wrong[:20],
+        }
     return report
 
 
@@ -326,7 +492,9 @@ def _machine() -> str:
 
     cpu = ""
     try:
-        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1).strip()
+        cpu = (
+            re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1).strip()
+        )
     except (OSError, AttributeError):
         cpu = platform.processor()
     mem = ""
@@ -355,7 +523,9 @@ def _failures(prefix: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def write_doc(*, args, stats: list[dict], failures: list[dict], report: dict, notes: list[str]) -> str:
+def write_doc(
+    *, args, stats: list[dict], failures: list[dict], report: dict, notes: list[str]
+) -> str:
     import datetime
 
     rows = [s for s in stats if s["Name"] != "Aggregated"]
@@ -378,26 +548,47 @@ def write_doc(*, args, stats: list[dict], failures: list[dict], report: dict, no
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for s in sorted(rows, key=lambda s: (s["Type"], s["Name"])):
-        lines.append(f"| {s['Name']} | {s['Type']} | {s['Request Count']} | {s['Failure Count']} | {s['50%']} | "
-                     f"{s['95%']} | {float(s['Max Response Time']):.0f} |")
-    lines += ["", "Nothing lost (what the users were told was saved, checked in the database afterwards):", "",
-              "| record | reported by the users | found in the database |", "|---|---:|---:|"]
-    labels = {"customer": "customers", "contact": "contacts", "activity": "activities", "project": "projects"}
+        lines.append(
+            f"| {s['Name']} | {s['Type']} | {s['Request Count']} | {s['Failure Count']} | {s['50%']} | "
+            f"{s['95%']} | {float(s['Max Response Time']):.0f} |"
+        )
+    lines += [
+        "",
+        "Nothing lost (what the users were told was saved, checked in the database afterwards):",
+        "",
+        "| record | reported by the users | found in the database |",
+        "|---|---:|---:|",
+    ]
+    labels = {
+        "customer": "customers",
+        "contact": "contacts",
+        "activity": "activities",
+        "project": "projects",
+    }
     for kind, value in report.items():
-        missing = "" if not value["missing"] else " (wrong or missing: " + ", ".join(map(str, value["missing"])) + ")"
+        missing = (
+            ""
+            if not value["missing"]
+            else " (wrong or missing: " + ", ".join(map(str, value["missing"])) + ")"
+        )
         if kind == "move":
-            lines.append(f"| moves: {value['reported']} on {value['projects']} projects, each in the phase of its last "
-                         f"move | {value['projects']} | {value['found']}{missing} |")
+            lines.append(
+                f"| moves: {value['reported']} on {value['projects']} projects, each in the phase of its last "
+                f"move | {value['projects']} | {value['found']}{missing} |"
+            )
         else:
             lines.append(f"| {labels[kind]} | {value['reported']} | {value['found']}{missing} |")
     if failures:
         lines += ["", "Errors:", ""]
-        lines += [f"- {f['Method']} {f['Name']}: {f['Error']} ({f['Occurrences']}x)" for f in failures[:20]]
+        lines += [
+            f"- {f['Method']} {f['Name']}: {f['Error']} ({f['Occurrences']}x)"
+            for f in failures[:20]
+        ]
     lines.append(END)
     block = "\n".join(lines)
     if DOC.exists() and BEGIN in DOC.read_text():
         text = DOC.read_text()
-        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
         DOC.write_text(text)
     return block
 
@@ -409,7 +600,9 @@ def main() -> int:
     import tempfile
     import time
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--customers", type=int, default=5000)
@@ -418,8 +611,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--keep", action="store_true", help="keep the loadtest tenant afterwards")
-    parser.add_argument("--no-doc", action="store_true", help="do not rewrite the results in docs/reliability.md")
-    parser.add_argument("--note", action="append", default=[], help="a line for the results (e.g. other load)")
+    parser.add_argument(
+        "--no-doc", action="store_true", help="do not rewrite the results in docs/reliability.md"
+    )
+    parser.add_argument(
+        "--note", action="append", default=[], help="a line for the results (e.g. other load)"
+    )
     args = parser.parse_args()
     _setup_env(args)
 
@@ -440,51 +637,128 @@ def main() -> int:
         bindir = Path(sys.executable).parent
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         log = open(work / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
-        procs.append(subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
-            [str(bindir / "gunicorn"), "crm.wsgi:application", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
-             "--threads", str(args.threads), "--timeout", "60",
-             # Keep idle connections longer than the users' think time: with gunicorn's default of
-             # 2 s, a client reusing a connection the server is just closing gets a reset.
-             "--keep-alive", "10"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        ))
-        if os.environ.get("REDIS_URL"):
-            procs.append(subprocess.Popen(  # noqa: S603
-                [str(bindir / "celery"), "-A", "crm", "worker", "-l", "warning", "-c", "1", "--without-gossip",
-                 "--without-mingle", "-n", f"load-{os.getpid()}@%h"], cwd=ROOT, env=env, stdout=log,
+        procs.append(
+            subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
+                [
+                    str(bindir / "gunicorn"),
+                    "crm.wsgi:application",
+                    "-b",
+                    f"127.0.0.1:{args.port}",
+                    "-w",
+                    str(args.workers),
+                    "--threads",
+                    str(args.threads),
+                    "--timeout",
+                    "60",
+                    # Keep idle connections longer than the users' think time: with gunicorn's default of
+                    # 2 s, a client reusing a connection the server is just closing gets a reset.
+                    "--keep-alive",
+                    "10",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
                 stderr=subprocess.STDOUT,
-            ))
+            )
+        )
+        if os.environ.get("REDIS_URL"):
+            procs.append(
+                subprocess.Popen(  # noqa: S603
+                    [
+                        str(bindir / "celery"),
+                        "-A",
+                        "crm",
+                        "worker",
+                        "-l",
+                        "warning",
+                        "-c",
+                        "1",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "-n",
+                        f"load-{os.getpid()}@%h",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         time.sleep(3)
         load_before = os.getloadavg()
-        print(f"locust: {args.users} users for {args.seconds} s against http://127.0.0.1:{args.port} "
-              f"(Host {DOMAIN}); load average before {load_before[0]:.1f}", flush=True)
+        print(
+            f"locust: {args.users} users for {args.seconds} s against http://127.0.0.1:{args.port} "
+            f"(Host {DOMAIN}); load average before {load_before[0]:.1f}",
+            flush=True,
+        )
         prefix = work / "locust"
-        locust_env = {**env, "LOAD_PLAN": str(work / "plan.json"), "LOAD_RECORD": str(work / "records.jsonl")}
+        locust_env = {
+            **env,
+            "LOAD_PLAN": str(work / "plan.json"),
+            "LOAD_RECORD": str(work / "records.jsonl"),
+        }
         subprocess.run(  # noqa: S603
-            [str(bindir / "locust"), "-f", __file__, "--headless", "-u", str(args.users), "-r", str(args.spawn_rate),
-             "-t", f"{args.seconds}s", "-H", f"http://127.0.0.1:{args.port}", "--csv", str(prefix), "--only-summary",
-             "--stop-timeout", "30", "--exit-code-on-error", "0", "--loglevel", "WARNING"],
-            cwd=ROOT, env=locust_env, check=True,
+            [
+                str(bindir / "locust"),
+                "-f",
+                __file__,
+                "--headless",
+                "-u",
+                str(args.users),
+                "-r",
+                str(args.spawn_rate),
+                "-t",
+                f"{args.seconds}s",
+                "-H",
+                f"http://127.0.0.1:{args.port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--stop-timeout",
+                "30",
+                "--exit-code-on-error",
+                "0",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=locust_env,
+            check=True,
         )
         load_after = os.getloadavg()
         time.sleep(2)
         report = verify(work / "records.jsonl")
         stats, failures = _stats(prefix), _failures(prefix)
         notes = list(args.note)
-        notes.append(f"Load average (1 min) {load_before[0]:.1f} before the run and {load_after[0]:.1f} at its end "
-                     f"(locust, gunicorn, PostgreSQL and the worker share the machine).")
-        block = write_doc(args=args, stats=stats, failures=failures, report=report, notes=notes) if not args.no_doc \
+        notes.append(
+            f"Load average (1 min) {load_before[0]:.1f} before the run and {load_after[0]:.1f} at its end "
+            f"(locust, gunicorn, PostgreSQL and the worker share the machine)."
+        )
+        block = (
+            write_doc(args=args, stats=stats, failures=failures, report=report, notes=notes)
+            if not args.no_doc
             else ""
+        )
         print(block or json.dumps(report, indent=1))
         total = next(s for s in stats if s["Name"] == "Aggregated")
         lost = sum(len(v["missing"]) for v in report.values())
         code = 0 if int(total["Failure Count"]) == 0 and lost == 0 else 1
-        print(f"\n{'OK' if code == 0 else 'FAILED'}: {total['Failure Count']} errors, {lost} records lost", flush=True)
+        print(
+            f"\n{'OK' if code == 0 else 'FAILED'}: {total['Failure Count']} errors, {lost} records lost",
+            flush=True,
+        )
         for proc in procs:
             proc.terminate()
-        gunicorn_errors = [line for line in (work / "gunicorn.log").read_text(errors="replace").splitlines()
-                           if "Traceback" in line]
+        gunicorn_errors = [
+            line
+            for line in (work / "gunicorn.log").read_text(errors="replace").splitlines()
+            if "Traceback" in line
+        ]
         if gunicorn_errors:
-            print(f"gunicorn/worker log has {len(gunicorn_errors)} tracebacks: {work / 'gunicorn.log'}", flush=True)
+            print(
+                f"gunicorn/worker log has {len(gunicorn_errors)} tracebacks: {work / 'gunicorn.log'}",
+                flush=True,
+            )
             code = 1
     finally:
         for proc in procs:

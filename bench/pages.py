@@ -44,8 +44,14 @@ DEEP_ROWS = 10_000  # a "deep page" starts this many rows down (or halfway, in a
 # The common combinations of filters (PRODUCT.md: owner/team + status + phase); a combination
 # is measured on every list whose FilterSet has all of its filters.
 COMBOS: tuple[tuple[str, ...], ...] = (
-    ("owner", "status"), ("team", "status"), ("owner", "status", "phase"), ("team", "status", "phase"),
-    ("team", "has_open_projects"), ("team", "size_class"), ("employee", "kind"), ("team", "kind", "period"),
+    ("owner", "status"),
+    ("team", "status"),
+    ("owner", "status", "phase"),
+    ("team", "status", "phase"),
+    ("team", "has_open_projects"),
+    ("team", "size_class"),
+    ("employee", "kind"),
+    ("team", "kind", "period"),
 )
 
 
@@ -105,7 +111,9 @@ def _activity_filter(ctx):
     from crm.models import Team
     from crm.selectors import user_list_active
 
-    return ActivityFilter(None, users=list(user_list_active()), teams=list(Team.objects.order_by("name")))
+    return ActivityFilter(
+        None, users=list(user_list_active()), teams=list(Team.objects.order_by("name"))
+    )
 
 
 def _customer_table():
@@ -156,29 +164,93 @@ class ListSpec:
 
 
 LISTS: tuple[ListSpec, ...] = (
-    ListSpec("Customer overview", "customers:customer_list", _customer_table, _customer_filter, 25,
-             "SELECT count(*) FROM customers_customer", {**HTMX, "HX-Target": "table"}),
-    ListSpec("Contact persons", "customers:contact_list", _contact_table, _contact_filter, 25,
-             "SELECT count(*) FROM customers_contactperson", {**HTMX, "HX-Target": "table"}),
-    ListSpec("Sales list", "sales:project_list", _project_table, _project_filter(False), 50,
-             "SELECT count(*) FROM sales_salesproject p JOIN sales_process r ON r.id = p.process_id "
-             "WHERE r.kind <> 'lead'"),
-    ListSpec("Leads (list)", "sales:lead_list", _project_table, _project_filter(True), 50,
-             "SELECT count(*) FROM sales_salesproject p JOIN sales_process r ON r.id = p.process_id "
-             "WHERE r.kind = 'lead'"),
-    ListSpec("Project groups", "sales:group_list", _group_table, _group_filter, 50,
-             "SELECT count(*) FROM sales_projectgroup"),
-    ListSpec("Activity log", "activity:activity_list", None, _activity_filter, 25, "",
-             {**HTMX, "HX-Target": "activity-results"}, sorts=("", "occurred_at")),
-    ListSpec("Saved selections", "mapview:selection_list", None, None, 25, "SELECT count(*) FROM mapview_selection",
-             {}, budget=MAP_MS, sorts=("",)),
-    ListSpec("Saved selection detail", "mapview:selection_detail", _map_table, None, 50,
-             "SELECT count(*) FROM mapview_selectionitem WHERE selection_id = %(selection)s",
-             {**HTMX, "HX-Target": "table"}, kwargs="selection", budget=MAP_MS),
-    ListSpec("Customers without coordinates", "mapview:missing", _map_table, _customer_filter, 50,
-             "SELECT count(*) FROM customers_customer WHERE latitude IS NULL OR longitude IS NULL",
-             {**HTMX, "HX-Target": "table"},
-             extra=(("geocode_status", ("pending", "not_found", "failed")),), budget=MAP_MS),
+    ListSpec(
+        "Customer overview",
+        "customers:customer_list",
+        _customer_table,
+        _customer_filter,
+        25,
+        "SELECT count(*) FROM customers_customer",
+        {**HTMX, "HX-Target": "table"},
+    ),
+    ListSpec(
+        "Contact persons",
+        "customers:contact_list",
+        _contact_table,
+        _contact_filter,
+        25,
+        "SELECT count(*) FROM customers_contactperson",
+        {**HTMX, "HX-Target": "table"},
+    ),
+    ListSpec(
+        "Sales list",
+        "sales:project_list",
+        _project_table,
+        _project_filter(False),
+        50,
+        "SELECT count(*) FROM sales_salesproject p JOIN sales_process r ON r.id = p.process_id "
+        "WHERE r.kind <> 'lead'",
+    ),
+    ListSpec(
+        "Leads (list)",
+        "sales:lead_list",
+        _project_table,
+        _project_filter(True),
+        50,
+        "SELECT count(*) FROM sales_salesproject p JOIN sales_process r ON r.id = p.process_id "
+        "WHERE r.kind = 'lead'",
+    ),
+    ListSpec(
+        "Project groups",
+        "sales:group_list",
+        _group_table,
+        _group_filter,
+        50,
+        "SELECT count(*) FROM sales_projectgroup",
+    ),
+    ListSpec(
+        "Activity log",
+        "activity:activity_list",
+        None,
+        _activity_filter,
+        25,
+        "",
+        {**HTMX, "HX-Target": "activity-results"},
+        sorts=("", "occurred_at"),
+    ),
+    ListSpec(
+        "Saved selections",
+        "mapview:selection_list",
+        None,
+        None,
+        25,
+        "SELECT count(*) FROM mapview_selection",
+        {},
+        budget=MAP_MS,
+        sorts=("",),
+    ),
+    ListSpec(
+        "Saved selection detail",
+        "mapview:selection_detail",
+        _map_table,
+        None,
+        50,
+        "SELECT count(*) FROM mapview_selectionitem WHERE selection_id = %(selection)s",
+        {**HTMX, "HX-Target": "table"},
+        kwargs="selection",
+        budget=MAP_MS,
+    ),
+    ListSpec(
+        "Customers without coordinates",
+        "mapview:missing",
+        _map_table,
+        _customer_filter,
+        50,
+        "SELECT count(*) FROM customers_customer WHERE latitude IS NULL OR longitude IS NULL",
+        {**HTMX, "HX-Target": "table"},
+        extra=(("geocode_status", ("pending", "not_found", "failed")),),
+        budget=MAP_MS,
+    ),
 )
 
 
@@ -193,8 +265,13 @@ def orderable_columns(table_class) -> list[str]:
 def _most_common(model, field_name: str):
     """The most frequent non-empty value of ``field_name`` (a field path) in ``model``'s rows."""
     try:
-        row = (model.objects.exclude(**{f"{field_name}__isnull": True}).order_by().values_list(field_name)
-               .annotate(n=Count("pk")).order_by("-n", field_name)[:1])
+        row = (
+            model.objects.exclude(**{f"{field_name}__isnull": True})
+            .order_by()
+            .values_list(field_name)
+            .annotate(n=Count("pk"))
+            .order_by("-n", field_name)[:1]
+        )
         row = list(row)
     except (FieldError, ValueError, TypeError):
         return None
@@ -299,11 +376,27 @@ def list_pages(spec: ListSpec, ctx: dict) -> list[dict]:
         return []
     out: list[dict] = []
 
-    def add(label: str, params: list[tuple[str, str]], headers: dict | None = None, kind: str = "page", **facts):
+    def add(
+        label: str,
+        params: list[tuple[str, str]],
+        headers: dict | None = None,
+        kind: str = "page",
+        **facts,
+    ):
         query = urlencode(params)
-        out.append({"label": f"{spec.label}: {label}", "method": "GET", "path": path + (f"?{query}" if query else ""),
-                    "headers": headers or {}, "budget_ms": spec.budget, "floor": True, "list": spec.label,
-                    "kind": kind, **facts})
+        out.append(
+            {
+                "label": f"{spec.label}: {label}",
+                "method": "GET",
+                "path": path + (f"?{query}" if query else ""),
+                "headers": headers or {},
+                "budget_ms": spec.budget,
+                "floor": True,
+                "list": spec.label,
+                "kind": kind,
+                **facts,
+            }
+        )
 
     deep = _deep_page(spec, ctx)
     table = spec.table() if spec.table else None
@@ -318,10 +411,21 @@ def list_pages(spec: ListSpec, ctx: dict) -> list[dict]:
         what = f"sort {sort}" if sort else "default order"
         add(f"{what}, first page", base, kind="sort", sort=sort)
         if deep:
-            add(f"{what}, page {deep}", [*base, ("page", str(deep))], kind="sort", sort=sort, deep=True)
+            add(
+                f"{what}, page {deep}",
+                [*base, ("page", str(deep))],
+                kind="sort",
+                sort=sort,
+                deep=True,
+            )
         elif sort in cursors:
-            add(f"{what}, {DEEP_ROWS:,} entries down", [*base, ("cursor", cursors[sort])], kind="sort", sort=sort,
-                deep=True)
+            add(
+                f"{what}, {DEEP_ROWS:,} entries down",
+                [*base, ("cursor", cursors[sort])],
+                kind="sort",
+                sort=sort,
+                deep=True,
+            )
 
     filterset = spec.filterset(ctx) if spec.filterset else None
     values: dict[str, str] = {}
@@ -337,16 +441,28 @@ def list_pages(spec: ListSpec, ctx: dict) -> list[dict]:
         if text:
             for sort in sorts:
                 if sort and not sort.startswith("-"):
-                    add(f"search {values[text]!r} sorted by {sort}", [(text, values[text]), ("sort", sort)],
-                        kind="search+sort", sort=sort, filter=text)
+                    add(
+                        f"search {values[text]!r} sorted by {sort}",
+                        [(text, values[text]), ("sort", sort)],
+                        kind="search+sort",
+                        sort=sort,
+                        filter=text,
+                    )
     for name, choices in spec.extra:
         for value in choices:
             add(f"{name}={value}", [(name, value)], kind="filter", filter=name)
     if spec.fragment:
-        add("table fragment (htmx)", [("page", "2")] if deep else [], spec.fragment, kind="fragment")
+        add(
+            "table fragment (htmx)", [("page", "2")] if deep else [], spec.fragment, kind="fragment"
+        )
         if values:
             name = next(iter(values))
-            add(f"table fragment filtered by {name} (htmx)", [(name, values[name])], spec.fragment, kind="fragment")
+            add(
+                f"table fragment filtered by {name} (htmx)",
+                [(name, values[name])],
+                spec.fragment,
+                kind="fragment",
+            )
     return out
 
 
@@ -371,33 +487,61 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
     with schema_context("public"):
         tenant = Tenant.objects.get(schema_name=schema)
     user_id = first("SELECT id FROM crm_user WHERE email = %s", [user_email])
-    processes = [r[0] for r in _rows("SELECT id FROM sales_process WHERE kind = 'sales' ORDER BY \"order\", id",
-                                     schema=schema)]
-    lead_processes = [r[0] for r in _rows("SELECT id FROM sales_process WHERE kind = 'lead' ORDER BY \"order\", id",
-                                          schema=schema)]
+    processes = [
+        r[0]
+        for r in _rows(
+            "SELECT id FROM sales_process WHERE kind = 'sales' ORDER BY \"order\", id",
+            schema=schema,
+        )
+    ]
+    lead_processes = [
+        r[0]
+        for r in _rows(
+            "SELECT id FROM sales_process WHERE kind = 'lead' ORDER BY \"order\", id", schema=schema
+        )
+    ]
     first_process = processes[0] if processes else None
     # The fullest open column of the first process: its "load more" and a card to move.
-    column = first(
-        "SELECT ph.id FROM sales_phase ph JOIN sales_salesproject p ON p.phase_id = ph.id "
-        "WHERE ph.process_id = %s AND ph.outcome = 'open' AND NOT ph.parks GROUP BY ph.id ORDER BY count(*) DESC LIMIT 1",
-        [first_process],
-    ) if first_process else None
-    other_phase = first(
-        "SELECT id FROM sales_phase WHERE process_id = %s AND outcome = 'open' AND NOT parks AND id <> %s "
-        "ORDER BY \"order\", id LIMIT 1", [first_process, column],
-    ) if column else None
-    movable = first(
-        "SELECT id FROM sales_salesproject WHERE owner_id = %s AND phase_id = %s ORDER BY id LIMIT 1", [user_id, column]
-    ) if column else None
+    column = (
+        first(
+            "SELECT ph.id FROM sales_phase ph JOIN sales_salesproject p ON p.phase_id = ph.id "
+            "WHERE ph.process_id = %s AND ph.outcome = 'open' AND NOT ph.parks GROUP BY ph.id ORDER BY count(*) DESC LIMIT 1",
+            [first_process],
+        )
+        if first_process
+        else None
+    )
+    other_phase = (
+        first(
+            "SELECT id FROM sales_phase WHERE process_id = %s AND outcome = 'open' AND NOT parks AND id <> %s "
+            'ORDER BY "order", id LIMIT 1',
+            [first_process, column],
+        )
+        if column
+        else None
+    )
+    movable = (
+        first(
+            "SELECT id FROM sales_salesproject WHERE owner_id = %s AND phase_id = %s ORDER BY id LIMIT 1",
+            [user_id, column],
+        )
+        if column
+        else None
+    )
     # The team whose customers number closest to 10,000: the CSV export of 10,000 rows.
     team = first(
         "SELECT u.team_id FROM customers_customer c JOIN crm_user u ON u.id = c.owner_id WHERE u.team_id IS NOT NULL "
         "GROUP BY u.team_id ORDER BY abs(count(*) - 10000) LIMIT 1"
     )
-    extent = _rows("SELECT min(longitude), min(latitude), max(longitude), max(latitude) FROM customers_customer",
-                   schema=schema)[0]
-    customer_name = first("SELECT name FROM customers_customer ORDER BY id LIMIT 1 OFFSET 500") or \
-        first("SELECT name FROM customers_customer ORDER BY id LIMIT 1") or "GmbH"
+    extent = _rows(
+        "SELECT min(longitude), min(latitude), max(longitude), max(latitude) FROM customers_customer",
+        schema=schema,
+    )[0]
+    customer_name = (
+        first("SELECT name FROM customers_customer ORDER BY id LIMIT 1 OFFSET 500")
+        or first("SELECT name FROM customers_customer ORDER BY id LIMIT 1")
+        or "GmbH"
+    )
     words = [w for w in re.findall(r"\w+", customer_name) if len(w) >= 4] or [customer_name]
     return {
         "schema": schema,
@@ -412,7 +556,9 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
         or first("SELECT id FROM sales_salesproject ORDER BY id LIMIT 1"),
         "group": first("SELECT id FROM sales_projectgroup ORDER BY id LIMIT 1"),
         # the largest saved selection: its sorts and deep page
-        "selection": first("SELECT selection_id FROM mapview_selectionitem GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+        "selection": first(
+            "SELECT selection_id FROM mapview_selectionitem GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        )
         or first("SELECT id FROM mapview_selection ORDER BY id LIMIT 1"),
         "processes": processes,
         "lead_processes": lead_processes,
@@ -427,8 +573,14 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
 def country_polygon(extent) -> list[list[float]]:
     """A polygon (lat, lon corners, as the map sends them) around every customer, with a margin."""
     west, south, east, north = extent
-    return [[north + 0.5, west - 0.5], [north + 0.5, east + 0.5], [(north + south) / 2, east + 1.0],
-            [south - 0.5, east + 0.5], [south - 0.5, west - 0.5], [(north + south) / 2, west - 1.0]]
+    return [
+        [north + 0.5, west - 0.5],
+        [north + 0.5, east + 0.5],
+        [(north + south) / 2, east + 1.0],
+        [south - 0.5, east + 0.5],
+        [south - 0.5, west - 0.5],
+        [(north + south) / 2, west - 1.0],
+    ]
 
 
 def _viewport(extent, zoom: int, span_lon: float | None, schema: str = SCHEMA) -> str:
@@ -440,7 +592,8 @@ def _viewport(extent, zoom: int, span_lon: float | None, schema: str = SCHEMA) -
     else:
         lon, lat = _rows(
             "SELECT round(longitude::numeric, 1), round(latitude::numeric, 1) FROM customers_customer "
-            "WHERE latitude IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1", schema=schema
+            "WHERE latitude IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1",
+            schema=schema,
         )[0]
         lon, lat = float(lon), float(lat)
         box = (lon - span_lon / 2, lat - span_lon / 3, lon + span_lon / 2, lat + span_lon / 3)
@@ -455,70 +608,193 @@ def _single_pages(ctx: dict) -> list[tuple]:
     q = {"q": ctx["word"]}
     spec = [
         ("Dashboard", ("crm:dashboard", {}), "", {}, PAGE_MS),
-        ("Customer detail", ("customers:customer_detail", {"pk": ctx["customer"]}), "", {}, PAGE_MS),
+        (
+            "Customer detail",
+            ("customers:customer_detail", {"pk": ctx["customer"]}),
+            "",
+            {},
+            PAGE_MS,
+        ),
         ("Contact detail", ("customers:contact_detail", {"pk": ctx["contact"]}), "", {}, PAGE_MS),
         ("Project detail", ("sales:project_detail", {"pk": ctx["project"]}), "", {}, PAGE_MS),
         ("Project group detail", ("sales:group_detail", {"pk": ctx["group"]}), "", {}, PAGE_MS),
         ("Map page", ("mapview:map", {}), "", {}, PAGE_MS),
         # fragments (htmx) that are not a list's table
-        ("Activity log: entries fragment (htmx)", ("activity:activity_list", {}), "",
-         {**HTMX, "HX-Target": "activity-entries"}, PAGE_MS),
-        ("Activity log: summary and chart (htmx)", ("activity:activity_summary", {}), "", HTMX, PAGE_MS),
-        ("Activity log: summary and chart, 12 months (htmx)", ("activity:activity_summary", {}), "period=365d",
-         HTMX, PAGE_MS),
-        ("Project groups: conflicts, page 2 (htmx)", ("sales:group_list", {}), "cpage=2",
-         {**HTMX, "HX-Target": "conflicts"}, PAGE_MS),
-        ("Contact form: customer picker (htmx)", ("customers:customer_picker", {}),
-         urlencode({"customer_search": ctx["word"]}), HTMX, PAGE_MS),
-        ("Project form: customer search (htmx)", ("sales:customer_search", {}),
-         urlencode({"customer_q": ctx["word"]}), HTMX, PAGE_MS),
-        ("Quick log card of a project (htmx)", ("activity:activity_create", {}),
-         urlencode({"project": ctx["project"], "variant": "card"}), HTMX, PAGE_MS),
+        (
+            "Activity log: entries fragment (htmx)",
+            ("activity:activity_list", {}),
+            "",
+            {**HTMX, "HX-Target": "activity-entries"},
+            PAGE_MS,
+        ),
+        (
+            "Activity log: summary and chart (htmx)",
+            ("activity:activity_summary", {}),
+            "",
+            HTMX,
+            PAGE_MS,
+        ),
+        (
+            "Activity log: summary and chart, 12 months (htmx)",
+            ("activity:activity_summary", {}),
+            "period=365d",
+            HTMX,
+            PAGE_MS,
+        ),
+        (
+            "Project groups: conflicts, page 2 (htmx)",
+            ("sales:group_list", {}),
+            "cpage=2",
+            {**HTMX, "HX-Target": "conflicts"},
+            PAGE_MS,
+        ),
+        (
+            "Contact form: customer picker (htmx)",
+            ("customers:customer_picker", {}),
+            urlencode({"customer_search": ctx["word"]}),
+            HTMX,
+            PAGE_MS,
+        ),
+        (
+            "Project form: customer search (htmx)",
+            ("sales:customer_search", {}),
+            urlencode({"customer_q": ctx["word"]}),
+            HTMX,
+            PAGE_MS,
+        ),
+        (
+            "Quick log card of a project (htmx)",
+            ("activity:activity_create", {}),
+            urlencode({"project": ctx["project"], "variant": "card"}),
+            HTMX,
+            PAGE_MS,
+        ),
         ("Map: marker popup", ("mapview:customer_popup", {"pk": ctx["customer"]}), "", {}, MAP_MS),
-        ("Customer overview: sidebar search (htmx)", ("customers:customer_list", {}), urlencode(q),
-         {**HTMX, "HX-Target": "table"}, PAGE_MS),
+        (
+            "Customer overview: sidebar search (htmx)",
+            ("customers:customer_list", {}),
+            urlencode(q),
+            {**HTMX, "HX-Target": "table"},
+            PAGE_MS,
+        ),
     ]
     # the global search: a common name with umlaut folding, a typo, two letters, the sample word
-    for label, text in (("mueller", "mueller"), ("a typo (Schmitd)", "schmitd"), ("two letters", "ma"),
-                        ("the sample word", ctx["word"])):
-        spec.append((f"Global search: {label}", ("crm:search", {}), urlencode({"q": text}), {}, SEARCH_MS))
-        spec.append((f"Global search dropdown: {label} (htmx)", ("crm:search", {}),
-                     urlencode({"q": text, "dropdown": 1}), HTMX, SEARCH_MS))
+    for label, text in (
+        ("mueller", "mueller"),
+        ("a typo (Schmitd)", "schmitd"),
+        ("two letters", "ma"),
+        ("the sample word", ctx["word"]),
+    ):
+        spec.append(
+            (f"Global search: {label}", ("crm:search", {}), urlencode({"q": text}), {}, SEARCH_MS)
+        )
+        spec.append(
+            (
+                f"Global search dropdown: {label} (htmx)",
+                ("crm:search", {}),
+                urlencode({"q": text, "dropdown": 1}),
+                HTMX,
+                SEARCH_MS,
+            )
+        )
     for kind in ("customer", "project", "contact", "group"):
         if ctx[kind]:
-            spec.append((f"Timeline of a {kind} (htmx)", ("activity:timeline", {}), urlencode({kind: ctx[kind]}),
-                         HTMX, PAGE_MS))
+            spec.append(
+                (
+                    f"Timeline of a {kind} (htmx)",
+                    ("activity:timeline", {}),
+                    urlencode({kind: ctx[kind]}),
+                    HTMX,
+                    PAGE_MS,
+                )
+            )
     for lead, processes in ((False, ctx["processes"]), (True, ctx["lead_processes"])):
         from sales.selectors import CARD_SORTS
 
-        name, what = ("sales:lead_kanban", "Leads kanban") if lead else ("sales:project_kanban", "Kanban")
+        name, what = (
+            ("sales:lead_kanban", "Leads kanban") if lead else ("sales:project_kanban", "Kanban")
+        )
         for i, process_id in enumerate(processes):
             for sort in CARD_SORTS:
-                spec.append((f"{what}, process {i + 1}, cards by {sort}", (name, {}),
-                             urlencode({"process": process_id, "sort": sort}), {}, PAGE_MS))
+                spec.append(
+                    (
+                        f"{what}, process {i + 1}, cards by {sort}",
+                        (name, {}),
+                        urlencode({"process": process_id, "sort": sort}),
+                        {},
+                        PAGE_MS,
+                    )
+                )
         if processes:
-            spec.append((f"{what}: board fragment filtered by owner (htmx)", (name, {}),
-                         urlencode({"process": processes[0], "owner": ctx["user"]}), HTMX, PAGE_MS))
+            spec.append(
+                (
+                    f"{what}: board fragment filtered by owner (htmx)",
+                    (name, {}),
+                    urlencode({"process": processes[0], "owner": ctx["user"]}),
+                    HTMX,
+                    PAGE_MS,
+                )
+            )
     if ctx["column"]:
         from sales.selectors import CARD_SORTS
 
         for sort in CARD_SORTS:
-            spec.append((f"Kanban: load more, cards by {sort} (htmx)", ("sales:project_kanban_column", {}),
-                         urlencode({"process": ctx["processes"][0], "column": ctx["column"], "offset": 15,
-                                    "sort": sort}), HTMX, PAGE_MS))
+            spec.append(
+                (
+                    f"Kanban: load more, cards by {sort} (htmx)",
+                    ("sales:project_kanban_column", {}),
+                    urlencode(
+                        {
+                            "process": ctx["processes"][0],
+                            "column": ctx["column"],
+                            "offset": 15,
+                            "sort": sort,
+                        }
+                    ),
+                    HTMX,
+                    PAGE_MS,
+                )
+            )
     if ctx["movable"]:
         board_query = urlencode({"process": ctx["processes"][0]})
-        query = urlencode({"board": 1, "board_process": ctx["processes"][0], "from_phase": ctx["column"],
-                           "board_query": board_query})
-        spec.append(("Kanban: move dialog (htmx)", ("sales:project_move", {"pk": ctx["movable"]}), query,
-                     {**HTMX, "HX-Target": "sales-dialog-body"}, PAGE_MS))
+        query = urlencode(
+            {
+                "board": 1,
+                "board_process": ctx["processes"][0],
+                "from_phase": ctx["column"],
+                "board_query": board_query,
+            }
+        )
+        spec.append(
+            (
+                "Kanban: move dialog (htmx)",
+                ("sales:project_move", {"pk": ctx["movable"]}),
+                query,
+                {**HTMX, "HX-Target": "sales-dialog-body"},
+                PAGE_MS,
+            )
+        )
     if ctx["extent"]:
         for label, zoom, span in (("country", 6, None), ("region", 9, 2.5), ("city", 13, 0.16)):
-            spec.append((f"Map data: {label} (zoom {zoom})", ("mapview:map_data", {}),
-                         _viewport(ctx["extent"], zoom, span, ctx["schema"]), {"Accept": "application/json"}, MAP_MS))
+            spec.append(
+                (
+                    f"Map data: {label} (zoom {zoom})",
+                    ("mapview:map_data", {}),
+                    _viewport(ctx["extent"], zoom, span, ctx["schema"]),
+                    {"Accept": "application/json"},
+                    MAP_MS,
+                )
+            )
     if ctx["team"]:
-        spec.append(("CSV export, one team (about 10,000 rows)", ("customers:customer_export", {}),
-                     urlencode({"team": ctx["team"]}), {}, PAGE_MS * 10))
+        spec.append(
+            (
+                "CSV export, one team (about 10,000 rows)",
+                ("customers:customer_export", {}),
+                urlencode({"team": ctx["team"]}),
+                {},
+                PAGE_MS * 10,
+            )
+        )
     return spec
 
 
@@ -532,9 +808,19 @@ def map_filter_pages(ctx: dict) -> list[dict]:
     out = []
     for name in filterset.filters:
         value = filter_value(filterset, name, ctx)
-        out.append({"label": f"Map data: country, filter {name}={value}", "method": "GET",
-                    "path": f"{path}?{viewport}&{urlencode({name: value})}", "headers": {"Accept": "application/json"},
-                    "budget_ms": MAP_MS, "floor": True, "list": "Map data", "kind": "filter", "filter": name})
+        out.append(
+            {
+                "label": f"Map data: country, filter {name}={value}",
+                "method": "GET",
+                "path": f"{path}?{viewport}&{urlencode({name: value})}",
+                "headers": {"Accept": "application/json"},
+                "budget_ms": MAP_MS,
+                "floor": True,
+                "list": "Map data",
+                "kind": "filter",
+                "filter": name,
+            }
+        )
     return out
 
 
@@ -548,26 +834,52 @@ def pages(ctx: dict) -> list[dict]:
                 continue
             path = _url(name, schema, **kwargs)
             if path:
-                out.append({"label": label, "method": "GET", "path": path + (f"?{query}" if query else ""),
-                            "headers": headers, "budget_ms": budget, "floor": True, "kind": "single"})
+                out.append(
+                    {
+                        "label": label,
+                        "method": "GET",
+                        "path": path + (f"?{query}" if query else ""),
+                        "headers": headers,
+                        "budget_ms": budget,
+                        "floor": True,
+                        "kind": "single",
+                    }
+                )
         for spec in LISTS:
             out += list_pages(spec, ctx)
         out += map_filter_pages(ctx)
     preview = _url("mapview:selection_preview", schema)
     if preview and ctx["extent"]:
-        geometry = {"shapes": [{"type": "polygon", "points": country_polygon(ctx["extent"])}], "ids": []}
-        out.append({
-            "label": "Map: drawn polygon over the whole country (htmx POST)", "method": "POST", "path": preview,
-            "headers": {**HTMX, "HX-Target": "selection-result"}, "body": {"geometry": json.dumps(geometry)},
-            "budget_ms": MAP_MS, "floor": True, "kind": "single",  # it only reads: its SQL replays like a GET's
-        })
+        geometry = {
+            "shapes": [{"type": "polygon", "points": country_polygon(ctx["extent"])}],
+            "ids": [],
+        }
+        out.append(
+            {
+                "label": "Map: drawn polygon over the whole country (htmx POST)",
+                "method": "POST",
+                "path": preview,
+                "headers": {**HTMX, "HX-Target": "selection-result"},
+                "body": {"geometry": json.dumps(geometry)},
+                "budget_ms": MAP_MS,
+                "floor": True,
+                "kind": "single",  # it only reads: its SQL replays like a GET's
+            }
+        )
     duplicates = _url("customers:customer_duplicates", schema)
     if duplicates:
-        out.append({
-            "label": "Customer form: duplicate check (htmx POST)", "method": "POST", "path": duplicates,
-            "headers": HTMX, "body": {"name": ctx["word"], "city": "", "postal_code": "", "country": "DE"},
-            "budget_ms": PAGE_MS, "floor": True, "kind": "single",  # it only reads
-        })
+        out.append(
+            {
+                "label": "Customer form: duplicate check (htmx POST)",
+                "method": "POST",
+                "path": duplicates,
+                "headers": HTMX,
+                "body": {"name": ctx["word"], "city": "", "postal_code": "", "country": "DE"},
+                "budget_ms": PAGE_MS,
+                "floor": True,
+                "kind": "single",  # it only reads
+            }
+        )
     return out
 
 
@@ -575,11 +887,13 @@ def throughput_paths(ctx: dict) -> list[tuple[str, str]]:
     """The pages of the load run, /healthz first: every other figure is read as a share of it."""
     out = []
     kanban = f"?process={ctx['processes'][0]}" if ctx["processes"] else ""
-    for label, name, query in (("/healthz", "healthz", ""),
-                               ("Customer overview", "customers:customer_list", ""),
-                               ("Contact persons", "customers:contact_list", ""),
-                               ("Sales list", "sales:project_list", ""),
-                               ("Kanban", "sales:project_kanban", kanban)):
+    for label, name, query in (
+        ("/healthz", "healthz", ""),
+        ("Customer overview", "customers:customer_list", ""),
+        ("Contact persons", "customers:contact_list", ""),
+        ("Sales list", "sales:project_list", ""),
+        ("Kanban", "sales:project_kanban", kanban),
+    ):
         path = _url(name, ctx["schema"])
         if path:
             out.append((label, path + query))

@@ -40,7 +40,9 @@ def _median_ms(fn, runs: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--schema", default="demo")
     parser.add_argument("--user", default="admin@demo.test")
     parser.add_argument("--runs", type=int, default=30)
@@ -71,19 +73,34 @@ def main() -> None:
         request.user, request.tenant = user, tenant
         process = selectors.process_list(lead=False)[0]
         projects = selectors.project_queryset(lead=False)
-        columns = selectors.kanban_board(process=process, projects=projects, sort="volume", phase_ids=None,
-                                         totals_where=None)
+        columns = selectors.kanban_board(
+            process=process, projects=projects, sort="volume", phase_ids=None, totals_where=None
+        )
         cards = [card for column in columns for card in column.cards]
         mark_editable(cards, user)
-        context = {"urls": view_urls(False), "board_query": f"process={process.pk}", "process": process,
-                   "crm_tenant": tenant, "currency": tenant.currency, "cards": cards}
-        python_cards = engines["django"].from_string("{% load sales_tags %}{% kanban_cards cards %}")
+        context = {
+            "urls": view_urls(False),
+            "board_query": f"process={process.pk}",
+            "process": process,
+            "crm_tenant": tenant,
+            "currency": tenant.currency,
+            "cards": cards,
+        }
+        python_cards = engines["django"].from_string(
+            "{% load sales_tags %}{% kanban_cards cards %}"
+        )
         template_cards = get_template("bench/kanban_cards.html")
         py = _median_ms(lambda: python_cards.render(context, request), args.runs)
         tpl = _median_ms(lambda: template_cards.render(context, request), args.runs)
-        print(f"kanban cards ({len(cards)}): python {py:.1f} ms, template {tpl:.1f} ms, template/python x{tpl / py:.1f}")
+        print(
+            f"kanban cards ({len(cards)}): python {py:.1f} ms, template {tpl:.1f} ms, template/python x{tpl / py:.1f}"
+        )
 
-        rows = list(projects.annotate(weighted=selectors.weighted_expression()).order_by("-volume", "id")[:50])
+        rows = list(
+            projects.annotate(weighted=selectors.weighted_expression()).order_by("-volume", "id")[
+                :50
+            ]
+        )
 
         def fast_body():
             table = ProjectTable(rows, currency=tenant.currency)
@@ -93,17 +110,23 @@ def main() -> None:
         def template_body():
             table = ProjectTable(rows, currency=tenant.currency)
             table.paginate(per_page=50)
-            return get_template("django_tables2/bootstrap5.html").render({"table": table, "request": request}, request)
+            return get_template("django_tables2/bootstrap5.html").render(
+                {"table": table, "request": request}, request
+            )
 
         py = _median_ms(fast_body, args.runs)
         tpl = _median_ms(template_body, args.runs)
-        print(f"project table ({len(rows)} rows): python body {py:.1f} ms, django-tables2 templates {tpl:.1f} ms, "
-              f"template/python x{tpl / py:.1f}")
+        print(
+            f"project table ({len(rows)} rows): python body {py:.1f} ms, django-tables2 templates {tpl:.1f} ms, "
+            f"template/python x{tpl / py:.1f}"
+        )
 
     choices = [(str(i), f"Option {i} Müller & Söhne") for i in range(200)]
     py = _median_ms(lambda: FastSelect(choices=choices).render("owner", "7"), args.runs)
     tpl = _median_ms(lambda: forms.Select(choices=choices).render("owner", "7"), args.runs)
-    print(f"select (200 options): python {py:.2f} ms, template {tpl:.2f} ms, template/python x{tpl / py:.1f}")
+    print(
+        f"select (200 options): python {py:.2f} ms, template {tpl:.2f} ms, template/python x{tpl / py:.1f}"
+    )
 
 
 if __name__ == "__main__":

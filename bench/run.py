@@ -53,7 +53,9 @@ class Client:
         self.port, self.host, self.cookies = port, host, {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
-    def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
+    def request(
+        self, method: str, path: str, body: dict | None = None, headers: dict | None = None
+    ):
         hdrs = {"Host": self.host, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         hdrs.update(headers or {})
         data = None
@@ -85,13 +87,23 @@ class Client:
         boundary = "----crmbench" + os.urandom(8).hex()
         parts = []
         for name, value in fields.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            )
         for name, (filename, data, ctype) in files.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                         f"Content-Type: {ctype}\r\n\r\n".encode() + data + b"\r\n")
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {ctype}\r\n\r\n".encode()
+                + data
+                + b"\r\n"
+            )
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        headers = {**self.csrf_header(), "Host": self.host, "Content-Type": f"multipart/form-data; boundary={boundary}",
-                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {
+            **self.csrf_header(),
+            "Host": self.host,
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
         self.conn.request("POST", path, body=body, headers=headers)
         resp = self.conn.getresponse()
         return resp, resp.read()
@@ -99,8 +111,12 @@ class Client:
     def login(self, email: str) -> None:
         _, html = self.request("GET", "/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
-        resp, _ = self.request("POST", "/login/", {"csrfmiddlewaretoken": token, "email": email, "password": PASSWORD},
-                               {"Referer": f"http://{self.host}/login/"})
+        resp, _ = self.request(
+            "POST",
+            "/login/",
+            {"csrfmiddlewaretoken": token, "email": email, "password": PASSWORD},
+            {"Referer": f"http://{self.host}/login/"},
+        )
         if resp.status != 302:
             raise SystemExit(f"login as {email} failed with HTTP {resp.status}")
 
@@ -121,7 +137,9 @@ def build_tenant(customers: int, reseed: bool) -> dict:
     from tenants.services import tenant_ensure_public, tenant_provision
 
     timings = {}
-    call_command("collectstatic", interactive=False, verbosity=0)  # production serves collected files
+    call_command(
+        "collectstatic", interactive=False, verbosity=0
+    )  # production serves collected files
     call_command("migrate_schemas", executor="standard", verbosity=0)
     tenant_ensure_public(domain="localhost")
     existing = Tenant.objects.filter(schema_name=SCHEMA).first()
@@ -131,8 +149,14 @@ def build_tenant(customers: int, reseed: bool) -> dict:
         existing = None
     if existing is None:
         started = time.monotonic()
-        tenant_provision(schema=SCHEMA, name="Bench AG", domain=DOMAIN, admin_email="admin@bench.test",
-                         admin_password=PASSWORD, lead_function_enabled=True)
+        tenant_provision(
+            schema=SCHEMA,
+            name="Bench AG",
+            domain=DOMAIN,
+            admin_email="admin@bench.test",
+            admin_password=PASSWORD,
+            lead_function_enabled=True,
+        )
         timings["provision the tenant"] = time.monotonic() - started
         started = time.monotonic()
         call_command("seed_demo", schema=SCHEMA, customers=customers)
@@ -196,10 +220,28 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     # gthread: a worker keeps serving while one of its threads waits for PostgreSQL; the long
     # timeout is for the CSV import, which runs inside the request when there is no Celery broker.
-    proc = subprocess.Popen([gunicorn, "crm.wsgi:application",  # noqa: S603 - our own venv's gunicorn
-                             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
-                             "--threads", str(threads), "--timeout", "900", "--backlog", "256",
-                             "--log-level", "warning"], cwd=ROOT, env=os.environ.copy())
+    proc = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
+        [
+            gunicorn,
+            "crm.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--timeout",
+            "900",
+            "--backlog",
+            "256",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
     for _ in range(120):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -217,8 +259,22 @@ def start_worker() -> subprocess.Popen | None:
     if not os.environ.get("REDIS_URL"):
         return None
     celery = str(Path(sys.executable).parent / "celery")
-    return subprocess.Popen([celery, "-A", "crm", "worker", "-l", "warning", "--concurrency", "1",  # noqa: S603
-                             "--without-gossip", "--without-mingle"], cwd=ROOT, env=os.environ.copy())
+    return subprocess.Popen(  # noqa: S603 - our own venv's celery
+        [
+            celery,
+            "-A",
+            "crm",
+            "worker",
+            "-l",
+            "warning",
+            "--concurrency",
+            "1",  # noqa: S603
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
 
 
 def stop(proc: subprocess.Popen | None) -> None:
@@ -233,15 +289,22 @@ def stop(proc: subprocess.Popen | None) -> None:
 
 def _sample(client: Client, page: dict, capture_dir: Path, extra: dict | None = None):
     """One request: (server ms, queries, size, status, response)."""
-    resp, content = client.request(page["method"], page["path"], page.get("body"),
-                                   {**page.get("headers", {}), **(extra or {})})
+    resp, content = client.request(
+        page["method"], page["path"], page.get("body"), {**page.get("headers", {}), **(extra or {})}
+    )
     stream = resp.getheader("X-Bench-Stream")
     if stream:  # a streamed download: measured by the middleware until its last chunk
         stats = json.loads((capture_dir / f"stream-{stream}.json").read_text())
         (capture_dir / f"stream-{stream}.json").unlink()
         return stats["ms"], stats["queries"], len(content), resp.status, resp, content
-    return (float(resp.getheader("X-Server-ms") or 0), int(resp.getheader("X-Queries") or 0), len(content),
-            resp.status, resp, content)
+    return (
+        float(resp.getheader("X-Server-ms") or 0),
+        int(resp.getheader("X-Queries") or 0),
+        len(content),
+        resp.status,
+        resp,
+        content,
+    )
 
 
 def measure_page(client: Client, page: dict, samples: int, capture_dir: Path) -> dict:
@@ -252,9 +315,17 @@ def measure_page(client: Client, page: dict, samples: int, capture_dir: Path) ->
         ms, queries, size, status, _resp, content = _sample(client, page, capture_dir)
         if i >= 2:
             server.append(ms)
-    row = {"label": page["label"], "path": page["path"], "status": status, "p50": pct(server, 50),
-           "p95": pct(server, 95), "queries": queries, "bytes": size, "budget": page["budget_ms"],
-           "floor": page.get("floor", True)}
+    row = {
+        "label": page["label"],
+        "path": page["path"],
+        "status": status,
+        "p50": pct(server, 50),
+        "p95": pct(server, 95),
+        "queries": queries,
+        "bytes": size,
+        "budget": page["budget_ms"],
+        "floor": page.get("floor", True),
+    }
     if page["path"].startswith("/customers/export/"):
         row["rows"] = max(0, content.count(b"\n") - 1)
         row["label"] = f"{page['label'].split(' (')[0]} ({row['rows']:,} rows)"
@@ -274,15 +345,20 @@ def measure_page(client: Client, page: dict, samples: int, capture_dir: Path) ->
 
 def _print(row: dict) -> None:
     q = row["queries"]
-    print(f"  {row['label'][:58]:58s} p50 {row['p50']:8.1f} ms  p95 {row['p95']:8.1f} ms  q {q!s:>3}  "
-          f"{row['bytes'] / 1024:8.1f} KiB  HTTP {row['status']}", flush=True)
+    print(
+        f"  {row['label'][:58]:58s} p50 {row['p50']:8.1f} ms  p95 {row['p95']:8.1f} ms  q {q!s:>3}  "
+        f"{row['bytes'] / 1024:8.1f} KiB  HTTP {row['status']}",
+        flush=True,
+    )
 
 
 def wanted(label: str, only: list[str]) -> bool:
     return not only or any(o.lower() in label.lower() for o in only)
 
 
-def measure_pages(port: int, samples: int, capture_dir: Path, ctx: dict, only: list[str]) -> list[dict]:
+def measure_pages(
+    port: int, samples: int, capture_dir: Path, ctx: dict, only: list[str]
+) -> list[dict]:
     from bench.pages import pages
 
     client = Client(port)
@@ -303,25 +379,36 @@ def measure_pages(port: int, samples: int, capture_dir: Path, ctx: dict, only: l
     return rows
 
 
-def measure_actions(port: int, samples: int, ctx: dict, only: list[str], import_rows: int) -> list[dict]:
+def measure_actions(
+    port: int, samples: int, ctx: dict, only: list[str], import_rows: int
+) -> list[dict]:
     from bench import actions
     from bench.pages import _url
 
     rows = []
-    label_move, label_import, label_provision = "Kanban: move a card", "CSV import", "Tenant provisioning"
+    label_move, label_import, label_provision = (
+        "Kanban: move a card",
+        "CSV import",
+        "Tenant provisioning",
+    )
     if wanted(label_move, only):
         client = Client(port)
         client.login(os.environ.get("BENCH_USER", "anna.1@demo.test"))
         client.request("GET", "/")
-        row = actions.kanban_move(client, ctx, max(5, samples // 2), lambda name, kw: _url(name, **kw))
+        row = actions.kanban_move(
+            client, ctx, max(5, samples // 2), lambda name, kw: _url(name, **kw)
+        )
         if row:
             rows.append(row)
             _print(row)
     if wanted(label_import, only) and import_rows:
         worker = start_worker()
         try:
-            rows.append(actions.csv_import(lambda host: Client(port, host), import_rows,
-                                           before_drop=lambda: stop(worker)))
+            rows.append(
+                actions.csv_import(
+                    lambda host: Client(port, host), import_rows, before_drop=lambda: stop(worker)
+                )
+            )
             _print(rows[-1])
         finally:
             stop(worker)
@@ -331,7 +418,9 @@ def measure_actions(port: int, samples: int, ctx: dict, only: list[str], import_
     return rows
 
 
-def throughput(port: int, paths: list[tuple[str, str]], seconds: int = 20, users: int = 20) -> list[dict]:
+def throughput(
+    port: int, paths: list[tuple[str, str]], seconds: int = 20, users: int = 20
+) -> list[dict]:
     """Requests per second with ``users`` concurrent connections; every failure is counted.
 
     wrk counts a request as a timeout when no answer came within its --timeout (2 s by default,
@@ -345,13 +434,29 @@ def throughput(port: int, paths: list[tuple[str, str]], seconds: int = 20, users
     for label, path in paths:
         row = {"label": label, "path": path, "users": users, "seconds": seconds}
         if shutil.which("wrk"):
-            res = subprocess.run(["wrk",  # noqa: S603, S607 - the load generator on PATH
-                                  "-t2", f"-c{users}", f"-d{seconds}s", "--timeout", "10s", "--latency",
-                                  "-H", f"Host: {DOMAIN}", "-H", f"Cookie: {cookie}",
-                                  f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True)
+            res = subprocess.run(  # noqa: S603 - the load generator on PATH
+                [  # noqa: S607 - wrk as found on PATH
+                    "wrk",
+                    "-t2",
+                    f"-c{users}",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "10s",
+                    "--latency",
+                    "-H",
+                    f"Host: {DOMAIN}",
+                    "-H",
+                    f"Cookie: {cookie}",
+                    f"http://127.0.0.1:{port}{path}",
+                ],
+                capture_output=True,
+                text=True,
+            )
             rps = float(re.search(r"Requests/sec:\s+([\d.]+)", res.stdout).group(1))
             non2xx = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", res.stdout))
-            sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", res.stdout)
+            sock = re.search(
+                r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", res.stdout
+            )
             socket_errors = [int(n) for n in sock.groups()] if sock else [0, 0, 0, 0]
 
             def latency(p, out=res.stdout):
@@ -360,8 +465,15 @@ def throughput(port: int, paths: list[tuple[str, str]], seconds: int = 20, users
                     return None
                 return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
 
-            row.update(rps=rps, errors=non2xx + sum(socket_errors), non2xx=non2xx, timeouts=socket_errors[3],
-                       p50=latency(50), p99=latency(99), tool="wrk")
+            row.update(
+                rps=rps,
+                errors=non2xx + sum(socket_errors),
+                non2xx=non2xx,
+                timeouts=socket_errors[3],
+                p50=latency(50),
+                p99=latency(99),
+                tool="wrk",
+            )
         else:
             deadline = time.monotonic() + seconds
 
@@ -382,23 +494,39 @@ def throughput(port: int, paths: list[tuple[str, str]], seconds: int = 20, users
             with ThreadPoolExecutor(users) as pool:
                 counts = list(pool.map(lambda _: user_loop(), range(users)))
             latencies = [v for c in counts for v in c[2]]
-            row.update(rps=sum(c[0] for c in counts) / seconds, errors=sum(c[1] for c in counts), non2xx=None,
-                       timeouts=None, p50=pct(latencies, 50), p99=pct(latencies, 99), tool="python threads")
+            row.update(
+                rps=sum(c[0] for c in counts) / seconds,
+                errors=sum(c[1] for c in counts),
+                non2xx=None,
+                timeouts=None,
+                p50=pct(latencies, 50),
+                p99=pct(latencies, 99),
+                tool="python threads",
+            )
         out.append(row)
-        print(f"  throughput {label}: {row['rps']:.0f} req/s, {row['errors']} errors, latency p50 {row['p50']} ms, "
-              f"p99 {row['p99']} ms ({row['tool']})", flush=True)
+        print(
+            f"  throughput {label}: {row['rps']:.0f} req/s, {row['errors']} errors, latency p50 {row['p50']} ms, "
+            f"p99 {row['p99']} ms ({row['tool']})",
+            flush=True,
+        )
     return out
 
 
 def machine() -> str:
     cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     mem = ""
     try:
-        kb = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
+        kb = int(
+            next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+        )
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration):
         pass
@@ -421,8 +549,10 @@ def _health_rps(tput: list[dict]) -> float:
 def ratio_lines(rows: list[dict], tput: list[dict]) -> list[str]:
     """The ratio table: each list's slowest row against its bare-Django floor, and requests/s of
     each page against /healthz in the same load run (ratios hold on a busy machine; times do not)."""
-    out = ["| list | rows | within budget | worst p95 ms (row) | median p50 / bare floor |",
-           "|---|---:|---:|---|---:|"]
+    out = [
+        "| list | rows | within budget | worst p95 ms (row) | median p50 / bare floor |",
+        "|---|---:|---:|---|---:|",
+    ]
     groups: dict[str, list] = {}
     for r in rows:
         groups.setdefault(r.get("list") or "Pages and fragments", []).append(r)
@@ -430,14 +560,23 @@ def ratio_lines(rows: list[dict], tput: list[dict]) -> list[str]:
         worst = max(members, key=lambda r: r["p95"] / r["budget"])
         ratios = [r["p50"] / r["bare_p50"] for r in members if r.get("bare_p50")]
         inside = sum(1 for r in members if r["p95"] <= r["budget"] and r["status"] < 400)
-        out.append(f"| {group} | {len(members)} | {inside} | {_ms(worst['p95'])} ({worst['label']}) | "
-                   f"{statistics.median(ratios):.2f}× |" if ratios else
-                   f"| {group} | {len(members)} | {inside} | {_ms(worst['p95'])} ({worst['label']}) | – |")
+        out.append(
+            f"| {group} | {len(members)} | {inside} | {_ms(worst['p95'])} ({worst['label']}) | "
+            f"{statistics.median(ratios):.2f}× |"
+            if ratios
+            else f"| {group} | {len(members)} | {inside} | {_ms(worst['p95'])} ({worst['label']}) | – |"
+        )
     if tput:
         health = _health_rps(tput)
-        out += ["", "| throughput, 20 users | requests/s | ÷ /healthz | errors | p99 ms |", "|---|---:|---:|---:|---:|"]
-        out += [f"| {t['label']} | {t['rps']:.0f} | {t['rps'] / health:.2f} | {t['errors']} | {t['p99'] or '–'} |"
-                for t in tput]
+        out += [
+            "",
+            "| throughput, 20 users | requests/s | ÷ /healthz | errors | p99 ms |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        out += [
+            f"| {t['label']} | {t['rps']:.0f} | {t['rps'] / health:.2f} | {t['errors']} | {t['p99'] or '–'} |"
+            for t in tput
+        ]
     return out
 
 
@@ -462,12 +601,25 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
         "",
     ]
     if timings:
-        lines += ["| step | seconds |", "|---|---|", *[f"| {k} | {v:.1f} |" for k, v in timings.items()], ""]
+        lines += [
+            "| step | seconds |",
+            "|---|---|",
+            *[f"| {k} | {v:.1f} |" for k, v in timings.items()],
+            "",
+        ]
     over = [r for r in rows if ok(r) == "❌"]
-    lines += ["## Summary", "", f"{len(rows) - len(over)} of {len(rows)} measured rows within budget."]
+    lines += [
+        "## Summary",
+        "",
+        f"{len(rows) - len(over)} of {len(rows)} measured rows within budget.",
+    ]
     if over:
-        lines += ["", "Over budget:", "", *[f"- {r['label']}: p95 {_ms(r['p95'])} ms (budget {_ms(r['budget'])})"
-                                            for r in over]]
+        lines += [
+            "",
+            "Over budget:",
+            "",
+            *[f"- {r['label']}: p95 {_ms(r['p95'])} ms (budget {_ms(r['budget'])})" for r in over],
+        ]
     lines += ["", *ratio_lines(rows, tput), ""]
     lines += [
         "## Pages",
@@ -482,9 +634,13 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
     for r in rows:
         groups.setdefault(r.get("list") or "Pages and fragments", []).append(r)
     for group, members in groups.items():
-        lines += ["", f"### {group}", "",
-                  "| page | p50 ms | p95 ms | budget | queries | KiB | SQL floor ms | bare floor ms | p50/bare | ok |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|"]
+        lines += [
+            "",
+            f"### {group}",
+            "",
+            "| page | p50 ms | p95 ms | budget | queries | KiB | SQL floor ms | bare floor ms | p50/bare | ok |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
+        ]
         for r in members:
             if isinstance(r.get("floor"), str):
                 notes.append(f"- **{r['label']}**: {r['floor']}")
@@ -494,19 +650,27 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
                 bare = f"{r['bare_p50']:.1f}" if "bare_p50" in r else "–"
                 ratio = f"{r['p50'] / r['bare_p50']:.1f}×" if r.get("bare_p50") else "–"
             mark = ok(r) + (f" (twice: {r['repeated']})" if r.get("repeated") else "")
-            lines.append(f"| {r['label']} | {_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['budget'])} | {r['queries']} | "
-                         f"{r['bytes'] / 1024:.1f} | {sql} | {bare} | {ratio} | {mark} |")
+            lines.append(
+                f"| {r['label']} | {_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['budget'])} | {r['queries']} | "
+                f"{r['bytes'] / 1024:.1f} | {sql} | {bare} | {ratio} | {mark} |"
+            )
     if notes:
         lines += ["", "¹ Where a floor does not apply:", "", *notes]
     if tput:
-        lines += ["", "## Throughput", "",
-                  "| page | concurrent users | seconds | requests/s | of /healthz | latency p50 ms | latency p99 ms | errors | of which timeouts (10 s) | tool |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        lines += [
+            "",
+            "## Throughput",
+            "",
+            "| page | concurrent users | seconds | requests/s | of /healthz | latency p50 ms | latency p99 ms | errors | of which timeouts (10 s) | tool |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
         health = _health_rps(tput)
-        lines += [f"| {t['label']} | {t['users']} | {t['seconds']} | {t['rps']:.0f} | "
-                  f"{t['rps'] / health:.2f} | {t['p50'] or '–'} | "
-                  f"{t['p99'] or '–'} | {t['errors']} | {t['timeouts'] if t['timeouts'] is not None else '–'} | {t['tool']} |"
-                  for t in tput]
+        lines += [
+            f"| {t['label']} | {t['users']} | {t['seconds']} | {t['rps']:.0f} | "
+            f"{t['rps'] / health:.2f} | {t['p50'] or '–'} | "
+            f"{t['p99'] or '–'} | {t['errors']} | {t['timeouts'] if t['timeouts'] is not None else '–'} | {t['tool']} |"
+            for t in tput
+        ]
     notes_file = ROOT / "bench" / "NOTES.md"
     if notes_file.exists():
         lines += ["", notes_file.read_text().strip()]
@@ -521,26 +685,50 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
 
 def main() -> None:
     cores = os.cpu_count() or 2
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--customers", type=int, default=100_000, help="size of the reference tenant when built")
-    parser.add_argument("--samples", type=int, default=12, help="requests per page after 2 warm-ups")
-    parser.add_argument("--reseed", action="store_true", help="drop and rebuild the reference tenant")
-    parser.add_argument("--only", action="append", default=[], metavar="SUBSTRING",
-                        help="measure only pages/actions whose label contains it (repeatable; case-insensitive; "
-                             "'throughput' for the load run); prints, and writes RESULTS.md only with --out")
-    parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the CSV import (0 skips it)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--customers", type=int, default=100_000, help="size of the reference tenant when built"
+    )
+    parser.add_argument(
+        "--samples", type=int, default=12, help="requests per page after 2 warm-ups"
+    )
+    parser.add_argument(
+        "--reseed", action="store_true", help="drop and rebuild the reference tenant"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="SUBSTRING",
+        help="measure only pages/actions whose label contains it (repeatable; case-insensitive; "
+        "'throughput' for the load run); prints, and writes RESULTS.md only with --out",
+    )
+    parser.add_argument(
+        "--import-rows", type=int, default=100_000, help="rows of the CSV import (0 skips it)"
+    )
     parser.add_argument("--port", type=int, default=8199)
-    parser.add_argument("--workers", type=int, default=cores, help="gunicorn workers (default: one per core)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    parser.add_argument(
+        "--workers", type=int, default=cores, help="gunicorn workers (default: one per core)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per gunicorn worker (gthread)"
+    )
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--list", action="store_true", help="print the generated pages and stop")
-    parser.add_argument("--scale", action="store_true", help="run bench/scale.py first (200 tenants in a scratch "
-                                                              "database) and include its section")
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="run bench/scale.py first (200 tenants in a scratch database) and include its section",
+    )
     parser.add_argument("--out", default=None, help="results file (default bench/RESULTS.md)")
     args = parser.parse_args()
     out = args.out or (None if args.only else str(ROOT / "bench" / "RESULTS.md"))
 
-    capture_dir = Path(os.environ.setdefault("BENCH_CAPTURE_DIR", str(ROOT / "bench" / "out" / "capture")))
+    capture_dir = Path(
+        os.environ.setdefault("BENCH_CAPTURE_DIR", str(ROOT / "bench" / "out" / "capture"))
+    )
     capture_dir.mkdir(parents=True, exist_ok=True)
     if args.scale:
         subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py")], check=True, cwd=ROOT)  # noqa: S603
@@ -568,7 +756,15 @@ def main() -> None:
     print("\n".join(["", *ratio_lines(rows, tput)]), flush=True)
     if out:
         desc = f"gunicorn, {args.workers} gthread workers × {args.threads} threads"
-        write_results(Path(out), rows=rows, timings=timings, facts=facts, tput=tput, samples=args.samples, server=desc)
+        write_results(
+            Path(out),
+            rows=rows,
+            timings=timings,
+            facts=facts,
+            tput=tput,
+            samples=args.samples,
+            server=desc,
+        )
         print(f"wrote {out}")
 
 

@@ -28,7 +28,10 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SECTION = "## Growing past one machine"
-ROLLBACK = ("mapview", "0003_customer_unlocated_index")  # the migration before the last one of mapview
+ROLLBACK = (
+    "mapview",
+    "0003_customer_unlocated_index",
+)  # the migration before the last one of mapview
 
 
 def scratch_url(base: str, name: str) -> str:
@@ -43,14 +46,18 @@ def admin_connect(base: str):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tenants", type=int, default=200)
     parser.add_argument("--database", default="crm_scale")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL")
     if not base:
-        raise SystemExit("bench/scale.py needs DATABASE_URL (a PostgreSQL server it may create a database on)")
+        raise SystemExit(
+            "bench/scale.py needs DATABASE_URL (a PostgreSQL server it may create a database on)"
+        )
     with admin_connect(base) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{args.database}"')
@@ -95,15 +102,21 @@ def measure(count: int) -> dict:
 
     def catalog() -> tuple[int, int, int]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT (SELECT count(*) FROM pg_class), (SELECT count(*) FROM pg_attribute), "
-                           "pg_database_size(current_database())")
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM pg_class), (SELECT count(*) FROM pg_attribute), "
+                "pg_database_size(current_database())"
+            )
             return cursor.fetchone()
 
     before = catalog()
     create = []
     for i in range(count):
         connection.set_schema_to_public()
-        create.append(_timed(lambda i=i: Tenant(schema_name=f"t{i:04d}", name=f"Tenant {i}").save(verbosity=0)))
+        create.append(
+            _timed(
+                lambda i=i: Tenant(schema_name=f"t{i:04d}", name=f"Tenant {i}").save(verbosity=0)
+            )
+        )
     after = catalog()
     out["clone_s_p50"], out["clone_s_max"] = statistics.median(create), max(create)
     out["pg_class"], out["pg_attribute"], out["db_bytes"] = after
@@ -114,21 +127,33 @@ def measure(count: int) -> dict:
 
     def migrate(executor: str) -> float:
         connection.set_schema_to_public()
-        return _timed(lambda: call_command("migrate_schemas", tenant=True, executor=executor, interactive=False,
-                                           verbosity=0))
+        return _timed(
+            lambda: call_command(
+                "migrate_schemas", tenant=True, executor=executor, interactive=False, verbosity=0
+            )
+        )
 
     def roll_back() -> None:
         connection.set_schema_to_public()
-        call_command("migrate_schemas", *ROLLBACK, tenant=True, executor="multiprocessing", interactive=False,
-                     verbosity=0)
+        call_command(
+            "migrate_schemas",
+            *ROLLBACK,
+            tenant=True,
+            executor="multiprocessing",
+            interactive=False,
+            verbosity=0,
+        )
 
     settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = cores
     for executor in ("standard", "multiprocessing"):
         roll_back()
         out[f"{executor}_apply_s"] = migrate(executor)
         out[f"{executor}_noop_s"] = migrate(executor)
-        print(f"migrate_schemas --executor={executor}: one migration {out[f'{executor}_apply_s']:.1f} s, "
-              f"nothing to apply {out[f'{executor}_noop_s']:.1f} s", flush=True)
+        print(
+            f"migrate_schemas --executor={executor}: one migration {out[f'{executor}_apply_s']:.1f} s, "
+            f"nothing to apply {out[f'{executor}_noop_s']:.1f} s",
+            flush=True,
+        )
 
     out.update(connection_cost(count))
     out["load"] = os.getloadavg()[1]
@@ -153,14 +178,25 @@ def connection_cost(count: int) -> dict:
             for i in range(schemas):
                 conn.execute(f'SET search_path = "t{i:04d}", public')
                 # what a page touches: customers, projects, phases, users, sessions
-                for table in ("customers_customer", "sales_salesproject", "sales_phase", "crm_user", "django_session"):
+                for table in (
+                    "customers_customer",
+                    "sales_salesproject",
+                    "sales_phase",
+                    "crm_user",
+                    "django_session",
+                ):
                     conn.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 - fixed table names
-            row = conn.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts "
-                               "WHERE name IN ('CacheMemoryContext', 'index info') OR parent = 'CacheMemoryContext'"
-                               ).fetchone()
+            row = conn.execute(
+                "SELECT sum(total_bytes) FROM pg_backend_memory_contexts "
+                "WHERE name IN ('CacheMemoryContext', 'index info') OR parent = 'CacheMemoryContext'"
+            ).fetchone()
             return int(row[0] or 0)
 
-    return {"connect_ms_p50": statistics.median(opens), "cache_one": cache_bytes(1), "cache_all": cache_bytes(count)}
+    return {
+        "connect_ms_p50": statistics.median(opens),
+        "cache_one": cache_bytes(1),
+        "cache_all": cache_bytes(count),
+    }
 
 
 def write(r: dict) -> None:
@@ -168,21 +204,21 @@ def write(r: dict) -> None:
     std, par = r["standard_apply_s"], r["multiprocessing_apply_s"]
     text = f"""{SECTION}
 
-Measured by `bench/scale.py` on {time.strftime('%Y-%m-%d %H:%M')} ({r['cores']} cores, load average
-{r['load']:.1f} at the end): {r['tenants']} empty tenants in a scratch database, each created the way provisioning does
+Measured by `bench/scale.py` on {time.strftime("%Y-%m-%d %H:%M")} ({r["cores"]} cores, load average
+{r["load"]:.1f} at the end): {r["tenants"]} empty tenants in a scratch database, each created the way provisioning does
 it (a clone of the template schema).
 
 | what | figure |
 |---|---|
-| create one tenant schema (clone of `_template`), p50 / max | {r['clone_s_p50'] * 1000:.0f} ms / {r['clone_s_max'] * 1000:.0f} ms |
-| migrate_schemas, one migration in every tenant, standard executor | {std:.1f} s ({std / r['tenants'] * 1000:.0f} ms per tenant) |
-| the same, parallel executor (multiprocessing, {r['cores']} processes) | {par:.1f} s ({par / r['tenants'] * 1000:.0f} ms per tenant) |
-| migrate_schemas with nothing to apply, standard / parallel | {r['standard_noop_s']:.1f} s / {r['multiprocessing_noop_s']:.1f} s |
-| catalog rows per tenant (pg_class / pg_attribute) | {r['pg_class_per_tenant']:.0f} / {r['pg_attribute_per_tenant']:.0f} |
-| catalog at {r['tenants']} tenants (pg_class / pg_attribute rows) | {r['pg_class']:,} / {r['pg_attribute']:,} |
-| database size at {r['tenants']} empty tenants | {r['db_bytes'] / mib:.0f} MiB ({r['bytes_per_tenant'] / 1024:.0f} KiB per tenant) |
-| open a connection and run a first query in a tenant schema (p50) | {r['connect_ms_p50']:.1f} ms |
-| cache memory of one backend after touching one tenant / all {r['tenants']} | {r['cache_one'] / mib:.1f} MiB / {r['cache_all'] / mib:.1f} MiB |
+| create one tenant schema (clone of `_template`), p50 / max | {r["clone_s_p50"] * 1000:.0f} ms / {r["clone_s_max"] * 1000:.0f} ms |
+| migrate_schemas, one migration in every tenant, standard executor | {std:.1f} s ({std / r["tenants"] * 1000:.0f} ms per tenant) |
+| the same, parallel executor (multiprocessing, {r["cores"]} processes) | {par:.1f} s ({par / r["tenants"] * 1000:.0f} ms per tenant) |
+| migrate_schemas with nothing to apply, standard / parallel | {r["standard_noop_s"]:.1f} s / {r["multiprocessing_noop_s"]:.1f} s |
+| catalog rows per tenant (pg_class / pg_attribute) | {r["pg_class_per_tenant"]:.0f} / {r["pg_attribute_per_tenant"]:.0f} |
+| catalog at {r["tenants"]} tenants (pg_class / pg_attribute rows) | {r["pg_class"]:,} / {r["pg_attribute"]:,} |
+| database size at {r["tenants"]} empty tenants | {r["db_bytes"] / mib:.0f} MiB ({r["bytes_per_tenant"] / 1024:.0f} KiB per tenant) |
+| open a connection and run a first query in a tenant schema (p50) | {r["connect_ms_p50"]:.1f} ms |
+| cache memory of one backend after touching one tenant / all {r["tenants"]} | {r["cache_one"] / mib:.1f} MiB / {r["cache_all"] / mib:.1f} MiB |
 
 Most of the time per tenant is the migrate command's fixed work per schema (the migration graph, the
 content types and permissions checked after every run), which is why a run with nothing to apply
@@ -190,10 +226,10 @@ costs about as much as one that applies a migration to empty tables.
 
 What this means for one machine: migrations grow linearly with the number of tenants (the parallel
 executor divides by the cores, not by the tenants: at 2,000 tenants a release with one migration
-takes about {par * 2000 / r['tenants'] / 60:.1f} minutes with it, {std * 2000 / r['tenants'] / 60:.1f} without); the catalog grows by about
-{r['pg_class_per_tenant']:.0f} relations per tenant, and a backend that serves many tenants caches each schema's
+takes about {par * 2000 / r["tenants"] / 60:.1f} minutes with it, {std * 2000 / r["tenants"] / 60:.1f} without); the catalog grows by about
+{r["pg_class_per_tenant"]:.0f} relations per tenant, and a backend that serves many tenants caches each schema's
 relations, so long-lived connections that wander across all tenants cost memory per connection
-(the last row). Provisioning stays constant (a clone, about {r['clone_s_p50'] * 1000:.0f} ms of it).
+(the last row). Provisioning stays constant (a clone, about {r["clone_s_p50"] * 1000:.0f} ms of it).
 
 The plan, in the order we would take it:
 

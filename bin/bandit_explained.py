@@ -24,7 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = ("crm", "tenants", "customfields", "customers", "sales", "activity", "mapview")
 # | `sales/selectors.py` `_conflict_pairs` | B608 | why ... |
-ROW = re.compile(r"^\|\s*`(?P<file>[^`]+)`\s+`(?P<where>[^`]+)`\s*\|\s*(?P<tests>B\d{3}(?:\s*,\s*B\d{3})*)\s*\|")
+ROW = re.compile(
+    r"^\|\s*`(?P<file>[^`]+)`\s+`(?P<where>[^`]+)`\s*\|\s*(?P<tests>B\d{3}(?:\s*,\s*B\d{3})*)\s*\|"
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,22 @@ class Finding:
 def run_bandit(root: Path = ROOT) -> list[dict]:
     """bandit's JSON results for our apps, with the [tool.bandit] settings of pyproject.toml."""
     result = subprocess.run(  # noqa: S603 - bandit from this interpreter, fixed arguments
-        [sys.executable, "-m", "bandit", "-r", *TARGETS, "-c", "pyproject.toml", "-f", "json", "-q"],
-        cwd=root, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "bandit",
+            "-r",
+            *TARGETS,
+            "-c",
+            "pyproject.toml",
+            "-f",
+            "json",
+            "-q",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if result.returncode not in (0, 1) or not result.stdout.strip():
         raise RuntimeError(f"bandit failed (exit {result.returncode}): {result.stderr.strip()}")
@@ -74,8 +90,16 @@ def findings(results: list[dict], root: Path = ROOT) -> list[Finding]:
     out = []
     for r in results:
         source = (root / r["filename"]).read_text(encoding="utf-8")
-        out.append(Finding(file=r["filename"], where=enclosing(source, r["line_number"]), test_id=r["test_id"],
-                           severity=r["issue_severity"], line=r["line_number"], text=r["issue_text"]))
+        out.append(
+            Finding(
+                file=r["filename"],
+                where=enclosing(source, r["line_number"]),
+                test_id=r["test_id"],
+                severity=r["issue_severity"],
+                line=r["line_number"],
+                text=r["issue_text"],
+            )
+        )
     return out
 
 
@@ -90,7 +114,9 @@ def explanations(markdown: str) -> set[tuple[str, str, str]]:
     return rows
 
 
-def verdict(found: list[Finding], explained: set[tuple[str, str, str]]) -> tuple[list[Finding], list[tuple]]:
+def verdict(
+    found: list[Finding], explained: set[tuple[str, str, str]]
+) -> tuple[list[Finding], list[tuple]]:
     """The findings nobody explained, and the explanations no finding needs any more."""
     keys = {(f.file, f.where, f.test_id) for f in found}
     unexplained = [f for f in found if (f.file, f.where, f.test_id) not in explained]
@@ -100,15 +126,25 @@ def verdict(found: list[Finding], explained: set[tuple[str, str, str]]) -> tuple
 
 def main() -> int:
     found = findings(run_bandit())
-    unexplained, stale = verdict(found, explanations((ROOT / "SECURITY.md").read_text(encoding="utf-8")))
-    print(f"bandit: {len(found)} finding(s) in {', '.join(TARGETS)}; "
-          f"{len(found) - len(unexplained)} explained in SECURITY.md, {len(unexplained)} not.")
+    unexplained, stale = verdict(
+        found, explanations((ROOT / "SECURITY.md").read_text(encoding="utf-8"))
+    )
+    print(
+        f"bandit: {len(found)} finding(s) in {', '.join(TARGETS)}; "
+        f"{len(found) - len(unexplained)} explained in SECURITY.md, {len(unexplained)} not."
+    )
     for f in unexplained:
-        print(f"  UNEXPLAINED {f.test_id} ({f.severity.lower()}) {f.file}:{f.line} in {f.where}: {f.text}")
+        print(
+            f"  UNEXPLAINED {f.test_id} ({f.severity.lower()}) {f.file}:{f.line} in {f.where}: {f.text}"
+        )
     for file, where, test_id in stale:
-        print(f"  STALE row in SECURITY.md: `{file}` `{where}` {test_id} matches no finding any more")
+        print(
+            f"  STALE row in SECURITY.md: `{file}` `{where}` {test_id} matches no finding any more"
+        )
     if unexplained:
-        print("Fix the code, or add a row | `file` `function` | Bxxx | why it is safe | to SECURITY.md.")
+        print(
+            "Fix the code, or add a row | `file` `function` | Bxxx | why it is safe | to SECURITY.md."
+        )
     return 1 if unexplained or stale else 0
 
 

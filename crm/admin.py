@@ -35,14 +35,32 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "language", "role", "team", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "language",
+                    "role",
+                    "team",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
     def get_changeform_initial_data(self, request):
         from crm.services import tenant_default_language
 
         # A new user starts with the company's default language (My settings, for the company).
-        return {"language": tenant_default_language(), **super().get_changeform_initial_data(request)}
+        return {
+            "language": tenant_default_language(),
+            **super().get_changeform_initial_data(request),
+        }
 
     def save_model(self, request, obj, form, change):
         # The admin role opens the tenant's Django admin; other roles do not.

@@ -42,7 +42,9 @@ def _submenu(request) -> list[dict]:
             continue
         items.append({"label": label, "url": reverse(name), "active": False})
     # Only the longest matching prefix is active (/customers/contacts/ is not the overview).
-    active = max((i["url"] for i in items if request.path.startswith(i["url"])), key=len, default=None)
+    active = max(
+        (i["url"] for i in items if request.path.startswith(i["url"])), key=len, default=None
+    )
     for item in items:
         item["active"] = item["url"] == active
     return items

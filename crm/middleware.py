@@ -15,7 +15,9 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        language = (
+            getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        )
         if language and language != getattr(request, "LANGUAGE_CODE", None):
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()

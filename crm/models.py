@@ -36,7 +36,9 @@ class Team(models.Model):
         from crm.selectors import team_parent_makes_cycle
 
         if team_parent_makes_cycle(team_id=self.pk, parent_id=self.parent_id):
-            raise ValidationError({"parent": _("A team cannot sit under itself or under one of its own sub-teams.")})
+            raise ValidationError(
+                {"parent": _("A team cannot sit under itself or under one of its own sub-teams.")}
+            )
 
 
 class UserManager(BaseUserManager):
@@ -70,25 +72,43 @@ class User(AbstractUser):
 
     username = None
     # German name order (crm/lib/collation.py); AbstractUser's fields otherwise.
-    first_name = models.CharField(_("first name"), max_length=150, blank=True, db_collation=NAME_COLLATION)
-    last_name = models.CharField(_("last name"), max_length=150, blank=True, db_collation=NAME_COLLATION)
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, db_collation=NAME_COLLATION
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, db_collation=NAME_COLLATION
+    )
     email = models.EmailField(_("e-mail address"), unique=True)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALESPERSON)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.SALESPERSON
+    )
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     # "" = the browser's language (Accept-Language); new users get their tenant's default.
     language = models.CharField(
-        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
         help_text=_("Empty: the language of the browser."),
     )
+
     class AfterCreate(models.TextChoices):
         OPEN = "open", _("Open the new record")
         STAY = "stay", _("Stay on the page (with a message and a link)")
 
     # what the "+ New" dialog does after saving; remembered from the dialog's own switch
     after_create = models.CharField(
-        _("after creating from “+ New”"), max_length=8, choices=AfterCreate.choices, default=AfterCreate.OPEN,
+        _("after creating from “+ New”"),
+        max_length=8,
+        choices=AfterCreate.choices,
+        default=AfterCreate.OPEN,
     )
     supervisor = models.ForeignKey(
         "self",

@@ -64,8 +64,9 @@ def who_can_edit(*, owner_id: int | None) -> str:
         return _("Records without an owner are edited by managers and tenant admins.")
     name = owner.get_full_name() or owner.email
     if owner.team_id:
-        return _("Only %(owner)s, the managers of team %(team)s and the tenant admins may edit it.") % {
-            "owner": name, "team": owner.team.name}
+        return _(
+            "Only %(owner)s, the managers of team %(team)s and the tenant admins may edit it."
+        ) % {"owner": name, "team": owner.team.name}
     return _("Only %(owner)s and the tenant admins may edit it.") % {"owner": name}
 
 
@@ -74,4 +75,6 @@ def require_edit_owned(*, user, owner_id: int | None) -> None:
     if not user_can_edit_owned(user=user, owner_id=owner_id):
         from django.utils.translation import gettext as _
 
-        raise PermissionDenied(_("You may not edit this record.") + " " + who_can_edit(owner_id=owner_id))
+        raise PermissionDenied(
+            _("You may not edit this record.") + " " + who_can_edit(owner_id=owner_id)
+        )

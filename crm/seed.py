@@ -10,12 +10,66 @@ from crm.models import Team, User
 DEMO_PASSWORD = "crm-demo-2026"  # noqa: S105 - the documented demo login
 DEMO_GERMAN_USER = "jana.schaefer@demo.test"  # the README's German-speaking login
 
-FIRST = ["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hannes", "Ida", "Jonas", "Klara",
-         "Lukas", "Marie", "Noah", "Olga", "Paul", "Quirin", "Rosa", "Simon", "Tina", "Uwe", "Vera",
-         "Walter", "Xenia", "Yusuf", "Zoe"]
-LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-        "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Schwarz", "Zimmermann", "Braun"]
-REGIONS = ["North", "South", "East", "West", "Central", "Austria", "Switzerland", "Benelux", "Nordics", "Key Accounts"]
+FIRST = [
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Eva",
+    "Felix",
+    "Greta",
+    "Hannes",
+    "Ida",
+    "Jonas",
+    "Klara",
+    "Lukas",
+    "Marie",
+    "Noah",
+    "Olga",
+    "Paul",
+    "Quirin",
+    "Rosa",
+    "Simon",
+    "Tina",
+    "Uwe",
+    "Vera",
+    "Walter",
+    "Xenia",
+    "Yusuf",
+    "Zoe",
+]
+LAST = [
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+]
+REGIONS = [
+    "North",
+    "South",
+    "East",
+    "West",
+    "Central",
+    "Austria",
+    "Switzerland",
+    "Benelux",
+    "Nordics",
+    "Key Accounts",
+]
 
 
 def seed_users(ctx: SeedContext) -> None:
@@ -23,7 +77,10 @@ def seed_users(ctx: SeedContext) -> None:
     n_users = max(8, min(50, ctx.customers // 2000))
     n_teams = max(2, min(10, n_users // 5))
     root, _ = Team.objects.get_or_create(name="Sales")
-    teams = [Team.objects.get_or_create(name=f"Sales {REGIONS[i]}", defaults={"parent": root})[0] for i in range(n_teams)]
+    teams = [
+        Team.objects.get_or_create(name=f"Sales {REGIONS[i]}", defaults={"parent": root})[0]
+        for i in range(n_teams)
+    ]
     password_hash = make_password(DEMO_PASSWORD)  # hash once: hashing is slow by design
     existing = set(User.objects.values_list("email", flat=True))
     new_users = []
@@ -34,14 +91,27 @@ def seed_users(ctx: SeedContext) -> None:
             continue
         team = teams[i % n_teams]
         role = User.Role.MANAGER if i < n_teams else User.Role.SALESPERSON
-        new_users.append(User(email=email, first_name=first, last_name=last, role=role, team=team, password=password_hash))
+        new_users.append(
+            User(
+                email=email,
+                first_name=first,
+                last_name=last,
+                role=role,
+                team=team,
+                password=password_hash,
+            )
+        )
     User.objects.bulk_create(new_users)
     managers = {u.team_id: u for u in User.objects.filter(role=User.Role.MANAGER)}
-    for user in User.objects.filter(role=User.Role.SALESPERSON, supervisor__isnull=True, team__isnull=False):
+    for user in User.objects.filter(
+        role=User.Role.SALESPERSON, supervisor__isnull=True, team__isnull=False
+    ):
         if user.team_id in managers:
             user.supervisor = managers[user.team_id]
             user.save(update_fields=["supervisor"])
-    ctx.made["users"] = list(User.objects.filter(is_active=True).exclude(role=User.Role.ADMIN).order_by("pk"))
+    ctx.made["users"] = list(
+        User.objects.filter(is_active=True).exclude(role=User.Role.ADMIN).order_by("pk")
+    )
     ctx.made["teams"] = teams
     ctx.stdout(f"users: {len(ctx.made['users'])} in {len(teams)} teams")
 
@@ -52,6 +122,13 @@ def demo_german_user_ensure() -> bool:
 
     if User.objects.filter(email__iexact=DEMO_GERMAN_USER).exists():
         return False
-    user_create(email=DEMO_GERMAN_USER, password=DEMO_PASSWORD, role=User.Role.ADMIN, first_name="Jana",
-                last_name="Schäfer", language="de", validate=False)
+    user_create(
+        email=DEMO_GERMAN_USER,
+        password=DEMO_PASSWORD,
+        role=User.Role.ADMIN,
+        first_name="Jana",
+        last_name="Schäfer",
+        language="de",
+        validate=False,
+    )
     return True

@@ -28,7 +28,9 @@ def team_parent_makes_cycle(*, team_id: int | None, parent_id: int | None) -> bo
         return False
     if parent_id == team_id:
         return True
-    return team_id in _team_ancestor_ids(dict(Team.objects.values_list("pk", "parent_id")), parent_id)
+    return team_id in _team_ancestor_ids(
+        dict(Team.objects.values_list("pk", "parent_id")), parent_id
+    )
 
 
 def team_descendant_ids(*, team_id: int) -> set[int]:
@@ -77,11 +79,21 @@ def dashboard_team_context(*, user) -> dict:
     the members with their team, and the number of active users)."""
     team, members = None, []
     if user.team_id:
-        members = list(User.objects.select_related("team__parent").filter(team_id=user.team_id, is_active=True)[:12])
-        team = members[0].team if members else Team.objects.select_related("parent").filter(pk=user.team_id).first()
+        members = list(
+            User.objects.select_related("team__parent").filter(
+                team_id=user.team_id, is_active=True
+            )[:12]
+        )
+        team = (
+            members[0].team
+            if members
+            else Team.objects.select_related("parent").filter(pk=user.team_id).first()
+        )
     supervisor = None
     if user.supervisor_id:  # usually a member of the same team: no query of its own
-        supervisor = next((m for m in members if m.pk == user.supervisor_id), None) or user.supervisor
+        supervisor = (
+            next((m for m in members if m.pk == user.supervisor_id), None) or user.supervisor
+        )
     return {
         "team": team,
         "members": members,

@@ -29,7 +29,9 @@ def user_create(
     if not email:
         raise ValidationError({"email": _("An e-mail address is required.")})
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("A user with the e-mail %(email)s already exists.") % {"email": email}})
+        raise ValidationError(
+            {"email": _("A user with the e-mail %(email)s already exists.") % {"email": email}}
+        )
     if role not in User.Role.values:
         raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": repr(role)}})
     user = User(
@@ -64,7 +66,9 @@ def team_parent_set(*, team: Team, parent: Team | None) -> Team:
 
     Team.objects.select_for_update().filter(pk=team.pk).first()
     if parent is not None and team_parent_makes_cycle(team_id=team.pk, parent_id=parent.pk):
-        raise ValidationError({"parent": _("A team cannot sit under itself or under one of its own sub-teams.")})
+        raise ValidationError(
+            {"parent": _("A team cannot sit under itself or under one of its own sub-teams.")}
+        )
     team.parent = parent
     team.save(update_fields=["parent"])
     return team

@@ -214,7 +214,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Parked leads return to their phase on their date (sales.tasks; queued once per tenant).
     "sales-unpark-leads": {"task": "sales.leads_unpark_all_tenants", "schedule": crontab(minute=5)},
     # Customers whose geocoding could not be queued (Redis or the worker down) are picked up.
-    "mapview-geocode-pending": {"task": "mapview.tasks.geocode_pending_all_tenants", "schedule": 300.0},
+    "mapview-geocode-pending": {
+        "task": "mapview.tasks.geocode_pending_all_tenants",
+        "schedule": 300.0,
+    },
 }
 
 # --- Map and geocoding ---

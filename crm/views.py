@@ -30,7 +30,11 @@ def _client_ip(request: HttpRequest) -> str:
     the header is shorter than it must be, REMOTE_ADDR."""
     proxies = settings.TRUSTED_PROXIES
     if proxies > 0:
-        hops = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        hops = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
@@ -48,7 +52,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if rate_limited(scope="login", ident=ident, limit=limit) or rate_limited(
             scope="login-ip", ident=_client_ip(request), limit=limit * 5
         ):
-            form.add_error(None, _("Too many failed attempts. Please wait a few minutes and try again."))
+            form.add_error(
+                None, _("Too many failed attempts. Please wait a few minutes and try again.")
+            )
             status = 429
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
@@ -77,18 +83,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_settings(request: HttpRequest) -> HttpResponse:
     """The user's own settings (their language); admins also see the company's default."""
-    form = MySettingsForm(request.POST if request.method == "POST" else None,
-                          initial={"language": request.user.language, "after_create": request.user.after_create})
+    form = MySettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"language": request.user.language, "after_create": request.user.after_create},
+    )
     if request.method == "POST" and form.is_valid():
         services.user_language_set(user=request.user, language=form.cleaned_data["language"])
         if form.cleaned_data.get("after_create"):
-            services.user_after_create_set(user=request.user, after_create=form.cleaned_data["after_create"])
-        translation.activate(request.user.language or translation.get_language_from_request(request))
+            services.user_after_create_set(
+                user=request.user, after_create=form.cleaned_data["after_create"]
+            )
+        translation.activate(
+            request.user.language or translation.get_language_from_request(request)
+        )
         messages.success(request, _("Your settings are saved."))
         return redirect("crm:my_settings")
     company_form = None
     if request.user.is_tenant_admin:
-        company_form = CompanySettingsForm(initial={"default_language": request.tenant.default_language})
+        company_form = CompanySettingsForm(
+            initial={"default_language": request.tenant.default_language}
+        )
     return render(request, "crm/my_settings.html", {"form": form, "company_form": company_form})
 
 
@@ -100,13 +114,23 @@ def company_settings(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = CompanySettingsForm(request.POST)
     if not form.is_valid():
-        return render(request, "crm/my_settings.html",
-                      {"form": MySettingsForm(initial={"language": request.user.language,
-                                                       "after_create": request.user.after_create}),
-                       "company_form": form},
-                      status=400)
-    services.tenant_default_language_set(tenant=request.tenant, language=form.cleaned_data["default_language"],
-                                         user=request.user)
+        return render(
+            request,
+            "crm/my_settings.html",
+            {
+                "form": MySettingsForm(
+                    initial={
+                        "language": request.user.language,
+                        "after_create": request.user.after_create,
+                    }
+                ),
+                "company_form": form,
+            },
+            status=400,
+        )
+    services.tenant_default_language_set(
+        tenant=request.tenant, language=form.cleaned_data["default_language"], user=request.user
+    )
     messages.success(request, _("The default language for new users is saved."))
     return redirect("crm:my_settings")
 
@@ -121,12 +145,19 @@ def search(request: HttpRequest) -> HttpResponse:
     the dropdown of the best hits; ``?go=1`` opens the best hit at once."""
     q = query_clean(request.GET.get("q"))
     dropdown = bool(request.htmx) and request.GET.get("dropdown") == "1"
-    groups = search_run(request=request, query=q, limit=SEARCH_DROPDOWN_LIMIT if dropdown else SEARCH_PAGE_LIMIT)
+    groups = search_run(
+        request=request, query=q, limit=SEARCH_DROPDOWN_LIMIT if dropdown else SEARCH_PAGE_LIMIT
+    )
     best = best_hit(groups)
     if request.GET.get("go") and best is not None and not request.htmx:
         return redirect(best.url)
-    context = {"q": q, "groups": groups, "best": best, "searchable": query_is_searchable(q),
-               "limit": SEARCH_DROPDOWN_LIMIT if dropdown else SEARCH_PAGE_LIMIT}
+    context = {
+        "q": q,
+        "groups": groups,
+        "best": best,
+        "searchable": query_is_searchable(q),
+        "limit": SEARCH_DROPDOWN_LIMIT if dropdown else SEARCH_PAGE_LIMIT,
+    }
     if dropdown:
         return render(request, "crm/search.html#dropdown", context)
     if request.htmx and request.htmx.target == "search-results":
@@ -157,10 +188,13 @@ def favicon(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
+
 # --- error pages: inside the layout, in the user's language -------------------------------------
 
 
-def _error_response(request: HttpRequest, *, status: int, title: str, text: str, hint: str) -> HttpResponse:
+def _error_response(
+    request: HttpRequest, *, status: int, title: str, text: str, hint: str
+) -> HttpResponse:
     """The product's own error page; for htmx a short fragment that crm.js shows in place."""
     context = {"status": status, "error_title": title, "error_text": text, "error_hint": hint}
     if request.headers.get("HX-Request"):
@@ -172,7 +206,9 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
     """A refusal: what was refused, and who may do it (the exception's message when it has one)."""
     reason = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
     return _error_response(
-        request, status=403, title=_("Not allowed"),
+        request,
+        status=403,
+        title=_("Not allowed"),
         text=reason or _("You may not do this here."),
         hint=_("If you need it, ask the owner of the record, your manager or a tenant admin."),
     )
@@ -180,11 +216,18 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """An address that leads nowhere (or to a record that was deleted)."""
-    reason = getattr(exception, "crm_message", "")  # our own explanations only, never Django's technical text
+    reason = getattr(
+        exception, "crm_message", ""
+    )  # our own explanations only, never Django's technical text
     return _error_response(
-        request, status=404, title=_("Page not found"),
-        text=reason or _("There is nothing at this address. The record may have been deleted, or the link is "
-                         "incomplete."),
+        request,
+        status=404,
+        title=_("Page not found"),
+        text=reason
+        or _(
+            "There is nothing at this address. The record may have been deleted, or the link is "
+            "incomplete."
+        ),
         hint=_("Go back, or look for it with the search at the top."),
     )
 
@@ -193,11 +236,20 @@ def error_500(request: HttpRequest) -> HttpResponse:
     """Our fault: the layout if it can still be rendered, else plain text (the database may be down)."""
     try:
         return _error_response(
-            request, status=500, title=_("Something went wrong"),
-            text=_("The server could not finish this request. Nothing was changed by it. The error has been "
-                   "logged."),
-            hint=_("Try again in a moment. If it keeps happening, tell a tenant admin what you were doing."),
+            request,
+            status=500,
+            title=_("Something went wrong"),
+            text=_(
+                "The server could not finish this request. Nothing was changed by it. The error has been "
+                "logged."
+            ),
+            hint=_(
+                "Try again in a moment. If it keeps happening, tell a tenant admin what you were doing."
+            ),
         )
     except Exception:  # noqa: BLE001 - the error page must never fail itself
-        return HttpResponse(_("Something went wrong. Please try again in a moment."),
-                            status=500, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("Something went wrong. Please try again in a moment."),
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )

@@ -11,8 +11,16 @@ from customers.models import ContactPerson, Customer, ImportJob, SizeClassThresh
 
 @admin.register(SizeClassThresholds)
 class SizeClassThresholdsAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "a_min_revenue", "a_min_employees", "b_min_revenue", "b_min_employees",
-                    "c_min_revenue", "c_min_employees", "updated_at"]
+    list_display = [
+        "__str__",
+        "a_min_revenue",
+        "a_min_employees",
+        "b_min_revenue",
+        "b_min_employees",
+        "c_min_revenue",
+        "c_min_employees",
+        "updated_at",
+    ]
     fieldsets = (
         (_("A – key account"), {"fields": ("a_min_revenue", "a_min_employees")}),
         (_("B"), {"fields": ("b_min_revenue", "b_min_employees")}),
@@ -20,7 +28,9 @@ class SizeClassThresholdsAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
     )
 
     def has_add_permission(self, request, *args):
-        return super().has_add_permission(request, *args) and not SizeClassThresholds.objects.exists()
+        return (
+            super().has_add_permission(request, *args) and not SizeClassThresholds.objects.exists()
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -31,10 +41,15 @@ class SizeClassThresholdsAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         updated = services.size_thresholds_save(thresholds=obj)
-        messages.info(request, ngettext(
-            "The size class of %(n)d customer was derived again.",
-            "The size classes of %(n)d customers were derived again.", updated,
-        ) % {"n": updated})
+        messages.info(
+            request,
+            ngettext(
+                "The size class of %(n)d customer was derived again.",
+                "The size classes of %(n)d customers were derived again.",
+                updated,
+            )
+            % {"n": updated},
+        )
 
 
 class ContactInline(TenantOnlyAdminMixin, admin.TabularInline):
@@ -54,26 +69,47 @@ class ContactInline(TenantOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "status", "kind", "city", "country", "size_class", "owner", "geocode_status"]
+    list_display = [
+        "name",
+        "status",
+        "kind",
+        "city",
+        "country",
+        "size_class",
+        "owner",
+        "geocode_status",
+    ]
     list_filter = ["status", "kind", "size_class", "country", "geocode_status"]
     search_fields = ["name", "city", "postal_code"]
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
     show_full_result_count = False
     # The status changes only through conversion (customers.services.customer_convert_lead).
-    readonly_fields = ["status", "converted_at", "converted_by", "name_key", "created_at", "updated_at",
-                       "created_by", "last_activity_at"]
+    readonly_fields = [
+        "status",
+        "converted_at",
+        "converted_by",
+        "name_key",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "last_activity_at",
+    ]
     exclude = ["search_text", "email_domain", "phone_digits"]
     inlines = [ContactInline]
 
     def save_model(self, request, obj, form, change):
         if change:
-            data = {f: form.cleaned_data[f] for f in form.changed_data if f in services.CUSTOMER_FIELDS}
+            data = {
+                f: form.cleaned_data[f] for f in form.changed_data if f in services.CUSTOMER_FIELDS
+            }
             original = Customer.objects.get(pk=obj.pk)
             services.customer_update(customer=original, user=request.user, data=data)
             obj.refresh_from_db()
         else:
-            values = {f: form.cleaned_data[f] for f in services.CUSTOMER_FIELDS if f in form.cleaned_data}
+            values = {
+                f: form.cleaned_data[f] for f in services.CUSTOMER_FIELDS if f in form.cleaned_data
+            }
             created = services.customer_create(user=request.user, **values)
             obj.pk = created.pk
             obj.refresh_from_db()
@@ -92,7 +128,9 @@ class ContactPersonAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
         return ["customer"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        values = {f: form.cleaned_data[f] for f in services.CONTACT_FIELDS if f in form.cleaned_data}
+        values = {
+            f: form.cleaned_data[f] for f in services.CONTACT_FIELDS if f in form.cleaned_data
+        }
         if change:
             original = ContactPerson.objects.select_related("customer").get(pk=obj.pk)
             services.contact_update(contact=original, user=request.user, data=values)
@@ -111,7 +149,15 @@ class ContactPersonAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["original_name", "state", "total_rows", "created_customers", "error_count", "created_by", "created_at"]
+    list_display = [
+        "original_name",
+        "state",
+        "total_rows",
+        "created_customers",
+        "error_count",
+        "created_by",
+        "created_at",
+    ]
     list_filter = ["state"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]
 

@@ -15,5 +15,7 @@ class CustomersConfig(AppConfig):
         from customers.views.dashboard import dashboard_widget_context
 
         seeder_register(order=20, name="customers", func=seed_customers)
-        widget_register(order=20, template="customers/widgets/dashboard.html", context=dashboard_widget_context)
+        widget_register(
+            order=20, template="customers/widgets/dashboard.html", context=dashboard_widget_context
+        )
         search_register()

@@ -31,17 +31,30 @@ def copy_rows(model, rows: list[dict]) -> None:
         return
     fields = [f for f in model._meta.concrete_fields if f.attname in rows[0] or not f.primary_key]
     now = timezone.now()
-    defaults = {f.attname: (now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default())
-                for f in fields}
+    defaults = {
+        f.attname: (
+            now
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            else f.get_default()
+        )
+        for f in fields
+    }
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     names = [f.attname for f in fields]
-    json_names = {f.attname for f in fields if isinstance(f, models.JSONField)}  # e.g. custom fields
+    json_names = {
+        f.attname for f in fields if isinstance(f, models.JSONField)
+    }  # e.g. custom fields
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
             for row in rows:
                 values = [row[name] if name in row else defaults[name] for name in names]
-                copy.write_row([Jsonb(v) if n in json_names and v is not None else v for n, v in zip(names, values, strict=True)])
+                copy.write_row(
+                    [
+                        Jsonb(v) if n in json_names and v is not None else v
+                        for n, v in zip(names, values, strict=True)
+                    ]
+                )
 
 
 @contextmanager
@@ -66,7 +79,9 @@ def indexes_rebuilt_after(*models):
     with connection.cursor() as cursor:
         # Deferred foreign-key checks must run before an index can be built on the table.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # GIN builds are much faster with room
+        cursor.execute(
+            "SET LOCAL maintenance_work_mem = '256MB'"
+        )  # GIN builds are much faster with room
         for _name, definition in indexes:
             cursor.execute(definition)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")

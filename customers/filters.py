@@ -21,32 +21,55 @@ _SELECT = {"class": "form-select"}
 
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_q",
-        widget=forms.TextInput(attrs={**_SEARCH_ATTRS, "placeholder": _("Name, city, contact person …")}),
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(
+            attrs={**_SEARCH_ATTRS, "placeholder": _("Name, city, contact person …")}
+        ),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Customer.Status.choices, empty_label=_("Leads and customers"),
+        label=_("Status"),
+        choices=Customer.Status.choices,
+        empty_label=_("Leads and customers"),
         widget=FastSelect(attrs=_SELECT),
     )
     size_class = django_filters.MultipleChoiceFilter(
-        label=_("Size class"), choices=Customer.SizeClass.choices, distinct=False,
+        label=_("Size class"),
+        choices=Customer.SizeClass.choices,
+        distinct=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=user_list_active(), method="filter_owner", empty_label=_("Any owner"),
+        label=_("Owner"),
+        queryset=user_list_active(),
+        method="filter_owner",
+        empty_label=_("Any owner"),
         widget=FastSelect(attrs=_SELECT),
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.order_by("name"), method="filter_team", empty_label=_("Any team"),
+        label=_("Team"),
+        queryset=Team.objects.order_by("name"),
+        method="filter_team",
+        empty_label=_("Any team"),
         widget=FastSelect(attrs=_SELECT),
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=COUNTRY_CHOICES, empty_label=_("Any country"), widget=FastSelect(attrs=_SELECT),
+        label=_("Country"),
+        choices=COUNTRY_CHOICES,
+        empty_label=_("Any country"),
+        widget=FastSelect(attrs=_SELECT),
     )
     has_open_projects = django_filters.BooleanFilter(
-        label=_("Open projects"), method="filter_open",
-        widget=FastSelect(attrs=_SELECT, choices=[("", _("With or without")), ("true", _("With open projects")),
-                                                    ("false", _("Without open projects"))]),
+        label=_("Open projects"),
+        method="filter_open",
+        widget=FastSelect(
+            attrs=_SELECT,
+            choices=[
+                ("", _("With or without")),
+                ("true", _("With open projects")),
+                ("false", _("Without open projects")),
+            ],
+        ),
     )
 
     class Meta:
@@ -63,32 +86,52 @@ class CustomerFilter(django_filters.FilterSet):
         return selectors.customer_search(queryset, text=value)
 
     def filter_owner(self, queryset, name, value):
-        return queryset.filter(owner_or_team_q(field="owner", user_id=value.pk)) if value else queryset
+        return (
+            queryset.filter(owner_or_team_q(field="owner", user_id=value.pk)) if value else queryset
+        )
 
     def filter_team(self, queryset, name, value):
-        return queryset.filter(owner_or_team_q(field="owner", team_id=value.pk)) if value else queryset
+        return (
+            queryset.filter(owner_or_team_q(field="owner", team_id=value.pk)) if value else queryset
+        )
 
     def filter_open(self, queryset, name, value):
-        return queryset if value is None else selectors.customer_has_open_projects(queryset, value=value)
+        return (
+            queryset
+            if value is None
+            else selectors.customer_has_open_projects(queryset, value=value)
+        )
 
 
 class ContactFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_q",
-        widget=forms.TextInput(attrs={**_SEARCH_ATTRS, "placeholder": _("Name, e-mail, position, customer …")}),
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(
+            attrs={**_SEARCH_ATTRS, "placeholder": _("Name, e-mail, position, customer …")}
+        ),
     )
     customer = django_filters.NumberFilter(field_name="customer_id", widget=forms.HiddenInput)
     owner = django_filters.ModelChoiceFilter(
-        label=_("Customer owner"), queryset=user_list_active(), method="filter_owner", empty_label=_("Any owner"),
+        label=_("Customer owner"),
+        queryset=user_list_active(),
+        method="filter_owner",
+        empty_label=_("Any owner"),
         widget=FastSelect(attrs=_SELECT),
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.order_by("name"), method="filter_team", empty_label=_("Any team"),
+        label=_("Team"),
+        queryset=Team.objects.order_by("name"),
+        method="filter_team",
+        empty_label=_("Any team"),
         widget=FastSelect(attrs=_SELECT),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Customer status"), field_name="customer__status", choices=Customer.Status.choices,
-        empty_label=_("Leads and customers"), widget=FastSelect(attrs=_SELECT),
+        label=_("Customer status"),
+        field_name="customer__status",
+        choices=Customer.Status.choices,
+        empty_label=_("Leads and customers"),
+        widget=FastSelect(attrs=_SELECT),
     )
 
     class Meta:
@@ -104,7 +147,15 @@ class ContactFilter(django_filters.FilterSet):
         return selectors.contact_search(queryset, text=value)
 
     def filter_owner(self, queryset, name, value):
-        return queryset.filter(owner_or_team_q(field="customer__owner", user_id=value.pk)) if value else queryset
+        return (
+            queryset.filter(owner_or_team_q(field="customer__owner", user_id=value.pk))
+            if value
+            else queryset
+        )
 
     def filter_team(self, queryset, name, value):
-        return queryset.filter(owner_or_team_q(field="customer__owner", team_id=value.pk)) if value else queryset
+        return (
+            queryset.filter(owner_or_team_q(field="customer__owner", team_id=value.pk))
+            if value
+            else queryset
+        )

@@ -16,7 +16,15 @@ from customfields.forms import custom_fields_attach, custom_unique_check, custom
 def _bootstrap(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)):
+        if isinstance(
+            widget,
+            (
+                forms.CheckboxInput,
+                forms.CheckboxSelectMultiple,
+                forms.RadioSelect,
+                forms.HiddenInput,
+            ),
+        ):
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs.setdefault("class", css)
@@ -26,11 +34,28 @@ class CustomerForm(forms.ModelForm):
     """Create (with status lead or customer) and edit (status never changes here)."""
 
     class Meta:
-        field_classes = {"annual_revenue": LocalizedDecimalField, "employees": LocalizedIntegerField}
+        field_classes = {
+            "annual_revenue": LocalizedDecimalField,
+            "employees": LocalizedIntegerField,
+        }
         model = Customer
         fields = [
-            "kind", "name", "status", "street", "postal_code", "city", "country", "phone", "email", "website",
-            "industry", "owner", "annual_revenue", "employees", "size_class_manual", "size_class",
+            "kind",
+            "name",
+            "status",
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "phone",
+            "email",
+            "website",
+            "industry",
+            "owner",
+            "annual_revenue",
+            "employees",
+            "size_class_manual",
+            "size_class",
         ]
         widgets = {
             "kind": forms.RadioSelect(attrs={"class": "form-check-input"}),
@@ -40,7 +65,8 @@ class CustomerForm(forms.ModelForm):
     def __init__(self, *args, user, leads_on: bool, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"] = forms.ChoiceField(
-            label=_("Country"), choices=country_choices_with(self.initial.get("country") or self.instance.country),
+            label=_("Country"),
+            choices=country_choices_with(self.initial.get("country") or self.instance.country),
             initial="DE",
         )
         if creating and leads_on:
@@ -48,17 +74,23 @@ class CustomerForm(forms.ModelForm):
             self.fields["status"].initial = Customer.Status.LEAD
         else:
             del self.fields["status"]
-        self.fields["owner"].queryset = selectors.owner_choices(user=user, include_id=self.instance.owner_id)
+        self.fields["owner"].queryset = selectors.owner_choices(
+            user=user, include_id=self.instance.owner_id
+        )
         # Only managers and admins hand out unowned customers; a salesperson's customer is theirs.
         self.fields["owner"].required = not (user.is_tenant_admin or user.is_manager)
         if creating:
             self.fields["owner"].initial = user.pk
         self.fields["kind"].choices = Customer.Kind.choices
         self.fields["size_class"].required = False
-        self.fields["size_class"].help_text = _("Only used when \"set by hand\" is ticked; otherwise derived.")
+        self.fields["size_class"].help_text = _(
+            'Only used when "set by hand" is ticked; otherwise derived.'
+        )
         self.fields["website"].widget.attrs.setdefault("placeholder", "www.example.com")
         _bootstrap(self)
-        custom_fields_attach(self, entity="customer", user=user, values=self.instance.custom, creating=creating)
+        custom_fields_attach(
+            self, entity="customer", user=user, values=self.instance.custom, creating=creating
+        )
 
     def clean(self):
         data = super().clean()
@@ -68,7 +100,9 @@ class CustomerForm(forms.ModelForm):
         return data
 
     def service_values(self) -> dict:
-        values = {k: v for k, v in self.cleaned_data.items() if k != "status" and not k.startswith("cf_")}
+        values = {
+            k: v for k, v in self.cleaned_data.items() if k != "status" and not k.startswith("cf_")
+        }
         for key in ("street", "postal_code", "city", "phone", "email", "website", "industry"):
             values[key] = values.get(key) or ""
         values["custom"] = custom_values(self)
@@ -76,7 +110,10 @@ class CustomerForm(forms.ModelForm):
 
     def duplicate_query(self) -> dict:
         data = self.cleaned_data
-        return {k: data.get(k) or "" for k in ("name", "postal_code", "city", "email", "website", "phone", "country")}
+        return {
+            k: data.get(k) or ""
+            for k in ("name", "postal_code", "city", "email", "website", "phone", "country")
+        }
 
 
 class ContactForm(forms.ModelForm):
@@ -89,7 +126,9 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
         if user is not None:
-            custom_fields_attach(self, entity="contact", user=user, values=self.instance.custom, creating=creating)
+            custom_fields_attach(
+                self, entity="contact", user=user, values=self.instance.custom, creating=creating
+            )
 
     def clean(self):
         data = super().clean()
@@ -131,13 +170,17 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=ACTIONS)
     scope = forms.ChoiceField(choices=SCOPES, initial="selected")
     ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
-    owner = forms.ModelChoiceField(label=_("New owner"), queryset=Customer.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        label=_("New owner"), queryset=Customer.objects.none(), required=False
+    )
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = selectors.owner_choices(user=user)
-        self.fields["ids"].choices = [(v, v) for v in self.data.getlist("ids")] if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = (
+            [(v, v) for v in self.data.getlist("ids")] if hasattr(self.data, "getlist") else []
+        )
         _bootstrap(self)
 
     def clean(self):
@@ -145,14 +188,20 @@ class BulkForm(forms.Form):
         if data.get("action") == "assign" and not data.get("owner"):
             self.add_error("owner", _("Choose the new owner."))
         if data.get("scope") == "selected" and not data.get("ids"):
-            raise forms.ValidationError(_("Select at least one row, or choose all rows matching the filters."))
+            raise forms.ValidationError(
+                _("Select at least one row, or choose all rows matching the filters.")
+            )
         return data
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8 (with or without BOM), separated by ; or ,"))
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8 (with or without BOM), separated by ; or ,")
+    )
     encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODINGS, initial="utf-8")
-    delimiter = forms.ChoiceField(label=_("Separator"), choices=[("", _("Detect")), *DELIMITERS], required=False)
+    delimiter = forms.ChoiceField(
+        label=_("Separator"), choices=[("", _("Detect")), *DELIMITERS], required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,26 +212,36 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is too large (%(size)d MB); at most %(max)d MB can be imported at once.")
+                _(
+                    "The file is too large (%(size)d MB); at most %(max)d MB can be imported at once."
+                )
                 % {"size": upload.size // (1024 * 1024), "max": MAX_BYTES // (1024 * 1024)}
             )
         return upload
 
 
 class ImportMappingForm(forms.Form):
-    default_owner = forms.ModelChoiceField(label=_("Owner for rows without one"), queryset=Customer.objects.none(), required=False)
+    default_owner = forms.ModelChoiceField(
+        label=_("Owner for rows without one"), queryset=Customer.objects.none(), required=False
+    )
     skip_existing = forms.BooleanField(
-        label=_("Skip customers that already exist (same name and postal code or city)"), required=False, initial=True
+        label=_("Skip customers that already exist (same name and postal code or city)"),
+        required=False,
+        initial=True,
     )
 
     def __init__(self, *args, job, user, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("— ignore —"))] + [(name, label) for name, (label, _aliases) in IMPORT_FIELDS.items()]
+        choices = [("", _("— ignore —"))] + [
+            (name, label) for name, (label, _aliases) in IMPORT_FIELDS.items()
+        ]
         self.columns = []
         for index, title in enumerate(job.header):
             name = f"col_{index}"
             self.fields[name] = forms.ChoiceField(
-                label=title or _("Column %(n)d") % {"n": index + 1}, choices=choices, required=False,
+                label=title or _("Column %(n)d") % {"n": index + 1},
+                choices=choices,
+                required=False,
                 initial=job.mapping.get(str(index), ""),
             )
             self.columns.append(name)
@@ -201,9 +260,14 @@ class ImportMappingForm(forms.Form):
             raise forms.ValidationError(_("Map one column to the name."))
         for value in {v for v in chosen if chosen.count(v) > 1}:
             raise forms.ValidationError(
-                _("\"%(field)s\" is mapped to more than one column.") % {"field": IMPORT_FIELDS[value][0]}
+                _('"%(field)s" is mapped to more than one column.')
+                % {"field": IMPORT_FIELDS[value][0]}
             )
         return data
 
     def mapping(self) -> dict[str, str]:
-        return {name.split("_", 1)[1]: self.cleaned_data[name] for name in self.columns if self.cleaned_data.get(name)}
+        return {
+            name.split("_", 1)[1]: self.cleaned_data[name]
+            for name in self.columns
+            if self.cleaned_data.get(name)
+        }

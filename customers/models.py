@@ -35,17 +35,25 @@ class Customer(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
     name = models.CharField(_("name"), max_length=200, db_collation=NAME_COLLATION)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CUSTOMER)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CUSTOMER
+    )
     converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
     converted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("converted by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("converted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     street = models.CharField(_("street"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True, db_collation=NAME_COLLATION)
-    country = models.CharField(_("country"), max_length=2, default="DE", help_text=_("ISO 3166 code, e.g. DE"))
+    country = models.CharField(
+        _("country"), max_length=2, default="DE", help_text=_("ISO 3166 code, e.g. DE")
+    )
 
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -53,15 +61,26 @@ class Customer(models.Model):
     industry = models.CharField(_("industry"), max_length=120, blank=True)
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="owned_customers",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_customers",
     )
-    annual_revenue = models.DecimalField(_("annual revenue"), max_digits=16, decimal_places=2, null=True, blank=True)
+    annual_revenue = models.DecimalField(
+        _("annual revenue"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    size_class = models.CharField(_("size class"), max_length=1, choices=SizeClass.choices, default=SizeClass.D)
+    size_class = models.CharField(
+        _("size class"), max_length=1, choices=SizeClass.choices, default=SizeClass.D
+    )
     size_class_manual = models.BooleanField(
-        _("size class set by hand"), default=False,
-        help_text=_("Otherwise it is derived from revenue and employees with the tenant's thresholds."),
+        _("size class set by hand"),
+        default=False,
+        help_text=_(
+            "Otherwise it is derived from revenue and employees with the tenant's thresholds."
+        ),
     )
 
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
@@ -71,12 +90,16 @@ class Customer(models.Model):
     )
     geocoded_at = models.DateTimeField(_("geocoded at"), null=True, blank=True)
 
-    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True, db_index=True)
+    last_activity_at = models.DateTimeField(
+        _("last activity"), null=True, blank=True, db_index=True
+    )
 
     # Roll-ups of the customer's sales projects, kept exact by statement-level triggers on the projects
     # table (migration 0006; never written by Python): the open projects (phase outcome "open") and
     # their volume, where an alternatives group counts once (only members flagged counts_in_pipeline).
-    open_projects_count = models.IntegerField(_("open projects"), default=0, db_default=0, editable=False)
+    open_projects_count = models.IntegerField(
+        _("open projects"), default=0, db_default=0, editable=False
+    )
     pipeline_value = models.DecimalField(
         _("open pipeline"), max_digits=20, decimal_places=2, default=0, db_default=0, editable=False
     )
@@ -87,12 +110,18 @@ class Customer(models.Model):
     phone_digits = models.CharField(_("phone digits"), max_length=50, blank=True, editable=False)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     # The tenant's custom fields (customfields.FieldDefinition.key -> value, see customfields.values).
-    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True, editable=False)
+    custom = models.JSONField(
+        _("custom fields"), default=dict, db_default={}, blank=True, editable=False
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -103,8 +132,12 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["name", "id"], name="customer_name_idx"),
             models.Index(fields=["status"], name="customer_status_idx"),
-            models.Index(fields=["owner", "id"], name="customer_owner_id_idx"),  # the owner sort, per owner by id
-            models.Index(fields=["city", "name", "id"], name="customer_city_name_idx"),  # the city sort
+            models.Index(
+                fields=["owner", "id"], name="customer_owner_id_idx"
+            ),  # the owner sort, per owner by id
+            models.Index(
+                fields=["city", "name", "id"], name="customer_city_name_idx"
+            ),  # the city sort
             models.Index(fields=["postal_code"], name="customer_postal_idx"),
             models.Index(fields=["name_key"], name="customer_name_key_idx"),
             models.Index(fields=["email_domain"], name="customer_email_domain_idx"),
@@ -112,15 +145,21 @@ class Customer(models.Model):
             models.Index(fields=["country", "name", "id"], name="customer_country_idx"),
             models.Index(fields=["size_class", "name", "id"], name="customer_size_idx"),
             models.Index(fields=["kind", "name", "id"], name="customer_kind_idx"),  # the kind sort
-            models.Index(fields=["open_projects_count", "name", "id"], name="customer_open_projects_idx"),
+            models.Index(
+                fields=["open_projects_count", "name", "id"], name="customer_open_projects_idx"
+            ),
             models.Index(fields=["pipeline_value", "name", "id"], name="customer_pipeline_idx"),
             # The "with open projects" filter in name order (about 80 % of the rows, index-only).
-            models.Index(fields=["name", "id"], condition=models.Q(open_projects_count__gt=0),
-                         name="customer_with_open_name_idx"),
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(open_projects_count__gt=0),
+                name="customer_with_open_name_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="lead") | models.Q(status="customer"), name="customer_status_valid"
+                condition=models.Q(status="lead") | models.Q(status="customer"),
+                name="customer_status_valid",
             ),
         ]
 
@@ -141,7 +180,9 @@ class ContactPerson(models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
     )
-    first_name = models.CharField(_("first name"), max_length=100, blank=True, db_collation=NAME_COLLATION)
+    first_name = models.CharField(
+        _("first name"), max_length=100, blank=True, db_collation=NAME_COLLATION
+    )
     last_name = models.CharField(_("last name"), max_length=100, db_collation=NAME_COLLATION)
     position = models.CharField(_("position"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -150,7 +191,9 @@ class ContactPerson(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
-    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True, editable=False)
+    custom = models.JSONField(
+        _("custom fields"), default=dict, db_default={}, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -179,11 +222,17 @@ class SizeClassThresholds(models.Model):
     """The tenant's thresholds: a customer gets the highest class whose revenue OR employee
     threshold it reaches; below all of them it is D. One row per tenant."""
 
-    a_min_revenue = models.DecimalField(_("A from annual revenue"), max_digits=16, decimal_places=2, default=50_000_000)
+    a_min_revenue = models.DecimalField(
+        _("A from annual revenue"), max_digits=16, decimal_places=2, default=50_000_000
+    )
     a_min_employees = models.PositiveIntegerField(_("A from employees"), default=500)
-    b_min_revenue = models.DecimalField(_("B from annual revenue"), max_digits=16, decimal_places=2, default=10_000_000)
+    b_min_revenue = models.DecimalField(
+        _("B from annual revenue"), max_digits=16, decimal_places=2, default=10_000_000
+    )
     b_min_employees = models.PositiveIntegerField(_("B from employees"), default=100)
-    c_min_revenue = models.DecimalField(_("C from annual revenue"), max_digits=16, decimal_places=2, default=1_000_000)
+    c_min_revenue = models.DecimalField(
+        _("C from annual revenue"), max_digits=16, decimal_places=2, default=1_000_000
+    )
     c_min_employees = models.PositiveIntegerField(_("C from employees"), default=10)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -227,16 +276,27 @@ class ImportJob(models.Model):
     encoding = models.CharField(_("encoding"), max_length=20, default="utf-8")
     delimiter = models.CharField(_("delimiter"), max_length=1, default=";")
     header = models.JSONField(_("header"), default=list)
-    mapping = models.JSONField(_("column mapping"), default=dict)  # column index (str) -> field name
+    mapping = models.JSONField(
+        _("column mapping"), default=dict
+    )  # column index (str) -> field name
     default_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner for rows without one"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner for rows without one"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     skip_existing = models.BooleanField(
-        _("skip customers that already exist"), default=True,
-        help_text=_("Rows whose customer already exists (same name and postal code or city) are skipped."),
+        _("skip customers that already exist"),
+        default=True,
+        help_text=_(
+            "Rows whose customer already exists (same name and postal code or city) are skipped."
+        ),
     )
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.UPLOADED)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.UPLOADED
+    )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("processed rows"), default=0)
     created_customers = models.PositiveIntegerField(_("customers created"), default=0)
@@ -248,8 +308,12 @@ class ImportJob(models.Model):
     skipped_rows = models.PositiveIntegerField(_("rows skipped"), default=0)
     message = models.TextField(_("message"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

@@ -10,7 +10,9 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-_TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "œ": "oe", "&": " "})
+_TRANSLITERATE = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "œ": "oe", "&": " "}
+)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 # Legal forms as folded token sequences, longest first so "gmbh co kg" wins over "kg".
@@ -18,12 +20,67 @@ LEGAL_FORMS: list[tuple[str, ...]] = sorted(
     (
         tuple(form.split())
         for form in [
-            "gmbh co kgaa", "gmbh co kg", "gmbh co ohg", "gmbh cie kg", "ag co kg", "ag co ohg", "se co kg",
-            "se co kgaa", "ug haftungsbeschraenkt co kg", "ug haftungsbeschraenkt", "ug co kg", "ltd co kg",
-            "ges mbh", "gesmbh", "gmbh", "mbh", "ag", "kg", "kgaa", "ohg", "og", "keg", "gbr", "ug", "ek", "ekfm",
-            "ekfr", "ev", "eg", "se", "ltd", "limited", "inc", "incorporated", "llc", "llp", "plc", "corp",
-            "corporation", "co", "cie", "sarl", "sa", "sas", "sagl", "srl", "spa", "bv", "nv", "ab", "as", "oy",
-            "aps", "kft", "sro", "spzoo", "sp zoo", "partg", "partgmbb", "mbb", "stiftung",
+            "gmbh co kgaa",
+            "gmbh co kg",
+            "gmbh co ohg",
+            "gmbh cie kg",
+            "ag co kg",
+            "ag co ohg",
+            "se co kg",
+            "se co kgaa",
+            "ug haftungsbeschraenkt co kg",
+            "ug haftungsbeschraenkt",
+            "ug co kg",
+            "ltd co kg",
+            "ges mbh",
+            "gesmbh",
+            "gmbh",
+            "mbh",
+            "ag",
+            "kg",
+            "kgaa",
+            "ohg",
+            "og",
+            "keg",
+            "gbr",
+            "ug",
+            "ek",
+            "ekfm",
+            "ekfr",
+            "ev",
+            "eg",
+            "se",
+            "ltd",
+            "limited",
+            "inc",
+            "incorporated",
+            "llc",
+            "llp",
+            "plc",
+            "corp",
+            "corporation",
+            "co",
+            "cie",
+            "sarl",
+            "sa",
+            "sas",
+            "sagl",
+            "srl",
+            "spa",
+            "bv",
+            "nv",
+            "ab",
+            "as",
+            "oy",
+            "aps",
+            "kft",
+            "sro",
+            "spzoo",
+            "sp zoo",
+            "partg",
+            "partgmbb",
+            "mbb",
+            "stiftung",
         ]
     ),
     key=len,
@@ -44,8 +101,22 @@ FREEMAIL_DOMAINS = frozenset(
 )
 
 COUNTRY_CALLING_CODES = {
-    "DE": "49", "AT": "43", "CH": "41", "LI": "423", "LU": "352", "NL": "31", "BE": "32", "FR": "33",
-    "IT": "39", "DK": "45", "PL": "48", "CZ": "420", "GB": "44", "ES": "34", "SE": "46", "NO": "47",
+    "DE": "49",
+    "AT": "43",
+    "CH": "41",
+    "LI": "423",
+    "LU": "352",
+    "NL": "31",
+    "BE": "32",
+    "FR": "33",
+    "IT": "39",
+    "DK": "45",
+    "PL": "48",
+    "CZ": "420",
+    "GB": "44",
+    "ES": "34",
+    "SE": "46",
+    "NO": "47",
     "US": "1",
 }
 
@@ -114,7 +185,9 @@ def email_domain(email: str | None, website: str | None = None) -> str:
     if email and "@" in email:
         domain = email.rsplit("@", 1)[1]
     elif website:
-        domain = re.sub(r"^[a-z]+://", "", website.strip().lower()).split("/", 1)[0].split(":", 1)[0]
+        domain = (
+            re.sub(r"^[a-z]+://", "", website.strip().lower()).split("/", 1)[0].split(":", 1)[0]
+        )
     domain = domain.strip().lower().rstrip(".")
     return domain[4:] if domain.startswith("www.") else domain
 
@@ -140,14 +213,24 @@ def phone_digits(phone: str | None, country: str | None = "DE") -> str:
     return digits
 
 
-def customer_search_text(*, name: str, city: str = "", postal_code: str = "", contact_names: list[str] = ()) -> str:
+def customer_search_text(
+    *, name: str, city: str = "", postal_code: str = "", contact_names: list[str] = ()
+) -> str:
     """The folded text the overview's free-text search runs over."""
     parts = [text_fold(name), text_fold(city), postal_code.strip().lower()]
     parts.extend(text_fold(n) for n in contact_names)
     return " ".join(p for p in parts if p)
 
 
-def contact_search_text(*, first_name: str, last_name: str, email: str = "", position: str = "", customer_name: str = "") -> str:
+def contact_search_text(
+    *, first_name: str, last_name: str, email: str = "", position: str = "", customer_name: str = ""
+) -> str:
     """The folded text the contact list's free-text search runs over."""
-    parts = [text_fold(first_name), text_fold(last_name), (email or "").lower(), text_fold(position), text_fold(customer_name)]
+    parts = [
+        text_fold(first_name),
+        text_fold(last_name),
+        (email or "").lower(),
+        text_fold(position),
+        text_fold(customer_name),
+    ]
     return " ".join(p for p in parts if p)

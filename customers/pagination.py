@@ -25,8 +25,12 @@ from django.utils.functional import cached_property
 
 from crm.lib.pagination import SafePaginator
 
-MAX_PAGE = 1_000_000  # beyond the estimate pages stay empty; this keeps OFFSET within PostgreSQL's bigint
-EXACT_LIMIT = 1_000  # 40 pages of 25; a capped count of 1,001 rows stays cheap even behind EXISTS filters
+MAX_PAGE = (
+    1_000_000  # beyond the estimate pages stay empty; this keeps OFFSET within PostgreSQL's bigint
+)
+EXACT_LIMIT = (
+    1_000  # 40 pages of 25; a capped count of 1,001 rows stays cheap even behind EXISTS filters
+)
 
 
 def _plain(qs: QuerySet) -> QuerySet:
@@ -39,7 +43,9 @@ def count_capped(qs: QuerySet, *, limit: int) -> tuple[int, dict]:
     plain = _plain(qs).values("pk")[: limit + 1]
     try:
         sql, params = plain.query.get_compiler(using=plain.db).as_sql()
-    except EmptyResultSet:  # ``qs.none()`` (an invalid filter) or a filter that matches nothing by itself
+    except (
+        EmptyResultSet
+    ):  # ``qs.none()`` (an invalid filter) or a filter that matches nothing by itself
         return 0, {}
     table = qs.model._meta.db_table
     with connections[plain.db].cursor() as cursor:
@@ -71,7 +77,9 @@ def count_estimate(qs: QuerySet, *, stats: dict) -> int:
         return int(stats["live"])  # the whole table: the statistics collector's count is enough
     plan = json.loads(plain.explain(format="json"))
     rows = float(plan[0]["Plan"]["Plan Rows"])
-    reltuples, relpages, pages, live = (stats.get(k) for k in ("reltuples", "relpages", "pages", "live"))
+    reltuples, relpages, pages, live = (
+        stats.get(k) for k in ("reltuples", "relpages", "pages", "live")
+    )
     if reltuples and reltuples > 0 and relpages and pages and live:
         whole_table = reltuples / relpages * pages  # what the planner believes the table holds
         rows = rows / whole_table * live
@@ -104,8 +112,12 @@ class EstimatedCountPaginator(SafePaginator):
 
     exact_limit = EXACT_LIMIT
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, exact_limit=None):
-        super().__init__(object_list, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page)
+    def __init__(
+        self, object_list, per_page, orphans=0, allow_empty_first_page=True, exact_limit=None
+    ):
+        super().__init__(
+            object_list, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page
+        )
         if exact_limit is not None:
             self.exact_limit = exact_limit
         self.count_is_estimate = False
@@ -147,7 +159,7 @@ class EstimatedCountPaginator(SafePaginator):
         if not self.count_is_estimate:
             return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom: bottom + self.per_page + 1])
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         return CountedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
 
@@ -178,7 +190,7 @@ class CountedPaginator(SafePaginator):
         bottom = (number - 1) * self.per_page
         if bottom < self.TWO_STEP_FROM:  # near the top, one query with LIMIT is as fast
             return super().page(number)
-        ids = list(queryset.values_list("pk", flat=True)[bottom: bottom + self.per_page])
+        ids = list(queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         found = queryset.order_by().in_bulk(ids) if ids else {}
         records = [found[pk] for pk in ids if pk in found]
         return self._get_page(BoundRows(data=records, table=rows.table), number, self)

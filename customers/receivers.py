@@ -27,7 +27,14 @@ def on_project_created(sender, *, project, user, **kwargs):
         services.customer_convert_lead(customer_id=project.customer_id, user=user, project=project)
 
 
-@receiver([events.customer_created, events.customers_imported, events.lead_converted, events.customer_updated],
-          dispatch_uid="customers.dashboard_counts_stale")
+@receiver(
+    [
+        events.customer_created,
+        events.customers_imported,
+        events.lead_converted,
+        events.customer_updated,
+    ],
+    dispatch_uid="customers.dashboard_counts_stale",
+)
 def on_customer_counts_changed(sender, **kwargs):
     widget_stale(topic=COUNTS_TOPIC)

@@ -12,15 +12,26 @@ from customers.models import ContactPerson, Customer
 
 def _customer_hits(*, status: str, query: str, limit: int) -> list[Hit]:
     rows = queryset_search(
-        Customer.objects.filter(status=status).only("id", "name", "status", "postal_code", "city", "updated_at"),
-        expression='{t}."name"', query=query, limit=limit,
+        Customer.objects.filter(status=status).only(
+            "id", "name", "status", "postal_code", "city", "updated_at"
+        ),
+        expression='{t}."name"',
+        query=query,
+        limit=limit,
     )
     lead = status == Customer.Status.LEAD
-    return [Hit(kind="lead" if lead else "customer", pk=c.pk, title=c.name, score=c.search_score,
-                url=reverse("customers:customer_detail", args=[c.pk]),
-                subtitle=" ".join(p for p in (c.postal_code, c.city) if p),
-                css="crm-name-lead" if lead else "crm-name-customer")
-            for c in rows]
+    return [
+        Hit(
+            kind="lead" if lead else "customer",
+            pk=c.pk,
+            title=c.name,
+            score=c.search_score,
+            url=reverse("customers:customer_detail", args=[c.pk]),
+            subtitle=" ".join(p for p in (c.postal_code, c.city) if p),
+            css="crm-name-lead" if lead else "crm-name-customer",
+        )
+        for c in rows
+    ]
 
 
 def search_customers(*, request, query: str, limit: int) -> list[Hit]:
@@ -38,20 +49,39 @@ def search_leads(*, request, query: str, limit: int) -> list[Hit]:
 def search_contacts(*, request, query: str, limit: int) -> list[Hit]:
     """Contact persons by first and last name (not those of leads while the lead function is off)."""
     qs = ContactPerson.objects.select_related("customer").only(
-        "id", "first_name", "last_name", "position", "updated_at", "customer__id", "customer__name",
-        "customer__status")
+        "id",
+        "first_name",
+        "last_name",
+        "position",
+        "updated_at",
+        "customer__id",
+        "customer__name",
+        "customer__status",
+    )
     if not leads_enabled(request):
         qs = qs.filter(customer__status=Customer.Status.CUSTOMER)
-    rows = queryset_search(qs, expression="""{t}."first_name" || ' ' || {t}."last_name\"""", query=query,
-                           limit=limit)
-    return [Hit(kind="contact", pk=c.pk, title=" ".join(p for p in (c.first_name, c.last_name) if p),
-                score=c.search_score, url=reverse("customers:contact_detail", args=[c.pk]),
-                subtitle=" · ".join(p for p in (c.customer.name, c.position) if p),
-                css="crm-name-lead" if c.customer.status == Customer.Status.LEAD else "crm-name-customer")
-            for c in rows]
+    rows = queryset_search(
+        qs, expression="""{t}."first_name" || ' ' || {t}."last_name\"""", query=query, limit=limit
+    )
+    return [
+        Hit(
+            kind="contact",
+            pk=c.pk,
+            title=" ".join(p for p in (c.first_name, c.last_name) if p),
+            score=c.search_score,
+            url=reverse("customers:contact_detail", args=[c.pk]),
+            subtitle=" · ".join(p for p in (c.customer.name, c.position) if p),
+            css="crm-name-lead"
+            if c.customer.status == Customer.Status.LEAD
+            else "crm-name-customer",
+        )
+        for c in rows
+    ]
 
 
 def register() -> None:
     search_kind_register(key="customer", label=_("Customers"), order=10, search=search_customers)
     search_kind_register(key="lead", label=_("Leads"), order=20, search=search_leads)
-    search_kind_register(key="contact", label=_("Contact persons"), order=30, search=search_contacts)
+    search_kind_register(
+        key="contact", label=_("Contact persons"), order=30, search=search_contacts
+    )

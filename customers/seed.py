@@ -38,7 +38,9 @@ def _company_name(rng, country: str, city: str) -> str:
     elif pattern < 0.55:
         name = f"{rng.choice(seed_data.STEMS)}{rng.choice(seed_data.ENDINGS)}"
     elif pattern < 0.70:
-        return f"{rng.choice(seed_data.SHOPS)} {surname}" + (" e.K." if country == "DE" and rng.random() < 0.5 else "")
+        return f"{rng.choice(seed_data.SHOPS)} {surname}" + (
+            " e.K." if country == "DE" and rng.random() < 0.5 else ""
+        )
     elif pattern < 0.82:
         name = f"{surname} & {rng.choice(seed_data.SURNAMES)}"
     elif pattern < 0.92:
@@ -85,8 +87,12 @@ def seed_customers(ctx: SeedContext) -> None:
             employees = max(1, int(rng.lognormvariate(3.0, 1.4)))
             revenue = Decimal(int(employees * rng.uniform(80_000, 250_000)))
         manual = rng.random() < 0.05
-        size_class = rng.choice("ABCD") if manual else size_class_derive(
-            annual_revenue=revenue, employees=employees, thresholds=thresholds
+        size_class = (
+            rng.choice("ABCD")
+            if manual
+            else size_class_derive(
+                annual_revenue=revenue, employees=employees, thresholds=thresholds
+            )
         )
         status = Customer.Status.LEAD if rng.random() < LEAD_SHARE else Customer.Status.CUSTOMER
         owner_id = rng.choice(users) if users and rng.random() >= UNOWNED_SHARE else None
@@ -102,33 +108,68 @@ def seed_customers(ctx: SeedContext) -> None:
             mobile = ""
             if rng.random() < 0.6:
                 mobile = f"{seed_data.COUNTRY_PHONE[country]} {rng.choice(seed_data.MOBILE_PREFIXES[country])} {rng.randint(1000000, 9999999)}"
-            contacts.append({
-                "customer_id": pk, "first_name": first, "last_name": last, "position": position,
-                "email": contact_email, "phone": f"{phone[:-3]}{rng.randint(100, 999)}", "mobile": mobile,
-                "notes": "", "last_activity_at": None, "created_at": created, "updated_at": created,
-                "search_text": normalize.contact_search_text(
-                    first_name=first, last_name=last, email=contact_email, position=position, customer_name=name
-                ),
-            })
+            contacts.append(
+                {
+                    "customer_id": pk,
+                    "first_name": first,
+                    "last_name": last,
+                    "position": position,
+                    "email": contact_email,
+                    "phone": f"{phone[:-3]}{rng.randint(100, 999)}",
+                    "mobile": mobile,
+                    "notes": "",
+                    "last_activity_at": None,
+                    "created_at": created,
+                    "updated_at": created,
+                    "search_text": normalize.contact_search_text(
+                        first_name=first,
+                        last_name=last,
+                        email=contact_email,
+                        position=position,
+                        customer_name=name,
+                    ),
+                }
+            )
         converted_at = None
         if status == Customer.Status.CUSTOMER and rng.random() < 0.25:
             converted_at = min(now, created + dt.timedelta(days=rng.randint(7, 200)))
-        customers.append({
-            "id": pk, "kind": Customer.Kind.PERSON if is_person else Customer.Kind.COMPANY, "name": name,
-            "status": status, "converted_at": converted_at, "converted_by_id": owner_id if converted_at else None,
-            "street": street, "postal_code": postal_code, "city": city, "country": country,
-            "phone": phone, "email": email, "website": website,
-            "industry": "" if is_person else rng.choice(seed_data.INDUSTRIES),
-            "owner_id": owner_id, "annual_revenue": revenue, "employees": employees,
-            "size_class": size_class, "size_class_manual": manual,
-            "latitude": None, "longitude": None, "geocode_status": Customer.GeocodeStatus.PENDING, "geocoded_at": None,
-            "last_activity_at": None,
-            "name_key": normalize.name_key(name)[:200],
-            "email_domain": normalize.email_domain(email, website)[:200],
-            "phone_digits": normalize.phone_digits(phone, country)[:50],
-            "search_text": normalize.customer_search_text(name=name, city=city, postal_code=postal_code, contact_names=people),
-            "created_at": created, "updated_at": created, "created_by_id": owner_id,
-        })
+        customers.append(
+            {
+                "id": pk,
+                "kind": Customer.Kind.PERSON if is_person else Customer.Kind.COMPANY,
+                "name": name,
+                "status": status,
+                "converted_at": converted_at,
+                "converted_by_id": owner_id if converted_at else None,
+                "street": street,
+                "postal_code": postal_code,
+                "city": city,
+                "country": country,
+                "phone": phone,
+                "email": email,
+                "website": website,
+                "industry": "" if is_person else rng.choice(seed_data.INDUSTRIES),
+                "owner_id": owner_id,
+                "annual_revenue": revenue,
+                "employees": employees,
+                "size_class": size_class,
+                "size_class_manual": manual,
+                "latitude": None,
+                "longitude": None,
+                "geocode_status": Customer.GeocodeStatus.PENDING,
+                "geocoded_at": None,
+                "last_activity_at": None,
+                "name_key": normalize.name_key(name)[:200],
+                "email_domain": normalize.email_domain(email, website)[:200],
+                "phone_digits": normalize.phone_digits(phone, country)[:50],
+                "search_text": normalize.customer_search_text(
+                    name=name, city=city, postal_code=postal_code, contact_names=people
+                ),
+                "created_at": created,
+                "updated_at": created,
+                "created_by_id": owner_id,
+            }
+        )
     contact_ids = reserve_ids(ContactPerson, len(contacts))
     for contact, cid in zip(contacts, contact_ids, strict=True):
         contact["id"] = cid

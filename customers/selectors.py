@@ -55,7 +55,8 @@ def _search(qs: QuerySet, *, text: str, table: str) -> QuerySet:
     return qs.filter(
         RawSQL(  # noqa: S611
             f"to_tsvector('simple'::regconfig, {table}.search_text) @@ to_tsquery('simple'::regconfig, %s)",
-            [tsquery], output_field=BooleanField(),
+            [tsquery],
+            output_field=BooleanField(),
         )
     )
 
@@ -105,10 +106,14 @@ class CustomerOverviewQuerySet(QuerySet):
         costs a few milliseconds. Owners with the same name form one range, as in the SQL order."""
         base = QuerySet(model=self.model, query=self.query.chain(), using=self.db)  # plain slicing
         # every user (a few dozen): owners without rows here drop out by their count
-        groups = grouped(User.objects.order_by("first_name", "last_name", "id").values_list("pk", "first_name",
-                                                                                           "last_name"))
-        return dimension_page_ids(base, field="owner_id", groups=groups, start=start, stop=stop,
-                                  descending=descending)
+        groups = grouped(
+            User.objects.order_by("first_name", "last_name", "id").values_list(
+                "pk", "first_name", "last_name"
+            )
+        )
+        return dimension_page_ids(
+            base, field="owner_id", groups=groups, start=start, stop=stop, descending=descending
+        )
 
 
 def customer_list(*, leads_visible: bool) -> QuerySet:
@@ -121,9 +126,26 @@ def customer_list(*, leads_visible: bool) -> QuerySet:
 
 
 EXPORT_FIELDS = (
-    "pk", "name", "kind", "status", "street", "postal_code", "city", "country", "phone", "email", "website",
-    "industry", "owner__email", "size_class", "annual_revenue", "employees", "open_projects_count",
-    "pipeline_value", "last_activity_at", "created_at",
+    "pk",
+    "name",
+    "kind",
+    "status",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "website",
+    "industry",
+    "owner__email",
+    "size_class",
+    "annual_revenue",
+    "employees",
+    "open_projects_count",
+    "pipeline_value",
+    "last_activity_at",
+    "created_at",
 )
 EXPORT_CHUNK = 2000
 
@@ -145,7 +167,9 @@ def customer_export_rows(qs: QuerySet, *, definitions=()) -> Iterator[tuple]:
         yield (*row, *(export_value(d, custom.get(d.key), users=users) for d in definitions))
 
 
-def customer_rollups_stale(*, customer_ids: list[int] | None = None) -> list[tuple[int, int, Decimal, int, Decimal]]:
+def customer_rollups_stale(
+    *, customer_ids: list[int] | None = None
+) -> list[tuple[int, int, Decimal, int, Decimal]]:
     """Customers whose stored open project count or pipeline value differs from a fresh aggregate
     of their projects: (id, stored count, stored value, true count, true value). Empty when exact."""
     only = "" if customer_ids is None else " AND c.id = ANY(%s)"
@@ -177,16 +201,22 @@ def customer_has_open_projects(qs: QuerySet, *, value: bool) -> QuerySet:
 
 def customer_get(*, pk: int) -> Customer:
     """One customer with owner, or 404 (also for ids of other tenants: each has its own schema)."""
-    return get_object_or_404(Customer.objects.select_related("owner", "converted_by", "created_by"), pk=pk)
+    return get_object_or_404(
+        Customer.objects.select_related("owner", "converted_by", "created_by"), pk=pk
+    )
 
 
-def customer_projects(*, customer: Customer, show_all: bool, limit: int = 100) -> tuple[list, int, int]:
+def customer_projects(
+    *, customer: Customer, show_all: bool, limit: int = 100
+) -> tuple[list, int, int]:
     """The customer's projects (open ones, or all) newest first, with the open and total counts."""
     projects = customer.projects.all()
     counts = projects.aggregate(total=Count("pk"), open=Count("pk", filter=Q(phase__outcome=OPEN)))
     if not show_all:
         projects = projects.filter(phase__outcome=OPEN)
-    rows = list(projects.select_related("phase", "process", "owner").order_by("-created_at", "-id")[:limit])
+    rows = list(
+        projects.select_related("phase", "process", "owner").order_by("-created_at", "-id")[:limit]
+    )
     return rows, counts["open"], counts["total"]
 
 
@@ -219,7 +249,12 @@ def customer_counts(*, user) -> dict[str, int]:
     """Counts for the dashboard: customers, leads, the user's own customers and leads."""
     # Grouped by status (an index-only scan) rather than FILTERed counts over a full table scan.
     everyone = dict(Customer.objects.order_by().values_list("status").annotate(n=Count("*")))
-    own = dict(Customer.objects.filter(owner_id=user.pk).order_by().values_list("status").annotate(n=Count("*")))
+    own = dict(
+        Customer.objects.filter(owner_id=user.pk)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+    )
     return {
         "customers": everyone.get(Customer.Status.CUSTOMER, 0),
         "leads": everyone.get(Customer.Status.LEAD, 0),
@@ -247,6 +282,7 @@ def customer_choices_search(*, text: str, limit: int = 20) -> list[Customer]:
 
 # --- duplicate check ---------------------------------------------------------------------------
 
+
 @dataclass
 class DuplicateCandidate:
     customer: Customer
@@ -254,8 +290,16 @@ class DuplicateCandidate:
 
 
 def customer_duplicates(
-    *, name: str, postal_code: str = "", city: str = "", email: str = "", website: str = "", phone: str = "",
-    country: str = "DE", exclude_pk: int | None = None, limit: int = 10,
+    *,
+    name: str,
+    postal_code: str = "",
+    city: str = "",
+    email: str = "",
+    website: str = "",
+    phone: str = "",
+    country: str = "DE",
+    exclude_pk: int | None = None,
+    limit: int = 10,
 ) -> list[DuplicateCandidate]:
     """Likely duplicates: similar name in the same postal code or city, same e-mail domain, same phone."""
     found: dict[int, list[str]] = {}
@@ -275,10 +319,17 @@ def customer_duplicates(
         if city:
             place |= Q(city__iexact=city)
         # At most a few thousand rows per place, compared in Python with a fuzzy ratio.
-        for pk, other_key, other_pc in base.filter(place).values_list("pk", "name_key", "postal_code")[:5000]:
+        for pk, other_key, other_pc in base.filter(place).values_list(
+            "pk", "name_key", "postal_code"
+        )[:5000]:
             if normalize.names_similar(key, other_key):
                 same_pc = postal_code and other_pc == postal_code
-                add(pk, _("similar name, same postal code") if same_pc else _("similar name, same city"))
+                add(
+                    pk,
+                    _("similar name, same postal code")
+                    if same_pc
+                    else _("similar name, same city"),
+                )
     domain = normalize.email_domain(email, website)
     if domain and not normalize.is_freemail(domain):
         for pk in base.filter(email_domain=domain).values_list("pk", flat=True)[:limit]:
@@ -291,10 +342,15 @@ def customer_duplicates(
         return []
     ranked = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))[:limit]
     customers = Customer.objects.select_related("owner").in_bulk([pk for pk, _r in ranked])
-    return [DuplicateCandidate(customer=customers[pk], reasons=reasons) for pk, reasons in ranked if pk in customers]
+    return [
+        DuplicateCandidate(customer=customers[pk], reasons=reasons)
+        for pk, reasons in ranked
+        if pk in customers
+    ]
 
 
 # --- contact persons ---------------------------------------------------------------------------
+
 
 class ContactListQuerySet(QuerySet):
     """Contacts whose deep pages skip over bare ids: slicing far down picks the page's ids in the
@@ -304,11 +360,19 @@ class ContactListQuerySet(QuerySet):
     TWO_STEP_FROM = 500  # rows to skip from which a page is read in two steps
 
     def __getitem__(self, k):
-        if (not isinstance(k, slice) or k.step is not None or (k.start or 0) < self.TWO_STEP_FROM
-                or self._iterable_class is not ModelIterable):
+        if (
+            not isinstance(k, slice)
+            or k.step is not None
+            or (k.start or 0) < self.TWO_STEP_FROM
+            or self._iterable_class is not ModelIterable
+        ):
             return super().__getitem__(k)
         ids = list(super().__getitem__(k).values_list("pk", flat=True))
-        rows = QuerySet(model=self.model, query=self.query.chain(), using=self.db).order_by().in_bulk(ids)
+        rows = (
+            QuerySet(model=self.model, query=self.query.chain(), using=self.db)
+            .order_by()
+            .in_bulk(ids)
+        )
         return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -324,25 +388,37 @@ def contact_search(qs: QuerySet, *, text: str) -> QuerySet:
 
 def contact_get(*, pk: int) -> ContactPerson:
     """One contact person with customer and owner, or 404."""
-    return get_object_or_404(ContactPerson.objects.select_related("customer", "customer__owner"), pk=pk)
+    return get_object_or_404(
+        ContactPerson.objects.select_related("customer", "customer__owner"), pk=pk
+    )
 
 
 def contact_projects(*, contact: ContactPerson, limit: int = 50) -> list:
     """The projects the contact person is linked to, with the buying-center role."""
     return list(
-        contact.project_links.select_related("project", "project__phase", "project__owner")
-        .order_by("-project__created_at")[:limit]
+        contact.project_links.select_related(
+            "project", "project__phase", "project__owner"
+        ).order_by("-project__created_at")[:limit]
     )
 
 
 # --- import jobs -------------------------------------------------------------------------------
 
+
 def import_job_get(*, pk: int, user) -> ImportJob:
     """An import job of the user (admins see every job), or 404."""
-    qs = ImportJob.objects.all() if user.is_tenant_admin else ImportJob.objects.filter(created_by=user)
+    qs = (
+        ImportJob.objects.all()
+        if user.is_tenant_admin
+        else ImportJob.objects.filter(created_by=user)
+    )
     return get_object_or_404(qs, pk=pk)
 
 
 def import_job_list(*, user, limit: int = 10) -> list[ImportJob]:
-    qs = ImportJob.objects.all() if user.is_tenant_admin else ImportJob.objects.filter(created_by=user)
+    qs = (
+        ImportJob.objects.all()
+        if user.is_tenant_admin
+        else ImportJob.objects.filter(created_by=user)
+    )
     return list(qs.defer("errors", "header", "mapping")[:limit])

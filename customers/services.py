@@ -19,14 +19,38 @@ from customers import normalize
 from customers.models import ContactPerson, Customer, SizeClassThresholds
 
 CUSTOMER_FIELDS = (
-    "kind", "name", "street", "postal_code", "city", "country", "phone", "email", "website", "industry",
-    "owner", "annual_revenue", "employees", "size_class", "size_class_manual", "custom",
+    "kind",
+    "name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "website",
+    "industry",
+    "owner",
+    "annual_revenue",
+    "employees",
+    "size_class",
+    "size_class_manual",
+    "custom",
 )
-CONTACT_FIELDS = ("first_name", "last_name", "position", "email", "phone", "mobile", "notes", "custom")
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "position",
+    "email",
+    "phone",
+    "mobile",
+    "notes",
+    "custom",
+)
 _DERIVED = ("name_key", "email_domain", "phone_digits", "search_text")
 
 
 # --- size classes ------------------------------------------------------------------------------
+
 
 def size_thresholds_get() -> SizeClassThresholds:
     """The tenant's size-class thresholds (created with defaults on first use)."""
@@ -34,7 +58,9 @@ def size_thresholds_get() -> SizeClassThresholds:
     return thresholds or SizeClassThresholds.objects.create()
 
 
-def size_class_derive(*, annual_revenue: Decimal | None, employees: int | None, thresholds: SizeClassThresholds) -> str:
+def size_class_derive(
+    *, annual_revenue: Decimal | None, employees: int | None, thresholds: SizeClassThresholds
+) -> str:
     """The highest class whose revenue or employee threshold is reached; D below all of them."""
     for cls in ("a", "b", "c"):
         min_revenue = getattr(thresholds, f"{cls}_min_revenue")
@@ -64,10 +90,13 @@ def size_thresholds_save(*, thresholds: SizeClassThresholds) -> int:
     """Save the thresholds and re-derive the class of every customer whose class is not set by hand."""
     thresholds.full_clean()
     thresholds.save()
-    return Customer.objects.filter(size_class_manual=False).update(size_class=size_class_case(thresholds))
+    return Customer.objects.filter(size_class_manual=False).update(
+        size_class=size_class_case(thresholds)
+    )
 
 
 # --- customers ---------------------------------------------------------------------------------
+
 
 def _contact_names(customer: Customer) -> list[str]:
     if customer.pk is None:
@@ -81,7 +110,9 @@ def customer_keys_refresh(customer: Customer, *, contact_names: list[str] | None
     customer.email_domain = normalize.email_domain(customer.email, customer.website)[:200]
     customer.phone_digits = normalize.phone_digits(customer.phone, customer.country)[:50]
     customer.search_text = normalize.customer_search_text(
-        name=customer.name, city=customer.city, postal_code=customer.postal_code,
+        name=customer.name,
+        city=customer.city,
+        postal_code=customer.postal_code,
         contact_names=_contact_names(customer) if contact_names is None else contact_names,
     )
 
@@ -121,7 +152,9 @@ def customer_create(*, user, status: str = Customer.Status.CUSTOMER, **fields: A
     customer = Customer(status=status, created_by=author, **fields)
     if not customer.size_class_manual:
         customer.size_class = size_class_derive(
-            annual_revenue=customer.annual_revenue, employees=customer.employees, thresholds=size_thresholds_get()
+            annual_revenue=customer.annual_revenue,
+            employees=customer.employees,
+            thresholds=size_thresholds_get(),
         )
     customer_keys_refresh(customer, contact_names=[])
     _full_clean(customer)
@@ -138,7 +171,10 @@ def customer_update(*, customer: Customer, user, data: dict[str, Any]) -> list[s
     _require_edit(user=user, owner_id=customer.owner_id)
     unknown = set(data) - set(CUSTOMER_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     data = _clean_values(data)
     changed = [f for f, v in data.items() if getattr(customer, f) != v]
     if not changed:
@@ -150,7 +186,9 @@ def customer_update(*, customer: Customer, user, data: dict[str, Any]) -> list[s
     update_fields = set(changed) | set(_DERIVED) | {"updated_at"}
     if not customer.size_class_manual:
         derived = size_class_derive(
-            annual_revenue=customer.annual_revenue, employees=customer.employees, thresholds=size_thresholds_get()
+            annual_revenue=customer.annual_revenue,
+            employees=customer.employees,
+            thresholds=size_thresholds_get(),
         )
         if derived != customer.size_class:
             customer.size_class = derived
@@ -186,7 +224,9 @@ def customer_convert_lead(*, customer_id: int, user, project=None) -> bool:
     customer.converted_at = timezone.now()
     customer.converted_by = user if getattr(user, "is_authenticated", False) else None
     customer.save(update_fields=["status", "converted_at", "converted_by", "updated_at"])
-    events.lead_converted.send(sender=Customer, customer=customer, user=customer.converted_by, project=project)
+    events.lead_converted.send(
+        sender=Customer, customer=customer, user=customer.converted_by, project=project
+    )
     return True
 
 
@@ -208,7 +248,9 @@ def contact_touch_activity(*, contact_id: int, at: datetime) -> None:
 # The map (mapview) finds coordinates; only these services write them (customers owns the table).
 
 
-def customer_location_set(*, customer_id: int, latitude: float | None, longitude: float | None, status: str) -> None:
+def customer_location_set(
+    *, customer_id: int, latitude: float | None, longitude: float | None, status: str
+) -> None:
     """Store a location (a pin set by hand, or a result); no event, no change of updated_at."""
     if status not in Customer.GeocodeStatus.values:
         raise ValidationError({"geocode_status": _("Unknown geocoding status.")})
@@ -222,15 +264,28 @@ def customer_geocode_pending_set(*, customer_id: int) -> None:
     Customer.objects.filter(pk=customer_id).update(geocode_status=Customer.GeocodeStatus.PENDING)
 
 
-def customer_geocode_result_store(*, customer_id: int, address: dict[str, str], latitude: float | None,
-                                  longitude: float | None, status: str, only_pending: bool = True) -> bool:
+def customer_geocode_result_store(
+    *,
+    customer_id: int,
+    address: dict[str, str],
+    latitude: float | None,
+    longitude: float | None,
+    status: str,
+    only_pending: bool = True,
+) -> bool:
     """Store a geocoding result if the address is still ``address`` (and, with ``only_pending``, the
     customer still pending): a newer change has queued its own geocoding. True when stored."""
     unchanged = Customer.objects.filter(pk=customer_id, **address)
     if only_pending:
         unchanged = unchanged.filter(geocode_status=Customer.GeocodeStatus.PENDING)
-    return bool(unchanged.update(latitude=latitude, longitude=longitude, geocode_status=status,
-                                 geocoded_at=timezone.now()))
+    return bool(
+        unchanged.update(
+            latitude=latitude,
+            longitude=longitude,
+            geocode_status=status,
+            geocoded_at=timezone.now(),
+        )
+    )
 
 
 def customer_geocode_failed_set(*, customer_id: int) -> None:
@@ -270,21 +325,33 @@ def customers_assign_owner(*, user, customer_ids: Iterable[int], owner) -> tuple
     if owner is not None and not owner_choices(user=user).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": _("You cannot hand customers to this user.")})
     ids = list(dict.fromkeys(int(pk) for pk in customer_ids))
-    editable = list(Customer.objects.filter(pk__in=ids).filter(customer_editable_q(user=user)).values_list("pk", flat=True))
-    changed_ids = list(Customer.objects.filter(pk__in=editable).exclude(owner=owner).values_list("pk", flat=True))
+    editable = list(
+        Customer.objects.filter(pk__in=ids)
+        .filter(customer_editable_q(user=user))
+        .values_list("pk", flat=True)
+    )
+    changed_ids = list(
+        Customer.objects.filter(pk__in=editable).exclude(owner=owner).values_list("pk", flat=True)
+    )
     Customer.objects.filter(pk__in=changed_ids).update(owner=owner, updated_at=timezone.now())
     if events.customer_updated.has_listeners(Customer):
         for customer in Customer.objects.filter(pk__in=changed_ids).iterator(chunk_size=500):
-            events.customer_updated.send(sender=Customer, customer=customer, user=user, changed=["owner"])
+            events.customer_updated.send(
+                sender=Customer, customer=customer, user=user, changed=["owner"]
+            )
     return len(editable), len(ids) - len(editable)
 
 
 # --- contact persons ---------------------------------------------------------------------------
 
+
 def _contact_keys_refresh(contact: ContactPerson, *, customer_name: str) -> None:
     contact.search_text = normalize.contact_search_text(
-        first_name=contact.first_name, last_name=contact.last_name, email=contact.email,
-        position=contact.position, customer_name=customer_name,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        email=contact.email,
+        position=contact.position,
+        customer_name=customer_name,
     )
 
 
@@ -315,7 +382,10 @@ def contact_update(*, contact: ContactPerson, user, data: dict[str, Any]) -> lis
     _require_edit(user=user, owner_id=contact.customer.owner_id)
     unknown = set(data) - set(CONTACT_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     changed = [f for f, v in data.items() if getattr(contact, f) != v]
     if not changed:
         return []

@@ -36,7 +36,9 @@ class PagedTable(tables.Table):
         if not getattr(paginator, "count_is_estimate", False):
             return list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
         start = max(1, page.number - 2)
-        links = ([1, self.ellipsis] if start > 2 else [1] if start == 2 else []) + list(range(start, page.number + 1))
+        links = ([1, self.ellipsis] if start > 2 else [1] if start == 2 else []) + list(
+            range(start, page.number + 1)
+        )
         if page.has_next():
             links += [page.number + 1, self.ellipsis]
         return links
@@ -44,10 +46,20 @@ class PagedTable(tables.Table):
 
 class CustomerTable(PagedTable):
     selection = tables.CheckBoxColumn(
-        accessor="pk", orderable=False,
+        accessor="pk",
+        orderable=False,
         attrs={
-            "th__input": {"form": "bulk-form", "data-select-all": "customers", "aria-label": _("Select all on this page")},
-            "td__input": {"form": "bulk-form", "name": "ids", "class": "form-check-input", "aria-label": _("Select")},
+            "th__input": {
+                "form": "bulk-form",
+                "data-select-all": "customers",
+                "aria-label": _("Select all on this page"),
+            },
+            "td__input": {
+                "form": "bulk-form",
+                "name": "ids",
+                "class": "form-check-input",
+                "aria-label": _("Select"),
+            },
         },
     )
     name = tables.Column(verbose_name=_("Name"), order_by=("name", "id"))
@@ -55,20 +67,39 @@ class CustomerTable(PagedTable):
     city = tables.Column(verbose_name=_("City"), order_by=("city", "name", "id"))
     country = tables.Column(verbose_name=_("Country"), order_by=("country", "name", "id"))
     size_class = tables.Column(verbose_name=_("Size"), order_by=("size_class", "name", "id"))
-    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name", "id"),
-                          attrs={"td": {"class": "text-nowrap"}})
+    owner = tables.Column(
+        verbose_name=_("Owner"),
+        order_by=("owner__first_name", "owner__last_name", "id"),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     # Stored roll-ups (customers migration 0006), sorted through their (value, name, id) indexes.
-    open_projects = tables.Column(verbose_name=_("Open projects"), accessor="open_projects_count",
-                                  order_by=("open_projects_count", "name", "id"),
-                                  attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
-    pipeline_value = tables.Column(verbose_name=_("Open pipeline"), order_by=("pipeline_value", "name", "id"),
-                                   attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
+    open_projects = tables.Column(
+        verbose_name=_("Open projects"),
+        accessor="open_projects_count",
+        order_by=("open_projects_count", "name", "id"),
+        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
+    )
+    pipeline_value = tables.Column(
+        verbose_name=_("Open pipeline"),
+        order_by=("pipeline_value", "name", "id"),
+        attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}},
+    )
     last_activity_at = tables.DateColumn(verbose_name=_("Last activity"), short=True)
 
     class Meta:
         model = Customer
-        fields = ["selection", "name", "kind", "city", "country", "size_class", "owner", "open_projects",
-                  "pipeline_value", "last_activity_at"]
+        fields = [
+            "selection",
+            "name",
+            "kind",
+            "city",
+            "country",
+            "size_class",
+            "owner",
+            "open_projects",
+            "pipeline_value",
+            "last_activity_at",
+        ]
         attrs = TABLE_ATTRS
         template_name = "customers/_customer_table.html"
         per_page = 25
@@ -84,15 +115,26 @@ class CustomerTable(PagedTable):
         url = reverse("customers:customer_detail", args=[record.pk])
         if not self.leads_on:
             return format_html('<a href="{}" class="fw-semibold">{}</a>', url, record.name)
-        badge = format_html(' <span class="badge text-bg-light border crm-lead-badge">{}</span>', _("Lead")) if record.is_lead else ""
+        badge = (
+            format_html(
+                ' <span class="badge text-bg-light border crm-lead-badge">{}</span>', _("Lead")
+            )
+            if record.is_lead
+            else ""
+        )
         return format_html(
             '<span class="crm-name-{}"><a href="{}" class="fw-semibold">{}</a></span>{}',
-            record.status, url, record.name, badge,
+            record.status,
+            url,
+            record.name,
+            badge,
         )
 
     def render_size_class(self, record: Customer):
         # tables2 passes the choice label ("D – small"); the column shows the bare letter.
-        return format_html('<span title="{}">{}</span>', record.get_size_class_display(), record.size_class)
+        return format_html(
+            '<span title="{}">{}</span>', record.get_size_class_display(), record.size_class
+        )
 
     def render_owner(self, value):
         return value.get_full_name() or value.email
@@ -107,13 +149,21 @@ class CustomerTable(PagedTable):
 
 
 class ContactTable(PagedTable):
-    name = tables.Column(verbose_name=_("Name"), accessor="last_name", order_by=("last_name", "first_name", "id"),
-                         attrs={"td": {"class": "text-nowrap"}})
+    name = tables.Column(
+        verbose_name=_("Name"),
+        accessor="last_name",
+        order_by=("last_name", "first_name", "id"),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     customer = tables.Column(verbose_name=_("Customer"), order_by=("customer__name", "id"))
     position = tables.Column(verbose_name=_("Position"), order_by=("position", "id"))
     email = tables.EmailColumn(verbose_name=_("E-mail"), order_by=("email", "id"))
-    phone = tables.Column(verbose_name=_("Phone"), orderable=False, attrs={"td": {"class": "text-nowrap"}})
-    last_activity_at = tables.DateColumn(verbose_name=_("Last activity"), short=True, order_by=("last_activity_at", "id"))
+    phone = tables.Column(
+        verbose_name=_("Phone"), orderable=False, attrs={"td": {"class": "text-nowrap"}}
+    )
+    last_activity_at = tables.DateColumn(
+        verbose_name=_("Last activity"), short=True, order_by=("last_activity_at", "id")
+    )
 
     class Meta:
         model = ContactPerson

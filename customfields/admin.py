@@ -12,8 +12,20 @@ from customfields.models import FieldDefinition
 @admin.register(FieldDefinition)
 class FieldDefinitionAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
     form = FieldDefinitionForm
-    list_display = ["label_en", "label_de", "entity", "field_type", "key", "order", "active", "filterable",
-                    "sortable", "searchable", "unique", "tracked"]
+    list_display = [
+        "label_en",
+        "label_de",
+        "entity",
+        "field_type",
+        "key",
+        "order",
+        "active",
+        "filterable",
+        "sortable",
+        "searchable",
+        "unique",
+        "tracked",
+    ]
     list_filter = ["entity", "field_type", "active"]
     search_fields = ["label_en", "label_de", "key"]
     fields = FieldDefinitionForm.Meta.fields
@@ -28,6 +40,8 @@ class FieldDefinitionAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
                 saved = services.definition_update(definition=obj, user=request.user, data=data)
             else:
                 saved = services.definition_create(user=request.user, **data)
-        except ValidationError as exc:  # the form checked the same rules; a race is all that is left
+        except (
+            ValidationError
+        ) as exc:  # the form checked the same rules; a race is all that is left
             raise ValidationError(exc.messages) from exc
         obj.pk = saved.pk

@@ -12,7 +12,9 @@ from customfields.services import FIXED_AFTER_CREATE
 
 
 def options_to_text(options: list[dict]) -> str:
-    return "\n".join(" | ".join([o["value"], o.get("en", ""), o.get("de", "")]).rstrip(" |") for o in options)
+    return "\n".join(
+        " | ".join([o["value"], o.get("en", ""), o.get("de", "")]).rstrip(" |") for o in options
+    )
 
 
 def options_from_text(text: str) -> list[dict]:
@@ -30,27 +32,58 @@ def options_from_text(text: str) -> list[dict]:
             value, en, de = "", parts[0], ""
         value = slugify(value or en).replace("-", "_")[:60]
         if not value:
-            raise forms.ValidationError(_("Line \"%(line)s\" has no usable value.") % {"line": line})
+            raise forms.ValidationError(_('Line "%(line)s" has no usable value.') % {"line": line})
         options.append({"value": value, "en": en or value, "de": de})
     return options
 
 
 class FieldDefinitionForm(forms.ModelForm):
     options_text = forms.CharField(
-        label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("For choice fields, one option a line in display order: \"value | English | German\". "
-                    "Keep the value when you rename an option: stored records refer to it."),
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            'For choice fields, one option a line in display order: "value | English | German". '
+            "Keep the value when you rename an option: stored records refer to it."
+        ),
     )
-    visible_roles = forms.MultipleChoiceField(label=_("Seen by"), choices=ROLE_CHOICES, required=False,
-                                              widget=forms.CheckboxSelectMultiple)
-    editable_roles = forms.MultipleChoiceField(label=_("Edited by"), choices=ROLE_CHOICES, required=False,
-                                               widget=forms.CheckboxSelectMultiple)
+    visible_roles = forms.MultipleChoiceField(
+        label=_("Seen by"),
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    editable_roles = forms.MultipleChoiceField(
+        label=_("Edited by"),
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = FieldDefinition
-        fields = ["entity", "key", "field_type", "label_en", "label_de", "help_en", "help_de", "options_text",
-                  "required", "default", "order", "section", "active", "visible_roles", "editable_roles",
-                  "filterable", "sortable", "searchable", "unique", "tracked"]
+        fields = [
+            "entity",
+            "key",
+            "field_type",
+            "label_en",
+            "label_de",
+            "help_en",
+            "help_de",
+            "options_text",
+            "required",
+            "default",
+            "order",
+            "section",
+            "active",
+            "visible_roles",
+            "editable_roles",
+            "filterable",
+            "sortable",
+            "searchable",
+            "unique",
+            "tracked",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,7 +97,9 @@ class FieldDefinitionForm(forms.ModelForm):
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
                 widget.attrs.setdefault("class", "form-check-input")
                 continue
-            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+            widget.attrs.setdefault(
+                "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
+            )
 
     def clean_options_text(self):
         return options_from_text(self.cleaned_data.get("options_text", ""))
@@ -77,14 +112,22 @@ class FieldDefinitionForm(forms.ModelForm):
         return data
 
     def service_values(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        data = {
+            name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data
+        }
         data.pop("options_text", None)
         data["options"] = self.cleaned_data.get("options", [])
         return data
 
 
-def add_custom_fields(form: forms.BaseForm, *, definitions, editable_keys: set[str], values: dict | None,
-                      creating: bool) -> None:
+def add_custom_fields(
+    form: forms.BaseForm,
+    *,
+    definitions,
+    editable_keys: set[str],
+    values: dict | None,
+    creating: bool,
+) -> None:
     """Add a form field for each of ``definitions`` to ``form``: editable ones as inputs, the others
     shown disabled (their value is never taken from the request)."""
     from customfields.values import parse_text, to_initial
@@ -109,24 +152,32 @@ def add_custom_fields(form: forms.BaseForm, *, definitions, editable_keys: set[s
         if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
             widget.attrs.setdefault("class", "form-check-input")
         else:
-            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+            widget.attrs.setdefault(
+                "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
+            )
         field.custom_section = definition.section
         form.fields[definition.column] = field
 
 
 def custom_bound_fields(form) -> list:
     """The bound custom fields of a form, for the template."""
-    return [form[d.column] for d in getattr(form, "custom_definitions", []) if d.column in form.fields]
+    return [
+        form[d.column] for d in getattr(form, "custom_definitions", []) if d.column in form.fields
+    ]
 
 
-def custom_fields_attach(form: forms.BaseForm, *, entity: str, user, values: dict | None, creating: bool) -> None:
+def custom_fields_attach(
+    form: forms.BaseForm, *, entity: str, user, values: dict | None, creating: bool
+) -> None:
     """Give ``form`` the custom fields of ``entity`` that ``user`` sees; those the user may not edit
     are shown disabled and keep their stored value."""
     from customfields.selectors import definitions_for
 
     visible = definitions_for(entity=entity, user=user)
     editable = {d.key for d in definitions_for(entity=entity, user=user, editable=True)}
-    add_custom_fields(form, definitions=visible, editable_keys=editable, values=values, creating=creating)
+    add_custom_fields(
+        form, definitions=visible, editable_keys=editable, values=values, creating=creating
+    )
     form.custom_editable = [d for d in visible if d.key in editable]
     form.custom_stored = dict(values or {})
 
@@ -136,8 +187,11 @@ def custom_values(form: forms.BaseForm) -> dict:
     other stored value (hidden from this user, retired, unknown) as it was."""
     from customfields.services import values_merge
 
-    return values_merge(current=getattr(form, "custom_stored", {}), definitions=getattr(form, "custom_editable", []),
-                        cleaned=form.cleaned_data)
+    return values_merge(
+        current=getattr(form, "custom_stored", {}),
+        definitions=getattr(form, "custom_editable", []),
+        cleaned=form.cleaned_data,
+    )
 
 
 def custom_unique_check(form: forms.BaseForm, *, model, exclude_pk: int | None = None) -> None:
@@ -146,7 +200,11 @@ def custom_unique_check(form: forms.BaseForm, *, model, exclude_pk: int | None =
 
     if not getattr(form, "custom_editable", None):
         return
-    errors = values_check_unique(model=model, definitions=form.custom_editable, values=custom_values(form),
-                                 exclude_pk=exclude_pk)
+    errors = values_check_unique(
+        model=model,
+        definitions=form.custom_editable,
+        values=custom_values(form),
+        exclude_pk=exclude_pk,
+    )
     for column, message in errors.items():
         form.add_error(column, message)

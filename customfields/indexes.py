@@ -17,8 +17,12 @@ from customfields.models import FieldDefinition
 log = logging.getLogger(__name__)
 
 T = FieldDefinition.Type
-TABLES = {"customer": "customers_customer", "contact": "customers_contactperson",
-          "project": "sales_salesproject", "lead": "sales_salesproject"}
+TABLES = {
+    "customer": "customers_customer",
+    "contact": "customers_contactperson",
+    "project": "sales_salesproject",
+    "lead": "sales_salesproject",
+}
 NUMERIC = (T.NUMBER, T.MONEY)
 
 
@@ -35,7 +39,11 @@ def index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
     key = _quote(definition.key)
     kind = definition.field_type
     if kind == T.MULTI_CHOICE:
-        return [(f"cf_{definition.key}_gin", f"USING gin ((custom -> {key}) jsonb_path_ops)")] if definition.filterable else []
+        return (
+            [(f"cf_{definition.key}_gin", f"USING gin ((custom -> {key}) jsonb_path_ops)")]
+            if definition.filterable
+            else []
+        )
     if kind in NUMERIC:
         specs = [(f"cf_{definition.key}_idx", f"(((custom ->> {key})::numeric), id)")]
     else:
@@ -47,8 +55,10 @@ def index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
 
 def _trgm_ops() -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-                       "WHERE e.extname = 'pg_trgm'")
+        cursor.execute(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'"
+        )
         row = cursor.fetchone()
     return f"{row[0]}.gin_trgm_ops" if row else "jsonb_ops"  # without pg_trgm: no trigram index
 
@@ -86,7 +96,9 @@ def indexes_ensure(*, concurrently: bool = True) -> dict[str, list[str]]:
         for name, (table, what) in wanted.items():
             if existing.get(name):
                 continue
-            cursor.execute(f'CREATE INDEX{mode} IF NOT EXISTS "{name}" ON "{schema}"."{table}" {what}')
+            cursor.execute(
+                f'CREATE INDEX{mode} IF NOT EXISTS "{name}" ON "{schema}"."{table}" {what}'
+            )
             created.append(name)
     if created or dropped:
         log.info("custom-field indexes in %s: created %s, dropped %s", schema, created, dropped)

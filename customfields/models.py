@@ -44,8 +44,15 @@ class FieldDefinition(models.Model):
 
     entity = models.CharField(_("record type"), max_length=10, choices=Entity.choices)
     key = models.CharField(
-        _("key"), max_length=40, unique=True,
-        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", _("Lower-case letters, digits and _ only, starting with a letter."))],
+        _("key"),
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z][a-z0-9_]*$",
+                _("Lower-case letters, digits and _ only, starting with a letter."),
+            )
+        ],
         help_text=_("Internal name of the stored value, e.g. vat_id. It cannot be changed later."),
     )
     field_type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.TEXT)
@@ -56,23 +63,45 @@ class FieldDefinition(models.Model):
     # [{"value": "retail", "en": "Retail", "de": "Einzelhandel"}, ...] in display order
     options = models.JSONField(_("options"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=False)
-    default = models.CharField(_("default"), max_length=250, blank=True,
-                               help_text=_("Filled in on new records; for choices the option's value."))
+    default = models.CharField(
+        _("default"),
+        max_length=250,
+        blank=True,
+        help_text=_("Filled in on new records; for choices the option's value."),
+    )
     order = models.PositiveIntegerField(_("order"), default=100)
-    section = models.CharField(_("section of the form"), max_length=80, blank=True,
-                               help_text=_("Fields with the same section are shown together."))
-    active = models.BooleanField(_("active"), default=True,
-                                 help_text=_("A retired field disappears from forms and lists; its values are kept."))
-    visible_roles = ArrayField(models.CharField(max_length=20, choices=ROLE_CHOICES), verbose_name=_("seen by"),
-                               default=_all_roles, blank=True)
-    editable_roles = ArrayField(models.CharField(max_length=20, choices=ROLE_CHOICES), verbose_name=_("edited by"),
-                                default=_all_roles, blank=True)
+    section = models.CharField(
+        _("section of the form"),
+        max_length=80,
+        blank=True,
+        help_text=_("Fields with the same section are shown together."),
+    )
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("A retired field disappears from forms and lists; its values are kept."),
+    )
+    visible_roles = ArrayField(
+        models.CharField(max_length=20, choices=ROLE_CHOICES),
+        verbose_name=_("seen by"),
+        default=_all_roles,
+        blank=True,
+    )
+    editable_roles = ArrayField(
+        models.CharField(max_length=20, choices=ROLE_CHOICES),
+        verbose_name=_("edited by"),
+        default=_all_roles,
+        blank=True,
+    )
     filterable = models.BooleanField(_("filterable"), default=False)
     sortable = models.BooleanField(_("sortable"), default=False)
     searchable = models.BooleanField(_("searchable"), default=False)
-    unique = models.BooleanField(_("unique"), default=False, help_text=_("No two records may have the same value."))
-    tracked = models.BooleanField(_("tracked"), default=False,
-                                  help_text=_("Changes are written to the activity log."))
+    unique = models.BooleanField(
+        _("unique"), default=False, help_text=_("No two records may have the same value.")
+    )
+    tracked = models.BooleanField(
+        _("tracked"), default=False, help_text=_("Changes are written to the activity log.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -98,8 +127,10 @@ class FieldDefinition(models.Model):
 
     def option_choices(self) -> list[tuple[str, str]]:
         german = (get_language() or "").startswith("de")
-        return [(o["value"], (o.get("de") if german and o.get("de") else o.get("en")) or o["value"])
-                for o in self.options]
+        return [
+            (o["value"], (o.get("de") if german and o.get("de") else o.get("en")) or o["value"])
+            for o in self.options
+        ]
 
     @property
     def column(self) -> str:

@@ -16,17 +16,54 @@ SEGMENTS = [
 ]
 
 DEMO_FIELDS = [
-    {"entity": "customer", "key": "vat_id", "field_type": "text", "label_en": "VAT id", "label_de": "USt-IdNr.",
-     "help_en": "e.g. DE123456789", "help_de": "z. B. DE123456789", "unique": True, "filterable": True,
-     "sortable": True, "searchable": True, "tracked": True, "order": 10},
-    {"entity": "customer", "key": "segment", "field_type": "choice", "label_en": "Industry segment",
-     "label_de": "Branchensegment", "options": SEGMENTS, "filterable": True, "sortable": True, "tracked": True,
-     "order": 20},
-    {"entity": "customer", "key": "credit_limit", "field_type": "money", "label_en": "Credit limit (confidential)",
-     "label_de": "Kreditlimit (vertraulich)", "visible_roles": ["admin", "manager"], "editable_roles": ["admin"],
-     "order": 30},
-    {"entity": "project", "key": "contract_end", "field_type": "date", "label_en": "Contract end",
-     "label_de": "Vertragsende", "filterable": True, "sortable": True, "tracked": True, "order": 10},
+    {
+        "entity": "customer",
+        "key": "vat_id",
+        "field_type": "text",
+        "label_en": "VAT id",
+        "label_de": "USt-IdNr.",
+        "help_en": "e.g. DE123456789",
+        "help_de": "z. B. DE123456789",
+        "unique": True,
+        "filterable": True,
+        "sortable": True,
+        "searchable": True,
+        "tracked": True,
+        "order": 10,
+    },
+    {
+        "entity": "customer",
+        "key": "segment",
+        "field_type": "choice",
+        "label_en": "Industry segment",
+        "label_de": "Branchensegment",
+        "options": SEGMENTS,
+        "filterable": True,
+        "sortable": True,
+        "tracked": True,
+        "order": 20,
+    },
+    {
+        "entity": "customer",
+        "key": "credit_limit",
+        "field_type": "money",
+        "label_en": "Credit limit (confidential)",
+        "label_de": "Kreditlimit (vertraulich)",
+        "visible_roles": ["admin", "manager"],
+        "editable_roles": ["admin"],
+        "order": 30,
+    },
+    {
+        "entity": "project",
+        "key": "contract_end",
+        "field_type": "date",
+        "label_en": "Contract end",
+        "label_de": "Vertragsende",
+        "filterable": True,
+        "sortable": True,
+        "tracked": True,
+        "order": 10,
+    },
 ]
 
 
@@ -67,4 +104,6 @@ def seed_custom_fields(ctx: SeedContext) -> None:
     if in_transaction:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    ctx.stdout(f"custom fields: {len(DEMO_FIELDS)} (indexes {', '.join(built['created']) or 'there'})")
+    ctx.stdout(
+        f"custom fields: {len(DEMO_FIELDS)} (indexes {', '.join(built['created']) or 'there'})"
+    )

@@ -20,8 +20,12 @@ def role_of(user) -> str:
 
 def definitions_all() -> list[FieldDefinition]:
     """Every definition of the tenant, active or retired (cached per tenant generation)."""
-    return cached(topic=TOPIC, parts=("all",), seconds=settings.CUSTOMFIELDS_CACHE_SECONDS,
-                  compute=lambda: list(FieldDefinition.objects.order_by("order", "id")))
+    return cached(
+        topic=TOPIC,
+        parts=("all",),
+        seconds=settings.CUSTOMFIELDS_CACHE_SECONDS,
+        compute=lambda: list(FieldDefinition.objects.order_by("order", "id")),
+    )
 
 
 def entities_of(entity: str) -> tuple[str, ...]:
@@ -29,8 +33,14 @@ def entities_of(entity: str) -> tuple[str, ...]:
     return ("project", "lead") if entity == "lead" else (entity,)
 
 
-def definitions_for(*, entity: str, user=None, editable: bool = False, active: bool = True,
-                    definitions: list[FieldDefinition] | None = None) -> list[FieldDefinition]:
+def definitions_for(
+    *,
+    entity: str,
+    user=None,
+    editable: bool = False,
+    active: bool = True,
+    definitions: list[FieldDefinition] | None = None,
+) -> list[FieldDefinition]:
     """The definitions of ``entity`` that ``user`` may see (or edit), in form order.
 
     ``entity`` "lead" means a project of a lead process: it has the project fields and the lead
@@ -56,12 +66,14 @@ def definition_get(*, pk: int) -> FieldDefinition:
 
 
 def project_entity(project) -> str:
-    """"lead" for a project of a lead process, else "project"."""
+    """ "lead" for a project of a lead process, else "project"."""
     process = getattr(project, "process", None)
     return "lead" if process is not None and getattr(process, "kind", "") == "lead" else "project"
 
 
-def visible_values(*, entity: str, user, values: dict | None) -> list[tuple[FieldDefinition, object]]:
+def visible_values(
+    *, entity: str, user, values: dict | None
+) -> list[tuple[FieldDefinition, object]]:
     """(definition, stored value) of every field ``user`` sees on a record, in form order."""
     values = values or {}
     return [(d, values.get(d.key)) for d in definitions_for(entity=entity, user=user)]

@@ -87,13 +87,21 @@ def values_merge(*, current: dict | None, definitions, cleaned: dict) -> dict:
     return merged
 
 
-def values_changes(*, before: dict | None, after: dict | None, definitions) -> list[tuple[FieldDefinition, object, object]]:
+def values_changes(
+    *, before: dict | None, after: dict | None, definitions
+) -> list[tuple[FieldDefinition, object, object]]:
     """(definition, old, new) for every field in ``definitions`` whose value changed."""
     before, after = before or {}, after or {}
-    return [(d, before.get(d.key), after.get(d.key)) for d in definitions if before.get(d.key) != after.get(d.key)]
+    return [
+        (d, before.get(d.key), after.get(d.key))
+        for d in definitions
+        if before.get(d.key) != after.get(d.key)
+    ]
 
 
-def values_check_unique(*, model, definitions, values: dict, exclude_pk: int | None = None) -> dict[str, str]:
+def values_check_unique(
+    *, model, definitions, values: dict, exclude_pk: int | None = None
+) -> dict[str, str]:
     """Errors (form field name -> message) for values of "unique" fields another record has."""
     errors = {}
     for definition in definitions:
@@ -103,5 +111,7 @@ def values_check_unique(*, model, definitions, values: dict, exclude_pk: int | N
         if exclude_pk is not None:
             qs = qs.exclude(pk=exclude_pk)
         if qs.exists():
-            errors[definition.column] = _("Another record already has this %(field)s.") % {"field": definition.label}
+            errors[definition.column] = _("Another record already has this %(field)s.") % {
+                "field": definition.label
+            }
     return errors

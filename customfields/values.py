@@ -23,7 +23,10 @@ from customfields.models import FieldDefinition
 
 T = FieldDefinition.Type
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y"]
-phone_validator = RegexValidator(r"^[0-9+()/. \-]{3,50}$", gettext_lazy("Enter a phone number (digits, +, spaces, / and - only)."))
+phone_validator = RegexValidator(
+    r"^[0-9+()/. \-]{3,50}$",
+    gettext_lazy("Enter a phone number (digits, +, spaces, / and - only)."),
+)
 
 
 class _Decimal(forms.DecimalField):
@@ -72,8 +75,11 @@ def option_value(options: list[dict], text: str) -> str | None:
 
 def form_field(definition: FieldDefinition, *, required: bool | None = None) -> forms.Field:
     """The form field for ``definition`` (label and help in the user's language)."""
-    kwargs = {"label": definition.label, "help_text": definition.help_text,
-              "required": definition.required if required is None else required}
+    kwargs = {
+        "label": definition.label,
+        "help_text": definition.help_text,
+        "required": definition.required if required is None else required,
+    }
     kind = definition.field_type
     if kind == T.TEXT:
         return forms.CharField(max_length=250, **kwargs)
@@ -84,16 +90,25 @@ def form_field(definition: FieldDefinition, *, required: bool | None = None) -> 
     if kind == T.MONEY:
         return _Decimal(max_digits=16, decimal_places=2, **kwargs)
     if kind == T.DATE:
-        return forms.DateField(input_formats=DATE_INPUT_FORMATS,
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
+        return forms.DateField(
+            input_formats=DATE_INPUT_FORMATS,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **kwargs,
+        )
     if kind == T.BOOLEAN:
         kwargs["required"] = False  # "required" cannot mean "must be yes"
         return forms.BooleanField(**kwargs)
     if kind == T.CHOICE:
-        return _Choice(options=definition.options, choices=[("", "—"), *definition.option_choices()], **kwargs)
+        return _Choice(
+            options=definition.options, choices=[("", "—"), *definition.option_choices()], **kwargs
+        )
     if kind == T.MULTI_CHOICE:
-        return _MultiChoice(options=definition.options, choices=definition.option_choices(),
-                            widget=forms.CheckboxSelectMultiple, **kwargs)
+        return _MultiChoice(
+            options=definition.options,
+            choices=definition.option_choices(),
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
     if kind == T.URL:
         return forms.URLField(max_length=250, assume_scheme="https", **kwargs)
     if kind == T.EMAIL:
@@ -113,7 +128,12 @@ def to_storage(definition: FieldDefinition, value):
         return None
     kind = definition.field_type
     if kind in (T.NUMBER, T.MONEY):
-        return format(Decimal(value).normalize() if kind == T.NUMBER else Decimal(value).quantize(Decimal("0.01")), "f")
+        return format(
+            Decimal(value).normalize()
+            if kind == T.NUMBER
+            else Decimal(value).quantize(Decimal("0.01")),
+            "f",
+        )
     if kind == T.DATE:
         return value.isoformat()
     if kind == T.BOOLEAN:
@@ -150,7 +170,9 @@ def display(definition: FieldDefinition, stored, *, users: dict | None = None) -
         if kind == T.NUMBER:
             return formats.number_format(Decimal(str(stored)), use_l10n=True)
         if kind == T.MONEY:
-            return formats.number_format(Decimal(str(stored)), 2, use_l10n=True, force_grouping=True)
+            return formats.number_format(
+                Decimal(str(stored)), 2, use_l10n=True, force_grouping=True
+            )
         if kind == T.DATE:
             return formats.date_format(datetime.date.fromisoformat(stored), "SHORT_DATE_FORMAT")
     except (InvalidOperation, ValueError, TypeError):
@@ -194,7 +216,7 @@ def parse_text(definition: FieldDefinition, text: str):
     field = form_field(definition, required=False)
     if definition.field_type == T.BOOLEAN:
         word = (text or "").strip().casefold()
-        if word in ("", ):
+        if word in ("",):
             return None
         if word in ("1", "yes", "ja", "true", "wahr", "x", "y", "j"):
             return True
@@ -209,6 +231,8 @@ def parse_text(definition: FieldDefinition, text: str):
             return None
         user = User.objects.filter(email__iexact=word, is_active=True).first()
         if user is None:
-            raise forms.ValidationError(_("No active user has the e-mail address %(email)s.") % {"email": word})
+            raise forms.ValidationError(
+                _("No active user has the e-mail address %(email)s.") % {"email": word}
+            )
         return user.pk
     return to_storage(definition, field.clean(text))

@@ -24,7 +24,10 @@ def field_list(request: HttpRequest) -> HttpResponse:
     """Every field of the tenant per record type, retired ones greyed."""
     _require_admin(request)
     definitions = list(FieldDefinition.objects.order_by("entity", "order", "id"))
-    groups = [(label, [d for d in definitions if d.entity == value]) for value, label in FieldDefinition.Entity.choices]
+    groups = [
+        (label, [d for d in definitions if d.entity == value])
+        for value, label in FieldDefinition.Entity.choices
+    ]
     return render(request, "customfields/field_list.html", {"groups": groups})
 
 
@@ -33,7 +36,9 @@ def _save(request: HttpRequest, form: FieldDefinitionForm, definition: FieldDefi
         if definition is None:
             saved = services.definition_create(user=request.user, **form.service_values())
         else:
-            saved = services.definition_update(definition=definition, user=request.user, data=form.service_values())
+            saved = services.definition_update(
+                definition=definition, user=request.user, data=form.service_values()
+            )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for name, errors in exc.error_dict.items():
@@ -48,24 +53,39 @@ def _save(request: HttpRequest, form: FieldDefinitionForm, definition: FieldDefi
 @login_required
 def field_create(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    form = FieldDefinitionForm(request.POST or None, initial={"entity": request.GET.get("entity", "customer")})
+    form = FieldDefinitionForm(
+        request.POST or None, initial={"entity": request.GET.get("entity", "customer")}
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, None)
         if saved is not None:
-            messages.success(request, _("The field %(label)s was created.") % {"label": saved.label})
+            messages.success(
+                request, _("The field %(label)s was created.") % {"label": saved.label}
+            )
             return redirect("customfields:field_list")
-    return render(request, "customfields/field_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "customfields/field_form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def field_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     definition = selectors.definition_get(pk=pk)
-    form = FieldDefinitionForm(request.POST or None, instance=FieldDefinition.objects.get(pk=definition.pk))
+    form = FieldDefinitionForm(
+        request.POST or None, instance=FieldDefinition.objects.get(pk=definition.pk)
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, definition)
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("customfields:field_list")
-    return render(request, "customfields/field_form.html", {"form": form, "definition": definition, "creating": False},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "customfields/field_form.html",
+        {"form": form, "definition": definition, "creating": False},
+        status=400 if form.errors else 200,
+    )

@@ -9,25 +9,41 @@ from customers.selectors import owner_choices
 
 
 class LocationForm(forms.Form):
-    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90,
-                                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "any"}))
-    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180,
-                                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "any"}))
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "any"}),
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "any"}),
+    )
 
 
 class SelectionSaveForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120,
-                           widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("e.g. Trip to Munich")}))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("e.g. Trip to Munich")}
+        ),
+    )
     geometry = forms.CharField(widget=forms.HiddenInput)
 
 
 class SelectionRenameForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, widget=forms.TextInput(attrs={"class": "form-control"}))
+    name = forms.CharField(
+        label=_("Name"), max_length=120, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
 
 
 class OwnerForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("New owner"), queryset=None,
-                                   widget=forms.Select(attrs={"class": "form-select"}))
+    owner = forms.ModelChoiceField(
+        label=_("New owner"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

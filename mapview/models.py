@@ -19,8 +19,12 @@ class Selection(models.Model):
 
     name = models.CharField(_("name"), max_length=120, db_collation=NAME_COLLATION)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="map_selections",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="map_selections",
     )
     definition = models.JSONField(_("shapes and filters"), default=dict, blank=True)
     customer_count = models.PositiveIntegerField(_("customers"), default=0)
@@ -41,13 +45,17 @@ class Selection(models.Model):
 
 class SelectionItem(models.Model):
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="items")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="map_selection_items")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="map_selection_items"
+    )
 
     class Meta:
         verbose_name = _("selected customer")
         verbose_name_plural = _("selected customers")
         constraints = [
-            models.UniqueConstraint(fields=["selection", "customer"], name="mapview_selection_item_unique"),
+            models.UniqueConstraint(
+                fields=["selection", "customer"], name="mapview_selection_item_unique"
+            ),
         ]
         indexes = [models.Index(fields=["customer"], name="mapview_item_customer_idx")]
 

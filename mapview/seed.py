@@ -10,7 +10,9 @@ from mapview.services import customers_geocode_batch
 
 def seed_coordinates(ctx: SeedContext) -> None:
     """Geocode every pending customer offline (whatever GEOCODER says: seeding is offline)."""
-    result = customers_geocode_batch(statuses=(Customer.GeocodeStatus.PENDING,), geocoder=OfflineGeocoder())
+    result = customers_geocode_batch(
+        statuses=(Customer.GeocodeStatus.PENDING,), geocoder=OfflineGeocoder()
+    )
     ctx.stdout(
         f"coordinates: {result.found} found, {result.not_found} not found "
         f"({result.distinct_addresses} distinct places)"
@@ -41,6 +43,8 @@ def seed_selections(ctx: SeedContext) -> None:
         if not ids:
             continue
         name = f"{city or 'Area'} +{radius // 1000} km"
-        selection_create(name=name, owner=ctx.rng.choice(users), customer_ids=ids, definition=geometry.as_json())
+        selection_create(
+            name=name, owner=ctx.rng.choice(users), customer_ids=ids, definition=geometry.as_json()
+        )
         made, members = made + 1, members + len(ids)
     ctx.stdout(f"map selections: {made} with {members} customers in all")

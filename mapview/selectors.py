@@ -58,7 +58,9 @@ def map_customers(*, request, data=None) -> QuerySet:
     data = request.GET if data is None else data
     filterset = map_filter(request=request, data=data)
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    hidden = [h for h in data.getlist("hide") if h in LEGEND_KEYS] if hasattr(data, "getlist") else []
+    hidden = (
+        [h for h in data.getlist("hide") if h in LEGEND_KEYS] if hasattr(data, "getlist") else []
+    )
     sizes = [h for h in hidden if h in Customer.SizeClass.values]
     statuses = [h for h in hidden if h in Customer.Status.values]
     if sizes:
@@ -113,8 +115,10 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 def _box_sql(west: float, south: float, east: float, north: float) -> tuple[str, list]:
     # Not ``point <@ box``: PostgreSQL guesses 0.1 % of the rows for geometric operators and then
     # reads the whole table through a bitmap for a country-wide box; ranges it estimates.
-    return (f"({TABLE}.longitude BETWEEN %s AND %s AND {TABLE}.latitude BETWEEN %s AND %s)",
-            [west, east, south, north])
+    return (
+        f"({TABLE}.longitude BETWEEN %s AND %s AND {TABLE}.latitude BETWEEN %s AND %s)",
+        [west, east, south, north],
+    )
 
 
 def _circle_sql(lat: float, lon: float, radius_m: float) -> tuple[str, list]:
@@ -123,8 +127,12 @@ def _circle_sql(lat: float, lon: float, radius_m: float) -> tuple[str, list]:
     dlat = radius_m / METERS_PER_DEGREE
     cos_lat = math.cos(math.radians(lat))
     dlon = 180.0 if cos_lat < 1e-6 else min(180.0, radius_m / (METERS_PER_DEGREE * cos_lat))
-    box, box_params = _box_sql(max(-180.0, lon - dlon), max(-90.0, lat - dlat),
-                               min(180.0, lon + dlon), min(90.0, lat + dlat))
+    box, box_params = _box_sql(
+        max(-180.0, lon - dlon),
+        max(-90.0, lat - dlat),
+        min(180.0, lon + dlon),
+        min(90.0, lat + dlat),
+    )
     haversine = (
         f"2 * {EARTH_RADIUS_M} * asin(sqrt(least(1.0, "
         f"power(sin(radians({TABLE}.latitude - %s) / 2), 2) + "
@@ -188,7 +196,9 @@ def parse_geometry(data) -> Geometry:
             for point in points:
                 if not isinstance(point, list | tuple) or len(point) != 2:
                     raise ValidationError(_("Invalid polygon."))
-                pts.append([_number(point[0], low=-90, high=90), _number(point[1], low=-180, high=180)])
+                pts.append(
+                    [_number(point[0], low=-90, high=90), _number(point[1], low=-180, high=180)]
+                )
             clean.append({"type": "polygon", "points": pts})
         else:
             raise ValidationError(_("Unknown shape."))
@@ -219,7 +229,9 @@ def geometry_condition(geometry: Geometry) -> RawSQL:
     return RawSQL("(" + " OR ".join(parts) + ")", params, output_field=BooleanField())  # noqa: S611 - constant SQL, values are parameters
 
 
-def selection_preview(*, qs: QuerySet, geometry: Geometry, limit: int = LIST_LIMIT) -> tuple[int, list[Customer]]:
+def selection_preview(
+    *, qs: QuerySet, geometry: Geometry, limit: int = LIST_LIMIT
+) -> tuple[int, list[Customer]]:
     """All matching customers inside the drawn shapes: the exact count and up to ``limit`` rows.
 
     A small result is listed by name; of a large one (a whole country) the first rows the index
@@ -249,9 +261,18 @@ def _mercator_y(lat_sql: str) -> str:
 
 
 def _points(inside: QuerySet) -> list[dict]:
-    rows = inside.values_list("pk", "latitude", "longitude", "size_class", "status", "name")[:MAX_POINTS]
+    rows = inside.values_list("pk", "latitude", "longitude", "size_class", "status", "name")[
+        :MAX_POINTS
+    ]
     return [
-        {"id": pk, "lat": lat, "lon": lon, "size": size, "lead": status == Customer.Status.LEAD, "name": name}
+        {
+            "id": pk,
+            "lat": lat,
+            "lon": lon,
+            "size": size,
+            "lead": status == Customer.Status.LEAD,
+            "name": name,
+        }
         for pk, lat, lon, size, status, name in rows
     ]
 
@@ -266,8 +287,13 @@ def _clusters(inside: QuerySet, *, zoom: int) -> list[dict]:
         )
         .values("gx", "gy")
         .annotate(
-            n=Count("*"), lat_sum=Sum("latitude"), lon_sum=Sum("longitude"),
-            south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude"),
+            n=Count("*"),
+            lat_sum=Sum("latitude"),
+            lon_sum=Sum("longitude"),
+            south=Min("latitude"),
+            north=Max("latitude"),
+            west=Min("longitude"),
+            east=Max("longitude"),
             leads=Count("pk", filter=Q(status=Customer.Status.LEAD)),
             size=Min("size_class"),  # "A" sorts first: the biggest class in the cell
             any_id=Min("pk"),
@@ -296,18 +322,34 @@ def map_viewport(*, qs: QuerySet, bbox: tuple[float, float, float, float], zoom:
     if cells is None:
         cells = _clusters(inside, zoom=zoom)
     singles = [c["any_id"] for c in cells if c["n"] == 1]
-    names = dict(Customer.objects.filter(pk__in=singles).values_list("pk", "name")) if singles else {}
+    names = (
+        dict(Customer.objects.filter(pk__in=singles).values_list("pk", "name")) if singles else {}
+    )
     out_points, out_clusters = [], []
     for c in cells:
         lat, lon = c["lat_sum"] / c["n"], c["lon_sum"] / c["n"]
         if c["n"] == 1:
-            out_points.append({"id": c["any_id"], "lat": lat, "lon": lon, "size": c["size"],
-                               "lead": c["leads"] == 1, "name": names.get(c["any_id"], "")})
+            out_points.append(
+                {
+                    "id": c["any_id"],
+                    "lat": lat,
+                    "lon": lon,
+                    "size": c["size"],
+                    "lead": c["leads"] == 1,
+                    "name": names.get(c["any_id"], ""),
+                }
+            )
         else:
-            out_clusters.append({
-                "lat": lat, "lon": lon, "count": c["n"], "leads": c["leads"], "size": c["size"],
-                "bounds": [c["west"], c["south"], c["east"], c["north"]],
-            })
+            out_clusters.append(
+                {
+                    "lat": lat,
+                    "lon": lon,
+                    "count": c["n"],
+                    "leads": c["leads"],
+                    "size": c["size"],
+                    "bounds": [c["west"], c["south"], c["east"], c["north"]],
+                }
+            )
     return {"mode": "clusters", "total": total, "points": out_points, "clusters": out_clusters}
 
 

@@ -64,10 +64,14 @@ def customer_geocode_request(*, customer: Customer) -> None:
 
 
 def _address(row: dict) -> Address:
-    return Address(row["street"] or "", row["postal_code"] or "", row["city"] or "", row["country"] or "")
+    return Address(
+        row["street"] or "", row["postal_code"] or "", row["city"] or "", row["country"] or ""
+    )
 
 
-def customer_geocode(*, customer_id: int, geocoder: Geocoder | None = None, force: bool = False) -> str | None:
+def customer_geocode(
+    *, customer_id: int, geocoder: Geocoder | None = None, force: bool = False
+) -> str | None:
     """Geocode one customer unless already done; returns its geocoding status (None: gone).
 
     Idempotent: a customer that is no longer pending is left alone, and the result is written
@@ -94,11 +98,20 @@ def customer_geocode(*, customer_id: int, geocoder: Geocoder | None = None, forc
     else:
         status = Status.FOUND if result else Status.NOT_FOUND
     updated = customers_services.customer_geocode_result_store(
-        customer_id=customer_id, address={k: row[k] for k in ("street", "postal_code", "city", "country")},
-        latitude=result.latitude if result else None, longitude=result.longitude if result else None,
-        status=status, only_pending=not force,
+        customer_id=customer_id,
+        address={k: row[k] for k in ("street", "postal_code", "city", "country")},
+        latitude=result.latitude if result else None,
+        longitude=result.longitude if result else None,
+        status=status,
+        only_pending=not force,
     )
-    return status if updated else Customer.objects.filter(pk=customer_id).values_list("geocode_status", flat=True).first()
+    return (
+        status
+        if updated
+        else Customer.objects.filter(pk=customer_id)
+        .values_list("geocode_status", flat=True)
+        .first()
+    )
 
 
 def customer_geocode_failed(*, customer_id: int) -> None:
@@ -145,8 +158,11 @@ def customers_geocode_batch(
     last_id, done = 0, 0
     while done < total:
         chunk = list(
-            qs.filter(pk__gt=last_id).order_by("pk")
-            .values_list("pk", "street", "postal_code", "city", "country")[: min(batch_size, total - done)]
+            qs.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", "street", "postal_code", "city", "country")[
+                : min(batch_size, total - done)
+            ]
         )
         if not chunk:
             break
@@ -165,8 +181,11 @@ def customers_geocode_batch(
                     log.warning("geocoding %s failed: %s", key, exc)
                     resolved[key] = (None, None, Status.FAILED)
                 else:
-                    resolved[key] = (found.latitude, found.longitude, Status.FOUND) if found else (
-                        None, None, Status.NOT_FOUND)
+                    resolved[key] = (
+                        (found.latitude, found.longitude, Status.FOUND)
+                        if found
+                        else (None, None, Status.NOT_FOUND)
+                    )
             lat, lon, status = resolved[key]
             rows.append((pk, lat, lon, status))
             result.by_status[status] = result.by_status.get(status, 0) + 1
@@ -194,7 +213,12 @@ def _coordinate(value, *, low: float, high: float, field_name: str) -> float:
     except (TypeError, ValueError):
         raise ValidationError({field_name: _("Enter a number.")}) from None
     if not low <= number <= high or number != number:  # NaN fails every comparison
-        raise ValidationError({field_name: _("Enter a value between %(low)s and %(high)s.") % {"low": low, "high": high}})
+        raise ValidationError(
+            {
+                field_name: _("Enter a value between %(low)s and %(high)s.")
+                % {"low": low, "high": high}
+            }
+        )
     return number
 
 
@@ -207,7 +231,10 @@ def customer_set_location(*, customer: Customer, user, latitude, longitude) -> C
     customer.latitude, customer.longitude = round(lat, 6), round(lon, 6)
     customer.geocode_status = Status.MANUAL
     customers_services.customer_location_set(
-        customer_id=customer.pk, latitude=customer.latitude, longitude=customer.longitude, status=Status.MANUAL
+        customer_id=customer.pk,
+        latitude=customer.latitude,
+        longitude=customer.longitude,
+        status=Status.MANUAL,
     )
     return customer
 
@@ -232,11 +259,15 @@ def _clean_name(name: str) -> str:
 
 
 @transaction.atomic
-def selection_create(*, name: str, owner, customer_ids: Iterable[int], definition: dict | None = None) -> Selection:
+def selection_create(
+    *, name: str, owner, customer_ids: Iterable[int], definition: dict | None = None
+) -> Selection:
     """Save the customers picked on the map under a name."""
     ids = sorted(set(customer_ids))
     if not ids:
-        raise ValidationError(_("The selection is empty: draw a shape around some customers first."))
+        raise ValidationError(
+            _("The selection is empty: draw a shape around some customers first.")
+        )
     selection = Selection.objects.create(
         name=_clean_name(name), owner=owner, definition=definition or {}, customer_count=len(ids)
     )
@@ -267,11 +298,15 @@ def selection_add_customers(*, selection: Selection, user, customer_ids: Iterabl
     """Add customers to a saved selection (e.g. from the customer overview); returns how many were new."""
     require_edit_owned(user=user, owner_id=selection.owner_id)
     wanted = set(Customer.objects.filter(pk__in=list(customer_ids)).values_list("pk", flat=True))
-    present = set(SelectionItem.objects.filter(selection=selection, customer_id__in=wanted)
-                  .values_list("customer_id", flat=True))
+    present = set(
+        SelectionItem.objects.filter(selection=selection, customer_id__in=wanted).values_list(
+            "customer_id", flat=True
+        )
+    )
     new = sorted(wanted - present)
-    SelectionItem.objects.bulk_create([SelectionItem(selection=selection, customer_id=pk) for pk in new],
-                                      batch_size=5000)
+    SelectionItem.objects.bulk_create(
+        [SelectionItem(selection=selection, customer_id=pk) for pk in new], batch_size=5000
+    )
     selection.customer_count = SelectionItem.objects.filter(selection=selection).count()
     selection.save(update_fields=["customer_count", "updated_at"])
     return len(new)
@@ -281,7 +316,9 @@ def selection_add_customers(*, selection: Selection, user, customer_ids: Iterabl
 def selection_remove_customers(*, selection: Selection, user, customer_ids: Iterable[int]) -> int:
     """Take customers out of a selection; returns how many were removed."""
     require_edit_owned(user=user, owner_id=selection.owner_id)
-    removed, _detail = SelectionItem.objects.filter(selection=selection, customer_id__in=list(customer_ids)).delete()
+    removed, _detail = SelectionItem.objects.filter(
+        selection=selection, customer_id__in=list(customer_ids)
+    ).delete()
     selection.customer_count = SelectionItem.objects.filter(selection=selection).count()
     selection.save(update_fields=["customer_count", "updated_at"])
     return removed

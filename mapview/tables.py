@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 
-TABLE_ATTRS = {"class": "table table-sm table-hover align-middle table-crm mb-2", "thead": {"class": "table-light"}}
+TABLE_ATTRS = {
+    "class": "table table-sm table-hover align-middle table-crm mb-2",
+    "thead": {"class": "table-light"},
+}
 
 
 class MapCustomerTable(tables.Table):
@@ -17,8 +20,12 @@ class MapCustomerTable(tables.Table):
     city = tables.Column(verbose_name=_("City"), order_by=("city", "name", "id"), empty_values=())
     country = tables.Column(verbose_name=_("Country"), order_by=("country", "name", "id"))
     size_class = tables.Column(verbose_name=_("Size"), order_by=("size_class", "name", "id"))
-    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name", "id"))
-    geocode_status = tables.Column(verbose_name=_("Geocoding"), order_by=("geocode_status", "name", "id"))
+    owner = tables.Column(
+        verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name", "id")
+    )
+    geocode_status = tables.Column(
+        verbose_name=_("Geocoding"), order_by=("geocode_status", "name", "id")
+    )
 
     class Meta:
         model = Customer
@@ -31,13 +38,24 @@ class MapCustomerTable(tables.Table):
 
     def render_name(self, record: Customer):
         url = reverse("customers:customer_detail", args=[record.pk])
-        return format_html('<span class="crm-name-{}"><a href="{}" class="fw-semibold">{}</a></span>',
-                           record.status, url, record.name)
+        return format_html(
+            '<span class="crm-name-{}"><a href="{}" class="fw-semibold">{}</a></span>',
+            record.status,
+            url,
+            record.name,
+        )
 
     def render_city(self, record: Customer):
         return " ".join(p for p in (record.postal_code, record.city) if p) or "—"
 
     def render_geocode_status(self, record: Customer):
-        css = {"found": "success", "manual": "primary", "pending": "secondary", "not_found": "warning",
-               "failed": "danger"}.get(record.geocode_status, "secondary")
-        return format_html('<span class="badge text-bg-{}">{}</span>', css, record.get_geocode_status_display())
+        css = {
+            "found": "success",
+            "manual": "primary",
+            "pending": "secondary",
+            "not_found": "warning",
+            "failed": "danger",
+        }.get(record.geocode_status, "secondary")
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>', css, record.get_geocode_status_display()
+        )

@@ -56,9 +56,14 @@ def geocode_pending(limit: int | None = None) -> dict:
     """Geocode the current tenant's pending customers (those whose task never ran)."""
     from customers.models import Customer
 
-    ids = Customer.objects.filter(
-        geocode_status=Customer.GeocodeStatus.PENDING, updated_at__lt=timezone.now() - SWEEP_GRACE
-    ).order_by("pk").values_list("pk", flat=True)
+    ids = (
+        Customer.objects.filter(
+            geocode_status=Customer.GeocodeStatus.PENDING,
+            updated_at__lt=timezone.now() - SWEEP_GRACE,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if limit is None and geocoder_name() != "offline":
         limit = SWEEP_LIMIT_ONLINE
     ids = list(ids[:limit] if limit else ids)
@@ -74,7 +79,9 @@ def geocode_pending_all_tenants() -> int:
     """Periodic (beat): queue a pending sweep in every tenant, so work lost while Redis or the
     workers were down is done once they are back. Returns the number of tenants."""
     schemas = list(
-        get_tenant_model().objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True)
+        get_tenant_model()
+        .objects.exclude(schema_name=get_public_schema_name())
+        .values_list("schema_name", flat=True)
     )
     for schema in schemas:
         with schema_context(schema):

@@ -83,17 +83,22 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "failed": _("The map data could not be loaded."),
         },
     }
-    return render(request, "mapview/map.html", {
-        "filter": filterset,
-        "missing": missing,
-        "missing_url": reverse("mapview:missing") + (f"?{request.GET.urlencode()}" if request.GET else ""),
-        "map_config": config,
-        "leads_on": leads_enabled(request),
-        "size_classes": Customer.SizeClass.choices,
-        "hidden": config["hidden"],
-        "query": request.GET.urlencode(),
-        "selection_count": selectors.selection_list().count(),
-    })
+    return render(
+        request,
+        "mapview/map.html",
+        {
+            "filter": filterset,
+            "missing": missing,
+            "missing_url": reverse("mapview:missing")
+            + (f"?{request.GET.urlencode()}" if request.GET else ""),
+            "map_config": config,
+            "leads_on": leads_enabled(request),
+            "size_classes": Customer.SizeClass.choices,
+            "hidden": config["hidden"],
+            "query": request.GET.urlencode(),
+            "selection_count": selectors.selection_list().count(),
+        },
+    )
 
 
 def _bad_request(exc: ValidationError) -> JsonResponse:
@@ -108,10 +113,15 @@ def map_data(request: HttpRequest) -> JsonResponse:
         bbox = selectors.parse_bbox(request.GET.get("bbox", ""))
         zoom = int(request.GET.get("zoom", "6"))
     except (ValidationError, ValueError) as exc:
-        return _bad_request(exc if isinstance(exc, ValidationError) else ValidationError(_("Invalid zoom.")))
+        return _bad_request(
+            exc if isinstance(exc, ValidationError) else ValidationError(_("Invalid zoom."))
+        )
     data = selectors.map_viewport(qs=selectors.map_customers(request=request), bbox=bbox, zoom=zoom)
-    data["summary"] = ngettext("%(n)d matching customer in this view", "%(n)d matching customers in this view",
-                               data["total"]) % {"n": data["total"]}
+    data["summary"] = ngettext(
+        "%(n)d matching customer in this view",
+        "%(n)d matching customers in this view",
+        data["total"],
+    ) % {"n": data["total"]}
     return JsonResponse(data)
 
 
@@ -144,12 +154,23 @@ def selection_preview(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return HttpResponseBadRequest(" ".join(exc.messages))
     qs = selectors.map_customers(request=request)
-    total, rows = selectors.selection_preview(qs=qs, geometry=geometry) if not geometry.is_empty else (0, [])
+    total, rows = (
+        selectors.selection_preview(qs=qs, geometry=geometry) if not geometry.is_empty else (0, [])
+    )
     form = SelectionSaveForm(initial={"geometry": json.dumps(geometry.as_json())})
-    return render(request, "mapview/_selection.html", {
-        "total": total, "rows": rows, "more": max(0, total - len(rows)), "geometry": geometry,
-        "form": form, "query": request.GET.urlencode(), "leads_on": leads_enabled(request),
-    })
+    return render(
+        request,
+        "mapview/_selection.html",
+        {
+            "total": total,
+            "rows": rows,
+            "more": max(0, total - len(rows)),
+            "geometry": geometry,
+            "form": form,
+            "query": request.GET.urlencode(),
+            "leads_on": leads_enabled(request),
+        },
+    )
 
 
 @login_required
@@ -161,17 +182,24 @@ def selection_save(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             geometry = _geometry(form.cleaned_data["geometry"])
-            ids = selectors.selection_customer_ids(qs=selectors.map_customers(request=request), geometry=geometry)
+            ids = selectors.selection_customer_ids(
+                qs=selectors.map_customers(request=request), geometry=geometry
+            )
             selection = services.selection_create(
-                name=form.cleaned_data["name"], owner=request.user, customer_ids=ids,
+                name=form.cleaned_data["name"],
+                owner=request.user,
+                customer_ids=ids,
                 definition={**geometry.as_json(), "filters": request.GET.urlencode()},
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
             url = reverse("mapview:selection_detail", args=[selection.pk])
-            messages.success(request, _("Selection “%(name)s” saved with %(n)d customers.")
-                             % {"name": selection.name, "n": selection.customer_count})
+            messages.success(
+                request,
+                _("Selection “%(name)s” saved with %(n)d customers.")
+                % {"name": selection.name, "n": selection.customer_count},
+            )
             if getattr(request, "htmx", False):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = url
@@ -186,7 +214,6 @@ def selection_save(request: HttpRequest) -> HttpResponse:
 
 
 # --- saved selections ---------------------------------------------------------------------------------
-
 
 
 @login_required
@@ -204,21 +231,32 @@ def selection_add(request: HttpRequest) -> HttpResponse:
     try:
         if request.POST.get("selection"):
             selection = selectors.selection_get(pk=int(request.POST["selection"]))
-            added = services.selection_add_customers(selection=selection, user=request.user, customer_ids=ids)
+            added = services.selection_add_customers(
+                selection=selection, user=request.user, customer_ids=ids
+            )
         else:
-            selection = services.selection_create(name=request.POST.get("name", ""), owner=request.user,
-                                                  customer_ids=ids, definition={"ids": sorted(set(ids))})
+            selection = services.selection_create(
+                name=request.POST.get("name", ""),
+                owner=request.user,
+                customer_ids=ids,
+                definition={"ids": sorted(set(ids))},
+            )
             added = selection.customer_count
     except ValueError:
         return HttpResponseBadRequest(_("Invalid selection."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
-    messages.success(request, ngettext(
-        "%(n)d customer added to “%(name)s”.", "%(n)d customers added to “%(name)s”.", added,
-    ) % {"n": added, "name": selection.name})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d customer added to “%(name)s”.",
+            "%(n)d customers added to “%(name)s”.",
+            added,
+        )
+        % {"n": added, "name": selection.name},
+    )
     return redirect(back)
-
 
 
 @login_required
@@ -242,18 +280,28 @@ def selection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     selection = selectors.selection_get(pk=pk)
     bulk_url = _bulk_activity_url()
     table = MapCustomerTable(selectors.selection_customers(selection=selection))
-    RequestConfig(request, paginate={"per_page": 50, "paginator_class": SafePaginator}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "paginator_class": SafePaginator}).configure(
+        table
+    )
     context = {
-        "selection": selection, "table": table,
+        "selection": selection,
+        "table": table,
         "can_edit": user_can_edit_owned(user=request.user, owner_id=selection.owner_id),
         "owner_form": OwnerForm(user=request.user),
         "rename_form": SelectionRenameForm(initial={"name": selection.name}),
         "bulk_activity_url": bulk_url,
         "bulk_activity_max": BULK_ACTIVITY_MAX,
-        "customer_ids": ",".join(str(pk) for pk in selection.items.values_list("customer_id", flat=True))
-        if bulk_url and selection.customer_count <= BULK_ACTIVITY_MAX else "",
+        "customer_ids": ",".join(
+            str(pk) for pk in selection.items.values_list("customer_id", flat=True)
+        )
+        if bulk_url and selection.customer_count <= BULK_ACTIVITY_MAX
+        else "",
     }
-    template = "mapview/selection_detail.html#table" if _wants_partial(request, "table") else "mapview/selection_detail.html"
+    template = (
+        "mapview/selection_detail.html#table"
+        if _wants_partial(request, "table")
+        else "mapview/selection_detail.html"
+    )
     return render(request, template, context)
 
 
@@ -267,8 +315,13 @@ def selection_export(request: HttpRequest, pk: int) -> HttpResponse:
     selection = selectors.selection_get(pk=pk)
     ids = selection.items.values("customer_id")
     qs = customer_list(leads_visible=True).filter(pk__in=ids).order_by("name", "id")
-    slug = "".join(ch if ch.isalnum() else "-" for ch in selection.name.lower()).strip("-")[:40] or "selection"
-    return customer_export_response(qs, request=request, filename=f"selection-{selection.pk}-{slug}.csv")
+    slug = (
+        "".join(ch if ch.isalnum() else "-" for ch in selection.name.lower()).strip("-")[:40]
+        or "selection"
+    )
+    return customer_export_response(
+        qs, request=request, filename=f"selection-{selection.pk}-{slug}.csv"
+    )
 
 
 @login_required
@@ -282,19 +335,31 @@ def selection_owner(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose the new owner."))
         return redirect(back)
     try:
-        changed, skipped = services.selection_change_owner(selection=selection, user=request.user,
-                                                           owner=form.cleaned_data["owner"])
+        changed, skipped = services.selection_change_owner(
+            selection=selection, user=request.user, owner=form.cleaned_data["owner"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
-    messages.success(request, ngettext(
-        "%(n)d customer now belongs to %(owner)s.", "%(n)d customers now belong to %(owner)s.", changed,
-    ) % {"n": changed, "owner": form.cleaned_data["owner"]})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d customer now belongs to %(owner)s.",
+            "%(n)d customers now belong to %(owner)s.",
+            changed,
+        )
+        % {"n": changed, "owner": form.cleaned_data["owner"]},
+    )
     if skipped:
-        messages.warning(request, ngettext(
-            "%(n)d customer was skipped: you may not edit it.", "%(n)d customers were skipped: you may not edit them.",
-            skipped,
-        ) % {"n": skipped})
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d customer was skipped: you may not edit it.",
+                "%(n)d customers were skipped: you may not edit them.",
+                skipped,
+            )
+            % {"n": skipped},
+        )
     return redirect(back)
 
 
@@ -308,7 +373,9 @@ def selection_rename(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give the selection a name."))
         return redirect(back)
     try:
-        services.selection_rename(selection=selection, user=request.user, name=form.cleaned_data["name"])
+        services.selection_rename(
+            selection=selection, user=request.user, name=form.cleaned_data["name"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(back)
@@ -336,15 +403,27 @@ def missing_list(request: HttpRequest) -> HttpResponse:
     if status in Customer.GeocodeStatus.values:
         rows = rows.filter(geocode_status=status)
     table = MapCustomerTable(rows)
-    RequestConfig(request, paginate={"per_page": 50, "paginator_class": SafePaginator}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "paginator_class": SafePaginator}).configure(
+        table
+    )
     missing = selectors.missing_coordinates(qs=qs)
     context = {
-        "table": table, "missing": missing, "status": status,
-        "statuses": [(value, label, missing["by_status"].get(value, 0)) for value, label in Customer.GeocodeStatus.choices
-                     if value not in (Customer.GeocodeStatus.FOUND, Customer.GeocodeStatus.MANUAL)], "query": _query_without(request, "geocode_status", "page", "sort"),
+        "table": table,
+        "missing": missing,
+        "status": status,
+        "statuses": [
+            (value, label, missing["by_status"].get(value, 0))
+            for value, label in Customer.GeocodeStatus.choices
+            if value not in (Customer.GeocodeStatus.FOUND, Customer.GeocodeStatus.MANUAL)
+        ],
+        "query": _query_without(request, "geocode_status", "page", "sort"),
         "map_query": _query_without(request, "geocode_status", "page", "sort"),
     }
-    template = "mapview/missing_list.html#table" if _wants_partial(request, "table") else "mapview/missing_list.html"
+    template = (
+        "mapview/missing_list.html#table"
+        if _wants_partial(request, "table")
+        else "mapview/missing_list.html"
+    )
     return render(request, template, context)
 
 
@@ -359,17 +438,25 @@ def customer_location(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer(pk)
     form = LocationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter a latitude between -90 and 90 and a longitude between -180 and 180."))
+        messages.error(
+            request, _("Enter a latitude between -90 and 90 and a longitude between -180 and 180.")
+        )
         return redirect(_customer_url(pk))
     try:
-        services.customer_set_location(customer=customer, user=request.user,
-                                       latitude=form.cleaned_data["latitude"], longitude=form.cleaned_data["longitude"])
+        services.customer_set_location(
+            customer=customer,
+            user=request.user,
+            latitude=form.cleaned_data["latitude"],
+            longitude=form.cleaned_data["longitude"],
+        )
     except PermissionDenied:
         raise
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The pin of %(name)s was set by hand.") % {"name": customer.name})
+        messages.success(
+            request, _("The pin of %(name)s was set by hand.") % {"name": customer.name}
+        )
     return redirect(_customer_url(pk))
 
 
@@ -379,5 +466,7 @@ def customer_geocode(request: HttpRequest, pk: int) -> HttpResponse:
     """Geocode a customer's address again (forgets a manual pin)."""
     customer = _customer(pk)
     services.customer_geocode_again(customer=customer, user=request.user)
-    messages.info(request, _("The address of %(name)s will be geocoded again.") % {"name": customer.name})
+    messages.info(
+        request, _("The address of %(name)s will be geocoded again.") % {"name": customer.name}
+    )
     return redirect(_customer_url(pk))

@@ -27,8 +27,17 @@ ADMIN_MEDIA_JS = ("js/sales.js",)
 ADMIN_MEDIA_CSS = {"all": ("css/sales.css",)}
 
 
-PHASE_FIELDS = ["order", "name", "probability", "outcome", "qualifies_lead", "parks", "yellow_days", "red_days",
-                "locked"]
+PHASE_FIELDS = [
+    "order",
+    "name",
+    "probability",
+    "outcome",
+    "qualifies_lead",
+    "parks",
+    "yellow_days",
+    "red_days",
+    "locked",
+]
 
 
 class PhaseInlineForm(forms.ModelForm):
@@ -40,9 +49,13 @@ class PhaseInlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["order"].widget.attrs.update({
-            "data-drag-label": _("Drag to reorder"), "data-up-label": _("Move up"), "data-down-label": _("Move down"),
-        })
+        self.fields["order"].widget.attrs.update(
+            {
+                "data-drag-label": _("Drag to reorder"),
+                "data-up-label": _("Move up"),
+                "data-down-label": _("Move down"),
+            }
+        )
 
 
 class PhaseInline(TenantOnlyAdminMixin, admin.TabularInline):
@@ -72,7 +85,9 @@ class ProcessForm(forms.ModelForm):
         if phase and process and phase.process_id != process.pk:
             self.add_error("followup_phase", _("Choose a phase of the follow-up process."))
         if (process or phase) and data.get("kind") != Process.Kind.LEAD:
-            self.add_error("followup_process", _("Only lead processes have a follow-up sales process."))
+            self.add_error(
+                "followup_process", _("Only lead processes have a follow-up sales process.")
+            )
         return data
 
 
@@ -85,8 +100,15 @@ class ProcessAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
     inlines = [PhaseInline]
     fieldsets = (
         (None, {"fields": ("name", "kind", "order", "is_active")}),
-        (_("Leads"), {"fields": ("followup_process", "followup_phase"),
-                      "description": _("For lead processes: where a sales project starts when the lead converts.")}),
+        (
+            _("Leads"),
+            {
+                "fields": ("followup_process", "followup_phase"),
+                "description": _(
+                    "For lead processes: where a sales project starts when the lead converts."
+                ),
+            },
+        ),
     )
 
     class Media:
@@ -102,7 +124,9 @@ class ProcessAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Which projects are open offers depends on the kind and the phases' outcomes: recount the
         # alternatives and recheck competing offers when either changed.
-        outcome_changed = any("outcome" in f.changed_data for fs in formsets for f in fs.forms if f.instance.pk)
+        outcome_changed = any(
+            "outcome" in f.changed_data for fs in formsets for f in fs.forms if f.instance.pk
+        )
         if change and ("kind" in form.changed_data or outcome_changed):
             services.flags_refresh_all()
 
@@ -143,8 +167,20 @@ class SalesProjectAdminForm(forms.ModelForm):
 
     class Meta:
         model = SalesProject
-        fields = ["customer", "title", "process", "phase", "owner", "volume", "probability",
-                  "expected_order_date", "description", "lost_reason", "parked_until", "park_return_phase"]
+        fields = [
+            "customer",
+            "title",
+            "process",
+            "phase",
+            "owner",
+            "volume",
+            "probability",
+            "expected_order_date",
+            "description",
+            "lost_reason",
+            "parked_until",
+            "park_return_phase",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,22 +205,44 @@ class SalesProjectAdminForm(forms.ModelForm):
             if until is None or until <= timezone.localdate():
                 self.add_error("parked_until", _("Choose a future date on which to follow up."))
         if self.instance.pk:
-            current = SalesProject.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            current = (
+                SalesProject.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
             if data.get("version") is not None and current != data["version"]:
-                raise forms.ValidationError(_("Someone changed this project in the meantime. Reload the page."))
+                raise forms.ValidationError(
+                    _("Someone changed this project in the meantime. Reload the page.")
+                )
         return data
 
 
 @admin.register(SalesProject)
 class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
     form = SalesProjectAdminForm
-    list_display = ["title", "customer", "process", "phase", "owner", "volume", "probability", "expected_order_date"]
+    list_display = [
+        "title",
+        "customer",
+        "process",
+        "phase",
+        "owner",
+        "volume",
+        "probability",
+        "expected_order_date",
+    ]
     list_filter = ["process", "phase__outcome"]
     list_select_related = ["customer", "process", "phase", "owner"]
     search_fields = ["title", "customer__name"]
     raw_id_fields = ["customer"]
-    readonly_fields = ["group", "phase_entered_at", "closed_at", "followup_due", "created_at", "updated_at",
-                       "created_by"]
+    readonly_fields = [
+        "group",
+        "phase_entered_at",
+        "closed_at",
+        "followup_due",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
     inlines = [ProjectContactInline, PhaseChangeInline]
 
     @transaction.atomic
@@ -195,29 +253,55 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
             if phase.parks:  # start in the first phase, then park with the date
                 phase = services.phase_first_open(process=data["process"])
             created = services.project_create(
-                customer=data["customer"], process=data["process"], phase=phase, title=data["title"],
-                owner=data["owner"], volume=data["volume"], probability=data.get("probability"),
-                expected_order_date=data["expected_order_date"], description=data["description"],
-                lost_reason=data["lost_reason"], user=request.user,
+                customer=data["customer"],
+                process=data["process"],
+                phase=phase,
+                title=data["title"],
+                owner=data["owner"],
+                volume=data["volume"],
+                probability=data.get("probability"),
+                expected_order_date=data["expected_order_date"],
+                description=data["description"],
+                lost_reason=data["lost_reason"],
+                user=request.user,
             )
             if phase != data["phase"]:
                 created = services.project_move(
-                    project=created, phase=data["phase"], user=request.user, expected_version=created.version,
-                    park_until=data["parked_until"], park_return_phase=data["park_return_phase"],
+                    project=created,
+                    phase=data["phase"],
+                    user=request.user,
+                    expected_version=created.version,
+                    park_until=data["parked_until"],
+                    park_return_phase=data["park_return_phase"],
                 ).project
         else:
             original = SalesProject.objects.get(pk=obj.pk)
             version = data.get("version") or original.version
-            plain = {k: data[k] for k in ("title", "volume", "expected_order_date", "description", "customer")}
-            plain["probability"] = data.get("probability") if data.get("probability") is not None else original.probability
-            created = services.project_update(project=original, user=request.user, expected_version=version, data=plain)
+            plain = {
+                k: data[k]
+                for k in ("title", "volume", "expected_order_date", "description", "customer")
+            }
+            plain["probability"] = (
+                data.get("probability")
+                if data.get("probability") is not None
+                else original.probability
+            )
+            created = services.project_update(
+                project=original, user=request.user, expected_version=version, data=plain
+            )
             if (data["phase"].pk, data["process"].pk) != (created.phase_id, created.process_id) or (
                 data["owner"] and data["owner"].pk != created.owner_id
             ):
                 created = services.project_move(
-                    project=created, phase=data["phase"], process=data["process"], owner=data["owner"],
-                    lost_reason=data["lost_reason"], user=request.user, expected_version=created.version,
-                    park_until=data["parked_until"], park_return_phase=data["park_return_phase"],
+                    project=created,
+                    phase=data["phase"],
+                    process=data["process"],
+                    owner=data["owner"],
+                    lost_reason=data["lost_reason"],
+                    user=request.user,
+                    expected_version=created.version,
+                    park_until=data["parked_until"],
+                    park_return_phase=data["park_return_phase"],
                 ).project
         for f in SalesProject._meta.concrete_fields:
             setattr(obj, f.attname, getattr(created, f.attname))
@@ -307,7 +391,9 @@ class ProjectGroupAdminForm(forms.ModelForm):
         data = super().clean()
         main = data.get("main_project")
         if main is not None and (self.instance.pk is None or main.group_id != self.instance.pk):
-            self.add_error("main_project", _("The main project must be one of the group's projects."))
+            self.add_error(
+                "main_project", _("The main project must be one of the group's projects.")
+            )
         if data.get("type") and self.instance.pk:
             try:
                 services.group_check_type(group=self.instance, group_type=data["type"])
@@ -333,9 +419,14 @@ class ProjectGroupAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         data = form.cleaned_data
-        saved = services.group_update(group=ProjectGroup.objects.get(pk=obj.pk), user=request.user, name=data["name"],
-                                      group_type=data["type"], description=data["description"],
-                                      main_project=data["main_project"])
+        saved = services.group_update(
+            group=ProjectGroup.objects.get(pk=obj.pk),
+            user=request.user,
+            name=data["name"],
+            group_type=data["type"],
+            description=data["description"],
+            main_project=data["main_project"],
+        )
         for f in ProjectGroup._meta.concrete_fields:
             setattr(obj, f.attname, getattr(saved, f.attname))
 

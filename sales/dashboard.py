@@ -34,7 +34,8 @@ def dashboard_pipeline_figures(*, user, today: datetime.date | None = None) -> d
         When(**{f"{date}__lt": months[1]}, then=Value("0")),
         When(**{f"{date}__lt": months[2]}, then=Value("1")),
         When(**{f"{date}__lt": months[3]}, then=Value("2")),
-        default=Value("-"), output_field=CharField(),
+        default=Value("-"),
+        output_field=CharField(),
     )
     mine = project_queryset(lead=False).filter(owner=user, phase__outcome=Phase.Outcome.OPEN)
     buckets = pipeline_rollup(projects=mine.annotate(bucket=bucket), group_by="bucket")
@@ -45,7 +46,11 @@ def dashboard_pipeline_figures(*, user, today: datetime.date | None = None) -> d
             overdue += figures.count
         if key[0].isdigit():
             per_month[int(key[0])] = _add(per_month[int(key[0])], figures)
-    return {"total": total, "forecast": list(zip(months[:3], per_month, strict=True)), "overdue": overdue}
+    return {
+        "total": total,
+        "forecast": list(zip(months[:3], per_month, strict=True)),
+        "overdue": overdue,
+    }
 
 
 def pipeline_widget(request: HttpRequest) -> dict | None:

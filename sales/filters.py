@@ -27,22 +27,41 @@ class PhaseMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    process = django_filters.ModelChoiceFilter(label=_("Process"), queryset=None, empty_label=_("All processes"))
-    # a plain foreign key: no join that could repeat rows, so no DISTINCT (costly on big lists)
-    phase = PhaseMultipleChoiceFilter(label=_("Phases"), queryset=None, distinct=False,
-                                      widget=forms.SelectMultiple(attrs={"size": 6}))
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Phase.Outcome.choices, method="filter_status", empty_label=_("Any status")
+    process = django_filters.ModelChoiceFilter(
+        label=_("Process"), queryset=None, empty_label=_("All processes")
     )
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=None, empty_label=_("Any owner"))
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all(), method="filter_team",
-                                            empty_label=_("Any team"))
+    # a plain foreign key: no join that could repeat rows, so no DISTINCT (costly on big lists)
+    phase = PhaseMultipleChoiceFilter(
+        label=_("Phases"),
+        queryset=None,
+        distinct=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Phase.Outcome.choices,
+        method="filter_status",
+        empty_label=_("Any status"),
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=None, empty_label=_("Any owner")
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        method="filter_team",
+        empty_label=_("Any team"),
+    )
     expected_from = django_filters.DateFilter(
-        label=_("Expected from"), field_name="expected_order_date", lookup_expr="gte",
+        label=_("Expected from"),
+        field_name="expected_order_date",
+        lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     expected_to = django_filters.DateFilter(
-        label=_("Expected until"), field_name="expected_order_date", lookup_expr="lte",
+        label=_("Expected until"),
+        field_name="expected_order_date",
+        lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
 
@@ -53,11 +72,17 @@ class ProjectFilter(django_filters.FilterSet):
         self.filters["phase"].queryset = phase_list(lead=lead)
         self.filters["owner"].queryset = user_list_active()
         for f in self.form.fields.values():
-            css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(f.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
             f.widget.attrs.setdefault("class", css)
         fast_selects(self.form.fields)
         self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Title or customer"))
-        self.form.fields["q"].widget.input_type = "search"  # not attrs["type"]: that renders type twice
+        self.form.fields[
+            "q"
+        ].widget.input_type = "search"  # not attrs["type"]: that renders type twice
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -66,14 +91,18 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(customer__name__icontains=value))
 
     def filter_team(self, queryset, name, value):
-        return queryset.filter(owner_or_team_q(field="owner", team_id=value.pk)) if value else queryset
+        return (
+            queryset.filter(owner_or_team_q(field="owner", team_id=value.pk)) if value else queryset
+        )
 
     def filter_status(self, queryset, name, value):
         # the phases with that outcome by id, not through a join: the list then reads a deep page
         # from project_volume_idx alone instead of sorting every matching project
         if not value:
             return queryset
-        return queryset.filter(phase__in=list(Phase.objects.filter(outcome=value).values_list("pk", flat=True)))
+        return queryset.filter(
+            phase__in=list(Phase.objects.filter(outcome=value).values_list("pk", flat=True))
+        )
 
     def totals_where(self) -> Q | None:
         """The same filter over the running totals (``sales.models.PipelineTotal``), or None when
@@ -101,21 +130,33 @@ class ProjectFilter(django_filters.FilterSet):
 
 def _style(filterset: django_filters.FilterSet) -> None:
     for f in filterset.form.fields.values():
-        css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
+        css = (
+            "form-select form-select-sm"
+            if isinstance(f.widget, forms.Select)
+            else "form-control form-control-sm"
+        )
         f.widget.attrs.setdefault("class", css)
 
 
 class GroupFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    type = django_filters.ModelChoiceFilter(label=_("Type"), queryset=None, empty_label=_("All types"))
+    type = django_filters.ModelChoiceFilter(
+        label=_("Type"), queryset=None, empty_label=_("All types")
+    )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), empty_label=_("Any status"),
+        label=_("Status"),
+        empty_label=_("Any status"),
         choices=[c for c in ProjectGroup.Status.choices if c[0] != ProjectGroup.Status.EMPTY],
     )
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=None, empty_label=_("Any owner"),
-                                             method="filter_owner")
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all(), method="filter_team",
-                                            empty_label=_("Any team"))
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=None, empty_label=_("Any owner"), method="filter_owner"
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        method="filter_team",
+        empty_label=_("Any team"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,8 +164,12 @@ class GroupFilter(django_filters.FilterSet):
         self.filters["owner"].queryset = user_list_active()
         _style(self)
         fast_selects(self.form.fields)
-        self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Group, project or customer"))
-        self.form.fields["q"].widget.input_type = "search"  # not attrs["type"]: that renders type twice
+        self.form.fields["q"].widget.attrs.setdefault(
+            "placeholder", _("Group, project or customer")
+        )
+        self.form.fields[
+            "q"
+        ].widget.input_type = "search"  # not attrs["type"]: that renders type twice
 
     @staticmethod
     def _with_member(queryset, q: Q):
@@ -145,7 +190,11 @@ class GroupFilter(django_filters.FilterSet):
         return self._with_member(queryset, Q(owner=value)) if value else queryset
 
     def filter_team(self, queryset, name, value):
-        return self._with_member(queryset, owner_or_team_q(field="owner", team_id=value.pk)) if value else queryset
+        return (
+            self._with_member(queryset, owner_or_team_q(field="owner", team_id=value.pk))
+            if value
+            else queryset
+        )
 
     def owner_ids(self) -> set[int] | None:
         """The owners the page is narrowed to (owner or team), for the conflicts list; None: all."""

@@ -54,15 +54,24 @@ class ProjectFieldsForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    volume = LocalizedDecimalField(label=_("Volume"), max_digits=14, decimal_places=2, min_value=0, initial=0)
+    volume = LocalizedDecimalField(
+        label=_("Volume"), max_digits=14, decimal_places=2, min_value=0, initial=0
+    )
     probability = forms.IntegerField(
-        label=_("Probability (%)"), min_value=0, max_value=100, required=False,
+        label=_("Probability (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
         help_text=_("Leave empty for the phase's default."),
     )
     expected_order_date = forms.DateField(
-        label=_("Expected order date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+        label=_("Expected order date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,21 +81,33 @@ class ProjectFieldsForm(forms.Form):
 class CustomerPickMixin(forms.Form):
     """An existing customer chosen from a short list found by ``customer_q`` (never all customers)."""
 
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.all(), required=False)
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Customer.objects.all(), required=False
+    )
     customer_q = forms.CharField(label=_("Find customer"), required=False)
 
     def setup_customer_choices(self, *, statuses: tuple[str, ...]) -> None:
         field = self.fields["customer"]
         field.queryset = Customer.objects.filter(status__in=statuses)
-        chosen = self.data.get(self.add_prefix("customer")) if self.is_bound else self.initial.get("customer")
+        chosen = (
+            self.data.get(self.add_prefix("customer"))
+            if self.is_bound
+            else self.initial.get("customer")
+        )
         if isinstance(chosen, Customer):
             chosen = chosen.pk
-        query = (self.data.get(self.add_prefix("customer_q")) if self.is_bound else self.initial.get("customer_q")) or ""
+        query = (
+            self.data.get(self.add_prefix("customer_q"))
+            if self.is_bound
+            else self.initial.get("customer_q")
+        ) or ""
         query = query.strip()
         field.widget.choices = [("", _("– choose a customer –"))] + customer_choices(
             chosen=chosen, query=query, statuses=statuses
         )
-        self.fields["customer_q"].widget.attrs.update({"placeholder": _("Name, city or postal code")})
+        self.fields["customer_q"].widget.attrs.update(
+            {"placeholder": _("Name, city or postal code")}
+        )
         self.fields["customer_q"].widget.input_type = "search"
 
 
@@ -99,8 +120,11 @@ def customer_choices(*, chosen, query: str, statuses: tuple[str, ...]) -> list[t
     if query:
         from customers.selectors import customer_search
 
-        found += list(customer_search(qs, text=query).exclude(pk__in=[c.pk for c in found])
-                      .order_by("name", "id")[:CUSTOMER_SEARCH_LIMIT])
+        found += list(
+            customer_search(qs, text=query)
+            .exclude(pk__in=[c.pk for c in found])
+            .order_by("name", "id")[:CUSTOMER_SEARCH_LIMIT]
+        )
     return [(c.pk, f"{c.name}{' · ' + c.city if c.city else ''}") for c in found]
 
 
@@ -108,30 +132,56 @@ class ProjectCreateForm(CustomerPickMixin, ProjectFieldsForm):
     MODE_EXISTING, MODE_NEW = "existing", "new"
 
     customer_mode = forms.ChoiceField(
-        label=_("Customer"), choices=[("existing", _("Existing customer")), ("new", _("New customer"))],
-        initial="existing", widget=forms.RadioSelect,
+        label=_("Customer"),
+        choices=[("existing", _("Existing customer")), ("new", _("New customer"))],
+        initial="existing",
+        widget=forms.RadioSelect,
     )
-    process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none(), empty_label=None)
-    phase = PhaseWithProcessChoiceField(label=_("Start phase"), queryset=Phase.objects.none(), required=False,
-                                        empty_label=_("First phase of the process"))
+    process = forms.ModelChoiceField(
+        label=_("Process"), queryset=Process.objects.none(), empty_label=None
+    )
+    phase = PhaseWithProcessChoiceField(
+        label=_("Start phase"),
+        queryset=Phase.objects.none(),
+        required=False,
+        empty_label=_("First phase of the process"),
+    )
 
-    field_order = ["customer_mode", "customer_q", "customer", "title", "process", "phase", "owner", "volume",
-                   "probability", "expected_order_date", "description"]
+    field_order = [
+        "customer_mode",
+        "customer_q",
+        "customer",
+        "title",
+        "process",
+        "phase",
+        "owner",
+        "volume",
+        "probability",
+        "expected_order_date",
+        "description",
+    ]
 
     def __init__(self, *args, lead: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead
         self.fields["process"].queryset = process_list(lead=lead)
         self.fields["phase"].queryset = phase_list(lead=lead).filter(outcome=Phase.Outcome.OPEN)
-        statuses = (Customer.Status.LEAD,) if lead else (Customer.Status.CUSTOMER, Customer.Status.LEAD)
+        statuses = (
+            (Customer.Status.LEAD,) if lead else (Customer.Status.CUSTOMER, Customer.Status.LEAD)
+        )
         self.setup_customer_choices(statuses=statuses)
         if lead:
             # A lead's first project is created with the lead itself.
             self.fields["customer_mode"].initial = self.MODE_NEW
-            self.fields["customer_mode"].choices = [("new", _("New lead")), ("existing", _("Existing lead"))]
+            self.fields["customer_mode"].choices = [
+                ("new", _("New lead")),
+                ("existing", _("Existing lead")),
+            ]
         _style(self)
         if user is not None:
-            custom_fields_attach(self, entity="lead" if lead else "project", user=user, values={}, creating=True)
+            custom_fields_attach(
+                self, entity="lead" if lead else "project", user=user, values={}, creating=True
+            )
 
     def clean(self):
         data = super().clean()
@@ -153,7 +203,18 @@ class NewCustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = ["kind", "name", "street", "postal_code", "city", "country", "phone", "email", "website", "industry"]
+        fields = [
+            "kind",
+            "name",
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "phone",
+            "email",
+            "website",
+            "industry",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,7 +228,14 @@ class NewCustomerForm(forms.ModelForm):
 class ProjectEditForm(ProjectFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    field_order = ["title", "volume", "probability", "expected_order_date", "description", "version"]
+    field_order = [
+        "title",
+        "volume",
+        "probability",
+        "expected_order_date",
+        "description",
+        "version",
+    ]
 
     def __init__(self, *args, project=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,7 +243,13 @@ class ProjectEditForm(ProjectFieldsForm):
         _style(self)
         self.project = project
         if project is not None and user is not None:
-            custom_fields_attach(self, entity=project_entity(project), user=user, values=project.custom, creating=False)
+            custom_fields_attach(
+                self,
+                entity=project_entity(project),
+                user=user,
+                values=project.custom,
+                creating=False,
+            )
 
     def clean(self):
         data = super().clean()
@@ -187,16 +261,31 @@ class ProjectEditForm(ProjectFieldsForm):
 class MoveForm(forms.Form):
     """Phase, process and owner in one step (the keyboard alternative to dragging)."""
 
-    process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none(), empty_label=None)
+    process = forms.ModelChoiceField(
+        label=_("Process"), queryset=Process.objects.none(), empty_label=None
+    )
     phase = PhaseChoiceField(label=_("Phase"), queryset=Phase.objects.none(), empty_label=None)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False,
-                                   empty_label=_("– keep –"))
-    lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=LostReason.objects.none(), required=False,
-                                         help_text=_("Required when moving into a lost phase."))
-    park_until = forms.DateField(label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
-                                 help_text=_("Required when moving into a follow-up phase."))
-    park_return_phase = PhaseChoiceField(label=_("Then return to"), queryset=Phase.objects.none(), required=False,
-                                         empty_label=_("the phase it comes from"))
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("– keep –")
+    )
+    lost_reason = forms.ModelChoiceField(
+        label=_("Lost reason"),
+        queryset=LostReason.objects.none(),
+        required=False,
+        help_text=_("Required when moving into a lost phase."),
+    )
+    park_until = forms.DateField(
+        label=_("Follow up on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+        help_text=_("Required when moving into a follow-up phase."),
+    )
+    park_return_phase = PhaseChoiceField(
+        label=_("Then return to"),
+        queryset=Phase.objects.none(),
+        required=False,
+        empty_label=_("the phase it comes from"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, project, **kwargs):
@@ -204,12 +293,18 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         lead = project.process.kind == Process.Kind.LEAD
         self.fields["process"].queryset = process_list(lead=lead)
-        process_id = (self.data.get("process") if self.is_bound else None) or self.initial.get("process") or project.process_id
+        process_id = (
+            (self.data.get("process") if self.is_bound else None)
+            or self.initial.get("process")
+            or project.process_id
+        )
         if isinstance(process_id, Process):
             process_id = process_id.pk
         if not str(process_id).isdigit():
             process_id = project.process_id
-        self.fields["phase"].queryset = Phase.objects.filter(process_id=int(process_id)).order_by("order", "id")
+        self.fields["phase"].queryset = Phase.objects.filter(process_id=int(process_id)).order_by(
+            "order", "id"
+        )
         self.fields["park_return_phase"].queryset = self.fields["phase"].queryset.filter(
             outcome=Phase.Outcome.OPEN, parks=False
         )
@@ -218,10 +313,15 @@ class MoveForm(forms.Form):
         fast_selects(self.fields)
         # Choosing another process reloads the dialog with that process's phases (htmx; without JS
         # a mismatch is reported on submit).
-        self.fields["process"].widget.attrs.update({
-            "hx-get": reverse("sales:project_move", args=[project.pk]), "hx-trigger": "change",
-            "hx-include": "closest form", "hx-params": "not csrfmiddlewaretoken", "hx-target": "#sales-dialog-body",
-        })
+        self.fields["process"].widget.attrs.update(
+            {
+                "hx-get": reverse("sales:project_move", args=[project.pk]),
+                "hx-trigger": "change",
+                "hx-include": "closest form",
+                "hx-params": "not csrfmiddlewaretoken",
+                "hx-target": "#sales-dialog-body",
+            }
+        )
         _style(self)
 
     def clean(self):
@@ -252,24 +352,43 @@ class ProjectContactForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = project.customer.contacts.order_by("last_name", "first_name")
+        self.fields["contact"].queryset = project.customer.contacts.order_by(
+            "last_name", "first_name"
+        )
         _style(self)
 
 
 class BulkForm(forms.Form):
-    ACTIONS = [("owner", _("Change owner")), ("phase", _("Move to phase")), ("group", _("Group them")),
-               ("export", _("Export CSV"))]
+    ACTIONS = [
+        ("owner", _("Change owner")),
+        ("phase", _("Move to phase")),
+        ("group", _("Group them")),
+        ("export", _("Export CSV")),
+    ]
 
     ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False,
-                                   empty_label=_("– new owner –"))
-    phase = PhaseWithProcessChoiceField(label=_("Phase"), queryset=Phase.objects.none(), required=False,
-                                        empty_label=_("– phase –"))
-    lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=LostReason.objects.none(), required=False,
-                                         empty_label=_("– lost reason –"))
-    group_type = forms.ModelChoiceField(label=_("Group type"), queryset=GroupType.objects.none(), required=False,
-                                        empty_label=_("– group type –"))
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("– new owner –"),
+    )
+    phase = PhaseWithProcessChoiceField(
+        label=_("Phase"), queryset=Phase.objects.none(), required=False, empty_label=_("– phase –")
+    )
+    lost_reason = forms.ModelChoiceField(
+        label=_("Lost reason"),
+        queryset=LostReason.objects.none(),
+        required=False,
+        empty_label=_("– lost reason –"),
+    )
+    group_type = forms.ModelChoiceField(
+        label=_("Group type"),
+        queryset=GroupType.objects.none(),
+        required=False,
+        empty_label=_("– group type –"),
+    )
     group_name = forms.CharField(label=_("Group name"), max_length=200, required=False)
 
     def __init__(self, *args, lead: bool = False, **kwargs):
@@ -283,8 +402,12 @@ class BulkForm(forms.Form):
         self.fields["ids"].choices = [(i, i) for i in ids]
         for f in ("action", "owner", "phase", "lost_reason", "group_type"):
             self.fields[f].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["group_name"].widget.attrs.update({"class": "form-control form-control-sm sales-bulk-group",
-                                                       "placeholder": _("Group name")})
+        self.fields["group_name"].widget.attrs.update(
+            {
+                "class": "form-control form-control-sm sales-bulk-group",
+                "placeholder": _("Group name"),
+            }
+        )
         fast_selects(self.fields)
 
     def clean(self):
@@ -305,9 +428,12 @@ class BulkForm(forms.Form):
 
 class TenantSettingsForm(forms.Form):
     lead_function_enabled = forms.BooleanField(
-        label=_("Lead function"), required=False,
-        help_text=_("Shows the Leads menu, lead processes and leads (in gray) in the customer overview. "
-                    "Switching it off hides them; nothing is deleted."),
+        label=_("Lead function"),
+        required=False,
+        help_text=_(
+            "Shows the Leads menu, lead processes and leads (in gray) in the customer overview. "
+            "Switching it off hides them; nothing is deleted."
+        ),
     )
 
 
@@ -322,10 +448,16 @@ class GroupForm(forms.ModelForm):
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         # an inactive type stays choosable for the groups that have it
-        self.fields["type"].queryset = GroupType.objects.filter(Q(is_active=True) | Q(pk=self.instance.type_id))
+        self.fields["type"].queryset = GroupType.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.type_id)
+        )
         self.fields["type"].empty_label = None
-        self.fields["main_project"].queryset = SalesProject.objects.filter(pk__in=[m.pk for m in members])
-        self.fields["main_project"].choices = [("", _("– none –"))] + [(m.pk, m.title) for m in members]
+        self.fields["main_project"].queryset = SalesProject.objects.filter(
+            pk__in=[m.pk for m in members]
+        )
+        self.fields["main_project"].choices = [("", _("– none –"))] + [
+            (m.pk, m.title) for m in members
+        ]
         _style(self)
 
 
@@ -336,8 +468,12 @@ class GroupJoinForm(forms.Form):
 
     group = forms.ChoiceField(label=_("Group"))
     name = forms.CharField(label=_("Name (new group)"), max_length=200, required=False)
-    type = forms.ModelChoiceField(label=_("Type (new group)"), queryset=GroupType.objects.none(), required=False,
-                                  empty_label=None)
+    type = forms.ModelChoiceField(
+        label=_("Type (new group)"),
+        queryset=GroupType.objects.none(),
+        required=False,
+        empty_label=None,
+    )
 
     def __init__(self, *args, groups=(), **kwargs):
         kwargs.setdefault("auto_id", "join_%s")

@@ -17,13 +17,23 @@ from sales.models import Phase, Process
 # the order_by of ProjectTable's columns -> (foreign key column, its values in order)
 DIMENSIONS = {
     ("owner__first_name", "owner__last_name", "id"): (
-        "owner_id", lambda: grouped(User.objects.order_by("first_name", "last_name", "id")
-                                    .values_list("pk", "first_name", "last_name"))),
+        "owner_id",
+        lambda: grouped(
+            User.objects.order_by("first_name", "last_name", "id").values_list(
+                "pk", "first_name", "last_name"
+            )
+        ),
+    ),
     ("phase__order", "phase_id", "id"): (
-        "phase_id", lambda: [[pk] for pk in Phase.objects.order_by("order", "id").values_list("pk", flat=True)]),
+        "phase_id",
+        lambda: [[pk] for pk in Phase.objects.order_by("order", "id").values_list("pk", flat=True)],
+    ),
     ("process__order", "process__name", "id"): (
-        "process_id", lambda: grouped(Process.objects.order_by("order", "name", "id")
-                                      .values_list("pk", "order", "name"))),
+        "process_id",
+        lambda: grouped(
+            Process.objects.order_by("order", "name", "id").values_list("pk", "order", "name")
+        ),
+    ),
 }
 
 
@@ -40,9 +50,16 @@ class ProjectListQuerySet(QuerySet):
         return None
 
     def __getitem__(self, k):
-        flat_ids = self._iterable_class is FlatValuesListIterable and self._fields in (("pk",), ("id",))
-        if (not isinstance(k, slice) or k.step is not None or k.stop is None
-                or not (self._iterable_class is ModelIterable or flat_ids)):
+        flat_ids = self._iterable_class is FlatValuesListIterable and self._fields in (
+            ("pk",),
+            ("id",),
+        )
+        if (
+            not isinstance(k, slice)
+            or k.step is not None
+            or k.stop is None
+            or not (self._iterable_class is ModelIterable or flat_ids)
+        ):
             return super().__getitem__(k)
         dimension = self._dimension()
         if dimension is None:
@@ -52,11 +69,21 @@ class ProjectListQuerySet(QuerySet):
         base.query.clear_select_fields()
         base.query.select_related = False
         base._iterable_class, base._fields = ModelIterable, None
-        ids = dimension_page_ids(base, field=field, groups=groups(), start=k.start or 0, stop=k.stop,
-                                 descending=descending)
+        ids = dimension_page_ids(
+            base,
+            field=field,
+            groups=groups(),
+            start=k.start or 0,
+            stop=k.stop,
+            descending=descending,
+        )
         if flat_ids:
             return ids
-        rows = QuerySet(model=self.model, query=self.query.chain(), using=self.db).order_by().in_bulk(ids)
+        rows = (
+            QuerySet(model=self.model, query=self.query.chain(), using=self.db)
+            .order_by()
+            .in_bulk(ids)
+        )
         return [rows[pk] for pk in ids if pk in rows]
 
 

@@ -22,13 +22,23 @@ class Process(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     followup_process = models.ForeignKey(
-        "self", verbose_name=_("follow-up sales process"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-        help_text=_("For lead processes: on conversion a sales project is started in this process."),
+        "self",
+        verbose_name=_("follow-up sales process"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "For lead processes: on conversion a sales project is started in this process."
+        ),
     )
     followup_phase = models.ForeignKey(
-        "Phase", verbose_name=_("follow-up phase"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "Phase",
+        verbose_name=_("follow-up phase"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -46,21 +56,31 @@ class Phase(models.Model):
         WON = "won", _("Won")
         LOST = "lost", _("Lost")
 
-    process = models.ForeignKey(Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="phases")
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="phases"
+    )
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveIntegerField(_("order"), default=0)
     probability = models.PositiveSmallIntegerField(_("default probability (%)"), default=10)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN
+    )
     qualifies_lead = models.BooleanField(
-        _("qualifies the lead"), default=False,
+        _("qualifies the lead"),
+        default=False,
         help_text=_("Moving a lead's project here converts the lead into a customer."),
     )
     yellow_days = models.PositiveIntegerField(_("yellow after days"), null=True, blank=True)
     red_days = models.PositiveIntegerField(_("red after days"), null=True, blank=True)
-    locked = models.BooleanField(_("locked"), default=False, help_text=_("Only admins may move projects out of it."))
+    locked = models.BooleanField(
+        _("locked"), default=False, help_text=_("Only admins may move projects out of it.")
+    )
     parks = models.BooleanField(
-        _("follow-up on a date"), default=False,
-        help_text=_("Projects wait here until a chosen date, then return to the phase they came from."),
+        _("follow-up on a date"),
+        default=False,
+        help_text=_(
+            "Projects wait here until a chosen date, then return to the phase they came from."
+        ),
     )
 
     class Meta:
@@ -68,7 +88,9 @@ class Phase(models.Model):
         verbose_name = _("phase")
         verbose_name_plural = _("phases")
         constraints = [
-            models.CheckConstraint(condition=models.Q(probability__lte=100), name="phase_probability_max_100"),
+            models.CheckConstraint(
+                condition=models.Q(probability__lte=100), name="phase_probability_max_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,13 +98,17 @@ class Phase(models.Model):
 
 
 class LostReason(models.Model):
-    ALTERNATIVE_WON = "alternative_won"  # the key of the reason given when another alternative is won
+    ALTERNATIVE_WON = (
+        "alternative_won"  # the key of the reason given when another alternative is won
+    )
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     # Reasons the system applies itself are found by key, so an admin may rename them.
-    key = models.CharField(_("system key"), max_length=30, unique=True, null=True, blank=True, editable=False)
+    key = models.CharField(
+        _("system key"), max_length=30, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -95,13 +121,24 @@ class LostReason(models.Model):
 
 class SalesProject(models.Model):
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="projects"
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="projects",
     )
-    process = models.ForeignKey(Process, verbose_name=_("process"), on_delete=models.PROTECT, related_name="projects")
-    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="projects")
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.PROTECT, related_name="projects"
+    )
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="projects"
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="owned_projects",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_projects",
     )
     title = models.CharField(_("title"), max_length=200, db_collation=NAME_COLLATION)
     volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, default=0)
@@ -112,27 +149,48 @@ class SalesProject(models.Model):
     phase_entered_at = models.DateTimeField(_("in phase since"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     lost_reason = models.ForeignKey(
-        LostReason, verbose_name=_("lost reason"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        LostReason,
+        verbose_name=_("lost reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     # Follow-up on a date (leads): parked in a "parks" phase until parked_until, then returned to
     # park_return_phase; followup_due is the owner's reminder until the project moves on.
     parked_until = models.DateField(_("parked until"), null=True, blank=True)
     park_return_phase = models.ForeignKey(
-        Phase, verbose_name=_("then return to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Phase,
+        verbose_name=_("then return to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     followup_due = models.DateField(_("follow-up due"), null=True, blank=True)
     # The tenant's custom fields (customfields.FieldDefinition.key -> value, see customfields.values).
-    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True, editable=False)
+    custom = models.JSONField(
+        _("custom fields"), default=dict, db_default={}, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     group = models.ForeignKey(
-        "ProjectGroup", verbose_name=_("project group"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="members", db_index=False,  # project_group_idx, partial
+        "ProjectGroup",
+        verbose_name=_("project group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        db_index=False,  # project_group_idx, partial
     )
     # Two flags kept by sales.services.flags in the same transaction as every change they depend
     # on, so that totals and the conflicts list stay cheap at any size:
@@ -140,10 +198,12 @@ class SalesProject(models.Model):
     # counting member (pipeline_rollup sums only counting projects);
     # has_competitor is True while an open project of another owner for the same customer, not in
     # the same group and not dismissed, exists (the conflicts list re-checks every pair).
-    counts_in_pipeline = models.BooleanField(_("counts in pipeline totals"), default=True, db_default=True,
-                                             editable=False)
-    has_competitor = models.BooleanField(_("has a competing offer"), default=False, db_default=False,
-                                         editable=False)
+    counts_in_pipeline = models.BooleanField(
+        _("counts in pipeline totals"), default=True, db_default=True, editable=False
+    )
+    has_competitor = models.BooleanField(
+        _("has a competing offer"), default=False, db_default=False, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -152,20 +212,34 @@ class SalesProject(models.Model):
         indexes = [
             models.Index(fields=["phase", "-volume", "id"], name="project_phase_volume_idx"),
             # the kanban's other two card orders, per column
-            models.Index(fields=["phase", "expected_order_date", "id"], name="project_phase_expected_idx"),
+            models.Index(
+                fields=["phase", "expected_order_date", "id"], name="project_phase_expected_idx"
+            ),
             models.Index(fields=["phase", "phase_entered_at", "id"], name="project_phase_age_idx"),
             # column totals read from the index alone (index-only scan)
-            models.Index(fields=["phase"], include=["volume", "probability", "counts_in_pipeline"],
-                         name="project_phase_totals_idx"),
+            models.Index(
+                fields=["phase"],
+                include=["volume", "probability", "counts_in_pipeline"],
+                name="project_phase_totals_idx",
+            ),
             # the list's default order; with phase and process in the index, status and scope
             # filters (given as id lists) read a deep page from the index alone
-            models.Index(fields=["volume", "id"], include=["phase", "process"], name="project_volume_idx"),
+            models.Index(
+                fields=["volume", "id"], include=["phase", "process"], name="project_volume_idx"
+            ),
             # the lead list's default order (one lead process), and the list's "in phase" order
             models.Index(fields=["process", "volume", "id"], name="project_process_volume_idx"),
             models.Index(fields=["phase_entered_at", "id"], name="project_phase_entered_idx"),
-            models.Index(fields=["parked_until"], name="project_parked_idx", condition=models.Q(parked_until__isnull=False)),
-            models.Index(fields=["owner", "followup_due"], name="project_followup_idx",
-                         condition=models.Q(followup_due__isnull=False)),
+            models.Index(
+                fields=["parked_until"],
+                name="project_parked_idx",
+                condition=models.Q(parked_until__isnull=False),
+            ),
+            models.Index(
+                fields=["owner", "followup_due"],
+                name="project_followup_idx",
+                condition=models.Q(followup_due__isnull=False),
+            ),
             models.Index(fields=["process", "phase"], name="project_process_phase_idx"),
             # the list's sorts (ProjectTable), each ending in the id: owner, phase and process are
             # read per value from their (fk, id) range (sales/listing.py)
@@ -176,13 +250,21 @@ class SalesProject(models.Model):
             models.Index(fields=["probability", "id"], name="project_probability_idx"),
             models.Index(fields=["customer"], name="project_customer_idx"),
             models.Index(fields=["expected_order_date", "id"], name="project_expected_id_idx"),
-            models.Index(fields=["group"], name="project_group_idx", condition=models.Q(group__isnull=False)),
+            models.Index(
+                fields=["group"], name="project_group_idx", condition=models.Q(group__isnull=False)
+            ),
             # the conflicts list self-joins only the few projects that have a competitor
-            models.Index(fields=["customer"], include=["owner", "group"], name="project_competing_idx",
-                         condition=models.Q(has_competitor=True)),
+            models.Index(
+                fields=["customer"],
+                include=["owner", "group"],
+                name="project_competing_idx",
+                condition=models.Q(has_competitor=True),
+            ),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(probability__lte=100), name="project_probability_max_100"),
+            models.CheckConstraint(
+                condition=models.Q(probability__lte=100), name="project_probability_max_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,7 +283,7 @@ class SalesProject(models.Model):
 
     @property
     def age_marker(self) -> str:
-        """"red", "yellow" or "" by the days spent in an open phase against its thresholds."""
+        """ "red", "yellow" or "" by the days spent in an open phase against its thresholds."""
         phase = self.phase
         if phase.outcome != Phase.Outcome.OPEN or self.phase_entered_at is None:
             return ""
@@ -227,27 +309,53 @@ class ProjectContact(models.Model):
         CHAMPION = "champion", _("Champion")
         OTHER = "other", _("Other")
 
-    project = models.ForeignKey(SalesProject, on_delete=models.CASCADE, related_name="project_contacts")
-    contact = models.ForeignKey("customers.ContactPerson", on_delete=models.CASCADE, related_name="project_links")
-    role = models.CharField(_("buying-center role"), max_length=20, choices=Role.choices, default=Role.OTHER)
+    project = models.ForeignKey(
+        SalesProject, on_delete=models.CASCADE, related_name="project_contacts"
+    )
+    contact = models.ForeignKey(
+        "customers.ContactPerson", on_delete=models.CASCADE, related_name="project_links"
+    )
+    role = models.CharField(
+        _("buying-center role"), max_length=20, choices=Role.choices, default=Role.OTHER
+    )
 
     class Meta:
         verbose_name = _("project contact")
         verbose_name_plural = _("project contacts")
-        constraints = [models.UniqueConstraint(fields=["project", "contact"], name="project_contact_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "contact"], name="project_contact_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact} ({self.get_role_display()})"
 
 
 class PhaseChange(models.Model):
-    project = models.ForeignKey(SalesProject, verbose_name=_("sales project"), on_delete=models.CASCADE,
-                                related_name="phase_changes")
-    from_phase = models.ForeignKey(Phase, verbose_name=_("from phase"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    to_phase = models.ForeignKey(Phase, verbose_name=_("to phase"), on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    project = models.ForeignKey(
+        SalesProject,
+        verbose_name=_("sales project"),
+        on_delete=models.CASCADE,
+        related_name="phase_changes",
+    )
+    from_phase = models.ForeignKey(
+        Phase,
+        verbose_name=_("from phase"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_phase = models.ForeignKey(
+        Phase, verbose_name=_("to phase"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
@@ -270,10 +378,14 @@ class GroupType(models.Model):
     SUBPROJECTS_KEY, ALTERNATIVES_KEY = "subprojects", "alternatives"  # the two built-in types
 
     name = models.CharField(_("name"), max_length=120)
-    rule = models.CharField(_("roll-up rule"), max_length=20, choices=Rule.choices, default=Rule.SUM)
+    rule = models.CharField(
+        _("roll-up rule"), max_length=20, choices=Rule.choices, default=Rule.SUM
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    key = models.CharField(_("built-in type"), max_length=30, unique=True, null=True, blank=True, editable=False)
+    key = models.CharField(
+        _("built-in type"), max_length=30, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["order", "name", "id"]
@@ -299,16 +411,26 @@ class ProjectGroup(models.Model):
         EMPTY = "empty", _("No members")
 
     name = models.CharField(_("name"), max_length=200, db_collation=NAME_COLLATION)
-    type = models.ForeignKey(GroupType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="groups")
+    type = models.ForeignKey(
+        GroupType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="groups"
+    )
     main_project = models.ForeignKey(
-        SalesProject, verbose_name=_("main project"), null=True, blank=True, on_delete=models.SET_NULL,
+        SalesProject,
+        verbose_name=_("main project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -333,7 +455,9 @@ class ProjectGroup(models.Model):
 class ConflictDismissal(models.Model):
     """Someone said that two projects for the same customer do not compete (stored low id first)."""
 
-    project_low = models.ForeignKey(SalesProject, on_delete=models.CASCADE, related_name="+", db_index=False)
+    project_low = models.ForeignKey(
+        SalesProject, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     project_high = models.ForeignKey(SalesProject, on_delete=models.CASCADE, related_name="+")
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -344,9 +468,13 @@ class ConflictDismissal(models.Model):
         verbose_name = _("dismissed conflict")
         verbose_name_plural = _("dismissed conflicts")
         constraints = [
-            models.UniqueConstraint(fields=["project_low", "project_high"], name="conflictdismissal_pair_unique"),
-            models.CheckConstraint(condition=models.Q(project_low__lt=models.F("project_high")),
-                                   name="conflictdismissal_low_first"),
+            models.UniqueConstraint(
+                fields=["project_low", "project_high"], name="conflictdismissal_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(project_low__lt=models.F("project_high")),
+                name="conflictdismissal_low_first",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -360,8 +488,12 @@ class PipelineTotal(models.Model):
     process, phases, status, owner, team) are read from the few hundred rows here instead of
     aggregating the projects; see ``sales.selectors.pipeline_totals``."""
 
-    process = models.ForeignKey(Process, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    phase = models.ForeignKey(Phase, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    process = models.ForeignKey(
+        Process, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    phase = models.ForeignKey(
+        Phase, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     owner_key = models.IntegerField()  # the owner's id, 0 for projects without an owner
     n = models.BigIntegerField(default=0)  # every project
     # only projects that count in the pipeline (an alternatives group counts once)
@@ -372,7 +504,9 @@ class PipelineTotal(models.Model):
         verbose_name = _("pipeline total")
         verbose_name_plural = _("pipeline totals")
         constraints = [
-            models.UniqueConstraint(fields=["process", "phase", "owner_key"], name="pipelinetotal_key"),
+            models.UniqueConstraint(
+                fields=["process", "phase", "owner_key"], name="pipelinetotal_key"
+            ),
         ]
 
     def __str__(self) -> str:

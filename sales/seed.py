@@ -20,40 +20,129 @@ DAYS = 420
 
 # (name, kind, order, share of projects, volume median, phases: (name, probability, outcome, yellow, red))
 EXTRA_PROCESSES = [
-    (gettext_lazy("Service contracts"), "sales", 20, 0.22, 6_000, [
-        (gettext_lazy("Request"), 10, "open", 7, 21), (gettext_lazy("Proposal"), 40, "open", 10, 30), (gettext_lazy("Negotiation"), 70, "open", 7, 21),
-        (gettext_lazy("Signed"), 100, "won", None, None), (gettext_lazy("Declined"), 0, "lost", None, None),
-    ]),
-    (gettext_lazy("Purchasing"), "other", 90, 0.08, 9_000, [
-        (gettext_lazy("Need identified"), 20, "open", 14, 45), (gettext_lazy("Supplier requests"), 40, "open", 14, 30),
-        (gettext_lazy("Comparing offers"), 60, "open", 10, 21), (gettext_lazy("Ordered"), 100, "won", None, None),
-        (gettext_lazy("Cancelled"), 0, "lost", None, None),
-    ]),
+    (
+        gettext_lazy("Service contracts"),
+        "sales",
+        20,
+        0.22,
+        6_000,
+        [
+            (gettext_lazy("Request"), 10, "open", 7, 21),
+            (gettext_lazy("Proposal"), 40, "open", 10, 30),
+            (gettext_lazy("Negotiation"), 70, "open", 7, 21),
+            (gettext_lazy("Signed"), 100, "won", None, None),
+            (gettext_lazy("Declined"), 0, "lost", None, None),
+        ],
+    ),
+    (
+        gettext_lazy("Purchasing"),
+        "other",
+        90,
+        0.08,
+        9_000,
+        [
+            (gettext_lazy("Need identified"), 20, "open", 14, 45),
+            (gettext_lazy("Supplier requests"), 40, "open", 14, 30),
+            (gettext_lazy("Comparing offers"), 60, "open", 10, 21),
+            (gettext_lazy("Ordered"), 100, "won", None, None),
+            (gettext_lazy("Cancelled"), 0, "lost", None, None),
+        ],
+    ),
 ]
 MAIN_SHARE, MAIN_MEDIAN = 0.70, 25_000
 
-PRODUCTS = ["CNC milling centre", "Conveyor system", "Packaging line", "Pump set", "Control cabinet",
-            "Robot cell", "Laser cutter", "Hydraulic press", "Spare parts framework", "Retrofit",
-            "Maintenance contract", "Training package", "Software licences", "Measuring station",
-            "Compressor", "Cooling system", "Warehouse racking", "Forklift fleet", "Energy audit",
-            "Safety fencing", "Welding robots", "Test bench", "Filtration unit", "Service hotline"]
+PRODUCTS = [
+    "CNC milling centre",
+    "Conveyor system",
+    "Packaging line",
+    "Pump set",
+    "Control cabinet",
+    "Robot cell",
+    "Laser cutter",
+    "Hydraulic press",
+    "Spare parts framework",
+    "Retrofit",
+    "Maintenance contract",
+    "Training package",
+    "Software licences",
+    "Measuring station",
+    "Compressor",
+    "Cooling system",
+    "Warehouse racking",
+    "Forklift fleet",
+    "Energy audit",
+    "Safety fencing",
+    "Welding robots",
+    "Test bench",
+    "Filtration unit",
+    "Service hotline",
+]
 SUFFIX = ["", "", "2026", "phase 2", "extension", "replacement", "new site", "pilot", "upgrade"]
 # a German tenant's sample titles (seeded in its language, see tenant_provision)
-PRODUCTS_DE = ["CNC-Fräszentrum", "Förderanlage", "Verpackungslinie", "Pumpensatz", "Schaltschrank", "Roboterzelle",
-               "Laserschneidanlage", "Hydraulikpresse", "Ersatzteil-Rahmenvertrag", "Retrofit", "Wartungsvertrag",
-               "Schulungspaket", "Softwarelizenzen", "Messstation", "Kompressor", "Kühlanlage", "Lagerregale",
-               "Staplerflotte", "Energieaudit", "Schutzzaun", "Schweißroboter", "Prüfstand", "Filteranlage",
-               "Service-Hotline"]
-SUFFIX_DE = ["", "", "2026", "Phase 2", "Erweiterung", "Ersatz", "neuer Standort", "Pilot", "Modernisierung"]
+PRODUCTS_DE = [
+    "CNC-Fräszentrum",
+    "Förderanlage",
+    "Verpackungslinie",
+    "Pumpensatz",
+    "Schaltschrank",
+    "Roboterzelle",
+    "Laserschneidanlage",
+    "Hydraulikpresse",
+    "Ersatzteil-Rahmenvertrag",
+    "Retrofit",
+    "Wartungsvertrag",
+    "Schulungspaket",
+    "Softwarelizenzen",
+    "Messstation",
+    "Kompressor",
+    "Kühlanlage",
+    "Lagerregale",
+    "Staplerflotte",
+    "Energieaudit",
+    "Schutzzaun",
+    "Schweißroboter",
+    "Prüfstand",
+    "Filteranlage",
+    "Service-Hotline",
+]
+SUFFIX_DE = [
+    "",
+    "",
+    "2026",
+    "Phase 2",
+    "Erweiterung",
+    "Ersatz",
+    "neuer Standort",
+    "Pilot",
+    "Modernisierung",
+]
 
 
 def _titles() -> tuple[list[str], list[str]]:
     german = (get_language() or "").startswith("de")
     return (PRODUCTS_DE, SUFFIX_DE) if german else (PRODUCTS, SUFFIX)
 
-PROJECT_COLUMNS = ("id", "customer_id", "process_id", "phase_id", "owner_id", "title", "volume", "probability",
-                   "probability_overridden", "expected_order_date", "description", "phase_entered_at", "closed_at",
-                   "lost_reason_id", "version", "created_at", "updated_at", "created_by_id")
+
+PROJECT_COLUMNS = (
+    "id",
+    "customer_id",
+    "process_id",
+    "phase_id",
+    "owner_id",
+    "title",
+    "volume",
+    "probability",
+    "probability_overridden",
+    "expected_order_date",
+    "description",
+    "phase_entered_at",
+    "closed_at",
+    "lost_reason_id",
+    "version",
+    "created_at",
+    "updated_at",
+    "created_by_id",
+)
 CHANGE_COLUMNS = ("project_id", "from_phase_id", "to_phase_id", "user_id", "changed_at")
 
 
@@ -83,18 +172,34 @@ def seed_processes() -> list:
 
     processes = [(process_create_default(), MAIN_SHARE, MAIN_MEDIAN)]
     for name, kind, order, share, median, phases in EXTRA_PROCESSES:
-        process, created = Process.objects.get_or_create(name=str(name), defaults={"kind": kind, "order": order})
+        process, created = Process.objects.get_or_create(
+            name=str(name), defaults={"kind": kind, "order": order}
+        )
         if created:
             Phase.objects.bulk_create(
-                Phase(process=process, name=str(n), probability=p, outcome=o, yellow_days=y, red_days=r, order=(i + 1) * 10)
+                Phase(
+                    process=process,
+                    name=str(n),
+                    probability=p,
+                    outcome=o,
+                    yellow_days=y,
+                    red_days=r,
+                    order=(i + 1) * 10,
+                )
                 for i, (n, p, o, y, r) in enumerate(phases)
             )
         processes.append((process, share, median))
     return processes
 
 
-def seed_projects(ctx: SeedContext, *, processes: list, customers: list[tuple[int, int | None]], total: int,
-                  title_prefix: str = "") -> list[int]:
+def seed_projects(
+    ctx: SeedContext,
+    *,
+    processes: list,
+    customers: list[tuple[int, int | None]],
+    total: int,
+    title_prefix: str = "",
+) -> list[int]:
     """``total`` projects over ``processes`` [(process, share, median volume)] and ``customers``
     [(id, owner_id)], spread over phases and owners, with their phase history; returns their ids."""
     from sales.models import LostReason, PhaseChange, SalesProject
@@ -131,7 +236,11 @@ def seed_projects(ctx: SeedContext, *, processes: list, customers: list[tuple[in
             pk = first_id + i
             process, _share, median, opens, won, lost = rng.choices(plan, weights)[0]
             customer_id, customer_owner = customers[rng.randrange(len(customers))]
-            owner_id = customer_owner if customer_owner and rng.random() < 0.8 else rng.choice(user_ids or [None])
+            owner_id = (
+                customer_owner
+                if customer_owner and rng.random() < 0.8
+                else rng.choice(user_ids or [None])
+            )
             created = now - datetime.timedelta(days=rng.random() * DAYS, hours=rng.random() * 8)
             roll = rng.random()
             if roll < 0.22 and won:
@@ -143,20 +252,26 @@ def seed_projects(ctx: SeedContext, *, processes: list, customers: list[tuple[in
                 depth = min(len(opens) - 1, int(rng.expovariate(0.9))) if opens else 0
                 outcome_phase, path = (opens[depth], opens[:depth]) if opens else (won[0], [])
             steps = [*path, outcome_phase]
-            moments = sorted(created + (now - created) * rng.random() for _ in range(len(steps) - 1))
+            moments = sorted(
+                created + (now - created) * rng.random() for _ in range(len(steps) - 1)
+            )
             moments = [created, *moments]
             if outcome_phase.outcome == "open" and len(moments) > 1:
                 # open projects mostly moved recently; a few sit too long (the yellow and red dots)
                 recent = now - datetime.timedelta(days=rng.expovariate(1 / 12))
                 moments[-1] = max(moments[-2], min(moments[-1], recent))
             elif outcome_phase.outcome == "open":
-                created = moments[0] = max(created, now - datetime.timedelta(days=rng.expovariate(1 / 15)))
+                created = moments[0] = max(
+                    created, now - datetime.timedelta(days=rng.expovariate(1 / 15))
+                )
             entered = moments[-1]
             closed = entered if outcome_phase.outcome != "open" else None
             if outcome_phase.outcome == "open" and process.kind == "sales":
                 # One salesperson per customer for open offers: competing offers are made on purpose
                 # (and only a few) by seed_groups.
-                owner_id = customer_owner or (user_ids[customer_id % len(user_ids)] if user_ids else None)
+                owner_id = customer_owner or (
+                    user_ids[customer_id % len(user_ids)] if user_ids else None
+                )
             for step, (phase, at) in enumerate(zip(steps, moments, strict=True)):
                 changes.append((pk, steps[step - 1].pk if step else None, phase.pk, owner_id, at))
             if outcome_phase.outcome == "won":
@@ -171,10 +286,26 @@ def seed_projects(ctx: SeedContext, *, processes: list, customers: list[tuple[in
             else:
                 expected = today + datetime.timedelta(days=rng.randint(-25, 200))
             title = f"{title_prefix}{rng.choice(products)} {rng.choice(suffixes)}".strip()
-            yield (pk, customer_id, process.pk, outcome_phase.pk, owner_id, title, volume, probability, False,
-                   expected, "", entered, closed,
-                   rng.choice(reasons) if outcome_phase.outcome == "lost" and reasons else None,
-                   1, created, entered, owner_id)
+            yield (
+                pk,
+                customer_id,
+                process.pk,
+                outcome_phase.pk,
+                owner_id,
+                title,
+                volume,
+                probability,
+                False,
+                expected,
+                "",
+                entered,
+                closed,
+                rng.choice(reasons) if outcome_phase.outcome == "lost" and reasons else None,
+                1,
+                created,
+                entered,
+                owner_id,
+            )
 
     _copy(table, PROJECT_COLUMNS, rows())
     _copy(change_table, CHANGE_COLUMNS, iter(changes))
@@ -190,8 +321,13 @@ LEAD_WEIGHTS = [28, 27, 10, 10, 10, 15]
 LEADS_PER_CUSTOMER = 0.2
 
 
-def seed_leads(ctx: SeedContext, *, leads: list[tuple[int, int | None]], customers: list[tuple[int, int | None]],
-               total: int) -> list[int]:
+def seed_leads(
+    ctx: SeedContext,
+    *,
+    leads: list[tuple[int, int | None]],
+    customers: list[tuple[int, int | None]],
+    total: int,
+) -> list[int]:
     """Lead projects in every phase of the default lead process: open, parked and lost ones on
     leads, qualified and converted ones on customers (converted on the day they got there)."""
     from customers.models import Customer
@@ -232,21 +368,52 @@ def seed_leads(ctx: SeedContext, *, leads: list[tuple[int, int | None]], custome
         parked_until = return_phase = followup_due = None
         if phase.parks:
             parked_until = today + datetime.timedelta(days=rng.randint(1, 45))
-            return_phase = next((p.pk for p in phases if p.outcome == "open" and not p.parks and p.pk != first_open.pk),
-                                first_open.pk)  # the second open phase (Contacted)
+            return_phase = next(
+                (
+                    p.pk
+                    for p in phases
+                    if p.outcome == "open" and not p.parks and p.pk != first_open.pk
+                ),
+                first_open.pk,
+            )  # the second open phase (Contacted)
         elif phase.outcome == "open" and not converts and rng.random() < 0.03:
             followup_due = today  # came back from a follow-up today: its owner sees a reminder
         closed = entered if phase.outcome != "open" else None
         probability = {"won": 100, "lost": 0}.get(phase.outcome, phase.probability)
         volume = Decimal(max(0, round(rng.lognormvariate(0, 0.8) * 8000, -2)))
-        rows.append((pk, customer_id, process.pk, phase.pk, owner, f"{rng.choice(products)} ({lead_word})", volume,
-                     probability, False, None, "", entered, closed,
-                     rng.choice(reasons) if phase.outcome == "lost" and reasons else None, 1, created, entered, owner,
-                     parked_until, return_phase, followup_due))
+        rows.append(
+            (
+                pk,
+                customer_id,
+                process.pk,
+                phase.pk,
+                owner,
+                f"{rng.choice(products)} ({lead_word})",
+                volume,
+                probability,
+                False,
+                None,
+                "",
+                entered,
+                closed,
+                rng.choice(reasons) if phase.outcome == "lost" and reasons else None,
+                1,
+                created,
+                entered,
+                owner,
+                parked_until,
+                return_phase,
+                followup_due,
+            )
+        )
         changes.append((pk, None, first_open.pk, owner, created))
         if phase.pk != first_open.pk:
             changes.append((pk, first_open.pk, phase.pk, owner, entered))
-    _copy(table, (*PROJECT_COLUMNS, "parked_until", "park_return_phase_id", "followup_due"), iter(rows))
+    _copy(
+        table,
+        (*PROJECT_COLUMNS, "parked_until", "park_return_phase_id", "followup_due"),
+        iter(rows),
+    )
     _copy(change_table, CHANGE_COLUMNS, iter(changes))
     with connection.cursor() as cur:
         # the customers of qualified and converted lead projects were converted when they got there
@@ -270,7 +437,9 @@ SUBPROJECT_GROUPS_PER_CUSTOMER = 0.01
 CONFLICTS_PER_CUSTOMER = 0.004
 
 
-def _sales_projects_by_customer(first_id: int, last_id: int) -> list[tuple[int, list[int], list[str]]]:
+def _sales_projects_by_customer(
+    first_id: int, last_id: int
+) -> list[tuple[int, list[int], list[str]]]:
     """(customer, project ids, outcomes) of the seeded sales-process projects of every customer
     with at least two of them, in one query."""
     from sales.models import Phase, Process, SalesProject
@@ -318,10 +487,12 @@ def seed_groups(ctx: SeedContext, *, project_ids: list[int]) -> tuple[int, int]:
     candidates = _sales_projects_by_customer(min(project_ids), max(project_ids))
     rng.shuffle(candidates)
     open_alts, decided_alts, subprojects, conflicts = [], [], [], []
-    wanted = {"open": ctx.scaled(OPEN_ALTERNATIVES_PER_CUSTOMER, minimum=3),
-              "decided": ctx.scaled(DECIDED_ALTERNATIVES_PER_CUSTOMER, minimum=1),
-              "sub": ctx.scaled(SUBPROJECT_GROUPS_PER_CUSTOMER, minimum=2),
-              "conflict": ctx.scaled(CONFLICTS_PER_CUSTOMER, minimum=3)}
+    wanted = {
+        "open": ctx.scaled(OPEN_ALTERNATIVES_PER_CUSTOMER, minimum=3),
+        "decided": ctx.scaled(DECIDED_ALTERNATIVES_PER_CUSTOMER, minimum=1),
+        "sub": ctx.scaled(SUBPROJECT_GROUPS_PER_CUSTOMER, minimum=2),
+        "conflict": ctx.scaled(CONFLICTS_PER_CUSTOMER, minimum=3),
+    }
     for customer_id, ids, outcomes in candidates:
         opens = [pk for pk, outcome in zip(ids, outcomes, strict=True) if outcome == "open"]
         won = [pk for pk, outcome in zip(ids, outcomes, strict=True) if outcome == "won"]
@@ -334,16 +505,28 @@ def seed_groups(ctx: SeedContext, *, project_ids: list[int]) -> tuple[int, int]:
             conflicts.append(opens[-1])
         elif len(subprojects) < wanted["sub"]:
             subprojects.append((customer_id, ids[: rng.randint(2, 4)]))
-        if all(len(found) >= wanted[key] for key, found in
-               (("open", open_alts), ("decided", decided_alts), ("sub", subprojects), ("conflict", conflicts))):
+        if all(
+            len(found) >= wanted[key]
+            for key, found in (
+                ("open", open_alts),
+                ("decided", decided_alts),
+                ("sub", subprojects),
+                ("conflict", conflicts),
+            )
+        ):
             break
 
     from customers.models import Customer
 
-    names = dict(Customer.objects.filter(pk__in=[c for c, _ids in open_alts + decided_alts + subprojects])
-                 .values_list("pk", "name"))
-    plans = ([(types[GroupType.ALTERNATIVES_KEY], "Alternatives", c, ids) for c, ids in open_alts + decided_alts]
-             + [(types[GroupType.SUBPROJECTS_KEY], "Complete project", c, ids) for c, ids in subprojects])
+    names = dict(
+        Customer.objects.filter(
+            pk__in=[c for c, _ids in open_alts + decided_alts + subprojects]
+        ).values_list("pk", "name")
+    )
+    plans = [
+        (types[GroupType.ALTERNATIVES_KEY], "Alternatives", c, ids)
+        for c, ids in open_alts + decided_alts
+    ] + [(types[GroupType.SUBPROJECTS_KEY], "Complete project", c, ids) for c, ids in subprojects]
     groups = ProjectGroup.objects.bulk_create(
         ProjectGroup(name=f"{label}: {names.get(c, c)}"[:200], type=group_type, created_by=None)
         for group_type, label, c, _ids in plans
@@ -388,15 +571,27 @@ def seed_sales(ctx: SeedContext) -> None:
 
     processes = seed_processes()
     customers = list(
-        Customer.objects.filter(status=Customer.Status.CUSTOMER).order_by().values_list("id", "owner_id")
+        Customer.objects.filter(status=Customer.Status.CUSTOMER)
+        .order_by()
+        .values_list("id", "owner_id")
     )
-    leads = list(Customer.objects.filter(status=Customer.Status.LEAD).order_by().values_list("id", "owner_id"))
+    leads = list(
+        Customer.objects.filter(status=Customer.Status.LEAD)
+        .order_by()
+        .values_list("id", "owner_id")
+    )
     lead_total = min(len(leads), ctx.scaled(LEADS_PER_CUSTOMER, minimum=12)) if leads else 0
     total = max(0, ctx.scaled(PROJECTS_PER_CUSTOMER, minimum=30) - lead_total) if customers else 0
     ids = seed_projects(ctx, processes=processes, customers=customers, total=total)
-    lead_ids = seed_leads(ctx, leads=leads, customers=customers, total=max(lead_total, 12)) if leads else []
+    lead_ids = (
+        seed_leads(ctx, leads=leads, customers=customers, total=max(lead_total, 12))
+        if leads
+        else []
+    )
     n_groups, n_conflicts = seed_groups(ctx, project_ids=ids)
     pipeline_cache_bump()
     ctx.made["project_ids"] = ids + lead_ids
-    ctx.stdout(f"projects: {len(ids)} in {len(processes)} processes, {len(lead_ids)} leads; "
-               f"{n_groups} project groups, {n_conflicts} competing offers")
+    ctx.stdout(
+        f"projects: {len(ids)} in {len(processes)} processes, {len(lead_ids)} leads; "
+        f"{n_groups} project groups, {n_conflicts} competing offers"
+    )

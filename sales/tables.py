@@ -47,8 +47,13 @@ class FastBodyMixin:
         out = []
         for i, record in enumerate(records):
             by_name = self.cells(record)
-            row = "".join(f"<td {attrs}>{conditional_escape(by_name[name])}</td>" for name, attrs in zip(names, td, strict=True))
-            out.append(f'<tr {self.row_key}="{int(record.pk)}" class="{"odd" if i % 2 else "even"}">{row}</tr>')
+            row = "".join(
+                f"<td {attrs}>{conditional_escape(by_name[name])}</td>"
+                for name, attrs in zip(names, td, strict=True)
+            )
+            out.append(
+                f'<tr {self.row_key}="{int(record.pk)}" class="{"odd" if i % 2 else "even"}">{row}</tr>'
+            )
         return mark_safe("\n".join(out))  # noqa: S308 (every cell is escaped or built by format_html)
 
 
@@ -58,30 +63,59 @@ def _dash(value):
 
 class ProjectTable(FastBodyMixin, tables.Table):
     select = tables.CheckBoxColumn(
-        accessor="pk", orderable=False, exclude_from_export=True,
-        attrs={"th__input": {"data-select-all": "ids", "aria-label": _("Select all")},
-               "td__input": {"name": "ids", "form": "bulk-form", "aria-label": _("Select")}},
+        accessor="pk",
+        orderable=False,
+        exclude_from_export=True,
+        attrs={
+            "th__input": {"data-select-all": "ids", "aria-label": _("Select all")},
+            "td__input": {"name": "ids", "form": "bulk-form", "aria-label": _("Select")},
+        },
     )
     # every sort ends in the id (a stable page order) and has its index (sales migration 0012)
     title = tables.Column(verbose_name=_("Title"), order_by=("title", "id"))
     customer = tables.Column(verbose_name=_("Customer"), order_by=("customer__name", "id"))
-    process = tables.Column(verbose_name=_("Process"), order_by=("process__order", "process__name", "id"),
-                            attrs=NOWRAP)
-    phase = tables.Column(verbose_name=_("Phase"), order_by=("phase__order", "phase_id", "id"), attrs=NOWRAP)
-    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__first_name", "owner__last_name", "id"),
-                          attrs=NOWRAP)
+    process = tables.Column(
+        verbose_name=_("Process"), order_by=("process__order", "process__name", "id"), attrs=NOWRAP
+    )
+    phase = tables.Column(
+        verbose_name=_("Phase"), order_by=("phase__order", "phase_id", "id"), attrs=NOWRAP
+    )
+    owner = tables.Column(
+        verbose_name=_("Owner"),
+        order_by=("owner__first_name", "owner__last_name", "id"),
+        attrs=NOWRAP,
+    )
     volume = tables.Column(verbose_name=_("Volume"), order_by=("volume", "id"), attrs=NUMBER)
-    probability = tables.Column(verbose_name=_("Prob."), order_by=("probability", "id"), attrs=NUMBER)
+    probability = tables.Column(
+        verbose_name=_("Prob."), order_by=("probability", "id"), attrs=NUMBER
+    )
     weighted = tables.Column(verbose_name=_("Weighted"), attrs=NUMBER)
-    expected_order_date = tables.DateColumn(verbose_name=_("Expected"), short=True, order_by=("expected_order_date", "id"),
-                                            attrs=NOWRAP)
-    phase_entered_at = tables.Column(verbose_name=_("In phase"), order_by=("-phase_entered_at",), attrs=NOWRAP)
+    expected_order_date = tables.DateColumn(
+        verbose_name=_("Expected"), short=True, order_by=("expected_order_date", "id"), attrs=NOWRAP
+    )
+    phase_entered_at = tables.Column(
+        verbose_name=_("In phase"), order_by=("-phase_entered_at",), attrs=NOWRAP
+    )
 
     class Meta:
         model = SalesProject
-        fields = ("select", "title", "customer", "process", "phase", "owner", "volume", "probability", "weighted",
-                  "expected_order_date", "phase_entered_at")
-        attrs = {"class": "table table-sm table-hover align-middle table-crm mb-0 small", "data-testid": "project-table"}
+        fields = (
+            "select",
+            "title",
+            "customer",
+            "process",
+            "phase",
+            "owner",
+            "volume",
+            "probability",
+            "weighted",
+            "expected_order_date",
+            "phase_entered_at",
+        )
+        attrs = {
+            "class": "table table-sm table-hover align-middle table-crm mb-0 small",
+            "data-testid": "project-table",
+        }
         row_attrs = {"data-project-id": lambda record: record.pk}
         order_by = ("-volume",)  # with the id as tie-breaker, served by project_volume_idx
         empty_text = _("No projects match these filters.")
@@ -99,8 +133,11 @@ class ProjectTable(FastBodyMixin, tables.Table):
 
     def cells(self, record) -> dict:
         return {
-            "select": format_html('<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="{}" />',
-                                  record.pk, self.select_label),
+            "select": format_html(
+                '<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="{}" />',
+                record.pk,
+                self.select_label,
+            ),
             "title": self.render_title(record, record.title),
             "customer": self.render_customer(record),
             "process": _dash(str(record.process)),
@@ -109,28 +146,40 @@ class ProjectTable(FastBodyMixin, tables.Table):
             "volume": self.render_volume(record.volume),
             "probability": self.render_probability(record.probability),
             "weighted": self.render_weighted(record.weighted),
-            "expected_order_date": _dash(record.expected_order_date and
-                                         date_format(record.expected_order_date, "SHORT_DATE_FORMAT")),
+            "expected_order_date": _dash(
+                record.expected_order_date
+                and date_format(record.expected_order_date, "SHORT_DATE_FORMAT")
+            ),
             "phase_entered_at": self.render_phase_entered_at(record),
         }
 
     def render_title(self, record, value):
         badges = project_badges(record, self.group_pattern)
         link = format_html('<a href="{}">{}</a>', for_pk(self.detail_pattern, record.pk), value)
-        return format_html('{} <span class="sales-badges">{}</span>', link, badges) if badges else link
+        return (
+            format_html('{} <span class="sales-badges">{}</span>', link, badges) if badges else link
+        )
 
     def render_customer(self, record):
         css = "crm-name-lead" if record.customer.is_lead else "crm-name-customer"
         if self.customer_pattern:
-            return format_html('<span class="{}"><a href="{}">{}</a></span>', css,
-                               for_pk(self.customer_pattern, record.customer_id), record.customer.name)
+            return format_html(
+                '<span class="{}"><a href="{}">{}</a></span>',
+                css,
+                for_pk(self.customer_pattern, record.customer_id),
+                record.customer.name,
+            )
         return format_html('<span class="{}">{}</span>', css, record.customer.name)
 
     def render_phase(self, record):
         marker = record.age_marker
         dot = format_html(' <span class="sales-dot sales-dot-{}"></span>', marker) if marker else ""
-        return format_html('<span class="sales-phase-badge sales-outcome-{}">{}</span>{}',
-                           record.phase.outcome, record.phase.name, dot)
+        return format_html(
+            '<span class="sales-phase-badge sales-outcome-{}">{}</span>{}',
+            record.phase.outcome,
+            record.phase.name,
+            dot,
+        )
 
     def render_volume(self, value):
         return money(value, self.currency)
@@ -143,8 +192,11 @@ class ProjectTable(FastBodyMixin, tables.Table):
 
     def render_phase_entered_at(self, record):
         days = record.days_in_phase
-        return format_html('<span title="{}">{}</span>', record.phase_entered_at,
-                           ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+        return format_html(
+            '<span title="{}">{}</span>',
+            record.phase_entered_at,
+            ngettext("%(n)d day", "%(n)d days", days) % {"n": days},
+        )
 
 
 STATUS_CSS = {"open": "open", "won": "won", "lost": "lost", "mixed": "mixed", "empty": "mixed"}
@@ -152,7 +204,9 @@ STATUS_CSS = {"open": "open", "won": "won", "lost": "lost", "mixed": "mixed", "e
 
 class GroupTable(FastBodyMixin, tables.Table):
     name = tables.Column(verbose_name=_("Group"))
-    type = tables.Column(verbose_name=_("Type"), order_by=("type__order", "type__name"), attrs=NOWRAP)
+    type = tables.Column(
+        verbose_name=_("Type"), order_by=("type__order", "type__name"), attrs=NOWRAP
+    )
     n_members = tables.Column(verbose_name=_("Members"), attrs=NUMBER)
     owner_names = tables.Column(verbose_name=_("Owners"), orderable=False)
     value = tables.Column(verbose_name=_("Value"), attrs=NUMBER)
@@ -162,7 +216,10 @@ class GroupTable(FastBodyMixin, tables.Table):
     class Meta:
         model = ProjectGroup
         fields = ("name", "type", "n_members", "owner_names", "value", "weighted", "status")
-        attrs = {"class": "table table-sm table-hover align-middle table-crm mb-0 small", "data-testid": "group-table"}
+        attrs = {
+            "class": "table table-sm table-hover align-middle table-crm mb-0 small",
+            "data-testid": "group-table",
+        }
         row_attrs = {"data-group-id": lambda record: record.pk}
         empty_text = _("No project groups match these filters.")
         template_name = "sales/_table.html"
@@ -202,5 +259,8 @@ class GroupTable(FastBodyMixin, tables.Table):
         return money(value, self.currency)
 
     def render_status(self, record):
-        return format_html('<span class="sales-phase-badge sales-outcome-{}" data-testid="group-status">{}</span>',
-                           STATUS_CSS.get(record.status, "mixed"), record.status_label)
+        return format_html(
+            '<span class="sales-phase-badge sales-outcome-{}" data-testid="group-status">{}</span>',
+            STATUS_CSS.get(record.status, "mixed"),
+            record.status_label,
+        )

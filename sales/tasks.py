@@ -24,7 +24,9 @@ def leads_unpark_task() -> int:
 def leads_unpark_all_tenants_task() -> int:
     """Queue the return of parked leads for every tenant; returns how many tenants were queued."""
     schemas = list(
-        get_tenant_model().objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True)
+        get_tenant_model()
+        .objects.exclude(schema_name=get_public_schema_name())
+        .values_list("schema_name", flat=True)
     )
     for schema in schemas:
         with schema_context(schema):

@@ -13,11 +13,16 @@ class Tenant(TenantMixin):
     lead_function_enabled = models.BooleanField(
         _("lead function"),
         default=False,
-        help_text=_("Show the Leads menu, lead processes and leads (in gray) in the customer overview."),
+        help_text=_(
+            "Show the Leads menu, lead processes and leads (in gray) in the customer overview."
+        ),
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     default_language = models.CharField(
-        _("default language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        _("default language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
         help_text=_("The language new users get. Empty: the language of their browser."),
     )
     created_on = models.DateTimeField(_("created"), auto_now_add=True)
@@ -30,8 +35,9 @@ class Tenant(TenantMixin):
         """A new schema is a copy of the migrated template schema (tenants.template), not a run of
         every migration: provisioning takes a fraction of a second instead of seconds."""
         if not sync_schema or (check_if_exists and schema_exists(self.schema_name)):
-            return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema,
-                                         verbosity=verbosity)
+            return super().create_schema(
+                check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity
+            )
         from tenants.template import schema_clone_from_template
 
         _check_schema_name(self.schema_name)

@@ -20,10 +20,14 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
 RESERVED_SCHEMAS = {"public", "information_schema", "default", "template", "admin"}
-DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
 
 
-def _validate(*, schema: str, name: str, domain: str, admin_email: str, admin_password: str) -> None:
+def _validate(
+    *, schema: str, name: str, domain: str, admin_email: str, admin_password: str
+) -> None:
     if not SCHEMA_RE.match(schema) or schema in RESERVED_SCHEMAS or schema.startswith("pg_"):
         raise ValidationError(
             f"Invalid schema name {schema!r}: use 2-62 lower-case letters, digits or _, starting with a letter."
@@ -67,14 +71,30 @@ def tenant_provision(
     from crm.models import User
     from crm.services import user_create
 
-    schema, domain, admin_email = schema.strip().lower(), domain.strip().lower(), admin_email.strip().lower()
+    schema, domain, admin_email = (
+        schema.strip().lower(),
+        domain.strip().lower(),
+        admin_email.strip().lower(),
+    )
     connection.set_schema_to_public()
-    _validate(schema=schema, name=name, domain=domain, admin_email=admin_email, admin_password=admin_password)
+    _validate(
+        schema=schema,
+        name=name,
+        domain=domain,
+        admin_email=admin_email,
+        admin_password=admin_password,
+    )
 
     if language and language not in dict(settings.LANGUAGES):
-        raise ValidationError(f"Unknown language {language!r}: use one of {', '.join(dict(settings.LANGUAGES))}.")
-    tenant = Tenant(schema_name=schema, name=name.strip(), lead_function_enabled=lead_function_enabled,
-                    default_language=language)
+        raise ValidationError(
+            f"Unknown language {language!r}: use one of {', '.join(dict(settings.LANGUAGES))}."
+        )
+    tenant = Tenant(
+        schema_name=schema,
+        name=name.strip(),
+        lead_function_enabled=lead_function_enabled,
+        default_language=language,
+    )
     try:
         tenant.save(verbosity=0)  # creates and migrates the schema (auto_create_schema)
         with transaction.atomic(), translation.override(language or settings.LANGUAGE_CODE):

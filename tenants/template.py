@@ -42,7 +42,9 @@ def template_pending_migrations() -> list[str]:
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     finally:
         connection.set_schema_to_public()
-    return [f"{migration.app_label}.{migration.name}" for migration, backwards in plan if not backwards]
+    return [
+        f"{migration.app_label}.{migration.name}" for migration, backwards in plan if not backwards
+    ]
 
 
 def template_migrate(*, verbosity: int = 0) -> list[str]:
@@ -52,8 +54,14 @@ def template_migrate(*, verbosity: int = 0) -> list[str]:
         if not schema_exists(TEMPLATE_SCHEMA):
             with connection.cursor() as cursor:
                 cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
-        call_command("migrate_schemas", tenant=True, schema_name=TEMPLATE_SCHEMA, executor="standard",
-                     interactive=False, verbosity=verbosity)
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            schema_name=TEMPLATE_SCHEMA,
+            executor="standard",
+            interactive=False,
+            verbosity=verbosity,
+        )
         connection.set_schema_to_public()
     return pending
 
@@ -85,47 +93,78 @@ def schema_clone(*, source: str, target: str) -> None:
         cursor.execute(f"SET search_path = {src}")
         cursor.execute("SELECT oid FROM pg_namespace WHERE nspname = %s", [source])
         ns = cursor.fetchone()[0]
-        cursor.execute("SELECT relname FROM pg_class WHERE relnamespace = %s AND relkind = 'r' ORDER BY relname", [ns])
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = %s AND relkind = 'r' ORDER BY relname",
+            [ns],
+        )
         tables = [r[0] for r in cursor.fetchall()]
         cursor.execute(
             "SELECT c.relname, con.conname, pg_get_constraintdef(con.oid), con.contype FROM pg_constraint con "
             "JOIN pg_class c ON c.oid = con.conrelid WHERE c.relnamespace = %s AND con.contype IN ('p', 'u', 'x', 'f') "
-            "ORDER BY con.contype = 'f', c.relname, con.conname", [ns])
+            "ORDER BY con.contype = 'f', c.relname, con.conname",
+            [ns],
+        )
         constraints = cursor.fetchall()
         cursor.execute(
             "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
             "WHERE c.relnamespace = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid "
-            "AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) ORDER BY c.relname", [ns])
+            "AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) ORDER BY c.relname",
+            [ns],
+        )
         indexes = [r[0] for r in cursor.fetchall()]
-        cursor.execute("SELECT pg_get_functiondef(oid) FROM pg_proc WHERE pronamespace = %s AND prokind = 'f'", [ns])
+        cursor.execute(
+            "SELECT pg_get_functiondef(oid) FROM pg_proc WHERE pronamespace = %s AND prokind = 'f'",
+            [ns],
+        )
         functions = [r[0] for r in cursor.fetchall()]
-        cursor.execute("SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                       "WHERE c.relnamespace = %s AND NOT t.tgisinternal", [ns])
+        cursor.execute(
+            "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = %s AND NOT t.tgisinternal",
+            [ns],
+        )
         triggers = [r[0] for r in cursor.fetchall()]
         cursor.execute(
             "SELECT c.relname, a.attname, pg_get_serial_sequence(format('%%I.%%I', %s::text, c.relname), a.attname) "
             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-            "WHERE c.relnamespace = %s AND c.relkind = 'r' AND a.attidentity <> '' AND NOT a.attisdropped", [source, ns])
+            "WHERE c.relnamespace = %s AND c.relkind = 'r' AND a.attidentity <> '' AND NOT a.attisdropped",
+            [source, ns],
+        )
         identities = cursor.fetchall()
 
         prefix = f"{source}."
         statements = [f"CREATE SCHEMA {dst}", f"SET search_path = {dst}"]
-        statements += [f"CREATE TABLE {_q(t)} (LIKE {src}.{_q(t)} INCLUDING DEFAULTS INCLUDING IDENTITY "
-                       f"INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)" for t in tables]
-        statements += [f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}"
-                       for table, name, definition, _kind in constraints]
+        statements += [
+            f"CREATE TABLE {_q(t)} (LIKE {src}.{_q(t)} INCLUDING DEFAULTS INCLUDING IDENTITY "
+            f"INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)"
+            for t in tables
+        ]
+        statements += [
+            f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}"
+            for table, name, definition, _kind in constraints
+        ]
         # pg_get_indexdef always qualifies the table; functions are always printed qualified too.
-        statements += [definition.replace(f" ON {prefix}", " ON ").replace(f" ON ONLY {prefix}", " ON ONLY ")
-                       for definition in indexes]
-        statements += [definition.replace(f"FUNCTION {prefix}", "FUNCTION ", 1) for definition in functions]
-        statements += [definition.replace(f" ON {prefix}", " ON ").replace(f"FUNCTION {prefix}", "FUNCTION ")
-                       for definition in triggers]
+        statements += [
+            definition.replace(f" ON {prefix}", " ON ").replace(f" ON ONLY {prefix}", " ON ONLY ")
+            for definition in indexes
+        ]
+        statements += [
+            definition.replace(f"FUNCTION {prefix}", "FUNCTION ", 1) for definition in functions
+        ]
+        statements += [
+            definition.replace(f" ON {prefix}", " ON ").replace(f"FUNCTION {prefix}", "FUNCTION ")
+            for definition in triggers
+        ]
         # Rows of every table (empty ones cost next to nothing), then the sequences where the
         # template's are. Identifiers come from the catalog and are quoted.
-        statements += [f"INSERT INTO {_q(t)} OVERRIDING SYSTEM VALUE SELECT * FROM {src}.{_q(t)}"  # noqa: S608
-                       for t in tables]
-        statements += [f"SELECT setval(pg_get_serial_sequence('{dst}.{_q(table)}', '{column}'), "  # noqa: S608
-                       f"s.last_value, s.is_called) FROM {sequence} s" for table, column, sequence in identities]
+        statements += [
+            f"INSERT INTO {_q(t)} OVERRIDING SYSTEM VALUE SELECT * FROM {src}.{_q(t)}"  # noqa: S608
+            for t in tables
+        ]
+        statements += [
+            f"SELECT setval(pg_get_serial_sequence('{dst}.{_q(table)}', '{column}'), "  # noqa: S608
+            f"s.last_value, s.is_called) FROM {sequence} s"
+            for table, column, sequence in identities
+        ]
         try:
             with transaction.atomic():  # all or nothing
                 if database_is_citus():

@@ -97,8 +97,14 @@ def provision_test_tenant(schema: str, domain: str, *, leads: bool = True):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb,
-                    django_db_modify_db_settings):
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
     """Create the test database, the public tenant and the two test tenants once for the session.
 
     pytest-django's own fixture sets up only the databases that collected tests ask for with
@@ -113,9 +119,13 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     keep = {"keepdb": True} if django_db_keepdb and not django_db_createdb else {}
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
-        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"}, **keep)
+        db_cfg = setup_databases(
+            verbosity=verbosity, interactive=False, aliases={"default"}, **keep
+        )
         name = connection.settings_dict["NAME"]
-        assert name.startswith("test"), f"refusing to create test tenants in {name!r}, not a test database"
+        assert name.startswith("test"), (
+            f"refusing to create test tenants in {name!r}, not a test database"
+        )
         tenant_ensure_public(domain="localhost")
         for schema, domain in TENANTS.items():
             provision_test_tenant(schema, domain)
@@ -213,7 +223,9 @@ def committed_project(django_db_setup, django_db_blocker):
         tag = uuid.uuid4().hex[:8]
         process = make_process(name=f"Race {tag}")
         customer = make_customer(name=f"Race customer {tag}")
-        project = make_project(process=process, customer=customer, owner=User.objects.get(email="alice@alpha.test"))
+        project = make_project(
+            process=process, customer=customer, owner=User.objects.get(email="alice@alpha.test")
+        )
         yield project
         SalesProject.objects.filter(pk=project.pk).delete()
         Process.objects.filter(pk=process.pk).delete()

@@ -19,7 +19,9 @@ register = template.Library()
 @lru_cache(maxsize=512)
 def _week_label(monday, language) -> str:
     # the same Mondays come back for every employee of the summary: format each once
-    return _("Week of %(date)s: %(count)s").replace("%(date)s", date_format(monday, "SHORT_DATE_FORMAT"))
+    return _("Week of %(date)s: %(count)s").replace(
+        "%(date)s", date_format(monday, "SHORT_DATE_FORMAT")
+    )
 
 
 @register.filter
@@ -64,10 +66,12 @@ def weekly_chart(weeks, scale_max: int = 0, width: int = 180, height: int = 40, 
             h = max(1.5, (height - 2) * n / top)
             bars.append(f"M{x} {height - h:.1f}h{bar}V{height}h-{bar}z")
         tip = escape(_week_label(monday, language) % {"count": int(n)})
-        hits.append(f'<rect class="crm-bar-hit" x="{x}" width="{bar}" height="{int(height)}"><title>{tip}</title></rect>')
+        hits.append(
+            f'<rect class="crm-bar-hit" x="{x}" width="{bar}" height="{int(height)}"><title>{tip}</title></rect>'
+        )
     return mark_safe(  # noqa: S308 - every interpolated text is escaped above or below, the rest are numbers
         f'<svg class="crm-weekly-chart" role="img" aria-label="{escape(label or _("Entries per week"))}" '
         f'viewBox="0 0 {view_width} {int(height)}" width="{int(width)}" height="{int(height)}" preserveAspectRatio="none">'
         f'<path class="crm-axis" d="M0 {height - 0.5}H{view_width}"></path><path class="crm-bar" d="{"".join(bars)}"></path>'
-        f'{"".join(hits)}</svg>'
+        f"{''.join(hits)}</svg>"
     )

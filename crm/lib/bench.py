@@ -63,8 +63,13 @@ class BenchInstrumentMiddleware:
             response["X-Bench-Stream"] = key
             if capture:
                 response["X-Bench-Capture"] = key
-            response.streaming_content = _measured_stream(response.streaming_content, recorder=recorder,
-                                                          started=started, key=key, schema=schema)
+            response.streaming_content = _measured_stream(
+                response.streaming_content,
+                recorder=recorder,
+                started=started,
+                key=key,
+                schema=schema,
+            )
         elif capture:
             _write_capture(key, schema, recorder)
             response["X-Bench-Capture"] = key
@@ -82,9 +87,15 @@ def _measured_stream(content, *, recorder: _Recorder, started: float, key: str, 
     with connection.execute_wrapper(recorder):
         yield from content
     CAPTURE_DIR.mkdir(parents=True, exist_ok=True)
-    (CAPTURE_DIR / f"stream-{key}.json").write_text(json.dumps({
-        "ms": (time.perf_counter() - started) * 1000, "queries": recorder.count, "sql_ms": recorder.seconds * 1000,
-    }))
+    (CAPTURE_DIR / f"stream-{key}.json").write_text(
+        json.dumps(
+            {
+                "ms": (time.perf_counter() - started) * 1000,
+                "queries": recorder.count,
+                "sql_ms": recorder.seconds * 1000,
+            }
+        )
+    )
     if recorder.capture:
         _write_capture(key, schema, recorder)
 

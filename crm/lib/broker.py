@@ -27,7 +27,9 @@ def task_send_safely(task, args: list) -> bool:
             task.apply_async(args=args)
             return True
         with app.pool.acquire(block=True, timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=2)
+            conn.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=2
+            )
             task.apply_async(args=args, retry=False, connection=conn)
     except Exception as exc:  # noqa: BLE001 - a broken broker must never break the request
         log.warning("%s%s not queued (%s)", task.name, args, exc)

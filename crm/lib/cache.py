@@ -52,7 +52,11 @@ class TolerantRedisCache(RedisCache):
         except RedisError as exc:
             with self._lock:
                 if not self._down_until:
-                    log.warning("Redis cache unavailable (%s: %s); serving without cache", exc.__class__.__name__, exc)
+                    log.warning(
+                        "Redis cache unavailable (%s: %s); serving without cache",
+                        exc.__class__.__name__,
+                        exc,
+                    )
                 self._down_until = time.monotonic() + RETRY_AFTER
             return miss()
         if self._down_until:

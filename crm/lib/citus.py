@@ -57,9 +57,12 @@ def local_table_function_ensure(cursor) -> None:
     if cursor.fetchone()[0]:
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_object"
-            " WHERE objid = 'public.crm_local_table(text, text)'::regprocedure)")
+            " WHERE objid = 'public.crm_local_table(text, text)'::regprocedure)"
+        )
         if not cursor.fetchone()[0]:
-            cursor.execute("SELECT create_distributed_function('public.crm_local_table(text, text)')")
+            cursor.execute(
+                "SELECT create_distributed_function('public.crm_local_table(text, text)')"
+            )
 
 
 def local_table_sql(table: str) -> str:

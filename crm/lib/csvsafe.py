@@ -43,7 +43,9 @@ def _excel_cell(value) -> str | None:
     if isinstance(value, bool) or isinstance(value, int):
         return None  # ids and counts: no grouping, they read the same
     if isinstance(value, (float, Decimal)):
-        return number_format(value, ",", decimal_pos=None, grouping=3, thousand_sep=".", force_grouping=True)
+        return number_format(
+            value, ",", decimal_pos=None, grouping=3, thousand_sep=".", force_grouping=True
+        )
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.strftime("%d.%m.%Y %H:%M")
@@ -86,8 +88,9 @@ def csv_rows(*, header: Sequence[str], rows: Iterable[Sequence], fmt: str = "csv
         yield writer.writerow([csv_safe(cell, fmt) for cell in row])
 
 
-def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence],
-                 fmt: str = "csv") -> StreamingHttpResponse:
+def csv_response(
+    *, filename: str, header: Sequence[str], rows: Iterable[Sequence], fmt: str = "csv"
+) -> StreamingHttpResponse:
     """A streaming download of the rows as ``filename`` (UTF-8 with BOM) in the format ``fmt``
     (a key of CSV_FORMATS, usually ``csv_format_for(request)``)."""
     if fmt not in CSV_FORMATS:

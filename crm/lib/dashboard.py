@@ -49,7 +49,9 @@ def widget_cached(*, topic: str, parts: tuple, compute: Callable):
     """``compute()``, cached per tenant under ``parts`` until an event of ``topic`` commits."""
     from crm.lib.generations import cached
 
-    return cached(topic=f"dashboard:{topic}", parts=parts, seconds=widget_cache_seconds(), compute=compute)
+    return cached(
+        topic=f"dashboard:{topic}", parts=parts, seconds=widget_cache_seconds(), compute=compute
+    )
 
 
 def widget_stale(*, topic: str) -> None:

@@ -21,12 +21,16 @@ def dialog_requested(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False)) and params.get("dialog") == "1"
 
 
-def dialog_render(request: HttpRequest, *, title: str, form_template: str, context: dict,
-                  status: int = 200) -> HttpResponse:
+def dialog_render(
+    request: HttpRequest, *, title: str, form_template: str, context: dict, status: int = 200
+) -> HttpResponse:
     """The dialog with ``form_template`` (a partial of the create page) inside."""
-    return render(request, "components/_new_dialog.html",
-                  {**context, "dialog_title": title, "form_template": form_template, "in_dialog": True},
-                  status=status)
+    return render(
+        request,
+        "components/_new_dialog.html",
+        {**context, "dialog_title": title, "form_template": form_template, "in_dialog": True},
+        status=status,
+    )
 
 
 def _remember(request: HttpRequest) -> str:
@@ -40,8 +44,9 @@ def _remember(request: HttpRequest) -> str:
     return request.user.after_create
 
 
-def dialog_created(request: HttpRequest, *, url: str, message: str, link_text: str,
-                   fallback: str | None = None) -> HttpResponse:
+def dialog_created(
+    request: HttpRequest, *, url: str, message: str, link_text: str, fallback: str | None = None
+) -> HttpResponse:
     """The answer after a create: in the dialog open the record or stay (the user's choice);
     as a plain page the message and a redirect to ``fallback`` (or the record)."""
     if not dialog_requested(request):
@@ -52,5 +57,8 @@ def dialog_created(request: HttpRequest, *, url: str, message: str, link_text: s
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
-    return render(request, "components/_new_dialog_done.html",
-                  {"message": message, "url": url, "link_text": link_text})
+    return render(
+        request,
+        "components/_new_dialog_done.html",
+        {"message": message, "url": url, "link_text": link_text},
+    )

@@ -13,8 +13,15 @@ from collections.abc import Sequence
 from django.db.models import Count, QuerySet
 
 
-def dimension_page_ids(base: QuerySet, *, field: str, groups: Sequence[Sequence], start: int, stop: int,
-                       descending: bool) -> list[int]:
+def dimension_page_ids(
+    base: QuerySet,
+    *,
+    field: str,
+    groups: Sequence[Sequence],
+    start: int,
+    stop: int,
+    descending: bool,
+) -> list[int]:
     """Ids of rows ``start:stop`` of ``base`` in the order of ``groups`` (lists of ``field`` values
     in ascending display order: values that sort alike form one group), then by id; rows whose
     ``field`` is NULL come last ascending and first descending, as PostgreSQL sorts them. Needs an
@@ -31,10 +38,13 @@ def dimension_page_ids(base: QuerySet, *, field: str, groups: Sequence[Sequence]
     for group in ordered:
         n = sum(counts.get(value, 0) for value in group)
         if passed + n > start and passed < stop:
-            rows = base.filter(**{f"{field}__isnull": True}) if group == [None] else base.filter(
-                **{f"{field}__in": group})
+            rows = (
+                base.filter(**{f"{field}__isnull": True})
+                if group == [None]
+                else base.filter(**{f"{field}__in": group})
+            )
             rows = rows.order_by("-id" if descending else "id").values_list(field, "pk")
-            parts.append(rows[max(0, start - passed): stop - passed])
+            parts.append(rows[max(0, start - passed) : stop - passed])
         passed += n
     if not parts:
         return []

@@ -22,7 +22,9 @@ def _redis() -> dict:
     try:
         import redis
 
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
         client.ping()
         return {"status": "ok"}
     except Exception as exc:  # noqa: BLE001

@@ -20,7 +20,16 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCALE_DIR = BASE_DIR / "locale"
 # The folders with our code and templates (what makemessages reads, see the Makefile).
-SOURCE_DIRS = ("crm", "tenants", "customfields", "customers", "sales", "activity", "mapview", "templates")
+SOURCE_DIRS = (
+    "crm",
+    "tenants",
+    "customfields",
+    "customers",
+    "sales",
+    "activity",
+    "mapview",
+    "templates",
+)
 LOAD_I18N = re.compile(r"{%\s*load\s[^%]*\bi18n\b")
 PY_KEYWORDS = {
     "_": None,

@@ -72,7 +72,9 @@ def number_parse(text: str) -> Decimal:
             cleaned = cleaned.replace(",", "")
     else:
         sep = "," if "," in cleaned else ("." if "." in cleaned else "")
-        if sep and (cleaned.count(sep) > 1 or (sep != decimal_sep and len(cleaned.rsplit(sep, 1)[1]) == 3)):
+        if sep and (
+            cleaned.count(sep) > 1 or (sep != decimal_sep and len(cleaned.rsplit(sep, 1)[1]) == 3)
+        ):
             cleaned = cleaned.replace(sep, "")  # grouping: 1.234.567, or 1.234 in German
         cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", cleaned):

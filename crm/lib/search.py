@@ -145,7 +145,9 @@ def fold_index_sql(*, table: str, name: str, expression: str) -> list[str]:
     if not row:
         return []
     opclass = connection.ops.quote_name(row[0]) + ".gin_trgm_ops"
-    return [f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((public.crm_fold({expression})) {opclass})"]
+    return [
+        f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((public.crm_fold({expression})) {opclass})"
+    ]
 
 
 # --- the registry -----------------------------------------------------------------------------
@@ -232,8 +234,14 @@ RECENCY_WEIGHT = 0.1  # at most a tenth of a perfect match: closeness first, the
 RECENCY_DAYS = 30  # a record changed this many days ago gets half the bonus
 
 
-def queryset_search(queryset: QuerySet, *, expression: str, query: str, limit: int,
-                    recency: str | None = "updated_at") -> list:
+def queryset_search(
+    queryset: QuerySet,
+    *,
+    expression: str,
+    query: str,
+    limit: int,
+    recency: str | None = "updated_at",
+) -> list:
     """The rows of ``queryset`` whose ``expression`` (SQL over its table's columns) matches the
     query, best first, each with ``search_score``. ``recency`` names a date-time column."""
     folded = fold(query_clean(query))
@@ -241,30 +249,42 @@ def queryset_search(queryset: QuerySet, *, expression: str, query: str, limit: i
     expr = f"public.crm_fold({expression.format(t=table)})"
     if trgm_available():
         match = RawSQL(  # noqa: S611 - fixed SQL over our table; the query is a parameter
-            f"(%s <%% {expr} OR {expr} LIKE %s)", [folded, f"%{_like_escape(folded)}%"],
-                       output_field=BooleanField())
+            f"(%s <%% {expr} OR {expr} LIKE %s)",
+            [folded, f"%{_like_escape(folded)}%"],
+            output_field=BooleanField(),
+        )
         # the best-matching word counts most; the similarity of the whole text puts "Kranbau"
         # before "Kranbau Süd GmbH" for "kranbau"
         closeness = RawSQL(  # noqa: S611 - as above
             f"0.8 * GREATEST(word_similarity(%s, {expr}), CASE WHEN {expr} LIKE %s THEN 0.9 ELSE 0 END)"
-                           f" + 0.2 * similarity(%s, {expr})",
-                           [folded, f"%{_like_escape(folded)}%", folded], output_field=FloatField())
+            f" + 0.2 * similarity(%s, {expr})",
+            [folded, f"%{_like_escape(folded)}%", folded],
+            output_field=FloatField(),
+        )
     else:
         words = folded.split()
         match = RawSQL(  # noqa: S611 - as above
             " AND ".join([f"{expr} LIKE %s"] * len(words)),
-                       [f"%{_like_escape(w)}%" for w in words], output_field=BooleanField())
+            [f"%{_like_escape(w)}%" for w in words],
+            output_field=BooleanField(),
+        )
         closeness = RawSQL(  # noqa: S611 - as above
             f"CASE WHEN {expr} = %s THEN 1.0 WHEN {expr} LIKE %s THEN 0.9"
-                           f" WHEN {expr} LIKE %s THEN 0.8 ELSE 0.6 END",
-                           [folded, f"{_like_escape(folded)}%", f"% {_like_escape(folded)}%"],
-                           output_field=FloatField())
+            f" WHEN {expr} LIKE %s THEN 0.8 ELSE 0.6 END",
+            [folded, f"{_like_escape(folded)}%", f"% {_like_escape(folded)}%"],
+            output_field=FloatField(),
+        )
     score = closeness
     if recency:
         column = f"{table}.{connection.ops.quote_name(recency)}"
         score = RawSQL(  # noqa: S611 - as above
             f"({closeness.sql}) + {RECENCY_WEIGHT} / (1 + GREATEST(0, EXTRACT(EPOCH FROM (now() - "
             f"COALESCE({column}, now() - interval '10 years'))) / 86400.0) / {RECENCY_DAYS})",
-            closeness.params, output_field=FloatField(),
+            closeness.params,
+            output_field=FloatField(),
         )
-    return list(queryset.filter(match).annotate(search_score=score).order_by(F("search_score").desc(), "-pk")[:limit])
+    return list(
+        queryset.filter(match)
+        .annotate(search_score=score)
+        .order_by(F("search_score").desc(), "-pk")[:limit]
+    )

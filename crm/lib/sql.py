@@ -26,10 +26,14 @@ def sql_statements(script: str) -> list[str]:
         ch = script[i]
         if ch in "'\"":
             end = script.find(ch, i + 1)
-            while end != -1 and script[end + 1:end + 2] == ch:  # doubled quote inside
+            while end != -1 and script[end + 1 : end + 2] == ch:  # doubled quote inside
                 end = script.find(ch, end + 2)
             i = n if end == -1 else end + 1
-        elif ch == "$" and (m := _DOLLAR.match(script, i)) and not (i and (script[i - 1].isalnum() or script[i - 1] == "_")):
+        elif (
+            ch == "$"
+            and (m := _DOLLAR.match(script, i))
+            and not (i and (script[i - 1].isalnum() or script[i - 1] == "_"))
+        ):
             end = script.find(m.group(0), m.end())
             i = n if end == -1 else end + len(m.group(0))
         elif script.startswith("--", i):

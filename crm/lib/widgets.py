@@ -16,8 +16,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 def _attrs(attrs: dict) -> SafeString:
     # like django/forms/widgets/attrs.html: True -> bare name, False -> left out
-    return format_html_join("", "{}", ((format_html(" {}", k) if v is True else format_html(' {}="{}"', k, v),)
-                                       for k, v in attrs.items() if v is not False))
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", k) if v is True else format_html(' {}="{}"', k, v),)
+            for k, v in attrs.items()
+            if v is not False
+        ),
+    )
 
 
 class _FastSelectMixin:
@@ -27,8 +34,12 @@ class _FastSelectMixin:
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
                 out.append(format_html('<optgroup label="{}">', group_name))
-            out.extend(format_html('<option value="{}"{}>{}</option>', o["value"], _attrs(o["attrs"]), o["label"])
-                       for o in options)
+            out.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>', o["value"], _attrs(o["attrs"]), o["label"]
+                )
+                for o in options
+            )
             if group_name:
                 out.append("</optgroup>")
         out.append("</select>")

@@ -31,5 +31,8 @@ def csv_formats(context) -> list[dict]:
 
     request = context.get("request")
     default = csv_format_for(request) if request is not None else "csv"
-    items = [{"key": key, "label": label, "default": key == default} for key, label in CSV_FORMATS.items()]
+    items = [
+        {"key": key, "label": label, "default": key == default}
+        for key, label in CSV_FORMATS.items()
+    ]
     return sorted(items, key=lambda item: not item["default"])

@@ -26,16 +26,45 @@ REPORT_LIMIT = 1000
 
 
 COUNTRY_NAMES = {
-    "deutschland": "DE", "germany": "DE", "oesterreich": "AT", "austria": "AT", "schweiz": "CH", "switzerland": "CH",
-    "suisse": "CH", "svizzera": "CH", "liechtenstein": "LI", "luxemburg": "LU", "luxembourg": "LU",
-    "niederlande": "NL", "netherlands": "NL", "belgien": "BE", "belgium": "BE", "frankreich": "FR", "france": "FR",
-    "italien": "IT", "italy": "IT", "daenemark": "DK", "denmark": "DK", "polen": "PL", "poland": "PL",
-    "tschechien": "CZ", "czechia": "CZ", "spanien": "ES", "spain": "ES",
+    "deutschland": "DE",
+    "germany": "DE",
+    "oesterreich": "AT",
+    "austria": "AT",
+    "schweiz": "CH",
+    "switzerland": "CH",
+    "suisse": "CH",
+    "svizzera": "CH",
+    "liechtenstein": "LI",
+    "luxemburg": "LU",
+    "luxembourg": "LU",
+    "niederlande": "NL",
+    "netherlands": "NL",
+    "belgien": "BE",
+    "belgium": "BE",
+    "frankreich": "FR",
+    "france": "FR",
+    "italien": "IT",
+    "italy": "IT",
+    "daenemark": "DK",
+    "denmark": "DK",
+    "polen": "PL",
+    "poland": "PL",
+    "tschechien": "CZ",
+    "czechia": "CZ",
+    "spanien": "ES",
+    "spain": "ES",
 }
 
 
-KINDS = {"company": "company", "firma": "company", "unternehmen": "company", "person": "person",
-         "private person": "person", "privatperson": "person", "privat": "person"}
+KINDS = {
+    "company": "company",
+    "firma": "company",
+    "unternehmen": "company",
+    "person": "person",
+    "private person": "person",
+    "privatperson": "person",
+    "privat": "person",
+}
 
 
 STATUSES = {"customer": "customer", "kunde": "customer", "lead": "lead", "interessent": "lead"}
@@ -59,7 +88,9 @@ class ImportPlan:
         else:
             self.warning_count += 1
         if len(self.report) < REPORT_LIMIT:
-            self.report.append({"line": line, "column": str(column), "reason": str(reason), "level": level})
+            self.report.append(
+                {"line": line, "column": str(column), "reason": str(reason), "level": level}
+            )
 
     @property
     def contact_count(self) -> int:
@@ -75,7 +106,11 @@ def _decimal(text: str) -> Decimal:
         else:
             cleaned = cleaned.replace(",", "")
     elif "," in cleaned:
-        cleaned = cleaned.replace(",", ".") if len(cleaned.rsplit(",", 1)[1]) != 3 else cleaned.replace(",", "")
+        cleaned = (
+            cleaned.replace(",", ".")
+            if len(cleaned.rsplit(",", 1)[1]) != 3
+            else cleaned.replace(",", "")
+        )
     elif cleaned.count(".") > 1:
         cleaned = cleaned.replace(".", "")
     value = Decimal(cleaned)
@@ -90,30 +125,53 @@ class _RowChecker:
     def __init__(self, *, job: ImportJob, header: list[str], plan: ImportPlan):
         self.job, self.header, self.plan = job, header, plan
         self.mapping = {int(k): v for k, v in job.mapping.items() if v}
-        self.columns = {fname: header[index] if index < len(header) else fname for index, fname in self.mapping.items()}
-        self.users = {email.lower(): pk for pk, email in User.objects.filter(is_active=True).values_list("pk", "email")}
+        self.columns = {
+            fname: header[index] if index < len(header) else fname
+            for index, fname in self.mapping.items()
+        }
+        self.users = {
+            email.lower(): pk
+            for pk, email in User.objects.filter(is_active=True).values_list("pk", "email")
+        }
         if job.created_by_id and not job.created_by.is_tenant_admin:
             from customers.selectors import owner_choices
 
-            self.allowed_owner_ids = set(owner_choices(user=job.created_by).values_list("pk", flat=True))
+            self.allowed_owner_ids = set(
+                owner_choices(user=job.created_by).values_list("pk", flat=True)
+            )
         else:
             self.allowed_owner_ids = None
         self.thresholds = size_thresholds_get()
         self.existing: dict[tuple[str, str], int] = {}
         if job.skip_existing:
-            for pk, key, pc, city in Customer.objects.values_list("pk", "name_key", "postal_code", "city").iterator(chunk_size=5000):
+            for pk, key, pc, city in Customer.objects.values_list(
+                "pk", "name_key", "postal_code", "city"
+            ).iterator(chunk_size=5000):
                 self.existing.setdefault((key, pc), pk)
                 self.existing.setdefault((key, normalize.text_fold(city)), pk)
-        self.in_file: dict[tuple[str, str, str], int] = {}  # customer key -> index in plan.customers
-        self.max_lengths = {f.name: f.max_length for f in Customer._meta.fields if getattr(f, "max_length", None)}
-        self.contact_max = {f.name: f.max_length for f in ContactPerson._meta.fields if getattr(f, "max_length", None)}
+        self.in_file: dict[
+            tuple[str, str, str], int
+        ] = {}  # customer key -> index in plan.customers
+        self.max_lengths = {
+            f.name: f.max_length for f in Customer._meta.fields if getattr(f, "max_length", None)
+        }
+        self.contact_max = {
+            f.name: f.max_length
+            for f in ContactPerson._meta.fields
+            if getattr(f, "max_length", None)
+        }
 
     def _err(self, line: int, fname: str, reason: str) -> None:
         self.plan.add(line=line, column=self.columns.get(fname, fname), reason=reason)
 
     def check(self, line: int, row: list[str]) -> None:
         if len(row) != len(self.header):
-            self.plan.add(line=line, column="—", reason=_("expected %(n)d columns, found %(m)d") % {"n": len(self.header), "m": len(row)})
+            self.plan.add(
+                line=line,
+                column="—",
+                reason=_("expected %(n)d columns, found %(m)d")
+                % {"n": len(self.header), "m": len(row)},
+            )
             return
         v = {fname: row[index].strip() for index, fname in self.mapping.items()}
         errors_before = self.plan.error_count
@@ -129,13 +187,19 @@ class _RowChecker:
             if limit and len(text) > limit:
                 self._err(line, fname, _("longer than %(n)d characters") % {"n": limit})
         kind = v.get("kind", "")
-        values["kind"] = KINDS.get(normalize.text_fold(kind), None) if kind else Customer.Kind.COMPANY
+        values["kind"] = (
+            KINDS.get(normalize.text_fold(kind), None) if kind else Customer.Kind.COMPANY
+        )
         if values["kind"] is None:
-            self._err(line, "kind", _("unknown kind \"%(v)s\" (company or person)") % {"v": kind})
+            self._err(line, "kind", _('unknown kind "%(v)s" (company or person)') % {"v": kind})
         status = v.get("status", "")
-        values["status"] = STATUSES.get(normalize.text_fold(status)) if status else Customer.Status.CUSTOMER
+        values["status"] = (
+            STATUSES.get(normalize.text_fold(status)) if status else Customer.Status.CUSTOMER
+        )
         if values["status"] is None:
-            self._err(line, "status", _("unknown status \"%(v)s\" (lead or customer)") % {"v": status})
+            self._err(
+                line, "status", _('unknown status "%(v)s" (lead or customer)') % {"v": status}
+            )
         country = v.get("country", "")
         if not country:
             values["country"] = "DE"
@@ -144,22 +208,26 @@ class _RowChecker:
         elif normalize.text_fold(country) in COUNTRY_NAMES:
             values["country"] = COUNTRY_NAMES[normalize.text_fold(country)]
         else:
-            self._err(line, "country", _("unknown country \"%(v)s\" (use a code such as DE, AT, CH)") % {"v": country})
+            self._err(
+                line,
+                "country",
+                _('unknown country "%(v)s" (use a code such as DE, AT, CH)') % {"v": country},
+            )
         email = v.get("email", "")
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                self._err(line, "email", _("\"%(v)s\" is not a valid e-mail address") % {"v": email})
+                self._err(line, "email", _('"%(v)s" is not a valid e-mail address') % {"v": email})
         values["email"] = email
         owner = v.get("owner", "")
         values["owner_id"] = self.job.default_owner_id
         if owner:
             owner_id = self.users.get(owner.lower())
             if owner_id is None:
-                self._err(line, "owner", _("no active user with the e-mail \"%(v)s\"") % {"v": owner})
+                self._err(line, "owner", _('no active user with the e-mail "%(v)s"') % {"v": owner})
             elif self.allowed_owner_ids is not None and owner_id not in self.allowed_owner_ids:
-                self._err(line, "owner", _("you cannot make \"%(v)s\" owner") % {"v": owner})
+                self._err(line, "owner", _('you cannot make "%(v)s" owner') % {"v": owner})
             values["owner_id"] = owner_id
         revenue = v.get("annual_revenue", "")
         values["annual_revenue"] = None
@@ -169,7 +237,7 @@ class _RowChecker:
                 if values["annual_revenue"] < 0 or values["annual_revenue"] >= Decimal("1e14"):
                     raise InvalidOperation
             except (InvalidOperation, ValueError):
-                self._err(line, "annual_revenue", _("\"%(v)s\" is not an amount") % {"v": revenue})
+                self._err(line, "annual_revenue", _('"%(v)s" is not an amount') % {"v": revenue})
         employees = v.get("employees", "")
         values["employees"] = None
         if employees:
@@ -177,11 +245,15 @@ class _RowChecker:
             if digits.isdigit() and int(digits) < 2**31:
                 values["employees"] = int(digits)
             else:
-                self._err(line, "employees", _("\"%(v)s\" is not a whole number") % {"v": employees})
+                self._err(line, "employees", _('"%(v)s" is not a whole number') % {"v": employees})
         size = v.get("size_class", "").upper()
         if size and size not in Customer.SizeClass.values:
             self._err(line, "size_class", _("size class must be A, B, C or D"))
-        contact = {key[len("contact_"):]: v.get(key, "") for key in IMPORT_FIELDS if key.startswith("contact_")}
+        contact = {
+            key[len("contact_") :]: v.get(key, "")
+            for key in IMPORT_FIELDS
+            if key.startswith("contact_")
+        }
         has_contact = any(contact.values())
         if has_contact and not contact["last_name"]:
             self._err(line, "contact_last_name", _("a contact person needs a last name"))
@@ -189,7 +261,11 @@ class _RowChecker:
             try:
                 validate_email(contact["email"])
             except ValidationError:
-                self._err(line, "contact_email", _("\"%(v)s\" is not a valid e-mail address") % {"v": contact["email"]})
+                self._err(
+                    line,
+                    "contact_email",
+                    _('"%(v)s" is not a valid e-mail address') % {"v": contact["email"]},
+                )
         for key, text in contact.items():
             limit = self.contact_max.get(key)
             if limit and len(text) > limit:
@@ -203,17 +279,27 @@ class _RowChecker:
         file_key = (key, values["postal_code"], normalize.text_fold(values["city"]))
         index = self.in_file.get(file_key)
         if index is None:
-            existing = self.existing.get((key, values["postal_code"])) if values["postal_code"] else None
+            existing = (
+                self.existing.get((key, values["postal_code"])) if values["postal_code"] else None
+            )
             if existing is None and values["city"]:
                 existing = self.existing.get((key, normalize.text_fold(values["city"])))
             if existing is not None:
                 self.plan.skipped_rows += 1
-                self.plan.add(line=line, column=self.columns.get("name", "name"), level="warning",
-                              reason=_("customer already exists (#%(pk)d), row skipped") % {"pk": existing})
+                self.plan.add(
+                    line=line,
+                    column=self.columns.get("name", "name"),
+                    level="warning",
+                    reason=_("customer already exists (#%(pk)d), row skipped") % {"pk": existing},
+                )
                 return
-            customer = dict(values, created_by_id=self.job.created_by_id, size_class_manual=bool(size))
+            customer = dict(
+                values, created_by_id=self.job.created_by_id, size_class_manual=bool(size)
+            )
             customer["size_class"] = size or size_class_derive(
-                annual_revenue=customer["annual_revenue"], employees=customer["employees"], thresholds=self.thresholds
+                annual_revenue=customer["annual_revenue"],
+                employees=customer["employees"],
+                thresholds=self.thresholds,
             )
             self.in_file[file_key] = index = len(self.plan.customers)
             self.plan.customers.append(customer)
@@ -248,9 +334,13 @@ def import_plan_build(*, job: ImportJob, progress_phase: str = "check") -> Impor
             plan.total_rows += 1
             checker.check(line, row)
             if plan.total_rows % 5000 == 0:
-                import_progress_set(job_id=job.pk, phase=progress_phase, done=plan.total_rows, total=total)
+                import_progress_set(
+                    job_id=job.pk, phase=progress_phase, done=plan.total_rows, total=total
+                )
     except csv.Error as exc:
-        plan.add(line=reader.line_num, column="—", reason=_("the CSV is malformed: %(e)s") % {"e": exc})
+        plan.add(
+            line=reader.line_num, column="—", reason=_("the CSV is malformed: %(e)s") % {"e": exc}
+        )
     if plan.total_rows == 0 and not plan.error_count:
         plan.add(line=2, column="—", reason=_("the file has no data rows"))
     return plan

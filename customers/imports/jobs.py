@@ -27,7 +27,14 @@ from customers.imports.reading import (
 from customers.imports.writing import plan_write
 from customers.models import ImportJob
 
-__all__ = ["import_job_check", "import_job_create", "import_job_map", "import_job_run", "import_job_start", "import_preview"]
+__all__ = [
+    "import_job_check",
+    "import_job_create",
+    "import_job_map",
+    "import_job_run",
+    "import_job_start",
+    "import_preview",
+]
 
 
 def import_job_create(*, user, upload, encoding: str = "utf-8", delimiter: str = "") -> ImportJob:
@@ -40,7 +47,10 @@ def import_job_create(*, user, upload, encoding: str = "utf-8", delimiter: str =
         )
     raw = upload.read()
     if len(raw) > MAX_BYTES:
-        raise ImportFileError(_("The file is too large; at most %(max)d MB can be imported at once.") % {"max": MAX_BYTES // (1024 * 1024)})
+        raise ImportFileError(
+            _("The file is too large; at most %(max)d MB can be imported at once.")
+            % {"max": MAX_BYTES // (1024 * 1024)}
+        )
     text = decode_csv_bytes(raw, encoding=encoding)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
@@ -54,8 +64,12 @@ def import_job_create(*, user, upload, encoding: str = "utf-8", delimiter: str =
         raise ImportFileError(_("The first line must name the columns."))
     name = getattr(upload, "name", "import.csv") or "import.csv"
     job = ImportJob(
-        original_name=name[-255:], encoding=encoding, delimiter=delimiter, header=header,
-        mapping=guess_mapping(header), created_by=user if getattr(user, "is_authenticated", False) else None,
+        original_name=name[-255:],
+        encoding=encoding,
+        delimiter=delimiter,
+        header=header,
+        mapping=guess_mapping(header),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
         default_owner=user if getattr(user, "is_authenticated", False) else None,
     )
     job.file.save("upload.csv", ContentFile(raw), save=False)
@@ -85,7 +99,9 @@ def import_preview(*, job: ImportJob, rows: int = 5) -> list[list[str]]:
 
 
 @transaction.atomic
-def import_job_map(*, job: ImportJob, mapping: dict[str, str], default_owner=None, skip_existing: bool = True) -> ImportJob:
+def import_job_map(
+    *, job: ImportJob, mapping: dict[str, str], default_owner=None, skip_existing: bool = True
+) -> ImportJob:
     """Save the column mapping and queue the dry run."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.state in (ImportJob.State.CHECKING, ImportJob.State.IMPORTING, ImportJob.State.DONE):
@@ -110,7 +126,9 @@ def import_job_map(*, job: ImportJob, mapping: dict[str, str], default_owner=Non
 
 
 def _queue(*, job: ImportJob, task_name: str) -> None:
-    task = "customers.import_job_check" if task_name == "check" else "customers.import_job_run"  # customers.tasks
+    task = (
+        "customers.import_job_check" if task_name == "check" else "customers.import_job_run"
+    )  # customers.tasks
     import_progress_set(job_id=job.pk, phase="queued", done=0, total=0)
     job_id, state = job.pk, job.state
     transaction.on_commit(lambda: _send(task, job_id, state))
@@ -120,10 +138,15 @@ def _send(task, job_id: int, state: str) -> None:
     """Queue the job's task; with the broker down the job goes back one step so it can be retried."""
     if task_send_safely(task, [job_id]):
         return
-    back = ImportJob.State.UPLOADED if state == ImportJob.State.CHECKING else ImportJob.State.CHECKED
+    back = (
+        ImportJob.State.UPLOADED if state == ImportJob.State.CHECKING else ImportJob.State.CHECKED
+    )
     ImportJob.objects.filter(pk=job_id, state=state, started_at__isnull=True).update(
-        state=back, message=_("The background service cannot be reached right now; nothing was changed. "
-                              "Please try again in a few minutes."),
+        state=back,
+        message=_(
+            "The background service cannot be reached right now; nothing was changed. "
+            "Please try again in a few minutes."
+        ),
     )
 
 
@@ -198,7 +221,10 @@ def import_job_run(*, job_id: int) -> ImportJob:
             plan = import_plan_build(job=job, progress_phase="check")
             if plan.error_count:
                 _store_plan(job, plan)
-                job.state, job.message = ImportJob.State.REJECTED, _("The file has errors now; nothing was imported.")
+                job.state, job.message = (
+                    ImportJob.State.REJECTED,
+                    _("The file has errors now; nothing was imported."),
+                )
             else:
                 with transaction.atomic():
                     customers, contacts = plan_write(job=job, plan=plan)
@@ -212,7 +238,10 @@ def import_job_run(*, job_id: int) -> ImportJob:
         except ImportFileError as exc:
             job.state, job.message = ImportJob.State.REJECTED, str(exc)
         except Exception as exc:  # noqa: BLE001 - the job must not stay "importing" forever
-            job.state, job.message = ImportJob.State.FAILED, _("The import failed, nothing was imported: %(e)s") % {"e": exc}
+            job.state, job.message = (
+                ImportJob.State.FAILED,
+                _("The import failed, nothing was imported: %(e)s") % {"e": exc},
+            )
         job.finished_at = timezone.now()
         job.save()
         return job

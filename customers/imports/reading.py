@@ -14,42 +14,111 @@ from django.utils.translation import gettext_lazy
 
 from customers import normalize
 
-__all__ = ["DELIMITERS", "ENCODINGS", "IMPORT_FIELDS", "ImportFileError", "MAX_BYTES", "csv_reader", "decode_csv_bytes", "guess_mapping", "sniff_delimiter"]
+__all__ = [
+    "DELIMITERS",
+    "ENCODINGS",
+    "IMPORT_FIELDS",
+    "ImportFileError",
+    "MAX_BYTES",
+    "csv_reader",
+    "decode_csv_bytes",
+    "guess_mapping",
+    "sniff_delimiter",
+]
 
 
 MAX_BYTES = getattr(settings, "CUSTOMER_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 
 
-ENCODINGS = [("utf-8", gettext_lazy("UTF-8 (also with BOM)")), ("cp1252", gettext_lazy("Windows-1252 (older Excel)")),
-             ("latin-1", gettext_lazy("ISO-8859-1 (Latin-1)"))]
+ENCODINGS = [
+    ("utf-8", gettext_lazy("UTF-8 (also with BOM)")),
+    ("cp1252", gettext_lazy("Windows-1252 (older Excel)")),
+    ("latin-1", gettext_lazy("ISO-8859-1 (Latin-1)")),
+]
 
 
-DELIMITERS = [(";", gettext_lazy("Semicolon ;")), (",", gettext_lazy("Comma ,")), ("\t", gettext_lazy("Tab"))]
+DELIMITERS = [
+    (";", gettext_lazy("Semicolon ;")),
+    (",", gettext_lazy("Comma ,")),
+    ("\t", gettext_lazy("Tab")),
+]
 
 
 # field name -> (label, header aliases as folded by normalize.text_fold)
 IMPORT_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "name": (gettext_lazy("Name"), ("name", "firma", "company", "firmenname", "unternehmen", "kunde", "customer", "company name")),
+    "name": (
+        gettext_lazy("Name"),
+        (
+            "name",
+            "firma",
+            "company",
+            "firmenname",
+            "unternehmen",
+            "kunde",
+            "customer",
+            "company name",
+        ),
+    ),
     "kind": (gettext_lazy("Kind (company / person)"), ("kind", "art", "typ", "type", "kundenart")),
     "status": (gettext_lazy("Status (lead / customer)"), ("status",)),
     "street": (gettext_lazy("Street"), ("street", "strasse", "adresse", "address", "anschrift")),
-    "postal_code": (gettext_lazy("Postal code"), ("postal code", "plz", "postleitzahl", "zip", "zip code", "postcode")),
+    "postal_code": (
+        gettext_lazy("Postal code"),
+        ("postal code", "plz", "postleitzahl", "zip", "zip code", "postcode"),
+    ),
     "city": (gettext_lazy("City"), ("city", "ort", "stadt", "town")),
     "country": (gettext_lazy("Country"), ("country", "land", "laenderkennzeichen")),
     "phone": (gettext_lazy("Phone"), ("phone", "telefon", "tel", "telephone")),
     "email": (gettext_lazy("E-mail"), ("email", "e mail", "mail")),
     "website": (gettext_lazy("Web"), ("website", "web", "webseite", "homepage", "url", "internet")),
     "industry": (gettext_lazy("Industry"), ("industry", "branche")),
-    "owner": (gettext_lazy("Owner (e-mail of a user)"), ("owner", "betreuer", "verantwortlich", "owner email", "owner e mail")),
-    "annual_revenue": (gettext_lazy("Annual revenue"), ("annual revenue", "revenue", "umsatz", "jahresumsatz")),
-    "employees": (gettext_lazy("Employees"), ("employees", "mitarbeiter", "mitarbeiterzahl", "beschaeftigte")),
-    "size_class": (gettext_lazy("Size class (A-D)"), ("size class", "groessenklasse", "klasse", "size")),
-    "contact_first_name": (gettext_lazy("Contact: first name"), ("contact first name", "vorname", "first name", "ansprechpartner vorname")),
-    "contact_last_name": (gettext_lazy("Contact: last name"), ("contact last name", "nachname", "last name", "ansprechpartner", "ansprechpartner nachname", "contact")),
-    "contact_position": (gettext_lazy("Contact: position"), ("position", "contact position", "funktion", "rolle")),
-    "contact_email": (gettext_lazy("Contact: e-mail"), ("contact email", "contact e mail", "ansprechpartner e mail", "ansprechpartner email")),
-    "contact_phone": (gettext_lazy("Contact: phone"), ("contact phone", "ansprechpartner telefon", "durchwahl")),
-    "contact_mobile": (gettext_lazy("Contact: mobile"), ("mobile", "mobil", "handy", "contact mobile")),
+    "owner": (
+        gettext_lazy("Owner (e-mail of a user)"),
+        ("owner", "betreuer", "verantwortlich", "owner email", "owner e mail"),
+    ),
+    "annual_revenue": (
+        gettext_lazy("Annual revenue"),
+        ("annual revenue", "revenue", "umsatz", "jahresumsatz"),
+    ),
+    "employees": (
+        gettext_lazy("Employees"),
+        ("employees", "mitarbeiter", "mitarbeiterzahl", "beschaeftigte"),
+    ),
+    "size_class": (
+        gettext_lazy("Size class (A-D)"),
+        ("size class", "groessenklasse", "klasse", "size"),
+    ),
+    "contact_first_name": (
+        gettext_lazy("Contact: first name"),
+        ("contact first name", "vorname", "first name", "ansprechpartner vorname"),
+    ),
+    "contact_last_name": (
+        gettext_lazy("Contact: last name"),
+        (
+            "contact last name",
+            "nachname",
+            "last name",
+            "ansprechpartner",
+            "ansprechpartner nachname",
+            "contact",
+        ),
+    ),
+    "contact_position": (
+        gettext_lazy("Contact: position"),
+        ("position", "contact position", "funktion", "rolle"),
+    ),
+    "contact_email": (
+        gettext_lazy("Contact: e-mail"),
+        ("contact email", "contact e mail", "ansprechpartner e mail", "ansprechpartner email"),
+    ),
+    "contact_phone": (
+        gettext_lazy("Contact: phone"),
+        ("contact phone", "ansprechpartner telefon", "durchwahl"),
+    ),
+    "contact_mobile": (
+        gettext_lazy("Contact: mobile"),
+        ("mobile", "mobil", "handy", "contact mobile"),
+    ),
 }
 
 
@@ -60,17 +129,25 @@ class ImportFileError(Exception):
 def decode_csv_bytes(raw: bytes, *, encoding: str = "utf-8") -> str:
     """The file's text without BOM; a clear ImportFileError when it is not text in that encoding."""
     if raw.startswith(b"PK\x03\x04"):
-        raise ImportFileError(_("This is an Excel or other zip file, not CSV. Save it as \"CSV UTF-8\" and upload that."))
+        raise ImportFileError(
+            _(
+                'This is an Excel or other zip file, not CSV. Save it as "CSV UTF-8" and upload that.'
+            )
+        )
     if b"\x00" in raw[:4096]:
-        raise ImportFileError(_("This does not look like a CSV text file (it contains binary data or is UTF-16)."))
+        raise ImportFileError(
+            _("This does not look like a CSV text file (it contains binary data or is UTF-16).")
+        )
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ImportFileError(
-            _("The file is not valid %(encoding)s: byte 0x%(byte)02X in line %(line)d cannot be read. "
-              "Save it as \"CSV UTF-8\" or choose the encoding it was written in.")
+            _(
+                "The file is not valid %(encoding)s: byte 0x%(byte)02X in line %(line)d cannot be read. "
+                'Save it as "CSV UTF-8" or choose the encoding it was written in.'
+            )
             % {"encoding": encoding.upper(), "byte": raw[exc.start], "line": line}
         ) from exc
     except LookupError as exc:
@@ -87,7 +164,9 @@ def sniff_delimiter(text: str) -> str:
 
 
 def csv_reader(text: str, delimiter: str):
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    return csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False
+    )
 
 
 def guess_mapping(header: list[str]) -> dict[str, str]:
@@ -102,8 +181,10 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
             for fname, (_label, aliases) in IMPORT_FIELDS.items():
                 if fname in taken:
                     continue
-                if name in aliases or name == fname.replace("_", " ") or (
-                    not exact_pass and any(name.startswith(a + " ") for a in aliases)
+                if (
+                    name in aliases
+                    or name == fname.replace("_", " ")
+                    or (not exact_pass and any(name.startswith(a + " ") for a in aliases))
                 ):
                     mapping[str(index)] = fname
                     taken.add(fname)

@@ -16,9 +16,26 @@ def wants_partial(request: HttpRequest, target: str) -> bool:
 
 
 CUSTOMER_EXPORT_HEADER = [
-    "id", "name", "kind", "status", "street", "postal_code", "city", "country", "phone", "email", "website",
-    "industry", "owner", "size_class", "annual_revenue", "employees", "open_projects", "open_pipeline",
-    "last_activity", "created",
+    "id",
+    "name",
+    "kind",
+    "status",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "website",
+    "industry",
+    "owner",
+    "size_class",
+    "annual_revenue",
+    "employees",
+    "open_projects",
+    "open_pipeline",
+    "last_activity",
+    "created",
 ]
 
 
@@ -31,8 +48,12 @@ def customer_export_response(queryset, *, request: HttpRequest, filename: str = 
     # Only the custom fields the user's role may see, as further columns named by their keys.
     definitions = definitions_for(entity="customer", user=request.user)
     header = CUSTOMER_EXPORT_HEADER + [d.key for d in definitions]
-    return csv_response(filename=filename, header=header,
-                        rows=customer_export_rows(queryset, definitions=definitions), fmt=csv_format_for(request))
+    return csv_response(
+        filename=filename,
+        header=header,
+        rows=customer_export_rows(queryset, definitions=definitions),
+        fmt=csv_format_for(request),
+    )
 
 
 def currency() -> str:

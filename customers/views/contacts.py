@@ -81,12 +81,36 @@ def contact_export(request: HttpRequest) -> HttpResponse:
     def rows():
         for c in qs.iterator(chunk_size=2000):
             custom = c.custom or {}
-            yield [c.pk, c.first_name, c.last_name, c.position, c.email, c.phone, c.mobile, c.customer_id,
-                   c.customer.name, c.last_activity_at, *(export_value(d, custom.get(d.key)) for d in definitions)]
+            yield [
+                c.pk,
+                c.first_name,
+                c.last_name,
+                c.position,
+                c.email,
+                c.phone,
+                c.mobile,
+                c.customer_id,
+                c.customer.name,
+                c.last_activity_at,
+                *(export_value(d, custom.get(d.key)) for d in definitions),
+            ]
 
-    header = ["id", "first_name", "last_name", "position", "email", "phone", "mobile", "customer_id", "customer",
-              "last_activity", *(d.key for d in definitions)]
-    return csv_response(filename="contacts.csv", header=header, rows=rows(), fmt=csv_format_for(request))
+    header = [
+        "id",
+        "first_name",
+        "last_name",
+        "position",
+        "email",
+        "phone",
+        "mobile",
+        "customer_id",
+        "customer",
+        "last_activity",
+        *(d.key for d in definitions),
+    ]
+    return csv_response(
+        filename="contacts.csv", header=header, rows=rows(), fmt=csv_format_for(request)
+    )
 
 
 @login_required
@@ -95,7 +119,6 @@ def customer_picker(request: HttpRequest) -> HttpResponse:
     """<option>s of customers matching the typed text, for the contact create form (htmx)."""
     options = selectors.customer_choices_search(text=request.GET.get("customer_search", ""))
     return render(request, "customers/_customer_options.html", {"options": options})
-
 
 
 @login_required
@@ -110,29 +133,42 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         if chosen and chosen not in options:
             options = [chosen, *options]
     initial = {"customer": preset} if preset else {}
-    form = ContactCreateForm(data, customer_options=options, initial=initial, user=request.user, creating=True)
+    form = ContactCreateForm(
+        data, customer_options=options, initial=initial, user=request.user, creating=True
+    )
     finding = data is not None and "find" in data
     if data is not None and not finding and form.is_valid():
         customer = form.cleaned_data["customer"]
         if not user_can_edit_owned(user=request.user, owner_id=customer.owner_id):
             form.add_error("customer", _("You may not add contact persons to this customer."))
         else:
-            values = {k: v for k, v in form.service_values().items() if k not in ("customer", "customer_search")}
+            values = {
+                k: v
+                for k, v in form.service_values().items()
+                if k not in ("customer", "customer_search")
+            }
             try:
                 contact = services.contact_create(user=request.user, customer=customer, **values)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                return dialog_created(request, url=contact_url(contact),
-                                      message=_("%(name)s was added.") % {"name": contact.full_name},
-                                      link_text=_("Open %(name)s") % {"name": contact.full_name},
-                                      fallback=safe_next(request) or None)
+                return dialog_created(
+                    request,
+                    url=contact_url(contact),
+                    message=_("%(name)s was added.") % {"name": contact.full_name},
+                    link_text=_("Open %(name)s") % {"name": contact.full_name},
+                    fallback=safe_next(request) or None,
+                )
     if finding:
         form.errors.clear()
     context = {"form": form, "creating": True, "next": safe_next(request)}
     if dialog_requested(request):
-        return dialog_render(request, title=_("New contact person"), form_template="customers/contact_form.html#form",
-                             context=context)
+        return dialog_render(
+            request,
+            title=_("New contact person"),
+            form_template="customers/contact_form.html#form",
+            context=context,
+        )
     return render(request, "customers/contact_form.html", context)
 
 
@@ -145,13 +181,17 @@ def contact_url(contact) -> str:
 @login_required
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get(pk=pk)
-    return render(request, "customers/contact_detail.html", {
-        "contact": contact,
-        "customer": contact.customer,
-        "links": selectors.contact_projects(contact=contact),
-        "can_edit": user_can_edit_owned(user=request.user, owner_id=contact.customer.owner_id),
-        "leads_on": leads_enabled(request),
-    })
+    return render(
+        request,
+        "customers/contact_detail.html",
+        {
+            "contact": contact,
+            "customer": contact.customer,
+            "links": selectors.contact_projects(contact=contact),
+            "can_edit": user_can_edit_owned(user=request.user, owner_id=contact.customer.owner_id),
+            "leads_on": leads_enabled(request),
+        },
+    )
 
 
 @login_required
@@ -167,7 +207,11 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("customers:contact_detail", pk=contact.pk)
-    return render(request, "customers/contact_form.html", {"form": form, "contact": contact, "creating": False})
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": form, "contact": contact, "creating": False},
+    )
 
 
 @login_required
@@ -181,6 +225,11 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.contact_delete(contact=contact, user=request.user)
         messages.success(request, _("%(name)s was deleted.") % {"name": name})
         return redirect("customers:customer_detail", pk=customer.pk)
-    return render(request, "customers/contact_confirm_delete.html", {
-        "contact": contact, "project_count": contact.project_links.count(),
-    })
+    return render(
+        request,
+        "customers/contact_confirm_delete.html",
+        {
+            "contact": contact,
+            "project_count": contact.project_links.count(),
+        },
+    )

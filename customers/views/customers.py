@@ -44,8 +44,10 @@ class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page", "")
-        return {"per_page": int(per_page) if per_page in ("25", "50", "100") else 25,
-                "paginator_class": EstimatedCountPaginator}
+        return {
+            "per_page": int(per_page) if per_page in ("25", "50", "100") else 25,
+            "paginator_class": EstimatedCountPaginator,
+        }
 
     def get_template_names(self):
         if wants_partial(self.request, "table"):
@@ -66,7 +68,9 @@ customer_list = CustomerListView.as_view()
 def _filtered(request: HttpRequest, query: QueryDict):
     """The overview's queryset for the filters and sort in ``query``."""
     on = leads_enabled(request)
-    qs = CustomerFilter(query, queryset=selectors.customer_list(leads_visible=on), request=request).qs
+    qs = CustomerFilter(
+        query, queryset=selectors.customer_list(leads_visible=on), request=request
+    ).qs
     sort = query.get("sort")
     if sort:
         return CustomerTable(qs, leads_on=on, order_by=sort).data.data
@@ -110,13 +114,21 @@ def customer_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     messages.success(
         request,
-        ngettext("%(n)d customer now belongs to %(owner)s.", "%(n)d customers now belong to %(owner)s.", assigned)
+        ngettext(
+            "%(n)d customer now belongs to %(owner)s.",
+            "%(n)d customers now belong to %(owner)s.",
+            assigned,
+        )
         % {"n": assigned, "owner": data["owner"]},
     )
     if skipped:
         messages.warning(
             request,
-            ngettext("%(n)d customer was skipped: you may not edit it.", "%(n)d customers were skipped: you may not edit them.", skipped)
+            ngettext(
+                "%(n)d customer was skipped: you may not edit it.",
+                "%(n)d customers were skipped: you may not edit them.",
+                skipped,
+            )
             % {"n": skipped},
         )
     return redirect(back)
@@ -127,7 +139,9 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     """New customer or lead; likely duplicates are shown before anything is saved."""
     on = leads_enabled(request)
     initial = {k: request.GET[k] for k in ("name", "city", "postal_code") if request.GET.get(k)}
-    form = CustomerForm(request.POST or None, user=request.user, leads_on=on, creating=True, initial=initial)
+    form = CustomerForm(
+        request.POST or None, user=request.user, leads_on=on, creating=True, initial=initial
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         if not request.POST.get("save_anyway"):
@@ -135,17 +149,26 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         if not duplicates:
             status = form.cleaned_data.get("status") or Customer.Status.CUSTOMER
             try:
-                customer = services.customer_create(user=request.user, status=status, **form.service_values())
+                customer = services.customer_create(
+                    user=request.user, status=status, **form.service_values()
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                return dialog_created(request, url=reverse("customers:customer_detail", args=[customer.pk]),
-                                      message=_("%(name)s was created.") % {"name": customer.name},
-                                      link_text=_("Open %(name)s") % {"name": customer.name})
+                return dialog_created(
+                    request,
+                    url=reverse("customers:customer_detail", args=[customer.pk]),
+                    message=_("%(name)s was created.") % {"name": customer.name},
+                    link_text=_("Open %(name)s") % {"name": customer.name},
+                )
     context = {"form": form, "duplicates": duplicates, "creating": True}
     if dialog_requested(request):
-        return dialog_render(request, title=_("New customer"), form_template="customers/customer_form.html#form",
-                             context=context)
+        return dialog_render(
+            request,
+            title=_("New customer"),
+            form_template="customers/customer_form.html#form",
+            context=context,
+        )
     return render(request, "customers/customer_form.html", context)
 
 
@@ -157,8 +180,12 @@ def customer_duplicates(request: HttpRequest) -> HttpResponse:
     candidates = []
     if post.get("name", "").strip():
         candidates = selectors.customer_duplicates(
-            name=post.get("name", ""), postal_code=post.get("postal_code", ""), city=post.get("city", ""),
-            email=post.get("email", ""), website=post.get("website", ""), phone=post.get("phone", ""),
+            name=post.get("name", ""),
+            postal_code=post.get("postal_code", ""),
+            city=post.get("city", ""),
+            email=post.get("email", ""),
+            website=post.get("website", ""),
+            phone=post.get("phone", ""),
             country=post.get("country", "DE") or "DE",
         )
     return render(request, "customers/_duplicates.html", {"duplicates": candidates, "live": True})
@@ -170,9 +197,13 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/customer_detail.html", _detail_context(request, customer))
 
 
-def _detail_context(request: HttpRequest, customer: Customer, contact_form: ContactForm | None = None) -> dict:
+def _detail_context(
+    request: HttpRequest, customer: Customer, contact_form: ContactForm | None = None
+) -> dict:
     show_all = request.GET.get("projects") == "all"
-    projects, open_count, total_count = selectors.customer_projects(customer=customer, show_all=show_all)
+    projects, open_count, total_count = selectors.customer_projects(
+        customer=customer, show_all=show_all
+    )
     can_edit = user_can_edit_owned(user=request.user, owner_id=customer.owner_id)
     return {
         "customer": customer,
@@ -194,17 +225,29 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(pk=pk)
     require_edit_owned(user=request.user, owner_id=customer.owner_id)
     # The form works on a copy: ModelForm validation writes into its instance.
-    form = CustomerForm(request.POST or None, instance=copy.copy(customer), user=request.user, leads_on=leads_enabled(request), creating=False)
+    form = CustomerForm(
+        request.POST or None,
+        instance=copy.copy(customer),
+        user=request.user,
+        leads_on=leads_enabled(request),
+        creating=False,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.customer_update(customer=customer, user=request.user, data=form.service_values())
+            changed = services.customer_update(
+                customer=customer, user=request.user, data=form.service_values()
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             if changed:
                 messages.success(request, _("Saved."))
             return redirect("customers:customer_detail", pk=customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "customer": customer, "creating": False})
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "customer": customer, "creating": False},
+    )
 
 
 @login_required
@@ -228,4 +271,6 @@ def customer_contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     context["just_added"] = form is None
     if wants_partial(request, "contacts"):
         return render(request, "customers/customer_detail.html#contacts", context)
-    return render(request, "customers/customer_detail.html", context, status=200 if form is None else 400)
+    return render(
+        request, "customers/customer_detail.html", context, status=200 if form is None else 400
+    )

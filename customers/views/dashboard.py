@@ -14,8 +14,11 @@ def dashboard_widget_context(request) -> dict | None:
         return None
     user = request.user
     return {
-        "counts": widget_cached(topic=COUNTS_TOPIC, parts=("counts", user.pk),
-                                compute=lambda: selectors.customer_counts(user=user)),
+        "counts": widget_cached(
+            topic=COUNTS_TOPIC,
+            parts=("counts", user.pk),
+            compute=lambda: selectors.customer_counts(user=user),
+        ),
         "recent": selectors.customer_recent_for_owner(user=user),
         "leads_on": leads_enabled(request),
     }

@@ -26,16 +26,24 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = imports.import_job_create(
-                user=request.user, upload=form.cleaned_data["file"], encoding=form.cleaned_data["encoding"],
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                encoding=form.cleaned_data["encoding"],
                 delimiter=form.cleaned_data["delimiter"],
             )
         except imports.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("customers:import_mapping", pk=job.pk)
-    return render(request, "customers/import_upload.html", {
-        "form": form, "jobs": selectors.import_job_list(user=request.user), "max_mb": imports.MAX_BYTES // (1024 * 1024),
-    })
+    return render(
+        request,
+        "customers/import_upload.html",
+        {
+            "form": form,
+            "jobs": selectors.import_job_list(user=request.user),
+            "max_mb": imports.MAX_BYTES // (1024 * 1024),
+        },
+    )
 
 
 @login_required
@@ -48,7 +56,9 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             imports.import_job_map(
-                job=job, mapping=form.mapping(), default_owner=form.cleaned_data["default_owner"],
+                job=job,
+                mapping=form.mapping(),
+                default_owner=form.cleaned_data["default_owner"],
                 skip_existing=form.cleaned_data["skip_existing"],
             )
         except ValidationError as exc:
@@ -57,7 +67,9 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("customers:import_detail", pk=job.pk)
     preview = imports.import_preview(job=job)
     for index, name in enumerate(form.columns):
-        form.fields[name].preview_values = [row[index] for row in preview if index < len(row) and row[index].strip()]
+        form.fields[name].preview_values = [
+            row[index] for row in preview if index < len(row) and row[index].strip()
+        ]
     return render(request, "customers/import_mapping.html", {"job": job, "form": form})
 
 

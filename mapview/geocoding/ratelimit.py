@@ -30,7 +30,9 @@ class GlobalRateLimiter:
     ) -> None:
         self.key = key
         self.interval = interval
-        self.redis_url = redis_url if redis_url is not None else getattr(settings, "REDIS_URL", None)
+        self.redis_url = (
+            redis_url if redis_url is not None else getattr(settings, "REDIS_URL", None)
+        )
         self.sleep = sleep
         self.clock = clock
         self._redis = None
@@ -39,7 +41,9 @@ class GlobalRateLimiter:
         if self._redis is None and self.redis_url:
             import redis
 
-            self._redis = redis.Redis.from_url(self.redis_url, socket_connect_timeout=1, socket_timeout=2)
+            self._redis = redis.Redis.from_url(
+                self.redis_url, socket_connect_timeout=1, socket_timeout=2
+            )
         return self._redis
 
     def wait(self) -> None:

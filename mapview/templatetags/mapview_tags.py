@@ -26,10 +26,14 @@ def customer_mini_map(context, customer):
         "located": located,
         "can_edit": can_edit,
         "csrf_token": context.get("csrf_token"),
-        "form": LocationForm(initial={"latitude": customer.latitude, "longitude": customer.longitude}),
+        "form": LocationForm(
+            initial={"latitude": customer.latitude, "longitude": customer.longitude}
+        ),
         "config_id": f"crm-mini-map-config-{customer.pk}",
         "config": {
-            "lat": customer.latitude, "lon": customer.longitude, "editable": can_edit,
+            "lat": customer.latitude,
+            "lon": customer.longitude,
+            "editable": can_edit,
             "center": list(leaflet.get("DEFAULT_CENTER", (51.0, 10.0))),
             "zoom": 12 if located else 5,
             "tiles": getattr(settings, "MAP_TILES_URL", OSM_TILES),

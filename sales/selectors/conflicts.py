@@ -16,7 +16,15 @@ from sales.models import (
 )
 from sales.selectors.projects import project_queryset
 
-__all__ = ["COMPETING_PAIR_SQL", "Conflict", "ConflictPage", "competing_sql_tables", "conflict_get", "conflict_page", "project_conflicts"]
+__all__ = [
+    "COMPETING_PAIR_SQL",
+    "Conflict",
+    "ConflictPage",
+    "competing_sql_tables",
+    "conflict_get",
+    "conflict_page",
+    "project_conflicts",
+]
 
 
 # Two open projects a (lower id) and b of the same customer compete when both are in sales
@@ -33,8 +41,12 @@ COMPETING_PAIR_SQL = """
 
 def competing_sql_tables() -> dict[str, str]:
     """The table names the conflict SQL uses (the tenant's schema comes from the search path)."""
-    return {"project": SalesProject._meta.db_table, "phase": Phase._meta.db_table,
-            "process": Process._meta.db_table, "dismissal": ConflictDismissal._meta.db_table}
+    return {
+        "project": SalesProject._meta.db_table,
+        "phase": Phase._meta.db_table,
+        "process": Process._meta.db_table,
+        "dismissal": ConflictDismissal._meta.db_table,
+    }
 
 
 @dataclass
@@ -82,8 +94,15 @@ class ConflictPage:
         return self.number > 1
 
 
-def _conflict_pairs(*, a_where: str, a_params: list, b_where: str = "TRUE", b_params: list = (),
-                    limit: int | None = None, offset: int = 0) -> tuple[list, int]:
+def _conflict_pairs(
+    *,
+    a_where: str,
+    a_params: list,
+    b_where: str = "TRUE",
+    b_params: list = (),
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list, int]:
     """(a id, b id) pairs of competing projects, newest first, and how many there are in all: ONE
     query, a self-join on the customer. ``a_where`` narrows the older project (and may refer to b),
     ``b_where`` the newer one."""
@@ -93,13 +112,13 @@ def _conflict_pairs(*, a_where: str, a_params: list, b_where: str = "TRUE", b_pa
     # estimate of the few flagged projects would otherwise make it do.
     sql = f"""
         SELECT a.id, b.id, COUNT(*) OVER () AS total
-          FROM {tables['project']} a
-          JOIN {tables['phase']} pa ON pa.id = a.phase_id
-          JOIN {tables['process']} ra ON ra.id = a.process_id
+          FROM {tables["project"]} a
+          JOIN {tables["phase"]} pa ON pa.id = a.phase_id
+          JOIN {tables["process"]} ra ON ra.id = a.process_id
          CROSS JOIN LATERAL (
-               SELECT b.id, b.owner_id FROM {tables['project']} b
-                 JOIN {tables['phase']} pb ON pb.id = b.phase_id
-                 JOIN {tables['process']} rb ON rb.id = b.process_id
+               SELECT b.id, b.owner_id FROM {tables["project"]} b
+                 JOIN {tables["phase"]} pb ON pb.id = b.phase_id
+                 JOIN {tables["process"]} rb ON rb.id = b.process_id
                 WHERE b.customer_id = a.customer_id AND b.id > a.id AND {b_where}
                   AND {COMPETING_PAIR_SQL.format(**tables)}
                OFFSET 0) b
@@ -119,7 +138,9 @@ def _conflict_pairs(*, a_where: str, a_params: list, b_where: str = "TRUE", b_pa
 def _conflicts_from_pairs(pairs: list) -> list[Conflict]:
     ids = {pk for pair in pairs for pk in pair}
     projects = project_queryset().in_bulk(ids) if ids else {}
-    return [Conflict(a=projects[a], b=projects[b]) for a, b in pairs if a in projects and b in projects]
+    return [
+        Conflict(a=projects[a], b=projects[b]) for a, b in pairs if a in projects and b in projects
+    ]
 
 
 def conflict_page(*, number: int = 1, per_page: int = 20, owner_ids=None) -> ConflictPage:
@@ -132,18 +153,27 @@ def conflict_page(*, number: int = 1, per_page: int = 20, owner_ids=None) -> Con
         where += " AND (a.owner_id = ANY(%s) OR b.owner_id = ANY(%s))"
         params += [list(owner_ids), list(owner_ids)]
     number = max(1, number)
-    pairs, count = _conflict_pairs(a_where=where, a_params=params, b_where="b.has_competitor", limit=per_page,
-                                   offset=(number - 1) * per_page)
+    pairs, count = _conflict_pairs(
+        a_where=where,
+        a_params=params,
+        b_where="b.has_competitor",
+        limit=per_page,
+        offset=(number - 1) * per_page,
+    )
     if not pairs and number > 1 and count == 0:
         # past the last page (e.g. after grouping the last conflict of it): show the first
         return conflict_page(number=1, per_page=per_page, owner_ids=owner_ids)
-    return ConflictPage(conflicts=_conflicts_from_pairs(pairs), count=count, number=number, per_page=per_page)
+    return ConflictPage(
+        conflicts=_conflicts_from_pairs(pairs), count=count, number=number, per_page=per_page
+    )
 
 
 def project_conflicts(*, project: SalesProject) -> list[Conflict]:
     """The projects competing with this one, checked from scratch (not from the flags)."""
-    pairs, _count = _conflict_pairs(a_where="a.customer_id = %s AND (a.id = %s OR b.id = %s)",
-                                    a_params=[project.customer_id, project.pk, project.pk])
+    pairs, _count = _conflict_pairs(
+        a_where="a.customer_id = %s AND (a.id = %s OR b.id = %s)",
+        a_params=[project.customer_id, project.pk, project.pk],
+    )
     return _conflicts_from_pairs(pairs)
 
 
@@ -155,5 +185,7 @@ def conflict_get(*, a_id: int, b_id: int) -> Conflict | None:
     projects = project_queryset().in_bulk([low, high])
     if low == high or len(projects) != 2:
         raise Http404
-    pairs, _count = _conflict_pairs(a_where="a.id = %s", a_params=[low], b_where="b.id = %s", b_params=[high])
+    pairs, _count = _conflict_pairs(
+        a_where="a.id = %s", a_params=[low], b_where="b.id = %s", b_params=[high]
+    )
     return Conflict(a=projects[low], b=projects[high]) if pairs else None

@@ -26,7 +26,16 @@ from sales.models import (
 from sales.selectors.projects import project_queryset
 from sales.selectors.totals import rollup_aggregates, weighted_expression
 
-__all__ = ["group_can_edit", "group_choices_for", "group_get", "group_list_bare", "group_member_owner_ids", "group_members", "group_queryset", "group_type_list"]
+__all__ = [
+    "group_can_edit",
+    "group_choices_for",
+    "group_get",
+    "group_list_bare",
+    "group_member_owner_ids",
+    "group_members",
+    "group_queryset",
+    "group_type_list",
+]
 
 
 def group_type_list(*, active_only: bool = True) -> QuerySet[GroupType]:
@@ -53,23 +62,31 @@ def group_queryset() -> QuerySet[ProjectGroup]:
     return (
         ProjectGroup.objects.select_related("type")
         .annotate(
-            n_members=figures["n"], value=figures["vol"], weighted=figures["wtd"],
+            n_members=figures["n"],
+            value=figures["vol"],
+            weighted=figures["wtd"],
             n_open=Count("members", filter=Q(**{outcome: Phase.Outcome.OPEN})),
             n_won=Count("members", filter=Q(**{outcome: Phase.Outcome.WON})),
             n_lost=Count("members", filter=Q(**{outcome: Phase.Outcome.LOST})),
-            owner_names=ArrayAgg(_owner_name("members__owner__"), distinct=True,
-                                 filter=Q(members__owner__isnull=False), default=Value([])),
+            owner_names=ArrayAgg(
+                _owner_name("members__owner__"),
+                distinct=True,
+                filter=Q(members__owner__isnull=False),
+                default=Value([]),
+            ),
         )
-        .annotate(status=Case(
-            When(n_members=0, then=Value(ProjectGroup.Status.EMPTY)),
-            When(n_open=F("n_members"), then=Value(ProjectGroup.Status.OPEN)),
-            When(n_won=F("n_members"), then=Value(ProjectGroup.Status.WON)),
-            When(n_lost=F("n_members"), then=Value(ProjectGroup.Status.LOST)),
-            # one alternative won and the others closed: the group is won
-            When(alternatives & Q(n_won__gt=0, n_open=0), then=Value(ProjectGroup.Status.WON)),
-            When(alternatives & Q(n_won=0, n_open__gt=0), then=Value(ProjectGroup.Status.OPEN)),
-            default=Value(ProjectGroup.Status.MIXED),
-        ))
+        .annotate(
+            status=Case(
+                When(n_members=0, then=Value(ProjectGroup.Status.EMPTY)),
+                When(n_open=F("n_members"), then=Value(ProjectGroup.Status.OPEN)),
+                When(n_won=F("n_members"), then=Value(ProjectGroup.Status.WON)),
+                When(n_lost=F("n_members"), then=Value(ProjectGroup.Status.LOST)),
+                # one alternative won and the others closed: the group is won
+                When(alternatives & Q(n_won__gt=0, n_open=0), then=Value(ProjectGroup.Status.WON)),
+                When(alternatives & Q(n_won=0, n_open__gt=0), then=Value(ProjectGroup.Status.OPEN)),
+                default=Value(ProjectGroup.Status.MIXED),
+            )
+        )
     )
 
 
@@ -85,12 +102,18 @@ def group_get(*, pk: int) -> ProjectGroup:
 
 def group_members(*, group: ProjectGroup) -> QuerySet[SalesProject]:
     """The group's projects (any process and phase), the counting and biggest first."""
-    return (project_queryset().filter(group=group).annotate(weighted=weighted_expression())
-            .order_by("-counts_in_pipeline", "-weighted", "-volume", "id"))
+    return (
+        project_queryset()
+        .filter(group=group)
+        .annotate(weighted=weighted_expression())
+        .order_by("-counts_in_pipeline", "-weighted", "-volume", "id")
+    )
 
 
 def group_member_owner_ids(*, group: ProjectGroup) -> set[int | None]:
-    return set(SalesProject.objects.filter(group=group).values_list("owner_id", flat=True).distinct())
+    return set(
+        SalesProject.objects.filter(group=group).values_list("owner_id", flat=True).distinct()
+    )
 
 
 def group_can_edit(*, user, group: ProjectGroup, owner_ids: set[int | None] | None = None) -> bool:
@@ -107,6 +130,13 @@ def group_can_edit(*, user, group: ProjectGroup, owner_ids: set[int | None] | No
 
 def group_choices_for(*, project: SalesProject, limit: int = 20) -> list[ProjectGroup]:
     """Groups a project could join: those that already hold projects of its customer."""
-    ids = (SalesProject.objects.filter(customer_id=project.customer_id, group__isnull=False)
-           .exclude(group_id=project.group_id).values("group_id"))
-    return list(ProjectGroup.objects.select_related("type").filter(pk__in=ids).order_by("name", "id")[:limit])
+    ids = (
+        SalesProject.objects.filter(customer_id=project.customer_id, group__isnull=False)
+        .exclude(group_id=project.group_id)
+        .values("group_id")
+    )
+    return list(
+        ProjectGroup.objects.select_related("type")
+        .filter(pk__in=ids)
+        .order_by("name", "id")[:limit]
+    )

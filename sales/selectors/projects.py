@@ -18,7 +18,19 @@ from sales.models import (
 )
 from sales.selectors.totals import Totals, pipeline_rollup
 
-__all__ = ["dashboard_pipeline", "followups_for", "lost_reason_list", "open_projects_q", "phase_list", "process_list", "project_contacts", "project_get", "project_get_for_edit", "project_phase_history", "project_queryset"]
+__all__ = [
+    "dashboard_pipeline",
+    "followups_for",
+    "lost_reason_list",
+    "open_projects_q",
+    "phase_list",
+    "process_list",
+    "project_contacts",
+    "project_get",
+    "project_get_for_edit",
+    "project_phase_history",
+    "project_queryset",
+]
 
 
 def process_list(*, lead: bool, active_only: bool = True) -> QuerySet[Process]:
@@ -33,7 +45,11 @@ def process_list(*, lead: bool, active_only: bool = True) -> QuerySet[Process]:
 def phase_list(*, lead: bool) -> QuerySet[Phase]:
     """Phases of the lead processes or of the others, with their process."""
     qs = Phase.objects.select_related("process").filter(process__is_active=True)
-    qs = qs.filter(process__kind=Process.Kind.LEAD) if lead else qs.exclude(process__kind=Process.Kind.LEAD)
+    qs = (
+        qs.filter(process__kind=Process.Kind.LEAD)
+        if lead
+        else qs.exclude(process__kind=Process.Kind.LEAD)
+    )
     return qs.order_by("process__order", "process_id", "order", "id")
 
 
@@ -47,7 +63,11 @@ def project_queryset(*, lead: bool | None = None) -> QuerySet[SalesProject]:
     if lead is True:
         # the few lead processes by id, not through a join: with process_volume_idx the list's
         # default order then reads only lead rows instead of walking every project by volume
-        qs = qs.filter(process__in=list(Process.objects.filter(kind=Process.Kind.LEAD).values_list("pk", flat=True)))
+        qs = qs.filter(
+            process__in=list(
+                Process.objects.filter(kind=Process.Kind.LEAD).values_list("pk", flat=True)
+            )
+        )
     elif lead is False:
         qs = qs.exclude(process__kind=Process.Kind.LEAD)
     return qs
@@ -56,8 +76,9 @@ def project_queryset(*, lead: bool | None = None) -> QuerySet[SalesProject]:
 def project_get(*, pk: int) -> SalesProject:
     """One project (404 when it does not exist in this tenant)."""
     return get_object_or_404(
-        SalesProject.objects.select_related("customer", "owner", "phase", "process", "lost_reason", "created_by",
-                                            "group__type"),
+        SalesProject.objects.select_related(
+            "customer", "owner", "phase", "process", "lost_reason", "created_by", "group__type"
+        ),
         pk=pk,
     )
 
@@ -71,11 +92,15 @@ def project_get_for_edit(*, user, pk: int) -> SalesProject:
 
 def project_phase_history(*, project: SalesProject) -> QuerySet[PhaseChange]:
     """The project's phase changes, newest first."""
-    return PhaseChange.objects.filter(project=project).select_related("from_phase", "to_phase", "user")
+    return PhaseChange.objects.filter(project=project).select_related(
+        "from_phase", "to_phase", "user"
+    )
 
 
 def project_contacts(*, project: SalesProject):
-    return project.project_contacts.select_related("contact").order_by("contact__last_name", "contact__first_name")
+    return project.project_contacts.select_related("contact").order_by(
+        "contact__last_name", "contact__first_name"
+    )
 
 
 def dashboard_pipeline(*, user) -> dict:
@@ -91,9 +116,9 @@ def dashboard_pipeline(*, user) -> dict:
     for i in range(4):
         y, m = divmod(start.month - 1 + i, 12)
         months.append(start.replace(year=start.year + y, month=m + 1))
-    upcoming = mine.filter(expected_order_date__gte=start, expected_order_date__lt=months[3]).annotate(
-        month=TruncMonth("expected_order_date")
-    )
+    upcoming = mine.filter(
+        expected_order_date__gte=start, expected_order_date__lt=months[3]
+    ).annotate(month=TruncMonth("expected_order_date"))
     by_month = pipeline_rollup(projects=upcoming, group_by="month")
     overdue = mine.filter(expected_order_date__lt=today).count()
     forecast = [(m, by_month.get(m, Totals())) for m in months[:3]]
@@ -109,9 +134,11 @@ def followups_for(*, user, limit: int = 8) -> tuple[list[SalesProject], int]:
     from django.utils import timezone
 
     today = timezone.localdate()
-    qs = (SalesProject.objects.filter(owner=user)
-          .filter(Q(followup_due__isnull=False) | Q(parked_until__lte=today))
-          .select_related("customer", "phase"))
+    qs = (
+        SalesProject.objects.filter(owner=user)
+        .filter(Q(followup_due__isnull=False) | Q(parked_until__lte=today))
+        .select_related("customer", "phase")
+    )
     items = list(qs.order_by("followup_due", "parked_until", "id")[: limit + 1])
     count = len(items) if len(items) <= limit else qs.count()
     return items[:limit], count

@@ -26,7 +26,17 @@ from sales.models import (
     Process,
 )
 
-__all__ = ["ROLLUP_TOPIC", "Totals", "ZERO", "pipeline_rollup", "pipeline_totals", "rollup_aggregates", "rollup_cache_seconds", "totals_scope_q", "weighted_expression"]
+__all__ = [
+    "ROLLUP_TOPIC",
+    "Totals",
+    "ZERO",
+    "pipeline_rollup",
+    "pipeline_totals",
+    "rollup_aggregates",
+    "rollup_cache_seconds",
+    "totals_scope_q",
+    "weighted_expression",
+]
 
 
 ZERO = Decimal("0")
@@ -73,8 +83,12 @@ def pipeline_rollup(*, projects: QuerySet, group_by: str | None = None) -> dict:
         sql = str(projects.order_by().query)
     except EmptyResultSet:
         return _pipeline_rollup(projects=projects, group_by=group_by)
-    return cached(topic=ROLLUP_TOPIC, parts=(group_by, sql), seconds=seconds,
-                  compute=lambda: _pipeline_rollup(projects=projects, group_by=group_by))
+    return cached(
+        topic=ROLLUP_TOPIC,
+        parts=(group_by, sql),
+        seconds=seconds,
+        compute=lambda: _pipeline_rollup(projects=projects, group_by=group_by),
+    )
 
 
 def rollup_aggregates(*, prefix: str = "") -> dict:
@@ -86,7 +100,11 @@ def rollup_aggregates(*, prefix: str = "") -> dict:
     return {
         "n": Count(f"{prefix}id"),
         "vol": Coalesce(Sum(f"{prefix}volume", filter=counting), Value(ZERO), output_field=money),
-        "wtd": Coalesce(Sum(weighted_expression(prefix=prefix), filter=counting), Value(ZERO), output_field=money),
+        "wtd": Coalesce(
+            Sum(weighted_expression(prefix=prefix), filter=counting),
+            Value(ZERO),
+            output_field=money,
+        ),
     }
 
 

@@ -18,8 +18,13 @@ from crm.lib.generations import generation_bump
 from sales.models import GroupType, ProjectGroup, SalesProject
 from sales.selectors import COMPETING_PAIR_SQL, ROLLUP_TOPIC, competing_sql_tables
 
-__all__ = ["competition_refresh", "flags_refresh_all", "group_rollup_refresh", "pipeline_cache_bump",
-           "project_flags_refresh"]
+__all__ = [
+    "competition_refresh",
+    "flags_refresh_all",
+    "group_rollup_refresh",
+    "pipeline_cache_bump",
+    "project_flags_refresh",
+]
 
 
 def pipeline_cache_bump() -> None:
@@ -28,7 +33,11 @@ def pipeline_cache_bump() -> None:
 
 
 def _tables() -> dict[str, str]:
-    return {**competing_sql_tables(), "group": ProjectGroup._meta.db_table, "type": GroupType._meta.db_table}
+    return {
+        **competing_sql_tables(),
+        "group": ProjectGroup._meta.db_table,
+        "type": GroupType._meta.db_table,
+    }
 
 
 def group_rollup_refresh(*, group_ids: Iterable[int] | None, left_ids: Iterable[int] = ()) -> int:
@@ -47,16 +56,16 @@ def group_rollup_refresh(*, group_ids: Iterable[int] | None, left_ids: Iterable[
         if not params[0] and not left_params[0]:
             return 0
     sql = f"""
-        UPDATE {t['project']} p SET counts_in_pipeline = r.counts
+        UPDATE {t["project"]} p SET counts_in_pipeline = r.counts
           FROM (SELECT m.id,
                        (t.rule <> %s OR ROW_NUMBER() OVER (
                             PARTITION BY m.group_id
                             ORDER BY (ph.outcome = 'won') DESC, m.volume * m.probability DESC,
                                      (ph.outcome = 'open') DESC, m.volume DESC, m.id) = 1) AS counts
-                  FROM {t['project']} m
-                  JOIN {t['group']} g ON g.id = m.group_id
-                  JOIN {t['type']} t ON t.id = g.type_id
-                  JOIN {t['phase']} ph ON ph.id = m.phase_id
+                  FROM {t["project"]} m
+                  JOIN {t["group"]} g ON g.id = m.group_id
+                  JOIN {t["type"]} t ON t.id = g.type_id
+                  JOIN {t["phase"]} ph ON ph.id = m.phase_id
                  WHERE {members}) r
          WHERE p.id = r.id AND p.counts_in_pipeline <> r.counts
     """  # noqa: S608 (our own table names; values are parameters)
@@ -65,7 +74,8 @@ def group_rollup_refresh(*, group_ids: Iterable[int] | None, left_ids: Iterable[
         changed = cursor.rowcount
         cursor.execute(
             f"UPDATE {t['project']} SET counts_in_pipeline = TRUE "  # noqa: S608
-            f"WHERE NOT counts_in_pipeline AND group_id IS NULL AND {left}", left_params,
+            f"WHERE NOT counts_in_pipeline AND group_id IS NULL AND {left}",
+            left_params,
         )
         changed += cursor.rowcount
     return changed
@@ -83,17 +93,17 @@ def competition_refresh(*, customer_ids: Iterable[int] | None) -> int:
             return 0
         where, params = "a.customer_id = ANY(%s)", [ids]
     sql = f"""
-        UPDATE {t['project']} p SET has_competitor = c.competing
+        UPDATE {t["project"]} p SET has_competitor = c.competing
           FROM (SELECT a.id,
                        (pa.outcome = 'open' AND ra.kind = 'sales' AND a.owner_id IS NOT NULL AND EXISTS (
-                            SELECT 1 FROM {t['project']} b
-                              JOIN {t['phase']} pb ON pb.id = b.phase_id
-                              JOIN {t['process']} rb ON rb.id = b.process_id
+                            SELECT 1 FROM {t["project"]} b
+                              JOIN {t["phase"]} pb ON pb.id = b.phase_id
+                              JOIN {t["process"]} rb ON rb.id = b.process_id
                              WHERE b.customer_id = a.customer_id AND b.id <> a.id
                                AND {COMPETING_PAIR_SQL.format(**t)})) AS competing
-                  FROM {t['project']} a
-                  JOIN {t['phase']} pa ON pa.id = a.phase_id
-                  JOIN {t['process']} ra ON ra.id = a.process_id
+                  FROM {t["project"]} a
+                  JOIN {t["phase"]} pa ON pa.id = a.phase_id
+                  JOIN {t["process"]} ra ON ra.id = a.process_id
                  WHERE {where}) c
          WHERE p.id = c.id AND p.has_competitor <> c.competing
     """  # noqa: S608 (our own table names; values are parameters)
@@ -102,7 +112,9 @@ def competition_refresh(*, customer_ids: Iterable[int] | None) -> int:
         return cursor.rowcount
 
 
-def project_flags_refresh(*, project: SalesProject, rollup: bool = True, customer_ids: Iterable[int] = ()) -> None:
+def project_flags_refresh(
+    *, project: SalesProject, rollup: bool = True, customer_ids: Iterable[int] = ()
+) -> None:
     """After a change of one project: its group's roll-up (``rollup``) and its customer's (and
     ``customer_ids``') competition."""
     if rollup and project.group_id:

@@ -13,8 +13,14 @@ from django.utils.translation import gettext as _
 
 from sales.models import Phase, ProjectGroup, SalesProject
 
-__all__ = ["ConcurrentUpdate", "check_version", "lock_customers", "lock_groups_for_win", "lock_project",
-           "lock_projects"]
+__all__ = [
+    "ConcurrentUpdate",
+    "check_version",
+    "lock_customers",
+    "lock_groups_for_win",
+    "lock_project",
+    "lock_projects",
+]
 
 
 class ConcurrentUpdate(ValidationError):
@@ -22,7 +28,8 @@ class ConcurrentUpdate(ValidationError):
 
     def __init__(self, *, current: SalesProject):
         super().__init__(
-            _("Someone changed this project in the meantime. Here is its current state."), code="stale"
+            _("Someone changed this project in the meantime. Here is its current state."),
+            code="stale",
         )
         self.current = current
 
@@ -42,7 +49,12 @@ def lock_customers(customer_ids) -> None:
     # ``customer_ids`` is a values queryset: it becomes a subquery, so this is one statement.
     from customers.models import Customer
 
-    list(Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk").values_list("pk", flat=True))
+    list(
+        Customer.objects.select_for_update()
+        .filter(pk__in=customer_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def lock_project(project: SalesProject) -> SalesProject:
@@ -51,8 +63,12 @@ def lock_project(project: SalesProject) -> SalesProject:
     # drop the row when another transaction changed its phase while we waited (PostgreSQL rechecks
     # the join against the old phase row).
     lock_customers(SalesProject.objects.filter(pk=project.pk).values_list("customer_id", flat=True))
-    SalesProject.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).get()
-    return SalesProject.objects.select_related("phase", "process", "owner", "customer").get(pk=project.pk)
+    SalesProject.objects.select_for_update().filter(pk=project.pk).values_list(
+        "pk", flat=True
+    ).get()
+    return SalesProject.objects.select_related("phase", "process", "owner", "customer").get(
+        pk=project.pk
+    )
 
 
 def lock_projects(project_ids: Iterable[int]) -> list[SalesProject]:
@@ -60,11 +76,20 @@ def lock_projects(project_ids: Iterable[int]) -> list[SalesProject]:
     # Id order, so that two bulk actions never deadlock each other (see lock_project for why the
     # lock and the read are two queries).
     project_ids = list(project_ids)
-    lock_customers(SalesProject.objects.filter(pk__in=project_ids).values_list("customer_id", flat=True))
-    ids = list(
-        SalesProject.objects.select_for_update().filter(pk__in=project_ids).order_by("pk").values_list("pk", flat=True)
+    lock_customers(
+        SalesProject.objects.filter(pk__in=project_ids).values_list("customer_id", flat=True)
     )
-    return list(SalesProject.objects.select_related("phase", "process", "owner", "customer").filter(pk__in=ids).order_by("pk"))
+    ids = list(
+        SalesProject.objects.select_for_update()
+        .filter(pk__in=project_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return list(
+        SalesProject.objects.select_related("phase", "process", "owner", "customer")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
 
 
 def lock_groups_for_win(*, project_ids: Iterable[int], phase: Phase) -> None:
@@ -73,5 +98,12 @@ def lock_groups_for_win(*, project_ids: Iterable[int], phase: Phase) -> None:
     # the order every group change uses, so that two wins in one group wait instead of deadlocking.
     if phase.outcome != Phase.Outcome.WON:
         return
-    group_ids = SalesProject.objects.filter(pk__in=list(project_ids), group__isnull=False).values("group_id")
-    list(ProjectGroup.objects.select_for_update().filter(pk__in=group_ids).order_by("pk").values_list("pk", flat=True))
+    group_ids = SalesProject.objects.filter(pk__in=list(project_ids), group__isnull=False).values(
+        "group_id"
+    )
+    list(
+        ProjectGroup.objects.select_for_update()
+        .filter(pk__in=group_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -32,8 +32,16 @@ from sales.services.flags import pipeline_cache_bump, project_flags_refresh
 from sales.services.locking import lock_projects
 from sales.services.processes import phase_first_open
 
-__all__ = ["MoveResult", "alternatives_check_can_win", "alternatives_close_others", "lost_reason_alternative_won",
-           "move_locked", "phase_apply", "lost_reason_check", "outcome_events_send"]
+__all__ = [
+    "MoveResult",
+    "alternatives_check_can_win",
+    "alternatives_close_others",
+    "lost_reason_alternative_won",
+    "move_locked",
+    "phase_apply",
+    "lost_reason_check",
+    "outcome_events_send",
+]
 
 
 @dataclass
@@ -49,7 +57,9 @@ def _same_family(a: Process, b: Process) -> bool:
     return (a.kind == Process.Kind.LEAD) == (b.kind == Process.Kind.LEAD)
 
 
-def phase_apply(project: SalesProject, *, phase: Phase, lost_reason: LostReason | None, now) -> list[str]:
+def phase_apply(
+    project: SalesProject, *, phase: Phase, lost_reason: LostReason | None, now
+) -> list[str]:
     """Set the fields that follow from entering ``phase``; return the names of changed fields."""
     project.phase = phase
     project.phase_entered_at = now
@@ -60,7 +70,14 @@ def phase_apply(project: SalesProject, *, phase: Phase, lost_reason: LostReason 
     else:
         project.probability, project.closed_at, project.lost_reason = phase.probability, None, None
     project.probability_overridden = False
-    return ["phase", "phase_entered_at", "probability", "closed_at", "lost_reason", "probability_overridden"]
+    return [
+        "phase",
+        "phase_entered_at",
+        "probability",
+        "closed_at",
+        "lost_reason",
+        "probability_overridden",
+    ]
 
 
 def lost_reason_check(*, phase: Phase, lost_reason: LostReason | None) -> None:
@@ -76,14 +93,24 @@ def outcome_events_send(*, project: SalesProject, user, from_phase: Phase | None
     if outcome == Phase.Outcome.WON:
         events.project_won.send(sender=SalesProject, project=project, user=user)
     elif outcome == Phase.Outcome.LOST:
-        events.project_lost.send(sender=SalesProject, project=project, user=user, reason=project.lost_reason)
+        events.project_lost.send(
+            sender=SalesProject, project=project, user=user, reason=project.lost_reason
+        )
     elif not was_open:
         events.project_reopened.send(sender=SalesProject, project=project, user=user)
 
 
 def move_locked(
-    locked: SalesProject, *, phase: Phase, user, lost_reason: LostReason | None, owner, process: Process | None,
-    park_until: date | None = None, park_return_phase: Phase | None = None, as_system: bool = False,
+    locked: SalesProject,
+    *,
+    phase: Phase,
+    user,
+    lost_reason: LostReason | None,
+    owner,
+    process: Process | None,
+    park_until: date | None = None,
+    park_return_phase: Phase | None = None,
+    as_system: bool = False,
 ) -> MoveResult:
     """The rules of a move, on a row already locked and version-checked (``user`` None: the system;
     ``as_system``: a consequence of the user's own change, such as closing an alternative)."""
@@ -94,7 +121,9 @@ def move_locked(
     if phase.process_id != process.pk:
         raise ValidationError({"phase": _("This phase belongs to another process.")})
     if not _same_family(locked.process, process):
-        raise ValidationError({"process": _("Leads stay in lead processes and sales projects in sales processes.")})
+        raise ValidationError(
+            {"process": _("Leads stay in lead processes and sales projects in sales processes.")}
+        )
     from_phase, from_owner = locked.phase, locked.owner
     phase_changes = phase.pk != from_phase.pk
     owner_changes = owner is not None and owner.pk != locked.owner_id
@@ -116,7 +145,9 @@ def move_locked(
             fields.append("process")
         fields += _clear_parking(locked)
         if phase.parks:
-            fields += _park(locked, from_phase=from_phase, until=park_until, return_phase=park_return_phase)
+            fields += _park(
+                locked, from_phase=from_phase, until=park_until, return_phase=park_return_phase
+            )
     if owner_changes:
         if not system:
             require_edit_owned(user=user, owner_id=owner.pk)
@@ -127,9 +158,16 @@ def move_locked(
     project_flags_refresh(project=locked)
     pipeline_cache_bump()
     if phase_changes:
-        change = PhaseChange.objects.create(project=locked, from_phase=from_phase, to_phase=phase, user=user)
+        change = PhaseChange.objects.create(
+            project=locked, from_phase=from_phase, to_phase=phase, user=user
+        )
         events.project_phase_changed.send(
-            sender=SalesProject, project=locked, user=user, from_phase=from_phase, to_phase=phase, change=change
+            sender=SalesProject,
+            project=locked,
+            user=user,
+            from_phase=from_phase,
+            to_phase=phase,
+            change=change,
         )
         outcome_events_send(project=locked, user=user, from_phase=from_phase)
     if owner_changes:
@@ -142,26 +180,41 @@ def move_locked(
     return result
 
 
-def _park(project: SalesProject, *, from_phase: Phase, until: date | None, return_phase: Phase | None) -> list[str]:
+def _park(
+    project: SalesProject, *, from_phase: Phase, until: date | None, return_phase: Phase | None
+) -> list[str]:
     """Set the follow-up date and the phase to return to (the one it came from unless chosen)."""
     if until is None:
         raise ValidationError({"park_until": _("Choose the date on which to follow up.")})
     if until <= timezone.localdate():
         raise ValidationError({"park_until": _("The follow-up date must be in the future.")})
-    if return_phase is None and from_phase.outcome == Phase.Outcome.OPEN and not from_phase.parks \
-            and from_phase.process_id == project.process_id:
+    if (
+        return_phase is None
+        and from_phase.outcome == Phase.Outcome.OPEN
+        and not from_phase.parks
+        and from_phase.process_id == project.process_id
+    ):
         return_phase = from_phase
     return_phase = return_phase or phase_first_open(process=project.process)
-    if return_phase.process_id != project.process_id or return_phase.outcome != Phase.Outcome.OPEN \
-            or return_phase.parks:
-        raise ValidationError({"park_return_phase": _("Choose an open phase of the same process to return to.")})
+    if (
+        return_phase.process_id != project.process_id
+        or return_phase.outcome != Phase.Outcome.OPEN
+        or return_phase.parks
+    ):
+        raise ValidationError(
+            {"park_return_phase": _("Choose an open phase of the same process to return to.")}
+        )
     project.parked_until, project.park_return_phase = until, return_phase
     return ["parked_until", "park_return_phase"]
 
 
 def _clear_parking(project: SalesProject) -> list[str]:
     # Any phase change ends a parking and answers the follow-up reminder.
-    changed = [n for n in ("parked_until", "park_return_phase", "followup_due") if getattr(project, n) is not None]
+    changed = [
+        n
+        for n in ("parked_until", "park_return_phase", "followup_due")
+        if getattr(project, n) is not None
+    ]
     for name in changed:
         setattr(project, name, None)
     return changed
@@ -181,26 +234,40 @@ def lost_reason_alternative_won() -> LostReason:
         reason.key = LostReason.ALTERNATIVE_WON
         reason.save(update_fields=["key"])
         return reason
-    return LostReason.objects.create(name=name, key=LostReason.ALTERNATIVE_WON, order=900, is_active=False)
+    return LostReason.objects.create(
+        name=name, key=LostReason.ALTERNATIVE_WON, order=900, is_active=False
+    )
 
 
 def alternatives_check_can_win(*, project: SalesProject) -> None:
     """Only one member of an alternatives group can be won."""
     if not project.group_id:
         return
-    other = (SalesProject.objects.filter(group_id=project.group_id, group__type__rule=GroupType.Rule.ALTERNATIVES,
-                                         phase__outcome=Phase.Outcome.WON)
-             .exclude(pk=project.pk).first())
+    other = (
+        SalesProject.objects.filter(
+            group_id=project.group_id,
+            group__type__rule=GroupType.Rule.ALTERNATIVES,
+            phase__outcome=Phase.Outcome.WON,
+        )
+        .exclude(pk=project.pk)
+        .first()
+    )
     if other is not None:
-        raise ValidationError(_("Its alternative “%(title)s” has already been won: only one alternative can be won.")
-                              % {"title": other.title})
+        raise ValidationError(
+            _("Its alternative “%(title)s” has already been won: only one alternative can be won.")
+            % {"title": other.title}
+        )
 
 
 def _lost_phase(project: SalesProject) -> Phase:
-    phase = project.process.phases.filter(outcome=Phase.Outcome.LOST).order_by("order", "id").first()
+    phase = (
+        project.process.phases.filter(outcome=Phase.Outcome.LOST).order_by("order", "id").first()
+    )
     if phase is None:
         raise ValidationError(
-            _("The alternative “%(title)s” cannot be closed: its process “%(process)s” has no lost phase.")
+            _(
+                "The alternative “%(title)s” cannot be closed: its process “%(process)s” has no lost phase."
+            )
             % {"title": project.title, "process": project.process}
         )
     return phase
@@ -215,8 +282,11 @@ def alternatives_close_others(*, winner: SalesProject, user) -> list[SalesProjec
     group = ProjectGroup.objects.select_for_update().select_related("type").get(pk=winner.group_id)
     if not group.type.is_alternatives:
         return []
-    ids = list(SalesProject.objects.filter(group=group, phase__outcome=Phase.Outcome.OPEN)
-               .exclude(pk=winner.pk).values_list("pk", flat=True))
+    ids = list(
+        SalesProject.objects.filter(group=group, phase__outcome=Phase.Outcome.OPEN)
+        .exclude(pk=winner.pk)
+        .values_list("pk", flat=True)
+    )
     if not ids:
         return []
     reason = lost_reason_alternative_won()
@@ -225,8 +295,17 @@ def alternatives_close_others(*, winner: SalesProject, user) -> list[SalesProjec
         if other.group_id != group.pk or other.phase.outcome != Phase.Outcome.OPEN:
             continue  # changed while we waited for its lock
         # Done on behalf of the winner's user, whoever owns the alternative.
-        moved = move_locked(other, phase=_lost_phase(other), user=user, lost_reason=reason, owner=None,
-                            process=other.process, as_system=True).project
-        events.alternative_closed.send(sender=SalesProject, project=moved, user=user, group=group, winner=winner)
+        moved = move_locked(
+            other,
+            phase=_lost_phase(other),
+            user=user,
+            lost_reason=reason,
+            owner=None,
+            process=other.process,
+            as_system=True,
+        ).project
+        events.alternative_closed.send(
+            sender=SalesProject, project=moved, user=user, group=group, winner=winner
+        )
         closed.append(moved)
     return closed

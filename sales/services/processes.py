@@ -20,7 +20,14 @@ DEFAULT_SALES_PHASES = [
     (gettext_lazy("Lost"), 0, Phase.Outcome.LOST, None, None),
 ]
 # Names in the language active at creation (a German tenant is provisioned in German: tenant_provision)
-DEFAULT_LOST_REASONS = [gettext_lazy("Price"), gettext_lazy("Competitor"), gettext_lazy("No budget"), gettext_lazy("No decision"), gettext_lazy("Timing"), gettext_lazy("Other")]
+DEFAULT_LOST_REASONS = [
+    gettext_lazy("Price"),
+    gettext_lazy("Competitor"),
+    gettext_lazy("No budget"),
+    gettext_lazy("No decision"),
+    gettext_lazy("Timing"),
+    gettext_lazy("Other"),
+]
 DEFAULT_LEAD_PHASES = [
     # name, probability, outcome, yellow, red, qualifies the lead, parks
     (gettext_lazy("New lead"), 5, Phase.Outcome.OPEN, 7, 14, False, False),
@@ -31,8 +38,15 @@ DEFAULT_LEAD_PHASES = [
     (gettext_lazy("Disqualified"), 0, Phase.Outcome.LOST, None, None, False, False),
 ]
 
-__all__ = ["DEFAULT_LEAD_PHASES", "DEFAULT_LOST_REASONS", "DEFAULT_SALES_PHASES", "phase_first_open",
-           "process_create_default", "process_create_default_lead", "tenant_lead_function_set"]
+__all__ = [
+    "DEFAULT_LEAD_PHASES",
+    "DEFAULT_LOST_REASONS",
+    "DEFAULT_SALES_PHASES",
+    "phase_first_open",
+    "process_create_default",
+    "process_create_default_lead",
+    "tenant_lead_function_set",
+]
 
 
 @transaction.atomic
@@ -43,8 +57,15 @@ def process_create_default() -> Process:
         return existing
     process = Process.objects.create(name=_("Sales"), kind=Process.Kind.SALES, order=10)
     Phase.objects.bulk_create(
-        Phase(process=process, name=str(name), order=(i + 1) * 10, probability=prob, outcome=outcome,
-              yellow_days=yellow, red_days=red)
+        Phase(
+            process=process,
+            name=str(name),
+            order=(i + 1) * 10,
+            probability=prob,
+            outcome=outcome,
+            yellow_days=yellow,
+            red_days=red,
+        )
         for i, (name, prob, outcome, yellow, red) in enumerate(DEFAULT_SALES_PHASES)
     )
     for i, reason in enumerate(DEFAULT_LOST_REASONS):
@@ -60,13 +81,27 @@ def process_create_default_lead() -> Process:
         return existing
     sales = process_create_default()
     process = Process.objects.create(
-        name=_("Lead acquisition"), kind=Process.Kind.LEAD, order=5, followup_process=sales,
+        name=_("Lead acquisition"),
+        kind=Process.Kind.LEAD,
+        order=5,
+        followup_process=sales,
         followup_phase=phase_first_open(process=sales),
     )
     Phase.objects.bulk_create(
-        Phase(process=process, name=str(name), order=(i + 1) * 10, probability=prob, outcome=outcome, yellow_days=yellow,
-              red_days=red, qualifies_lead=qualifies, parks=parks)
-        for i, (name, prob, outcome, yellow, red, qualifies, parks) in enumerate(DEFAULT_LEAD_PHASES)
+        Phase(
+            process=process,
+            name=str(name),
+            order=(i + 1) * 10,
+            probability=prob,
+            outcome=outcome,
+            yellow_days=yellow,
+            red_days=red,
+            qualifies_lead=qualifies,
+            parks=parks,
+        )
+        for i, (name, prob, outcome, yellow, red, qualifies, parks) in enumerate(
+            DEFAULT_LEAD_PHASES
+        )
     )
     return process
 
@@ -85,7 +120,13 @@ def tenant_lead_function_set(*, tenant, enabled: bool, user) -> None:
 
 def phase_first_open(*, process: Process) -> Phase:
     """The first open phase of a process (where new projects start)."""
-    phase = process.phases.filter(outcome=Phase.Outcome.OPEN, parks=False).order_by("order", "id").first()
+    phase = (
+        process.phases.filter(outcome=Phase.Outcome.OPEN, parks=False)
+        .order_by("order", "id")
+        .first()
+    )
     if phase is None:
-        raise ValidationError(_("The process “%(process)s” has no open phase.") % {"process": process})
+        raise ValidationError(
+            _("The process “%(process)s” has no open phase.") % {"process": process}
+        )
     return phase

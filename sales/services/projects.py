@@ -43,13 +43,34 @@ from sales.services.moves import (
 )
 from sales.services.processes import phase_first_open
 
-UPDATABLE_FIELDS = {"title", "volume", "probability", "expected_order_date", "description", "customer", "custom"}
+UPDATABLE_FIELDS = {
+    "title",
+    "volume",
+    "probability",
+    "expected_order_date",
+    "description",
+    "customer",
+    "custom",
+}
 
 __all__ = [
-    "UPDATABLE_FIELDS", "BulkResult", "project_bulk_change_owner", "project_bulk_move", "project_change_owner",
-    "project_contact_add", "project_contact_remove", "project_create", "project_create_followup",
-    "project_create_with_customer", "project_delete", "project_followup_done", "project_move", "project_reopen",
-    "project_reopen_phase", "project_unpark_due", "project_update",
+    "UPDATABLE_FIELDS",
+    "BulkResult",
+    "project_bulk_change_owner",
+    "project_bulk_move",
+    "project_change_owner",
+    "project_contact_add",
+    "project_contact_remove",
+    "project_create",
+    "project_create_followup",
+    "project_create_with_customer",
+    "project_delete",
+    "project_followup_done",
+    "project_move",
+    "project_reopen",
+    "project_reopen_phase",
+    "project_unpark_due",
+    "project_update",
 ]
 
 
@@ -90,14 +111,26 @@ def project_create(
     lost_reason_check(phase=phase, lost_reason=lost_reason)
     now = timezone.now()
     project = SalesProject(
-        customer=customer, process=process, owner=owner, title=title.strip(), volume=volume or 0,
-        expected_order_date=expected_order_date, description=description or "", created_by=user,
+        customer=customer,
+        process=process,
+        owner=owner,
+        title=title.strip(),
+        volume=volume or 0,
+        expected_order_date=expected_order_date,
+        description=description or "",
+        created_by=user,
         custom=custom or {},
     )
     phase_apply(project, phase=phase, lost_reason=lost_reason, now=now)
-    if probability is not None and phase.outcome == Phase.Outcome.OPEN and int(probability) != phase.probability:
+    if (
+        probability is not None
+        and phase.outcome == Phase.Outcome.OPEN
+        and int(probability) != phase.probability
+    ):
         project.probability, project.probability_overridden = int(probability), True
-    project.full_clean(exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"])
+    project.full_clean(
+        exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"]
+    )
     project.save()
     PhaseChange.objects.create(project=project, from_phase=None, to_phase=phase, user=user)
     project_flags_refresh(project=project)
@@ -109,8 +142,15 @@ def project_create(
 
 
 @transaction.atomic
-def project_create_with_customer(*, customer_values: dict[str, Any], lead: bool, user, process: Process,
-                                 title: str, **project_values) -> SalesProject:
+def project_create_with_customer(
+    *,
+    customer_values: dict[str, Any],
+    lead: bool,
+    user,
+    process: Process,
+    title: str,
+    **project_values,
+) -> SalesProject:
     """A new customer (or lead) and its first project, all or nothing."""
     from customers.models import Customer
     from customers.services import customer_create
@@ -119,15 +159,21 @@ def project_create_with_customer(*, customer_values: dict[str, Any], lead: bool,
     values.setdefault("owner", project_values.get("owner") or user)
     status = Customer.Status.LEAD if lead else Customer.Status.CUSTOMER
     customer = customer_create(user=user, status=status, **values)
-    return project_create(customer=customer, process=process, title=title, user=user, **project_values)
+    return project_create(
+        customer=customer, process=process, title=title, user=user, **project_values
+    )
 
 
 @transaction.atomic
-def project_update(*, project: SalesProject, user, expected_version: int | None, data: dict[str, Any]) -> SalesProject:
+def project_update(
+    *, project: SalesProject, user, expected_version: int | None, data: dict[str, Any]
+) -> SalesProject:
     """Change a project's plain fields (title, volume, probability, dates, text, customer)."""
     unknown = set(data) - UPDATABLE_FIELDS
     if unknown:
-        raise ValueError(f"project_update cannot change {sorted(unknown)}; phases and owners move with project_move")
+        raise ValueError(
+            f"project_update cannot change {sorted(unknown)}; phases and owners move with project_move"
+        )
     locked = lock_project(project)
     check_version(locked, expected_version)
     require_edit_owned(user=user, owner_id=locked.owner_id)
@@ -149,7 +195,9 @@ def project_update(*, project: SalesProject, user, expected_version: int | None,
         return locked
     if "title" in changed and not locked.title.strip():
         raise ValidationError({"title": _("Please give the project a title.")})
-    locked.full_clean(exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"])
+    locked.full_clean(
+        exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"]
+    )
     locked.version += 1
     locked.save(update_fields=[*changed, "version", "updated_at"])
     if {"volume", "probability", "customer"} & set(changed):
@@ -177,15 +225,27 @@ def project_move(
     lock_groups_for_win(project_ids=[project.pk], phase=phase)
     locked = lock_project(project)
     check_version(locked, expected_version)
-    return move_locked(locked, phase=phase, user=user, lost_reason=lost_reason, owner=owner, process=process,
-                       park_until=park_until, park_return_phase=park_return_phase)
+    return move_locked(
+        locked,
+        phase=phase,
+        user=user,
+        lost_reason=lost_reason,
+        owner=owner,
+        process=process,
+        park_until=park_until,
+        park_return_phase=park_return_phase,
+    )
 
 
 def project_reopen_phase(*, project: SalesProject) -> Phase:
     """The open phase a closed project came from, else its process's first open phase."""
     last = (
-        PhaseChange.objects.filter(project=project, to_phase=project.phase, from_phase__outcome=Phase.Outcome.OPEN,
-                                   from_phase__process=project.process)
+        PhaseChange.objects.filter(
+            project=project,
+            to_phase=project.phase,
+            from_phase__outcome=Phase.Outcome.OPEN,
+            from_phase__process=project.process,
+        )
         .select_related("from_phase")
         .order_by("-changed_at", "-id")
         .first()
@@ -194,7 +254,9 @@ def project_reopen_phase(*, project: SalesProject) -> Phase:
 
 
 @transaction.atomic
-def project_reopen(*, project: SalesProject, user, expected_version: int | None, phase: Phase | None = None) -> SalesProject:
+def project_reopen(
+    *, project: SalesProject, user, expected_version: int | None, phase: Phase | None = None
+) -> SalesProject:
     """Reopen a won or lost project into ``phase`` or the open phase it came from."""
     locked = lock_project(project)
     check_version(locked, expected_version)
@@ -203,15 +265,21 @@ def project_reopen(*, project: SalesProject, user, expected_version: int | None,
     phase = phase or project_reopen_phase(project=locked)
     if phase.outcome != Phase.Outcome.OPEN:
         raise ValidationError({"phase": _("Reopen into an open phase.")})
-    return move_locked(locked, phase=phase, user=user, lost_reason=None, owner=None, process=phase.process).project
+    return move_locked(
+        locked, phase=phase, user=user, lost_reason=None, owner=None, process=phase.process
+    ).project
 
 
 @transaction.atomic
-def project_change_owner(*, project: SalesProject, owner, user, expected_version: int | None = None) -> SalesProject:
+def project_change_owner(
+    *, project: SalesProject, owner, user, expected_version: int | None = None
+) -> SalesProject:
     """Hand a project to another owner."""
     locked = lock_project(project)
     check_version(locked, expected_version)
-    return move_locked(locked, phase=locked.phase, user=user, lost_reason=None, owner=owner, process=None).project
+    return move_locked(
+        locked, phase=locked.phase, user=user, lost_reason=None, owner=owner, process=None
+    ).project
 
 
 @transaction.atomic
@@ -225,7 +293,9 @@ def project_delete(*, project: SalesProject) -> None:
 
 
 @transaction.atomic
-def project_bulk_move(*, project_ids, phase: Phase, user, lost_reason: LostReason | None = None) -> BulkResult:
+def project_bulk_move(
+    *, project_ids, phase: Phase, user, lost_reason: LostReason | None = None
+) -> BulkResult:
     """Move many projects into one phase; projects the user may not edit are skipped."""
     project_ids = list(project_ids)
     lock_groups_for_win(project_ids=project_ids, phase=phase)
@@ -235,7 +305,14 @@ def project_bulk_move(*, project_ids, phase: Phase, user, lost_reason: LostReaso
         if not owner_allowed(allowed=allowed, owner_id=locked.owner_id):
             result.skipped.append(locked.pk)
             continue
-        move_locked(locked, phase=phase, user=user, lost_reason=lost_reason, owner=None, process=phase.process)
+        move_locked(
+            locked,
+            phase=phase,
+            user=user,
+            lost_reason=lost_reason,
+            owner=None,
+            process=phase.process,
+        )
         result.done.append(locked.pk)
     return result
 
@@ -251,7 +328,9 @@ def project_bulk_change_owner(*, project_ids, owner, user) -> BulkResult:
         if not owner_allowed(allowed=allowed, owner_id=locked.owner_id):
             result.skipped.append(locked.pk)
             continue
-        move_locked(locked, phase=locked.phase, user=user, lost_reason=None, owner=owner, process=None)
+        move_locked(
+            locked, phase=locked.phase, user=user, lost_reason=None, owner=owner, process=None
+        )
         result.done.append(locked.pk)
     return result
 
@@ -263,7 +342,9 @@ def project_unpark_due(*, today: date | None = None) -> int:
     """Return every parked project whose date has come to its phase (in the current tenant)."""
     today = today or timezone.localdate()
     due = list(
-        SalesProject.objects.filter(parked_until__lte=today).order_by("pk").values_list("pk", flat=True)[:10_000]
+        SalesProject.objects.filter(parked_until__lte=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:10_000]
     )
     returned = 0
     for pk in due:
@@ -273,14 +354,21 @@ def project_unpark_due(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def _unpark_one(*, pk: int, today: date) -> int:
-    ids = list(SalesProject.objects.select_for_update(skip_locked=True).filter(pk=pk, parked_until__lte=today)
-               .values_list("pk", flat=True))
+    ids = list(
+        SalesProject.objects.select_for_update(skip_locked=True)
+        .filter(pk=pk, parked_until__lte=today)
+        .values_list("pk", flat=True)
+    )
     if not ids:
         return 0  # moved meanwhile, or someone is moving it right now
-    locked = SalesProject.objects.select_related("phase", "process", "owner", "customer", "park_return_phase").get(pk=pk)
+    locked = SalesProject.objects.select_related(
+        "phase", "process", "owner", "customer", "park_return_phase"
+    ).get(pk=pk)
     due_on = locked.parked_until
     target = locked.park_return_phase or phase_first_open(process=locked.process)
-    locked = move_locked(locked, phase=target, user=None, lost_reason=None, owner=None, process=locked.process).project
+    locked = move_locked(
+        locked, phase=target, user=None, lost_reason=None, owner=None, process=locked.process
+    ).project
     locked.followup_due = due_on
     locked.save(update_fields=["followup_due"])
     return 1
@@ -300,13 +388,23 @@ def project_create_followup(*, lead_project: SalesProject, user) -> SalesProject
     if process.kind != Process.Kind.LEAD or process.followup_process_id is None:
         return None
     target = process.followup_process
-    phase = process.followup_phase if process.followup_phase and process.followup_phase.process_id == target.pk \
+    phase = (
+        process.followup_phase
+        if process.followup_phase and process.followup_phase.process_id == target.pk
         else phase_first_open(process=target)
+    )
     owner = lead_project.owner or lead_project.customer.owner
     return project_create(
-        customer=lead_project.customer, process=target, phase=phase, title=lead_project.title, user=user,
-        owner=owner, volume=lead_project.volume, expected_order_date=lead_project.expected_order_date,
-        description=lead_project.description, check_permission=False,
+        customer=lead_project.customer,
+        process=target,
+        phase=phase,
+        title=lead_project.title,
+        user=user,
+        owner=owner,
+        volume=lead_project.volume,
+        expected_order_date=lead_project.expected_order_date,
+        description=lead_project.description,
+        check_permission=False,
     )
 
 
@@ -321,7 +419,9 @@ def project_contact_add(*, project: SalesProject, contact, role: str, user) -> P
         raise ValidationError({"contact": _("This contact person belongs to another customer.")})
     if role not in ProjectContact.Role.values:
         raise ValidationError({"role": _("Unknown buying-center role.")})
-    link, created = ProjectContact.objects.get_or_create(project=project, contact=contact, defaults={"role": role})
+    link, created = ProjectContact.objects.get_or_create(
+        project=project, contact=contact, defaults={"role": role}
+    )
     if not created and link.role != role:
         link.role = role
         link.save(update_fields=["role"])

@@ -55,21 +55,33 @@ def project_badges(project, group_pattern: str | None = None, conflict: bool = T
     if group is not None:
         alternatives = group.type.is_alternatives
         title = (_("Alternatives: %(name)s") if alternatives else _("%(type)s: %(name)s")) % {
-            "name": group.name, "type": group.type.name}
+            "name": group.name,
+            "type": group.type.name,
+        }
         if not project.counts_in_pipeline:
-            title += " – " + _("counted once, with the group's alternative of the highest weighted value")
-        parts.append(format_html(
-            '<a class="sales-group-badge{}{}" href="{}" title="{}" data-testid="group-badge">'
-            '<span aria-hidden="true">{}</span> {}</a>',
-            " sales-group-alternatives" if alternatives else "", "" if project.counts_in_pipeline else " is-shadowed",
-            for_pk(group_pattern or _group_pattern(), group.pk), title, "⇄" if alternatives else "Σ", group.name,
-        ))
+            title += " – " + _(
+                "counted once, with the group's alternative of the highest weighted value"
+            )
+        parts.append(
+            format_html(
+                '<a class="sales-group-badge{}{}" href="{}" title="{}" data-testid="group-badge">'
+                '<span aria-hidden="true">{}</span> {}</a>',
+                " sales-group-alternatives" if alternatives else "",
+                "" if project.counts_in_pipeline else " is-shadowed",
+                for_pk(group_pattern or _group_pattern(), group.pk),
+                title,
+                "⇄" if alternatives else "Σ",
+                group.name,
+            )
+        )
     if conflict and project.has_competitor:
-        parts.append(format_html(
-            '<span class="sales-conflict-marker" role="img" title="{0}" aria-label="{0}" '
-            'data-testid="conflict-marker">⚠</span>',
-            _("Possible conflict: another salesperson has an open offer for this customer"),
-        ))
+        parts.append(
+            format_html(
+                '<span class="sales-conflict-marker" role="img" title="{0}" aria-label="{0}" '
+                'data-testid="conflict-marker">⚠</span>',
+                _("Possible conflict: another salesperson has an open offer for this customer"),
+            )
+        )
     return mark_safe(" ".join(parts))  # noqa: S308 (every part is built by format_html)
 
 
@@ -85,9 +97,14 @@ QUICKLOG_SLOT = "components/_card_quicklog_slot.html"
 
 def _card_labels() -> dict:
     # translated once per board, not once per card
-    return {"red": _("far too long in this phase"), "yellow": _("long in this phase"),
-            "followup_due": _("Follow-up due"), "move": _("Move…"), "no_owner": _("No owner"),
-            "not_counted": _("Not in the totals: its group counts once, with another alternative")}
+    return {
+        "red": _("far too long in this phase"),
+        "yellow": _("long in this phase"),
+        "followup_due": _("Follow-up due"),
+        "move": _("Move…"),
+        "no_owner": _("No owner"),
+        "not_counted": _("Not in the totals: its group counts once, with another alternative"),
+    }
 
 
 def _age_dot(project, labels: dict) -> str:
@@ -95,55 +112,103 @@ def _age_dot(project, labels: dict) -> str:
     if not marker:
         return ""
     days = project.days_in_phase
-    title = ngettext("%(days)s day in this phase", "%(days)s days in this phase", days) % {"days": days}
-    return format_html('<span class="sales-dot sales-dot-{0}" role="img" data-testid="age-{0}" title="{1}" '
-                       'aria-label="{2}"></span>', marker, title, labels["red" if marker == "red" else "yellow"])
+    title = ngettext("%(days)s day in this phase", "%(days)s days in this phase", days) % {
+        "days": days
+    }
+    return format_html(
+        '<span class="sales-dot sales-dot-{0}" role="img" data-testid="age-{0}" title="{1}" '
+        'aria-label="{2}"></span>',
+        marker,
+        title,
+        labels["red" if marker == "red" else "yellow"],
+    )
 
 
-def kanban_card_html(project, *, urls: dict, board_query: str, process_pk, currency: str | None,
-                     slot: str, labels: dict | None = None) -> str:
+def kanban_card_html(
+    project,
+    *,
+    urls: dict,
+    board_query: str,
+    process_pk,
+    currency: str | None,
+    slot: str,
+    labels: dict | None = None,
+) -> str:
     """One card of the board (``slot``: the rendered quick-log control of this card)."""
     labels = labels or _card_labels()
     move_url = for_pk(urls["card_move"], project.pk)
-    parts = [format_html(
-        '<article class="sales-card" id="card-{0}" data-project-id="{0}" data-version="{1}" data-move-url="{2}"{3} '
-        'data-testid="card" data-title="{4}">'
-        '<div class="d-flex justify-content-between align-items-start gap-1">'
-        '<a class="sales-card-title" href="{5}">{4}</a>{6}</div>'
-        '<div class="small text-truncate {7}">{8}</div>',
-        project.pk, project.version, move_url, mark_safe(' draggable="true"') if project.can_edit else "",
-        project.title, for_pk(urls["card_detail"], project.pk), _age_dot(project, labels),
-        "crm-name-lead" if project.customer.is_lead else "crm-name-customer", project.customer.name,
-    )]
+    parts = [
+        format_html(
+            '<article class="sales-card" id="card-{0}" data-project-id="{0}" data-version="{1}" data-move-url="{2}"{3} '
+            'data-testid="card" data-title="{4}">'
+            '<div class="d-flex justify-content-between align-items-start gap-1">'
+            '<a class="sales-card-title" href="{5}">{4}</a>{6}</div>'
+            '<div class="small text-truncate {7}">{8}</div>',
+            project.pk,
+            project.version,
+            move_url,
+            mark_safe(' draggable="true"') if project.can_edit else "",
+            project.title,
+            for_pk(urls["card_detail"], project.pk),
+            _age_dot(project, labels),
+            "crm-name-lead" if project.customer.is_lead else "crm-name-customer",
+            project.customer.name,
+        )
+    ]
     if project.group_id or project.has_competitor:
-        parts.append(format_html('<div class="sales-badges small">{}</div>',
-                                 project_badges(project, urls["group_detail"])))
+        parts.append(
+            format_html(
+                '<div class="sales-badges small">{}</div>',
+                project_badges(project, urls["group_detail"]),
+            )
+        )
     if project.parked_until:
-        parts.append(format_html('<div class="small text-muted" data-testid="parked-until">{}</div>',
-                                 _("Follow up on %(date)s") % {"date": date_format(project.parked_until,
-                                                                                   "SHORT_DATE_FORMAT")}))
+        parts.append(
+            format_html(
+                '<div class="small text-muted" data-testid="parked-until">{}</div>',
+                _("Follow up on %(date)s")
+                % {"date": date_format(project.parked_until, "SHORT_DATE_FORMAT")},
+            )
+        )
     if project.followup_due:
-        parts.append(format_html('<div class="small text-danger fw-semibold">{}</div>', labels["followup_due"]))
+        parts.append(
+            format_html(
+                '<div class="small text-danger fw-semibold">{}</div>', labels["followup_due"]
+            )
+        )
     counted = project.counts_in_pipeline
-    parts.append(format_html(
-        '<div class="d-flex justify-content-between align-items-center small mt-1">'
-        '<span class="fw-semibold{}"{}>{}</span><span class="sales-owner" title="{}">{}</span></div>',
-        "" if counted else " sales-not-counted",
-        "" if counted else format_html(' title="{}"', labels["not_counted"]),
-        money(project.volume, currency), project.owner if project.owner_id else labels["no_owner"],
-        (project.owner.initials if project.owner_id else "") or "–",
-    ))
+    parts.append(
+        format_html(
+            '<div class="d-flex justify-content-between align-items-center small mt-1">'
+            '<span class="fw-semibold{}"{}>{}</span><span class="sales-owner" title="{}">{}</span></div>',
+            "" if counted else " sales-not-counted",
+            "" if counted else format_html(' title="{}"', labels["not_counted"]),
+            money(project.volume, currency),
+            project.owner if project.owner_id else labels["no_owner"],
+            (project.owner.initials if project.owner_id else "") or "–",
+        )
+    )
     move = ""
     if project.can_edit:
         move = format_html(
             '<a class="small" href="{0}?next={1}%3F{2}" hx-get="{0}?board=1&amp;board_process={3}&amp;from_phase={4}'
             '&amp;board_query={2}" hx-target="#sales-dialog-body" data-testid="card-move">{5}'
             '<span class="visually-hidden"> {6}</span></a>',
-            move_url, urlencode(urls["kanban"]), urlencode(board_query), process_pk, project.phase_id, labels["move"],
+            move_url,
+            urlencode(urls["kanban"]),
+            urlencode(board_query),
+            process_pk,
+            project.phase_id,
+            labels["move"],
             project.title,
         )
-    parts.append(format_html('<div class="d-flex align-items-center gap-2 mt-1 sales-card-actions">{}{}</div></article>',
-                             move, slot))
+    parts.append(
+        format_html(
+            '<div class="d-flex align-items-center gap-2 mt-1 sales-card-actions">{}{}</div></article>',
+            move,
+            slot,
+        )
+    )
     return "".join(parts)
 
 
@@ -159,7 +224,15 @@ def kanban_cards(context, cards) -> str:
     for project in cards:
         with context.push(project=project):
             rendered = slot.render(context)
-        out.append(kanban_card_html(project, urls=context["urls"], board_query=context.get("board_query", ""),
-                                    process_pk=process.pk if process is not None else "", currency=currency,
-                                    slot=rendered, labels=labels))
+        out.append(
+            kanban_card_html(
+                project,
+                urls=context["urls"],
+                board_query=context.get("board_query", ""),
+                process_pk=process.pk if process is not None else "",
+                currency=currency,
+                slot=rendered,
+                labels=labels,
+            )
+        )
     return mark_safe("\n".join(out))  # noqa: S308 (every card is built by format_html)

@@ -12,18 +12,29 @@ from crm.features import leads_enabled
 from crm.permissions import editable_owner_ids
 from sales.models import Process, SalesProject
 
-__all__ = ["add_errors", "error_text", "int_or_none", "is_lead_project", "mark_editable", "redirect_or_hx", "require_leads", "view_urls"]
+__all__ = [
+    "add_errors",
+    "error_text",
+    "int_or_none",
+    "is_lead_project",
+    "mark_editable",
+    "redirect_or_hx",
+    "require_leads",
+    "view_urls",
+]
 
 
 def view_urls(lead: bool) -> dict[str, str]:
     prefix = "sales:lead_" if lead else "sales:project_"
-    urls = {name: reverse(prefix + name) for name in ("list", "kanban", "create", "kanban_column", "bulk", "export")}
+    urls = {
+        name: reverse(prefix + name)
+        for name in ("list", "kanban", "create", "kanban_column", "bulk", "export")
+    }
     # per-card links from one reverse() each (a board renders a hundred cards); see the for_pk filter
     urls["card_detail"] = reverse("sales:project_detail", args=[0])
     urls["card_move"] = reverse("sales:project_move", args=[0])
     urls["group_detail"] = reverse("sales:group_detail", args=[0])
     return urls
-
 
 
 def error_text(exc: ValidationError) -> str:
@@ -43,8 +54,10 @@ def is_lead_project(project: SalesProject) -> bool:
 def require_leads(request: HttpRequest, lead: bool) -> None:
     if lead and not leads_enabled(request):
         missing = Http404("lead function off")
-        missing.crm_message = _("The lead function is switched off for your company. A tenant admin can switch it "
-                                "on under Sales projects → Settings.")  # shown by crm.views.error_404
+        missing.crm_message = _(
+            "The lead function is switched off for your company. A tenant admin can switch it "
+            "on under Sales projects → Settings."
+        )  # shown by crm.views.error_404
         raise missing
 
 

@@ -37,7 +37,15 @@ from sales.views.common import (
     view_urls,
 )
 
-__all__ = ["customer_search", "project_contact_add", "project_contact_remove", "project_create", "project_detail", "project_followup_done", "project_update"]
+__all__ = [
+    "customer_search",
+    "project_contact_add",
+    "project_contact_remove",
+    "project_create",
+    "project_detail",
+    "project_followup_done",
+    "project_update",
+]
 
 
 @login_required
@@ -58,7 +66,9 @@ def project_create(request: HttpRequest, lead: bool = False) -> HttpResponse:
         # The no-JavaScript customer search: show the matches, keep what was typed, no errors yet.
         initial.update({k: v for k, v in data.items() if k in ProjectCreateForm.base_fields})
         form = ProjectCreateForm(initial=initial, lead=lead, user=request.user)
-        new_form = NewCustomerForm(initial={k[4:]: v for k, v in data.items() if k.startswith("new-")}, prefix="new")
+        new_form = NewCustomerForm(
+            initial={k[4:]: v for k, v in data.items() if k.startswith("new-")}, prefix="new"
+        )
         data = None
     else:
         form = ProjectCreateForm(data, initial=initial, lead=lead, user=request.user)
@@ -66,35 +76,64 @@ def project_create(request: HttpRequest, lead: bool = False) -> HttpResponse:
     duplicates = []
     if data is not None and form.is_valid():
         values = form.cleaned_data
-        project_values = {k: values[k] for k in ("title", "process", "phase", "owner", "volume", "probability",
-                                                 "expected_order_date", "description")}
+        project_values = {
+            k: values[k]
+            for k in (
+                "title",
+                "process",
+                "phase",
+                "owner",
+                "volume",
+                "probability",
+                "expected_order_date",
+                "description",
+            )
+        }
         project_values["custom"] = custom_values(form)
         try:
             if values["customer_mode"] == ProjectCreateForm.MODE_EXISTING:
-                project = services.project_create(customer=values["customer"], user=request.user, **project_values)
+                project = services.project_create(
+                    customer=values["customer"], user=request.user, **project_values
+                )
                 return _project_created(request, project)
             if new_form.is_valid():
                 duplicates = _duplicates(new_form.customer_values())
                 if not duplicates or new_form.cleaned_data.get("confirm_not_duplicate"):
                     project = services.project_create_with_customer(
-                        customer_values=new_form.customer_values(), lead=lead, user=request.user, **project_values
+                        customer_values=new_form.customer_values(),
+                        lead=lead,
+                        user=request.user,
+                        **project_values,
                     )
                     return _project_created(request, project)
         except PermissionDenied:
             form.add_error("owner", _("You may not create projects for this owner."))
         except ValidationError as exc:
             add_errors(form, exc)
-    context = {"form": form, "new_form": new_form, "duplicates": duplicates, "lead": lead, "urls": view_urls(lead)}
+    context = {
+        "form": form,
+        "new_form": new_form,
+        "duplicates": duplicates,
+        "lead": lead,
+        "urls": view_urls(lead),
+    }
     if dialog_requested(request):
-        return dialog_render(request, title=_("New lead") if lead else _("New project"),
-                             form_template="sales/project_create.html#form", context=context)
+        return dialog_render(
+            request,
+            title=_("New lead") if lead else _("New project"),
+            form_template="sales/project_create.html#form",
+            context=context,
+        )
     return render(request, "sales/project_create.html", context)
 
 
 def _project_created(request: HttpRequest, project) -> HttpResponse:
-    return dialog_created(request, url=project.get_absolute_url(),
-                          message=_("%(title)s was created.") % {"title": project.title},
-                          link_text=_("Open %(name)s") % {"name": project.title})
+    return dialog_created(
+        request,
+        url=project.get_absolute_url(),
+        message=_("%(title)s was created.") % {"title": project.title},
+        link_text=_("Open %(name)s") % {"name": project.title},
+    )
 
 
 def _duplicates(values: dict) -> list:
@@ -110,7 +149,9 @@ def customer_search(request: HttpRequest) -> HttpResponse:
     """<option>s of customers matching ``customer_q`` for the create form (htmx)."""
     lead = request.GET.get("lead") == "1"
     statuses = (Customer.Status.LEAD,) if lead else (Customer.Status.CUSTOMER, Customer.Status.LEAD)
-    choices = customer_choices(chosen=None, query=request.GET.get("customer_q", "").strip(), statuses=statuses)
+    choices = customer_choices(
+        chosen=None, query=request.GET.get("customer_q", "").strip(), statuses=statuses
+    )
     return render(request, "sales/_customer_options.html", {"choices": choices})
 
 
@@ -120,15 +161,26 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk)
     can_edit = user_can_edit_owned(user=request.user, owner_id=project.owner_id)
     lead = is_lead_project(project)
-    return render(request, "sales/project_detail.html", {
-        "project": project, "can_edit": can_edit, "lead": lead, "urls": view_urls(lead),
-        **_project_group_context(request, project=project, can_edit=can_edit),
-        "history": selectors.project_phase_history(project=project),
-        "contacts": selectors.project_contacts(project=project),
-        "contact_form": ProjectContactForm(project=project) if can_edit else None,
-        "owner_form": OwnerForm(initial={"owner": project.owner_id, "version": project.version}) if can_edit else None,
-        "reopen_phase": services.project_reopen_phase(project=project) if can_edit and project.is_closed else None,
-    })
+    return render(
+        request,
+        "sales/project_detail.html",
+        {
+            "project": project,
+            "can_edit": can_edit,
+            "lead": lead,
+            "urls": view_urls(lead),
+            **_project_group_context(request, project=project, can_edit=can_edit),
+            "history": selectors.project_phase_history(project=project),
+            "contacts": selectors.project_contacts(project=project),
+            "contact_form": ProjectContactForm(project=project) if can_edit else None,
+            "owner_form": OwnerForm(initial={"owner": project.owner_id, "version": project.version})
+            if can_edit
+            else None,
+            "reopen_phase": services.project_reopen_phase(project=project)
+            if can_edit and project.is_closed
+            else None,
+        },
+    )
 
 
 def _project_group_context(request: HttpRequest, *, project: SalesProject, can_edit: bool) -> dict:
@@ -140,7 +192,9 @@ def _project_group_context(request: HttpRequest, *, project: SalesProject, can_e
         conflict.can_act = allowed is None or {conflict.a.owner_id, conflict.b.owner_id} <= allowed
     context = {"conflicts": conflicts, "group_members": [], "join_form": None}
     if project.group_id:
-        context["group_members"] = list(selectors.group_members(group=project.group).exclude(pk=project.pk)[:20])
+        context["group_members"] = list(
+            selectors.group_members(group=project.group).exclude(pk=project.pk)[:20]
+        )
     elif can_edit:
         context["join_form"] = GroupJoinForm(groups=selectors.group_choices_for(project=project))
     return context
@@ -149,20 +203,36 @@ def _project_group_context(request: HttpRequest, *, project: SalesProject, can_e
 @login_required
 def project_update(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get_for_edit(user=request.user, pk=pk)
-    initial = {"title": project.title, "volume": project.volume, "expected_order_date": project.expected_order_date,
-               "description": project.description, "version": project.version,
-               "probability": project.probability if project.probability_overridden else None}
-    form = ProjectEditForm(request.POST if request.method == "POST" else None, initial=initial, project=project,
-                           user=request.user)
+    initial = {
+        "title": project.title,
+        "volume": project.volume,
+        "expected_order_date": project.expected_order_date,
+        "description": project.description,
+        "version": project.version,
+        "probability": project.probability if project.probability_overridden else None,
+    }
+    form = ProjectEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        project=project,
+        user=request.user,
+    )
     current = None
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("title", "volume", "expected_order_date", "description")}
+        data = {
+            k: form.cleaned_data[k]
+            for k in ("title", "volume", "expected_order_date", "description")
+        }
         data["custom"] = custom_values(form)
         probability = form.cleaned_data["probability"]
         data["probability"] = project.phase.probability if probability is None else probability
         try:
-            project = services.project_update(project=project, user=request.user,
-                                              expected_version=form.cleaned_data["version"], data=data)
+            project = services.project_update(
+                project=project,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=data,
+            )
             messages.success(request, _("Project saved."))
             return redirect(project)
         except ConcurrentUpdate as exc:
@@ -175,7 +245,9 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         except ValidationError as exc:
             add_errors(form, exc)
-    return render(request, "sales/project_form.html", {"form": form, "project": project, "current": current})
+    return render(
+        request, "sales/project_form.html", {"form": form, "project": project, "current": current}
+    )
 
 
 @login_required
@@ -185,8 +257,12 @@ def project_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectContactForm(request.POST, project=project)
     if form.is_valid():
         try:
-            services.project_contact_add(project=project, contact=form.cleaned_data["contact"],
-                                         role=form.cleaned_data["role"], user=request.user)
+            services.project_contact_add(
+                project=project,
+                contact=form.cleaned_data["contact"],
+                role=form.cleaned_data["role"],
+                user=request.user,
+            )
         except ValidationError as exc:
             messages.error(request, error_text(exc))
     else:

@@ -23,11 +23,18 @@ from sales.filters import GroupFilter
 from sales.forms import GroupForm, GroupJoinForm
 from sales.tables import GroupTable
 
-__all__ = ["conflict_dismiss", "conflict_group", "group_delete", "group_detail", "group_list", "group_update",
-           "project_group_join", "project_group_leave"]
+__all__ = [
+    "conflict_dismiss",
+    "conflict_group",
+    "group_delete",
+    "group_detail",
+    "group_list",
+    "group_update",
+    "project_group_join",
+    "project_group_leave",
+]
 
 CONFLICTS_PER_PAGE = 5
-
 
 
 def _error(request: HttpRequest, exc: ValidationError) -> None:
@@ -52,7 +59,7 @@ class GroupPaginator(SafePaginator):
         rows = self.object_list
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(rows.data.data.values_list("pk", flat=True)[bottom: bottom + self.per_page])
+        ids = list(rows.data.data.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         found = selectors.group_queryset().order_by().in_bulk(ids) if ids else {}
         records = [found[pk] for pk in ids if pk in found]
         return self._get_page(BoundRows(data=records, table=rows.table), number, self)
@@ -74,7 +81,11 @@ class GroupListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         if request.htmx and request.htmx.target == "conflicts":
             # the conflicts list pages on its own: no table to build
             filterset = self.get_filterset(self.get_filterset_class())
-            return render(request, f"{self.template_name}#conflicts", {"conflicts": self._conflicts(filterset)})
+            return render(
+                request,
+                f"{self.template_name}#conflicts",
+                {"conflicts": self._conflicts(filterset)},
+            )
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -95,7 +106,8 @@ class GroupListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def _conflicts(self, filterset):
         conflicts = selectors.conflict_page(
-            number=_page_number(self.request.GET.get("cpage")), per_page=CONFLICTS_PER_PAGE,
+            number=_page_number(self.request.GET.get("cpage")),
+            per_page=CONFLICTS_PER_PAGE,
             owner_ids=filterset.owner_ids(),
         )
         _mark_conflicts(conflicts.conflicts, self.request.user)
@@ -128,28 +140,46 @@ def _mark_conflicts(conflicts, user) -> None:
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_get(pk=pk)
     members = list(selectors.group_members(group=group))
-    can_edit = selectors.group_can_edit(user=request.user, group=group, owner_ids={m.owner_id for m in members})
+    can_edit = selectors.group_can_edit(
+        user=request.user, group=group, owner_ids={m.owner_id for m in members}
+    )
     allowed = editable_owner_ids(user=request.user)
     for member in members:
         member.can_edit = allowed is None or member.owner_id in allowed
-    return render(request, "sales/group_detail.html", {
-        "group": group, "members": members, "can_edit": can_edit,
-        "card_detail": reverse("sales:project_detail", args=[0]),
-    })
+    return render(
+        request,
+        "sales/group_detail.html",
+        {
+            "group": group,
+            "members": members,
+            "can_edit": can_edit,
+            "card_detail": reverse("sales:project_detail", args=[0]),
+        },
+    )
 
 
 @login_required
 def group_update(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_get(pk=pk)
     members = list(selectors.group_members(group=group))
-    if not selectors.group_can_edit(user=request.user, group=group, owner_ids={m.owner_id for m in members}):
+    if not selectors.group_can_edit(
+        user=request.user, group=group, owner_ids={m.owner_id for m in members}
+    ):
         raise PermissionDenied
-    form = GroupForm(request.POST if request.method == "POST" else None, instance=group, members=members)
+    form = GroupForm(
+        request.POST if request.method == "POST" else None, instance=group, members=members
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.group_update(group=group, user=request.user, name=data["name"], group_type=data["type"],
-                                  description=data["description"], main_project=data["main_project"])
+            services.group_update(
+                group=group,
+                user=request.user,
+                name=data["name"],
+                group_type=data["type"],
+                description=data["description"],
+                main_project=data["main_project"],
+            )
             messages.success(request, _("Group saved."))
             return redirect(group)
         except ValidationError as exc:
@@ -166,7 +196,9 @@ def group_update(request: HttpRequest, pk: int) -> HttpResponse:
 def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_get(pk=pk)
     services.group_delete(group=group, user=request.user)
-    messages.success(request, _("Group “%(name)s” dissolved; its projects stay.") % {"name": group.name})
+    messages.success(
+        request, _("Group “%(name)s” dissolved; its projects stay.") % {"name": group.name}
+    )
     return redirect("sales:group_list")
 
 
@@ -187,17 +219,22 @@ def project_group_join(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         if data.get("existing") is not None:
-            group = services.group_add_project(group=data["existing"], project=project, user=request.user)
+            group = services.group_add_project(
+                group=data["existing"], project=project, user=request.user
+            )
         else:
-            group = services.group_create(name=data["name"], group_type=data["type"], projects=[project],
-                                          user=request.user)
+            group = services.group_create(
+                name=data["name"], group_type=data["type"], projects=[project], user=request.user
+            )
     except PermissionDenied:
         messages.error(request, _("You may only join groups whose projects you may all edit."))
         return redirect(back)
     except ValidationError as exc:
         _error(request, exc)
         return redirect(back)
-    messages.success(request, _("The project is now in the group “%(name)s”.") % {"name": group.name})
+    messages.success(
+        request, _("The project is now in the group “%(name)s”.") % {"name": group.name}
+    )
     return redirect(back)
 
 
@@ -223,23 +260,27 @@ def conflict_group(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         messages.info(request, _("These two projects no longer compete."))
         return redirect(back)
     try:
-        group = services.conflict_group_as_alternatives(project_a=conflict.a, project_b=conflict.b,
-                                                        user=request.user)
+        group = services.conflict_group_as_alternatives(
+            project_a=conflict.a, project_b=conflict.b, user=request.user
+        )
     except PermissionDenied:
         messages.error(request, _("Only someone who may edit both projects can group them."))
         return redirect(back)
     except ValidationError as exc:
         _error(request, exc)
         return redirect(back)
-    messages.success(request, _("“%(a)s” and “%(b)s” are now alternatives in the group “%(group)s”.")
-                     % {"a": conflict.a.title, "b": conflict.b.title, "group": group.name})
+    messages.success(
+        request,
+        _("“%(a)s” and “%(b)s” are now alternatives in the group “%(group)s”.")
+        % {"a": conflict.a.title, "b": conflict.b.title, "group": group.name},
+    )
     return redirect(back)
 
 
 @login_required
 @require_POST
 def conflict_dismiss(request: HttpRequest, pk: int, other: int) -> HttpResponse:
-    """"These two do not compete": no more warning for this pair."""
+    """ "These two do not compete": no more warning for this pair."""
     conflict = selectors.conflict_get(a_id=pk, b_id=other)
     back = safe_next(request, reverse("sales:group_list"))
     if conflict is None:
@@ -248,8 +289,13 @@ def conflict_dismiss(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     try:
         services.conflict_dismiss(project_a=conflict.a, project_b=conflict.b, user=request.user)
     except PermissionDenied:
-        messages.error(request, _("Only someone who may edit both projects can dismiss the warning."))
+        messages.error(
+            request, _("Only someone who may edit both projects can dismiss the warning.")
+        )
         return redirect(back)
-    messages.success(request, _("The warning about “%(a)s” and “%(b)s” is dismissed.")
-                     % {"a": conflict.a.title, "b": conflict.b.title})
+    messages.success(
+        request,
+        _("The warning about “%(a)s” and “%(b)s” is dismissed.")
+        % {"a": conflict.a.title, "b": conflict.b.title},
+    )
     return redirect(back)

@@ -20,8 +20,11 @@ from sales.views.common import int_or_none, mark_editable, require_leads, view_u
 __all__ = ["project_kanban", "project_kanban_column"]
 
 
-SORT_LABELS = {"volume": gettext_lazy("Volume"), "expected": gettext_lazy("Expected date"),
-               "age": gettext_lazy("Age in phase")}  # lazy: read per request in its language
+SORT_LABELS = {
+    "volume": gettext_lazy("Volume"),
+    "expected": gettext_lazy("Expected date"),
+    "age": gettext_lazy("Age in phase"),
+}  # lazy: read per request in its language
 
 
 def _board_filter(query: QueryDict, lead: bool) -> ProjectFilter:
@@ -45,17 +48,29 @@ def _board_sort(query: QueryDict) -> str:
     return sort if sort in selectors.CARD_SORTS else "volume"
 
 
-def board_context(*, request, query: QueryDict, lead: bool, process: Process, phase_ids=None) -> dict:
+def board_context(
+    *, request, query: QueryDict, lead: bool, process: Process, phase_ids=None
+) -> dict:
     filterset = _board_filter(query, lead)
     sort = _board_sort(query)
-    columns = selectors.kanban_board(process=process, projects=filterset.qs, sort=sort, phase_ids=phase_ids,
-                                     totals_where=filterset.totals_where())
+    columns = selectors.kanban_board(
+        process=process,
+        projects=filterset.qs,
+        sort=sort,
+        phase_ids=phase_ids,
+        totals_where=filterset.totals_where(),
+    )
     mark_editable([c for col in columns for c in col.cards], request.user)
     board_query = query.copy()
     board_query["process"] = str(process.pk)
     return {
-        "columns": columns, "process": process, "sort": sort, "filter": filterset, "lead": lead,
-        "board_query": board_query.urlencode(), "urls": view_urls(lead),
+        "columns": columns,
+        "process": process,
+        "sort": sort,
+        "filter": filterset,
+        "lead": lead,
+        "board_query": board_query.urlencode(),
+        "urls": view_urls(lead),
     }
 
 
@@ -66,11 +81,23 @@ def project_kanban(request: HttpRequest, lead: bool = False) -> HttpResponse:
     processes = list(selectors.process_list(lead=lead))
     process = _board_process(request.GET, lead, processes=processes)
     if process is None:
-        return render(request, "sales/project_kanban.html", {"process": None, "lead": lead, "urls": view_urls(lead)})
+        return render(
+            request,
+            "sales/project_kanban.html",
+            {"process": None, "lead": lead, "urls": view_urls(lead)},
+        )
     context = board_context(request=request, query=request.GET, lead=lead, process=process)
-    carry = [(k, v) for k in ("status", "expected_from", "expected_to", "phase") for v in request.GET.getlist(k)]
+    carry = [
+        (k, v)
+        for k in ("status", "expected_from", "expected_to", "phase")
+        for v in request.GET.getlist(k)
+    ]
     context.update(processes=processes, sorts=SORT_LABELS, carry=carry)
-    template = "sales/project_kanban.html#board" if request.htmx and not request.htmx.boosted else "sales/project_kanban.html"
+    template = (
+        "sales/project_kanban.html#board"
+        if request.htmx and not request.htmx.boosted
+        else "sales/project_kanban.html"
+    )
     return render(request, template, context)
 
 
@@ -87,18 +114,32 @@ def project_kanban_column(request: HttpRequest, lead: bool = False) -> HttpRespo
         raise Http404 from None
     filterset = _board_filter(request.GET, lead)
     sort = _board_sort(request.GET)
-    cards = selectors.kanban_cards(projects=filterset.qs, phase=phase, sort=sort, offset=offset,
-                                   limit=selectors.KANBAN_PAGE + 1)
+    cards = selectors.kanban_cards(
+        projects=filterset.qs,
+        phase=phase,
+        sort=sort,
+        offset=offset,
+        limit=selectors.KANBAN_PAGE + 1,
+    )
     has_more = len(cards) > selectors.KANBAN_PAGE
     cards = cards[: selectors.KANBAN_PAGE]
     mark_editable(cards, request.user)
     board_query = request.GET.copy()
     for key in ("column", "offset"):
         board_query.pop(key, None)
-    return render(request, "sales/_kanban_more.html", {
-        "cards": cards, "phase": phase, "process": process, "has_more": has_more,
-        "next_offset": offset + len(cards), "board_query": board_query.urlencode(), "urls": view_urls(lead),
-    })
+    return render(
+        request,
+        "sales/_kanban_more.html",
+        {
+            "cards": cards,
+            "phase": phase,
+            "process": process,
+            "has_more": has_more,
+            "next_offset": offset + len(cards),
+            "board_query": board_query.urlencode(),
+            "urls": view_urls(lead),
+        },
+    )
 
 
 BOARD_FIELDS = ("board", "board_process", "board_query", "from_phase")
@@ -108,15 +149,31 @@ def board_params(source: QueryDict) -> dict:
     return {k: source.get(k, "") for k in BOARD_FIELDS}
 
 
-def board_update(request, *, board: dict, lead: bool, phase_ids: set, message: str = "", level: str = "info",
-                  dialog: str = "", status: int = 200, moved=None) -> HttpResponse:
+def board_update(
+    request,
+    *,
+    board: dict,
+    lead: bool,
+    phase_ids: set,
+    message: str = "",
+    level: str = "info",
+    dialog: str = "",
+    status: int = 200,
+    moved=None,
+) -> HttpResponse:
     """Re-rendered columns (out of band) of the kanban the move came from, plus a message."""
     columns = []
-    process = Process.objects.filter(pk=board["board_process"]).first() if board["board_process"].isdigit() else None
+    process = (
+        Process.objects.filter(pk=board["board_process"]).first()
+        if board["board_process"].isdigit()
+        else None
+    )
     query = QueryDict(board["board_query"] or "")
     if process is not None:
         wanted = [pid for pid in phase_ids if pid]
-        context = board_context(request=request, query=query, lead=lead, process=process, phase_ids=wanted)
+        context = board_context(
+            request=request, query=query, lead=lead, process=process, phase_ids=wanted
+        )
         columns = context["columns"]
     else:
         context = {"urls": view_urls(lead), "board_query": "", "lead": lead}
@@ -125,11 +182,21 @@ def board_update(request, *, board: dict, lead: bool, phase_ids: set, message: s
     if moved is not None:
         response["HX-Trigger"] = "salesMoved"
         # after the columns are redrawn: focus the moved card and announce where it went (sales.js)
-        response["HX-Trigger-After-Settle"] = json.dumps({"salesMovedSettled": {
-            "project": moved.pk, "text": _("Project moved to “%(phase)s”.") % {"phase": moved.phase}}})
+        response["HX-Trigger-After-Settle"] = json.dumps(
+            {
+                "salesMovedSettled": {
+                    "project": moved.pk,
+                    "text": _("Project moved to “%(phase)s”.") % {"phase": moved.phase},
+                }
+            }
+        )
     return response
 
 
 def board_phase_ids(board: dict) -> set[int]:
     process_id = int_or_none(board["board_process"])
-    return set(Phase.objects.filter(process_id=process_id).values_list("pk", flat=True)) if process_id else set()
+    return (
+        set(Phase.objects.filter(process_id=process_id).values_list("pk", flat=True))
+        if process_id
+        else set()
+    )

@@ -42,8 +42,11 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         # sorted by owner, phase or process, a page is read per value (sales/listing.py)
-        return as_project_list(selectors.project_queryset(lead=self.lead).annotate(
-            weighted=selectors.weighted_expression()))
+        return as_project_list(
+            selectors.project_queryset(lead=self.lead).annotate(
+                weighted=selectors.weighted_expression()
+            )
+        )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -76,8 +79,10 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         for name in ("owner", "phase"):
             choices = list(iter(filter_fields[name].widget.choices))  # iter(): no COUNT query first
             filter_fields[name].widget.choices = choices
-            bulk_form.fields[name].widget.choices = [("", bulk_form.fields[name].empty_label),
-                                                     *(c for c in choices if c[0] != "")]
+            bulk_form.fields[name].widget.choices = [
+                ("", bulk_form.fields[name].empty_label),
+                *(c for c in choices if c[0] != ""),
+            ]
         context["lead"] = self.lead
         context["urls"] = view_urls(self.lead)
         context["query"] = self.request.GET.urlencode()
@@ -108,38 +113,60 @@ def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
     projects = selectors.project_queryset(lead=lead).filter(pk__in=ids)
     action = form.cleaned_data["action"]
     if action == "export":
-        return csv_response(filename="selection.csv", header=EXPORT_HEADER, rows=export_rows(projects),
-                            fmt=csv_format_for(request))
+        return csv_response(
+            filename="selection.csv",
+            header=EXPORT_HEADER,
+            rows=export_rows(projects),
+            fmt=csv_format_for(request),
+        )
     ids = list(projects.values_list("pk", flat=True))
     if action == "group":
         return _bulk_group(request, form=form, projects=projects, back=back)
     try:
         if action == "owner":
-            result = services.project_bulk_change_owner(project_ids=ids, owner=form.cleaned_data["owner"],
-                                                        user=request.user)
+            result = services.project_bulk_change_owner(
+                project_ids=ids, owner=form.cleaned_data["owner"], user=request.user
+            )
         else:
-            result = services.project_bulk_move(project_ids=ids, phase=form.cleaned_data["phase"],
-                                                user=request.user, lost_reason=form.cleaned_data["lost_reason"])
+            result = services.project_bulk_move(
+                project_ids=ids,
+                phase=form.cleaned_data["phase"],
+                user=request.user,
+                lost_reason=form.cleaned_data["lost_reason"],
+            )
     except PermissionDenied:
         messages.error(request, _("You may not hand projects to this owner."))
         return redirect(back)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect(back)
-    messages.success(request, ngettext("%(n)d project changed.", "%(n)d projects changed.", len(result.done))
-                     % {"n": len(result.done)})
+    messages.success(
+        request,
+        ngettext("%(n)d project changed.", "%(n)d projects changed.", len(result.done))
+        % {"n": len(result.done)},
+    )
     if result.skipped:
-        messages.warning(request, ngettext(
-            "%(n)d project skipped: you may not edit it.", "%(n)d projects skipped: you may not edit them.",
-            len(result.skipped)) % {"n": len(result.skipped)})
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d project skipped: you may not edit it.",
+                "%(n)d projects skipped: you may not edit them.",
+                len(result.skipped),
+            )
+            % {"n": len(result.skipped)},
+        )
     return redirect(back)
 
 
 def _bulk_group(request: HttpRequest, *, form: BulkForm, projects, back: str) -> HttpResponse:
     """A new group of the selected projects (all of which the user must be able to edit)."""
     try:
-        group = services.group_create(name=form.cleaned_data["group_name"], group_type=form.cleaned_data["group_type"],
-                                      projects=list(projects), user=request.user)
+        group = services.group_create(
+            name=form.cleaned_data["group_name"],
+            group_type=form.cleaned_data["group_type"],
+            projects=list(projects),
+            user=request.user,
+        )
     except PermissionDenied:
         messages.error(request, _("You may only group projects that you may edit."))
         return redirect(back)

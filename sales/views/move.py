@@ -36,10 +36,19 @@ __all__ = ["project_move", "project_owner", "project_reopen"]
 def _move_dialog(request, *, project, form, board: dict, current=None, error: str = "") -> str:
     from django.template.loader import render_to_string
 
-    return render_to_string("sales/_move_dialog.html", {
-        "project": project, "form": form, "board": board, "current": current, "error": error,
-        "next": safe_next(request, ""), "has_parking": form.fields["phase"].queryset.filter(parks=True).exists(),
-    }, request=request)
+    return render_to_string(
+        "sales/_move_dialog.html",
+        {
+            "project": project,
+            "form": form,
+            "board": board,
+            "current": current,
+            "error": error,
+            "next": safe_next(request, ""),
+            "has_parking": form.fields["phase"].queryset.filter(parks=True).exists(),
+        },
+        request=request,
+    )
 
 
 @login_required
@@ -49,13 +58,22 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     lead = is_lead_project(project)
     if not user_can_edit_owned(user=request.user, owner_id=project.owner_id):
         if request.method == "POST" and request.POST.get("board") == "1":
-            return board_update(request, board=board_params(request.POST), lead=lead,
-                                 phase_ids={project.phase_id}, message=_("You may not move this project."),
-                                 level="danger")
+            return board_update(
+                request,
+                board=board_params(request.POST),
+                lead=lead,
+                phase_ids={project.phase_id},
+                message=_("You may not move this project."),
+                level="danger",
+            )
         require_edit_owned(user=request.user, owner_id=project.owner_id)
     if request.method == "GET":
         board = board_params(request.GET)
-        initial = {"process": project.process_id, "phase": project.phase_id, "version": project.version}
+        initial = {
+            "process": project.process_id,
+            "phase": project.phase_id,
+            "version": project.version,
+        }
         for key in ("process", "phase", "owner", "lost_reason", "park_return_phase"):
             if request.GET.get(key, "").isdigit():
                 initial[key] = int(request.GET[key])
@@ -79,9 +97,15 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             result = services.project_move(
-                project=project, phase=data["phase"], process=data["process"], owner=data["owner"],
-                lost_reason=data["lost_reason"], user=request.user, expected_version=data["version"],
-                park_until=data["park_until"], park_return_phase=data["park_return_phase"],
+                project=project,
+                phase=data["phase"],
+                process=data["process"],
+                owner=data["owner"],
+                lost_reason=data["lost_reason"],
+                user=request.user,
+                expected_version=data["version"],
+                park_until=data["park_until"],
+                park_return_phase=data["park_return_phase"],
             )
             moved, closed = result.project, _closed_alternatives_text(result.closed_alternatives)
         except ConcurrentUpdate as exc:
@@ -93,38 +117,73 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if on_board:
                 phase_ids = {int_or_none(board["from_phase"]), project.phase_id, moved.phase_id}
-                if closed:  # the closed alternatives left their columns for a lost one: redraw the board
+                if (
+                    closed
+                ):  # the closed alternatives left their columns for a lost one: redraw the board
                     phase_ids |= board_phase_ids(board)
-                return board_update(request, board=board, lead=lead, phase_ids=phase_ids, moved=moved,
-                                     message=closed, level="info")
+                return board_update(
+                    request,
+                    board=board,
+                    lead=lead,
+                    phase_ids=phase_ids,
+                    moved=moved,
+                    message=closed,
+                    level="info",
+                )
             messages.success(request, _("Project moved to “%(phase)s”.") % {"phase": moved.phase})
             if closed:
                 messages.info(request, closed)
             return redirect_or_hx(request, safe_next(request, moved.get_absolute_url()))
     if current is not None:
         # Show the state that won, with a form based on it.
-        form = MoveForm(initial={"process": current.process_id, "phase": current.phase_id,
-                                 "version": current.version}, project=current)
+        form = MoveForm(
+            initial={
+                "process": current.process_id,
+                "phase": current.phase_id,
+                "version": current.version,
+            },
+            project=current,
+        )
     if not error and form.errors:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if on_board:
         phase_ids = {int_or_none(board["from_phase"]), (current or project).phase_id}
-        dialog = _move_dialog(request, project=current or project, form=form, board=board, current=current,
-                              error=error)
-        return board_update(request, board=board, lead=lead, phase_ids=phase_ids, message=error,
-                             level="warning" if current else "danger", dialog=dialog)
-    dialog = _move_dialog(request, project=current or project, form=form, board=board, current=current, error=error)
+        dialog = _move_dialog(
+            request,
+            project=current or project,
+            form=form,
+            board=board,
+            current=current,
+            error=error,
+        )
+        return board_update(
+            request,
+            board=board,
+            lead=lead,
+            phase_ids=phase_ids,
+            message=error,
+            level="warning" if current else "danger",
+            dialog=dialog,
+        )
+    dialog = _move_dialog(
+        request, project=current or project, form=form, board=board, current=current, error=error
+    )
     if request.htmx:
         return HttpResponse(dialog)
-    return render(request, "sales/project_move.html", {"project": current or project, "dialog": dialog})
+    return render(
+        request, "sales/project_move.html", {"project": current or project, "dialog": dialog}
+    )
 
 
 def _closed_alternatives_text(closed: list[SalesProject]) -> str:
     if not closed:
         return ""
     titles = ", ".join(f"“{c.title}”" for c in closed)
-    return ngettext("Its alternative %(titles)s was closed as lost (alternative won).",
-                    "Its alternatives %(titles)s were closed as lost (alternative won).", len(closed)) % {"titles": titles}
+    return ngettext(
+        "Its alternative %(titles)s was closed as lost (alternative won).",
+        "Its alternatives %(titles)s were closed as lost (alternative won).",
+        len(closed),
+    ) % {"titles": titles}
 
 
 @login_required
@@ -134,8 +193,12 @@ def project_owner(request: HttpRequest, pk: int) -> HttpResponse:
     form = OwnerForm(request.POST)
     if form.is_valid():
         try:
-            services.project_change_owner(project=project, owner=form.cleaned_data["owner"], user=request.user,
-                                          expected_version=form.cleaned_data["version"])
+            services.project_change_owner(
+                project=project,
+                owner=form.cleaned_data["owner"],
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
             messages.success(request, _("Owner changed."))
         except PermissionDenied:
             messages.error(request, _("You may not hand this project to that owner."))
@@ -149,8 +212,11 @@ def project_owner(request: HttpRequest, pk: int) -> HttpResponse:
 def project_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get_for_edit(user=request.user, pk=pk)
     try:
-        project = services.project_reopen(project=project, user=request.user,
-                                          expected_version=int_or_none(request.POST.get("version")))
+        project = services.project_reopen(
+            project=project,
+            user=request.user,
+            expected_version=int_or_none(request.POST.get("version")),
+        )
         messages.success(request, _("Project reopened in “%(phase)s”.") % {"phase": project.phase})
     except ValidationError as exc:
         messages.error(request, error_text(exc))

@@ -23,11 +23,18 @@ def tenant_settings(request: HttpRequest) -> HttpResponse:
     if not request.user.is_tenant_admin:
         raise PermissionDenied(_("Only tenant admins change the sales settings."))
     tenant = request.tenant
-    form = TenantSettingsForm(request.POST if request.method == "POST" else None, initial={"lead_function_enabled": tenant.lead_function_enabled})
+    form = TenantSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"lead_function_enabled": tenant.lead_function_enabled},
+    )
     if request.method == "POST" and form.is_valid():
         enabled = form.cleaned_data["lead_function_enabled"]
         services.tenant_lead_function_set(tenant=tenant, enabled=enabled, user=request.user)
-        messages.success(request, _("The lead function is on.") if enabled else
-                         _("The lead function is off. Leads are hidden, not deleted."))
+        messages.success(
+            request,
+            _("The lead function is on.")
+            if enabled
+            else _("The lead function is off. Leads are hidden, not deleted."),
+        )
         return redirect("sales:tenant_settings")
     return render(request, "sales/tenant_settings.html", {"form": form})

@@ -44,9 +44,15 @@ def test_winning_one_alternative_records_each_closed_alternative_once(tenant, al
     customer = make_customer(owner=alice)
     process = sales_builders.make_process()
     first = process.phases.filter(outcome=Phase.Outcome.OPEN).order_by("order").first()
-    winner = sales_builders.make_project(customer=customer, owner=alice, process=process, phase=first, title="Win")
-    others = [sales_builders.make_project(customer=customer, owner=alice, process=process, phase=first,
-                                         title=f"Alt {i}") for i in range(2)]
+    winner = sales_builders.make_project(
+        customer=customer, owner=alice, process=process, phase=first, title="Win"
+    )
+    others = [
+        sales_builders.make_project(
+            customer=customer, owner=alice, process=process, phase=first, title=f"Alt {i}"
+        )
+        for i in range(2)
+    ]
     sales_builders.make_group(projects=[winner, *others])
     won = process.phases.get(outcome=Phase.Outcome.WON)
     project_move(project=winner, phase=won, user=alice, expected_version=winner.version)

@@ -14,16 +14,30 @@ NOW = {"occurred_at": lambda: timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
 
 
 def _post(client, **data):
-    return client.post("/activity/new/", {"kind": "call", "occurred_at": NOW["occurred_at"](), "variant": "page",
-                                          "links": "1", **data})
+    return client.post(
+        "/activity/new/",
+        {
+            "kind": "call",
+            "occurred_at": NOW["occurred_at"](),
+            "variant": "page",
+            "links": "1",
+            **data,
+        },
+    )
 
 
 def test_the_stand_alone_page_links_customer_project_and_contacts(tenant, client_for, alice):
     customer = make_customer(name="Linkfirma GmbH")
     project = make_project(customer=customer, title="Linkprojekt")
     contact = make_contact(customer=customer, last_name="Linkkontakt")
-    response = _post(client_for(alice), subject="Linked call", customer=customer.pk, project=project.pk,
-                     contacts=[contact.pk], show_on_customer="on")
+    response = _post(
+        client_for(alice),
+        subject="Linked call",
+        customer=customer.pk,
+        project=project.pk,
+        contacts=[contact.pk],
+        show_on_customer="on",
+    )
     activity = Activity.objects.get(subject="Linked call")
     assert response.status_code == 302
     assert activity.customer == customer and activity.project == project
@@ -39,11 +53,19 @@ def test_choosing_a_customer_narrows_projects_and_contacts_to_it(tenant, client_
     make_contact(customer=other, last_name="Fremdkontakt")
     client = client_for(alice)
     html = client.get("/activity/new/").content.decode()
-    assert 'name="customer_search"' in html and 'name="project"' in html and "Fremdes Projekt" not in html
+    assert (
+        'name="customer_search"' in html
+        and 'name="project"' in html
+        and "Fremdes Projekt" not in html
+    )
     response = _post(client, pick="1", customer=customer.pk, subject="typed before")
     html = response.content.decode()
-    assert response.status_code == 200 and not Activity.objects.filter(subject="typed before").exists()
-    assert f'value="{mine.pk}"' in html and "Eigenes Projekt" in html and "Fremdes Projekt" not in html
+    assert (
+        response.status_code == 200 and not Activity.objects.filter(subject="typed before").exists()
+    )
+    assert (
+        f'value="{mine.pk}"' in html and "Eigenes Projekt" in html and "Fremdes Projekt" not in html
+    )
     assert "Eigenkontakt" in html and "Fremdkontakt" not in html and 'value="typed before"' in html
 
 
@@ -56,19 +78,32 @@ def test_the_customer_search_without_javascript_offers_matches(tenant, client_fo
 def test_a_project_of_another_customer_is_refused_with_the_input_kept(tenant, client_for, alice):
     customer = make_customer()
     foreign = make_project(customer=make_customer(), title="Nicht dieses")
-    response = _post(client_for(alice), subject="Wrong link", customer=customer.pk, project=foreign.pk)
+    response = _post(
+        client_for(alice), subject="Wrong link", customer=customer.pk, project=foreign.pk
+    )
     assert response.status_code == 200 and 'value="Wrong link"' in response.content.decode()
     assert not Activity.objects.filter(subject="Wrong link").exists()
 
 
-def test_a_task_for_a_customer_due_tomorrow_shows_on_its_timeline_and_the_dashboard(tenant, client_for, alice):
+def test_a_task_for_a_customer_due_tomorrow_shows_on_its_timeline_and_the_dashboard(
+    tenant, client_for, alice
+):
     customer = make_customer(name="Aufgabenkunde GmbH")
     due = timezone.localdate() + timezone.timedelta(days=1)
     client = client_for(alice)
-    _post(client, kind="task", subject="Angebot nachfassen", customer=customer.pk, due_date=due.isoformat())
+    _post(
+        client,
+        kind="task",
+        subject="Angebot nachfassen",
+        customer=customer.pk,
+        due_date=due.isoformat(),
+    )
     task = Activity.objects.get(subject="Angebot nachfassen")
     assert task.customer == customer and task.due_date == due
-    assert "Angebot nachfassen" in client.get("/activity/timeline/", {"customer": customer.pk}).content.decode()
+    assert (
+        "Angebot nachfassen"
+        in client.get("/activity/timeline/", {"customer": customer.pk}).content.decode()
+    )
     assert "Angebot nachfassen" in client.get("/").content.decode()
 
 

@@ -37,8 +37,14 @@ def _next(response) -> str | None:
 
 def test_log_pages_by_keyset_through_equal_times_without_gaps_or_repeats(tenant, client_for, alice):
     same = timezone.now() - datetime.timedelta(hours=1)
-    made = [make_activity(employee=alice, subject=f"e{i:02d}", occurred_at=same if i % 3 else same - datetime.timedelta(
-        minutes=i)) for i in range(60)]
+    made = [
+        make_activity(
+            employee=alice,
+            subject=f"e{i:02d}",
+            occurred_at=same if i % 3 else same - datetime.timedelta(minutes=i),
+        )
+        for i in range(60)
+    ]
     client = client_for(alice)
     seen, url, pages = [], f"{LOG}?employee={alice.pk}", 0
     while url:
@@ -97,8 +103,9 @@ def _queries(client, url, **headers) -> tuple[str, int]:
     return response.content.decode(), len(ctx.captured_queries)
 
 
-def test_summary_is_cached_until_the_next_activity_is_logged(tenant, client_for, alice, cache_on,
-                                                            django_capture_on_commit_callbacks):
+def test_summary_is_cached_until_the_next_activity_is_logged(
+    tenant, client_for, alice, cache_on, django_capture_on_commit_callbacks
+):
     customer = make_customer(owner=alice)
     make_activity(employee=alice, customer=customer, kind="meeting")
     client = client_for(alice)
@@ -121,7 +128,11 @@ def test_summary_cache_is_per_tenant(tenant, other_tenant, client_for, alice, ca
         from crm.models import User
 
         beta_alice = User.objects.get(email="alice@beta.test")
-    beta = client_for(beta_alice, on=other_tenant).get(SUMMARY, HTTP_HX_REQUEST="true").content.decode()
+    beta = (
+        client_for(beta_alice, on=other_tenant)
+        .get(SUMMARY, HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
     # the same users, names and filters in both tenants: only the schema in the cache key differs
     assert 'data-testid="total">1<' in alpha
     assert 'data-testid="total">1<' not in beta
@@ -150,14 +161,17 @@ def test_daily_counts_land_in_the_tenants_own_schema(tenant, other_tenant, alice
     assert others() == before
 
 
-def test_every_log_page_and_fragment_runs_a_fixed_number_of_queries(tenant, client_for, alice, bob, carol,
-                                                                    django_assert_max_num_queries):
+def test_every_log_page_and_fragment_runs_a_fixed_number_of_queries(
+    tenant, client_for, alice, bob, carol, django_assert_max_num_queries
+):
     from crm.models import Team
 
     customer = make_customer(owner=alice)
     north = Team.objects.get(name="North")
     client = client_for(carol)
-    cursor = cursor_encode(Activity(occurred_at=timezone.now() + datetime.timedelta(days=1), pk=10**9))
+    cursor = cursor_encode(
+        Activity(occurred_at=timezone.now() + datetime.timedelta(days=1), pk=10**9)
+    )
     urls = [
         (LOG, {}, 7),
         (f"{LOG}?employee={alice.pk}&customer={customer.pk}", {}, 8),
@@ -174,7 +188,9 @@ def test_every_log_page_and_fragment_runs_a_fixed_number_of_queries(tenant, clie
     def run() -> list[int]:
         counts = []
         for url, headers, most in urls:
-            with django_assert_max_num_queries(most * 2) as ctx:  # django-tenants: a SET search_path per query
+            with django_assert_max_num_queries(
+                most * 2
+            ) as ctx:  # django-tenants: a SET search_path per query
                 assert client.get(url, **headers).status_code == 200
             real = [q for q in ctx.captured_queries if not q["sql"].startswith("SET search_path")]
             assert len(real) <= most, (url, [q["sql"][:70] for q in real])
@@ -182,7 +198,12 @@ def test_every_log_page_and_fragment_runs_a_fixed_number_of_queries(tenant, clie
         return counts
 
     for user in (alice, bob, carol):
-        make_activity(employee=user, customer=customer, kind="task", due_date=timezone.localdate() - datetime.timedelta(days=2))
+        make_activity(
+            employee=user,
+            customer=customer,
+            kind="task",
+            due_date=timezone.localdate() - datetime.timedelta(days=2),
+        )
     few = run()
     for user in (alice, bob, carol):
         bulk_activities(400, employee=user, customer=customer, step=datetime.timedelta(hours=3))

@@ -23,7 +23,9 @@ def _count(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-def test_log_page_query_count_is_flat_from_100_to_100000_activities(tenant, client_for, alice, bob, carol):
+def test_log_page_query_count_is_flat_from_100_to_100000_activities(
+    tenant, client_for, alice, bob, carol
+):
     from crm.models import Team
 
     customers = [make_customer(owner=owner) for owner in (alice, bob, carol) for _ in range(3)]
@@ -33,17 +35,30 @@ def test_log_page_query_count_is_flat_from_100_to_100000_activities(tenant, clie
 
     def fill(n):
         for i, user in enumerate(users):
-            bulk_activities(n // len(users), start=start - datetime.timedelta(seconds=i), employee=user,
-                            customer=customers[i], step=datetime.timedelta(minutes=4))
-        bulk_activities(10, start=start, employee=alice, project=project, customer=project.customer,
-                        kinds=["task"], due_date=timezone.localdate() - datetime.timedelta(days=1))
+            bulk_activities(
+                n // len(users),
+                start=start - datetime.timedelta(seconds=i),
+                employee=user,
+                customer=customers[i],
+                step=datetime.timedelta(minutes=4),
+            )
+        bulk_activities(
+            10,
+            start=start,
+            employee=alice,
+            project=project,
+            customer=project.customer,
+            kinds=["task"],
+            due_date=timezone.localdate() - datetime.timedelta(days=1),
+        )
 
     north = Team.objects.get(name="North")
     urls = [
         reverse("activity:activity_list"),
         reverse("activity:activity_list") + f"?employee={alice.pk}&period=365d",
         reverse("activity:activity_list") + f"?team={north.pk}&kind=call&period=90d",
-        reverse("activity:activity_list") + f"?period=365d&cursor={int(start.timestamp() * 1e6) - 10**9}_1",
+        reverse("activity:activity_list")
+        + f"?period=365d&cursor={int(start.timestamp() * 1e6) - 10**9}_1",
         reverse("activity:activity_summary") + f"?team={north.pk}&kind=call&period=90d",
         reverse("activity:activity_summary") + f"?customer={customers[0].pk}&period=365d",
         reverse("activity:activity_list") + f"?customer={customers[0].pk}&task=overdue",
@@ -62,8 +77,12 @@ def test_log_page_query_count_is_flat_from_100_to_100000_activities(tenant, clie
     with CaptureQueriesContext(connection) as ctx:
         client.get(urls[1])
     real = [q for q in ctx.captured_queries if not q["sql"].startswith("SET search_path")]
-    assert len(real) <= 7, [q["sql"][:80] for q in real]  # domain, session, user, users, teams, rows
+    assert len(real) <= 7, [
+        q["sql"][:80] for q in real
+    ]  # domain, session, user, users, teams, rows
     with CaptureQueriesContext(connection) as ctx:
         client.get(urls[4])
     real = [q for q in ctx.captured_queries if not q["sql"].startswith("SET search_path")]
-    assert len(real) <= 10, [q["sql"][:80] for q in real]  # ... users, teams, 4 GROUP BYs of the summary
+    assert len(real) <= 10, [
+        q["sql"][:80] for q in real
+    ]  # ... users, teams, 4 GROUP BYs of the summary

@@ -22,22 +22,48 @@ def project(tenant, alice):
 
 
 def _phase(project, outcome=Phase.Outcome.OPEN, index=1):
-    return project.process.phases.filter(outcome=outcome).order_by("order")[index if outcome == "open" else 0]
+    return project.process.phases.filter(outcome=outcome).order_by("order")[
+        index if outcome == "open" else 0
+    ]
 
 
 EVENTS = [
-    ("customer_created", lambda p, u: events.customer_created.send(sender=None, customer=p.customer, user=u)),
-    ("lead_converted", lambda p, u: events.lead_converted.send(sender=None, customer=p.customer, user=u, project=p)),
+    (
+        "customer_created",
+        lambda p, u: events.customer_created.send(sender=None, customer=p.customer, user=u),
+    ),
+    (
+        "lead_converted",
+        lambda p, u: events.lead_converted.send(
+            sender=None, customer=p.customer, user=u, project=p
+        ),
+    ),
     ("project_created", lambda p, u: events.project_created.send(sender=None, project=p, user=u)),
-    ("phase_changed", lambda p, u: events.project_phase_changed.send(
-        sender=None, project=p, user=u, from_phase=p.phase, to_phase=_phase(p), change=None)),
-    ("owner_changed", lambda p, u: events.project_owner_changed.send(
-        sender=None, project=p, user=u, from_owner=p.owner, to_owner=u)),
+    (
+        "phase_changed",
+        lambda p, u: events.project_phase_changed.send(
+            sender=None, project=p, user=u, from_phase=p.phase, to_phase=_phase(p), change=None
+        ),
+    ),
+    (
+        "owner_changed",
+        lambda p, u: events.project_owner_changed.send(
+            sender=None, project=p, user=u, from_owner=p.owner, to_owner=u
+        ),
+    ),
     ("won", lambda p, u: events.project_won.send(sender=None, project=p, user=u)),
     ("lost", lambda p, u: events.project_lost.send(sender=None, project=p, user=u, reason="Price")),
     ("reopened", lambda p, u: events.project_reopened.send(sender=None, project=p, user=u)),
-    ("alternative_closed", lambda p, u: events.alternative_closed.send(
-        sender=None, project=p, user=u, group="Offers", winner=make_project(customer=p.customer, title="Winner"))),
+    (
+        "alternative_closed",
+        lambda p, u: events.alternative_closed.send(
+            sender=None,
+            project=p,
+            user=u,
+            group="Offers",
+            winner=make_project(customer=p.customer, title="Winner"),
+        ),
+    ),
 ]
 
 
@@ -53,7 +79,9 @@ def test_each_domain_event_writes_exactly_one_system_activity(project, bob, kind
 
 
 @pytest.mark.parametrize("kind, send", EVENTS, ids=[e[0] for e in EVENTS])
-def test_no_system_activity_remains_when_the_senders_transaction_rolls_back(project, bob, kind, send):
+def test_no_system_activity_remains_when_the_senders_transaction_rolls_back(
+    project, bob, kind, send
+):
     before = Activity.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
         send(project, bob)
@@ -72,25 +100,35 @@ def test_creating_a_customer_through_the_service_records_it_once(tenant, alice):
 def test_a_project_moved_to_won_records_the_phase_change_and_the_win(tenant, alice):
     process = make_process()
     customer = make_customer(owner=alice)
-    project = project_create(customer=customer, process=process, title="Big deal", user=alice, owner=alice)
+    project = project_create(
+        customer=customer, process=process, title="Big deal", user=alice, owner=alice
+    )
     won = process.phases.get(outcome=Phase.Outcome.WON)
     project_move(project=project, phase=won, user=alice, expected_version=project.version)
-    kinds = list(Activity.objects.filter(project=project).order_by("id").values_list("kind", flat=True))
+    kinds = list(
+        Activity.objects.filter(project=project).order_by("id").values_list("kind", flat=True)
+    )
     assert kinds == ["project_created", "phase_changed", "won"]
     change = _system("phase_changed").get(project=project)
     assert change.payload["from_phase"] == "Contacted" and change.payload["to_phase"] == "Won"
     assert not change.show_on_customer  # phase changes stay on the project's timeline
 
 
-def test_a_lost_project_records_its_reason_and_an_owner_change_records_both_owners(tenant, alice, bob, dave):
+def test_a_lost_project_records_its_reason_and_an_owner_change_records_both_owners(
+    tenant, alice, bob, dave
+):
     process = make_process()
-    project = project_create(customer=make_customer(), process=process, title="Maybe", user=dave, owner=alice)
+    project = project_create(
+        customer=make_customer(), process=process, title="Maybe", user=dave, owner=alice
+    )
     project = project_change_owner(project=project, owner=bob, user=dave)
     owner = _system("owner_changed").get(project=project)
     assert owner.payload["from_owner"] == str(alice) and owner.payload["to_owner"] == str(bob)
     reason = LostReason.objects.get_or_create(name="Price")[0]
     lost = process.phases.get(outcome=Phase.Outcome.LOST)
-    project_move(project=project, phase=lost, user=dave, expected_version=project.version, lost_reason=reason)
+    project_move(
+        project=project, phase=lost, user=dave, expected_version=project.version, lost_reason=reason
+    )
     assert _system("lost").get(project=project).payload["reason"] == "Price"
 
 
@@ -103,7 +141,9 @@ def test_a_failing_activity_receiver_undoes_the_senders_change(tenant, alice, mo
 
     monkeypatch.setattr(services, "activity_record_project_created", broken)
     with pytest.raises(RuntimeError):
-        project_create(customer=make_customer(), process=make_process(), title="Ghost", user=alice, owner=alice)
+        project_create(
+            customer=make_customer(), process=make_process(), title="Ghost", user=alice, owner=alice
+        )
     assert not SalesProject.objects.filter(title="Ghost").exists()
 
 

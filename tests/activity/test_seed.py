@@ -19,7 +19,9 @@ def test_the_seeder_is_registered_after_customers_and_sales():
     assert (40, "activities") in names
 
 
-def test_seeder_writes_a_realistic_history_and_the_customers_last_activity(tenant, alice, bob, carol):
+def test_seeder_writes_a_realistic_history_and_the_customers_last_activity(
+    tenant, alice, bob, carol
+):
     now = timezone.now()
     customers = [make_customer(owner=(alice, bob)[i % 2]) for i in range(20)]
     for customer in customers[:10]:
@@ -27,17 +29,25 @@ def test_seeder_writes_a_realistic_history_and_the_customers_last_activity(tenan
     projects = [make_project(customer=c, owner=alice) for c in customers[:6]]
     won = projects[0].process.phases.get(outcome=Phase.Outcome.WON)
     for i, project in enumerate(projects):
-        PhaseChange.objects.create(project=project, from_phase=None, to_phase=project.phase, user=alice)
+        PhaseChange.objects.create(
+            project=project, from_phase=None, to_phase=project.phase, user=alice
+        )
         if i == 0:
-            PhaseChange.objects.create(project=project, from_phase=project.phase, to_phase=won, user=alice)
+            PhaseChange.objects.create(
+                project=project, from_phase=project.phase, to_phase=won, user=alice
+            )
     PhaseChange.objects.update(changed_at=now - datetime.timedelta(days=3))
-    SalesProject.objects.update(created_at=now - datetime.timedelta(days=400))  # entries may link to them
+    SalesProject.objects.update(
+        created_at=now - datetime.timedelta(days=400)
+    )  # entries may link to them
     before = Activity.objects.count()
 
     ctx = SeedContext(rng=random.Random(1), customers=20, stdout=lambda s: None)
     ctx.made["users"] = [alice, bob, carol]
     seed_activities(ctx)
-    now = timezone.now()  # the seeder reads the clock itself, after ours: compare with a later reading
+    now = (
+        timezone.now()
+    )  # the seeder reads the clock itself, after ours: compare with a later reading
 
     made = Activity.objects.count() - before
     assert made == 200 == ctx.made["activity_count"]
@@ -55,10 +65,15 @@ def test_seeder_writes_a_realistic_history_and_the_customers_last_activity(tenan
     for customer in customers[:5]:
         customer.refresh_from_db()
         expected = max(
-            (a.done_at or a.occurred_at for a in Activity.objects.filter(customer=customer, is_system=False)
-             if not a.is_open_task),
+            (
+                a.done_at or a.occurred_at
+                for a in Activity.objects.filter(customer=customer, is_system=False)
+                if not a.is_open_task
+            ),
             default=None,
         )
         assert customer.last_activity_at == expected
-    new = Activity.objects.create(kind="call", occurred_at=now)  # the sequence is past the copied ids
+    new = Activity.objects.create(
+        kind="call", occurred_at=now
+    )  # the sequence is past the copied ids
     assert new.pk > Activity.objects.exclude(pk=new.pk).aggregate(m=Max("pk"))["m"]

@@ -16,8 +16,15 @@ from tests.builders.sales import make_project
 def test_an_activity_logged_on_a_project_belongs_to_the_projects_customer(tenant, alice):
     project = make_project(owner=alice)
     contact = make_contact(customer=project.customer)
-    activity = activity_create(user=alice, kind="call", subject="Asked about the offer", project=project,
-                               contacts=[contact], duration_minutes=15, show_on_customer=False)
+    activity = activity_create(
+        user=alice,
+        kind="call",
+        subject="Asked about the offer",
+        project=project,
+        contacts=[contact],
+        duration_minutes=15,
+        show_on_customer=False,
+    )
     assert activity.customer_id == project.customer_id
     assert activity.employee == alice and not activity.is_system
     assert list(activity.contacts.all()) == [contact]
@@ -28,19 +35,28 @@ def test_logging_moves_the_customers_and_contacts_last_activity_forward(tenant, 
     customer = make_customer()
     contact = make_contact(customer=customer)
     at = timezone.now() - datetime.timedelta(days=2)
-    activity_create(user=alice, kind="meeting", customer=customer, contacts=[contact], occurred_at=at)
+    activity_create(
+        user=alice, kind="meeting", customer=customer, contacts=[contact], occurred_at=at
+    )
     customer.refresh_from_db()
     contact.refresh_from_db()
     assert customer.last_activity_at == at and contact.last_activity_at == at
-    activity_create(user=alice, kind="note", customer=customer, occurred_at=at - datetime.timedelta(days=5))
+    activity_create(
+        user=alice, kind="note", customer=customer, occurred_at=at - datetime.timedelta(days=5)
+    )
     customer.refresh_from_db()
     assert customer.last_activity_at == at  # never backwards
 
 
 def test_an_open_task_is_no_contact_but_a_done_one_is(tenant, alice):
     customer = make_customer()
-    task = activity_create(user=alice, kind="task", subject="Send offer", customer=customer,
-                           due_date=timezone.localdate() + datetime.timedelta(days=3))
+    task = activity_create(
+        user=alice,
+        kind="task",
+        subject="Send offer",
+        customer=customer,
+        due_date=timezone.localdate() + datetime.timedelta(days=3),
+    )
     customer.refresh_from_db()
     assert customer.last_activity_at is None
     activity_set_done(activity=task, user=alice)
@@ -61,7 +77,9 @@ def test_system_kinds_and_foreign_contacts_are_refused(tenant, alice):
 
 
 def test_a_due_date_only_sticks_to_tasks(tenant, alice):
-    activity = activity_create(user=alice, kind="call", customer=make_customer(), due_date=timezone.localdate())
+    activity = activity_create(
+        user=alice, kind="call", customer=make_customer(), due_date=timezone.localdate()
+    )
     assert activity.due_date is None
 
 
@@ -95,8 +113,17 @@ def test_editing_can_change_type_time_contacts_and_done(tenant, alice):
     contact = make_contact(customer=customer)
     activity = activity_create(user=alice, kind="call", customer=customer)
     later = timezone.now() + datetime.timedelta(hours=1)
-    activity_update(activity=activity, user=alice, kind="task", occurred_at=later, contacts=[contact],
-                    due_date=timezone.localdate(), done=True)
+    activity_update(
+        activity=activity,
+        user=alice,
+        kind="task",
+        occurred_at=later,
+        contacts=[contact],
+        due_date=timezone.localdate(),
+        done=True,
+    )
     activity.refresh_from_db()
-    assert activity.kind == "task" and activity.done_at is not None and activity.occurred_at == later
+    assert (
+        activity.kind == "task" and activity.done_at is not None and activity.occurred_at == later
+    )
     assert list(activity.contacts.all()) == [contact]

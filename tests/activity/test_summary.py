@@ -34,11 +34,20 @@ def data(tenant, alice, bob):
     make_activity(employee=alice, customer=c3, kind="call", occurred_at=at(d(7)))
     make_activity(employee=alice, customer=c3, kind="email", occurred_at=at(d(13)))
     c5 = make_customer(owner=bob)
-    make_activity(employee=alice, customer=c5, kind="call", occurred_at=at(d(14)))  # before both periods
+    make_activity(
+        employee=alice, customer=c5, kind="call", occurred_at=at(d(14))
+    )  # before both periods
     # alice's tasks: one overdue, one due later, one overdue but done, one open task "touches" nobody
     make_activity(employee=alice, customer=c4, kind="task", occurred_at=at(d(20)), due_date=d(1))
-    make_activity(employee=alice, kind="task", occurred_at=at(d(3)), due_date=TODAY + datetime.timedelta(days=2))
-    make_activity(employee=alice, kind="task", occurred_at=at(d(30)), due_date=d(10), done_at=at(d(9)))
+    make_activity(
+        employee=alice,
+        kind="task",
+        occurred_at=at(d(3)),
+        due_date=TODAY + datetime.timedelta(days=2),
+    )
+    make_activity(
+        employee=alice, kind="task", occurred_at=at(d(30)), due_date=d(10), done_at=at(d(9))
+    )
     # bob: one note in the period, on alice's customer c4 (coverage counts anyone's contact)
     make_activity(employee=bob, customer=c4, kind="note", occurred_at=at(d(40)))
     make_activity(employee=bob, customer=c1, kind="note", occurred_at=at(d(3)))
@@ -55,20 +64,33 @@ def summary_for(users, *, from_counts=False, kinds=None, **filters):
     period = Period(first=d(6), last=TODAY)
     now = at(TODAY, 18)
     qs = None if from_counts else Activity.objects.filter(**filters)
-    return {s.user.pk: s for s in activity_summary(queryset=qs, kinds=kinds, users=users, period=period, now=now)}
+    return {
+        s.user.pk: s
+        for s in activity_summary(queryset=qs, kinds=kinds, users=users, period=period, now=now)
+    }
 
 
 @pytest.mark.parametrize("from_counts", [False, True], ids=["from activities", "from daily counts"])
 def test_counts_per_type_and_the_previous_period(data, alice, bob, from_counts):
     s = summary_for([alice, bob], from_counts=from_counts)[alice.pk]
-    assert s.count("call") == 3 and s.count("meeting") == 1 and s.count("task") == 1 and s.count("email") == 0
+    assert (
+        s.count("call") == 3
+        and s.count("meeting") == 1
+        and s.count("task") == 1
+        and s.count("email") == 0
+    )
     assert s.system_count == 1
     assert s.total == 6
     assert s.previous_count("call") == 1 and s.previous_count("email") == 1
     assert s.previous_total == 2
     assert s.change == 4 and s.change_percent == 200
     assert summary_for([alice, bob], from_counts=from_counts)[bob.pk].total == 1
-    calls = summary_for([alice], from_counts=from_counts, kinds=["call"], **({} if from_counts else {"kind": "call"}))
+    calls = summary_for(
+        [alice],
+        from_counts=from_counts,
+        kinds=["call"],
+        **({} if from_counts else {"kind": "call"}),
+    )
     assert (calls[alice.pk].total, calls[alice.pk].previous_total) == (3, 1)
 
 
@@ -78,7 +100,11 @@ def test_coverage_is_the_share_of_own_customers_with_contact_in_the_last_30_days
     assert (s[alice.pk].customers_touched, s[alice.pk].customers_total) == (3, 4)
     assert s[alice.pk].coverage_percent == 75
     # bob's only customer was called by alice 14 days ago: contact by anyone counts
-    assert (s[bob.pk].customers_touched, s[bob.pk].customers_total, s[bob.pk].coverage_percent) == (1, 1, 100)
+    assert (s[bob.pk].customers_touched, s[bob.pk].customers_total, s[bob.pk].coverage_percent) == (
+        1,
+        1,
+        100,
+    )
 
 
 def test_overdue_tasks_are_open_tasks_due_before_today(data, alice, bob):
@@ -109,9 +135,16 @@ def test_periods_have_a_previous_period_of_the_same_length():
     p = period_resolve(name="month", today=TODAY)
     assert (p.first, p.last, p.days) == (datetime.date(2026, 3, 1), TODAY, 18)
     assert p.previous() == Period(first=datetime.date(2026, 2, 11), last=datetime.date(2026, 2, 28))
-    assert period_resolve(name="last_week", today=TODAY) == Period(datetime.date(2026, 3, 9), datetime.date(2026, 3, 15))
+    assert period_resolve(name="last_week", today=TODAY) == Period(
+        datetime.date(2026, 3, 9), datetime.date(2026, 3, 15)
+    )
     assert period_resolve(name="week", today=TODAY).first == datetime.date(2026, 3, 16)
-    custom = period_resolve(name="custom", today=TODAY, date_from=datetime.date(2026, 1, 5), date_to=datetime.date(2026, 1, 1))
+    custom = period_resolve(
+        name="custom",
+        today=TODAY,
+        date_from=datetime.date(2026, 1, 5),
+        date_to=datetime.date(2026, 1, 1),
+    )
     assert (custom.first, custom.last) == (datetime.date(2026, 1, 1), datetime.date(2026, 1, 5))
     assert len(weeks_for_chart(period=period_resolve(name="365d", today=TODAY))) == 53
 
@@ -123,19 +156,27 @@ def test_daily_counts_follow_every_write_even_bulk_ones(tenant, alice, bob):
     from tests.builders.activity import bulk_activities
 
     def counts():
-        return {(r["employee_id"], r["day"], r["kind"]): r["n"]
-                for r in DailyCount.objects.filter(n__gt=0).values("employee_id", "day", "kind", "n")}
+        return {
+            (r["employee_id"], r["day"], r["kind"]): r["n"]
+            for r in DailyCount.objects.filter(n__gt=0).values("employee_id", "day", "kind", "n")
+        }
 
     def truth():
-        rows = (Activity.objects.filter(employee__isnull=False).values("employee_id", "occurred_at", "kind"))
+        rows = Activity.objects.filter(employee__isnull=False).values(
+            "employee_id", "occurred_at", "kind"
+        )
         out = {}
         for r in rows:
             key = (r["employee_id"], timezone.localtime(r["occurred_at"]).date(), r["kind"])
             out[key] = out.get(key, 0) + 1
         return out
 
-    late = timezone.make_aware(datetime.datetime(2026, 3, 17, 23, 30))  # local day 17, UTC day 17 22:30
-    early = timezone.make_aware(datetime.datetime(2026, 3, 18, 0, 30))  # local day 18, UTC day 17 23:30
+    late = timezone.make_aware(
+        datetime.datetime(2026, 3, 17, 23, 30)
+    )  # local day 17, UTC day 17 22:30
+    early = timezone.make_aware(
+        datetime.datetime(2026, 3, 18, 0, 30)
+    )  # local day 18, UTC day 17 23:30
     a = make_activity(employee=alice, occurred_at=late)
     b = make_activity(employee=alice, occurred_at=early, kind="email")
     bulk_activities(500, employee=bob, start=at(TODAY), step=datetime.timedelta(hours=5))
@@ -146,7 +187,10 @@ def test_daily_counts_follow_every_write_even_bulk_ones(tenant, alice, bob):
     b.save()
     Activity.objects.filter(employee=bob, kind="note").delete()
     assert counts() == truth()
-    assert DailyCount.objects.aggregate(n=Sum("n"))["n"] == Activity.objects.aggregate(n=Count("id"))["n"]
+    assert (
+        DailyCount.objects.aggregate(n=Sum("n"))["n"]
+        == Activity.objects.aggregate(n=Count("id"))["n"]
+    )
 
 
 def test_rebuilding_the_counts_gives_the_same_numbers(tenant, alice):
@@ -158,4 +202,7 @@ def test_rebuilding_the_counts_gives_the_same_numbers(tenant, alice):
     before = set(DailyCount.objects.filter(n__gt=0).values_list("employee_id", "day", "kind", "n"))
     DailyCount.objects.update(n=0)
     activity_counts_rebuild()
-    assert set(DailyCount.objects.filter(n__gt=0).values_list("employee_id", "day", "kind", "n")) == before
+    assert (
+        set(DailyCount.objects.filter(n__gt=0).values_list("employee_id", "day", "kind", "n"))
+        == before
+    )

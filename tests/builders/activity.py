@@ -19,7 +19,11 @@ _seq = itertools.count(1)
 def make_activity(**overrides) -> Activity:
     """A saved call of nobody in particular, now; ``contacts=[...]`` links contact persons."""
     contacts = overrides.pop("contacts", None)
-    values = {"kind": Activity.Kind.CALL, "subject": f"Builder activity {next(_seq)}", "occurred_at": timezone.now()}
+    values = {
+        "kind": Activity.Kind.CALL,
+        "subject": f"Builder activity {next(_seq)}",
+        "occurred_at": timezone.now(),
+    }
     if overrides.get("project") is not None and "customer" not in overrides:
         values["customer"] = overrides["project"].customer
     values.update(overrides)
@@ -29,15 +33,34 @@ def make_activity(**overrides) -> Activity:
     return activity
 
 
-def bulk_activities(n: int, *, start: datetime.datetime | None = None, step: datetime.timedelta | None = None,
-                    kinds: list[str] | None = None, batch_size: int = 10_000, **common) -> None:
+def bulk_activities(
+    n: int,
+    *,
+    start: datetime.datetime | None = None,
+    step: datetime.timedelta | None = None,
+    kinds: list[str] | None = None,
+    batch_size: int = 10_000,
+    **common,
+) -> None:
     """``n`` activities in big bulk_create batches, one every ``step`` back from ``start``."""
     start = start or timezone.now()
     step = step or datetime.timedelta(minutes=7)
-    kinds = kinds or [Activity.Kind.CALL, Activity.Kind.EMAIL, Activity.Kind.MEETING, Activity.Kind.NOTE]
+    kinds = kinds or [
+        Activity.Kind.CALL,
+        Activity.Kind.EMAIL,
+        Activity.Kind.MEETING,
+        Activity.Kind.NOTE,
+    ]
     batch: list[Activity] = []
     for i in range(n):
-        batch.append(Activity(kind=kinds[i % len(kinds)], subject=f"Bulk {i}", occurred_at=start - i * step, **common))
+        batch.append(
+            Activity(
+                kind=kinds[i % len(kinds)],
+                subject=f"Bulk {i}",
+                occurred_at=start - i * step,
+                **common,
+            )
+        )
         if len(batch) >= batch_size:
             Activity.objects.bulk_create(batch)
             batch = []

@@ -16,7 +16,13 @@ def make_team(**overrides) -> Team:
 
 def make_user(**overrides) -> User:
     n = next(_seq)
-    values = {"email": f"user{n}@builder.test", "password": "Builder-pass-1", "role": "salesperson",
-              "first_name": f"User{n}", "last_name": "Builder", "validate": False}
+    values = {
+        "email": f"user{n}@builder.test",
+        "password": "Builder-pass-1",
+        "role": "salesperson",
+        "first_name": f"User{n}",
+        "last_name": "Builder",
+        "validate": False,
+    }
     values.update(overrides)
     return user_create(**values)

@@ -43,13 +43,21 @@ def make_contact(**overrides) -> ContactPerson:
     n = next(_seq)
     if "customer" not in overrides and "customer_id" not in overrides:
         overrides["customer"] = make_customer()
-    values = {"first_name": "Erika", "last_name": f"Builder{n}", "position": "Buyer", "email": f"contact{n}@example.com"}
+    values = {
+        "first_name": "Erika",
+        "last_name": f"Builder{n}",
+        "position": "Buyer",
+        "email": f"contact{n}@example.com",
+    }
     values.update(overrides)
     contact = ContactPerson(**values)
     customer = contact.customer
     contact.search_text = contact_search_text(
-        first_name=contact.first_name, last_name=contact.last_name, email=contact.email,
-        position=contact.position, customer_name=customer.name,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        email=contact.email,
+        position=contact.position,
+        customer_name=customer.name,
     )
     contact.save()
     customer_keys_refresh(customer)

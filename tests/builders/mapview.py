@@ -24,5 +24,7 @@ def make_selection(*, owner=None, customers=(), **overrides) -> Selection:
     values = {"name": f"Selection {next(_seq)}", "owner": owner, "customer_count": len(customers)}
     values.update(overrides)
     selection = Selection.objects.create(**values)
-    SelectionItem.objects.bulk_create([SelectionItem(selection=selection, customer=c) for c in customers])
+    SelectionItem.objects.bulk_create(
+        [SelectionItem(selection=selection, customer=c) for c in customers]
+    )
     return selection

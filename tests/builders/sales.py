@@ -32,7 +32,12 @@ def make_phase(**overrides) -> Phase:
     n = next(_seq)
     if "process" not in overrides:
         overrides["process"] = make_process(phases=[])
-    values = {"name": f"Phase {n}", "order": n * 10, "probability": 10, "outcome": Phase.Outcome.OPEN}
+    values = {
+        "name": f"Phase {n}",
+        "order": n * 10,
+        "probability": 10,
+        "outcome": Phase.Outcome.OPEN,
+    }
     values.update(overrides)
     return Phase.objects.create(**values)
 

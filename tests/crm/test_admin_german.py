@@ -20,7 +20,11 @@ def test_every_model_field_and_choice_of_ours_has_a_translated_name():
                 if not isinstance(getattr(model._meta, meta_name), Promise):
                     untranslated.append(f"{name} Meta.{meta_name}")
             for field in model._meta.get_fields(include_parents=False):
-                if field.auto_created or not getattr(field, "concrete", False) and not field.many_to_many:
+                if (
+                    field.auto_created
+                    or not getattr(field, "concrete", False)
+                    and not field.many_to_many
+                ):
                     continue
                 if field.name == "id" or field.model is not model:
                     continue

@@ -23,7 +23,9 @@ def test_login_with_email_and_password_then_logout(tenant):
 
 def test_login_redirects_only_to_local_next_urls(tenant):
     client = tenant_client(tenant)
-    response = client.post("/login/?next=https://evil.example/", {"email": "alice@alpha.test", "password": PASSWORD})
+    response = client.post(
+        "/login/?next=https://evil.example/", {"email": "alice@alpha.test", "password": PASSWORD}
+    )
     assert response["Location"] == "/"
 
 
@@ -32,11 +34,17 @@ def test_login_attempts_are_rate_limited(tenant):
     cache.clear()
     client = tenant_client(tenant)
     for _ in range(3):
-        assert client.post("/login/", {"email": "bob@alpha.test", "password": "wrong"}).status_code == 200
+        assert (
+            client.post("/login/", {"email": "bob@alpha.test", "password": "wrong"}).status_code
+            == 200
+        )
     blocked = client.post("/login/", {"email": "bob@alpha.test", "password": PASSWORD})
     assert blocked.status_code == 429 and b"Too many failed attempts" in blocked.content
     # another user from the same address is not locked out by bob's failures
-    assert client.post("/login/", {"email": "alice@alpha.test", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login/", {"email": "alice@alpha.test", "password": PASSWORD}).status_code
+        == 302
+    )
     cache.clear()
 
 
@@ -65,9 +73,17 @@ def test_dashboard_shows_the_users_team_from_the_database(tenant, alice, carol):
 
 def test_submenu_lists_the_customers_area_in_order_and_marks_one_item(tenant, dave):
     html = tenant_client(tenant, dave).get("/customers/contacts/").content.decode()
-    menu = html[html.index('data-testid="submenu"'):]
+    menu = html[html.index('data-testid="submenu"') :]
     menu = menu[: menu.index("</nav>")]
-    labels = ["Sales projects", "Leads", "Project groups", "Customer overview", "Contact persons", "Activity log", "Map"]
+    labels = [
+        "Sales projects",
+        "Leads",
+        "Project groups",
+        "Customer overview",
+        "Contact persons",
+        "Activity log",
+        "Map",
+    ]
     positions = [menu.find(label) for label in labels if label in menu]
     assert positions == sorted(positions) and len(positions) >= 6
     assert menu.count("active") == 1 and 'active" href="/customers/contacts/"' in menu

@@ -64,11 +64,17 @@ def test_every_orderable_column_is_sorted_both_ways(generated):
     for spec in bench_pages.LISTS:
         if spec.table is None:
             continue
-        sorts = {dict(_params(p)).get("sort") for p in rows if p.get("list") == spec.label and p["kind"] == "sort"}
+        sorts = {
+            dict(_params(p)).get("sort")
+            for p in rows
+            if p.get("list") == spec.label and p["kind"] == "sort"
+        }
         columns = bench_pages.orderable_columns(spec.table())
         assert columns, spec.label
         for name in columns:
-            assert {name, f"-{name}"} <= sorts, f"{spec.label}: column {name} is not sorted both ways"
+            assert {name, f"-{name}"} <= sorts, (
+                f"{spec.label}: column {name} is not sorted both ways"
+            )
 
 
 def test_every_filter_is_measured_alone_with_a_value(generated):
@@ -76,11 +82,18 @@ def test_every_filter_is_measured_alone_with_a_value(generated):
     for spec in bench_pages.LISTS:
         if spec.filterset is None:
             continue
-        alone = {name for p in rows if p.get("list") == spec.label and p["kind"] == "filter"
-                 for name, value in _params(p) if value}
+        alone = {
+            name
+            for p in rows
+            if p.get("list") == spec.label and p["kind"] == "filter"
+            for name, value in _params(p)
+            if value
+        }
         filters = set(spec.filterset(ctx).filters)
         assert filters, spec.label
-        assert filters <= alone, f"{spec.label}: filters never measured alone: {sorted(filters - alone)}"
+        assert filters <= alone, (
+            f"{spec.label}: filters never measured alone: {sorted(filters - alone)}"
+        )
     combos = [p for p in rows if p["kind"] == "combo" and p["list"] == "Sales list"]
     assert any(set(p["filters"]) == {"owner", "status", "phase"} for p in combos)
 
@@ -90,9 +103,14 @@ def test_a_new_column_or_filter_is_picked_up_without_touching_the_bench(generate
     from customers.tables import CustomerTable
 
     ctx, _rows = generated
-    monkeypatch.setitem(CustomerTable.base_columns, "postal_code",
-                        django_tables2.Column(accessor="postal_code", verbose_name="PLZ"))
-    monkeypatch.setitem(CustomerFilter.base_filters, "city", django_filters.CharFilter(field_name="city"))
+    monkeypatch.setitem(
+        CustomerTable.base_columns,
+        "postal_code",
+        django_tables2.Column(accessor="postal_code", verbose_name="PLZ"),
+    )
+    monkeypatch.setitem(
+        CustomerFilter.base_filters, "city", django_filters.CharFilter(field_name="city")
+    )
     rows = bench_pages.list_pages(bench_pages.LISTS[0], ctx)
     paths = [p["path"] for p in rows]
     assert any("sort=-postal_code" in path for path in paths)
@@ -108,8 +126,15 @@ def test_every_table_and_filterset_of_the_product_has_a_list(generated):
 
 
 # Requests the templates make that are writes (measured as actions or not a page at all).
-WRITES = {"activity:activity_create", "activity:activity_done", "activity:activity_delete", "sales:project_move",
-          "mapview:selection_save", "customers:customer_contact_create", "customers:import_progress"}
+WRITES = {
+    "activity:activity_create",
+    "activity:activity_done",
+    "activity:activity_delete",
+    "sales:project_move",
+    "mapview:selection_save",
+    "customers:customer_contact_create",
+    "customers:import_progress",
+}
 
 
 def test_every_htmx_fragment_of_the_templates_is_measured(generated):
@@ -135,13 +160,17 @@ def test_every_generated_page_answers(generated, client_for, carol):
     ctx, rows = generated
     client = client_for(carol)
     answered = 0
-    checked = [p for p in rows if p["kind"] != "sort"]  # sorts are column names: valid by construction
+    checked = [
+        p for p in rows if p["kind"] != "sort"
+    ]  # sorts are column names: valid by construction
     for page in checked:
         headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in page["headers"].items()}
         if page["method"] == "GET":
             response = client.get(page["path"], **headers)
         else:
             response = client.post(page["path"], page.get("body") or {}, **headers)
-        assert response.status_code < 400, f"{page['label']}: HTTP {response.status_code} for {page['path']}"
+        assert response.status_code < 400, (
+            f"{page['label']}: HTTP {response.status_code} for {page['path']}"
+        )
         answered += 1
     assert answered == len(checked) > 150

@@ -13,7 +13,11 @@ from tests.conftest import tenant_client
 
 
 def test_favicon_answers_on_tenant_and_public_hosts(tenant, other_tenant):
-    for client in (tenant_client(tenant), tenant_client(other_tenant), Client(HTTP_HOST="localhost")):
+    for client in (
+        tenant_client(tenant),
+        tenant_client(other_tenant),
+        Client(HTTP_HOST="localhost"),
+    ):
         response = client.get("/favicon.ico")
         assert response.status_code == 200
         assert response["Content-Type"] == "image/x-icon"
@@ -28,8 +32,12 @@ def test_pages_link_the_icon(tenant, alice):
 
 def test_signed_in_pages_and_fragments_are_private_and_not_stored(tenant, alice):
     client = tenant_client(tenant, alice)
-    for url, headers in [("/", {}), ("/customers/", {}), ("/customers/", {"HTTP_HX_REQUEST": "true"}),
-                         ("/customers/export/", {})]:
+    for url, headers in [
+        ("/", {}),
+        ("/customers/", {}),
+        ("/customers/", {"HTTP_HX_REQUEST": "true"}),
+        ("/customers/export/", {}),
+    ]:
         response = client.get(url, **headers)
         assert response.status_code == 200, url
         assert response["Cache-Control"] == "private, no-store", url
@@ -55,5 +63,8 @@ def test_the_csrf_token_in_the_page_differs_in_every_response(tenant, alice):
     """BREACH guesses a secret byte by byte over many compressed responses; a token masked anew
     per response gives it nothing to converge on."""
     client = tenant_client(tenant, alice)
-    tokens = {re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/").content.decode()).group(1) for _ in range(3)}
+    tokens = {
+        re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/").content.decode()).group(1)
+        for _ in range(3)
+    }
     assert len(tokens) == 3

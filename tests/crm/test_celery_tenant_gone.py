@@ -17,7 +17,10 @@ def test_a_task_for_a_schema_that_does_not_exist_is_dropped_with_a_warning(tenan
     caplog.set_level(logging.WARNING, logger="crm.celery")
     result = geocode_customers.apply(args=[[1, 2]], headers={"_schema_name": "tenant_long_gone"})
     assert result.successful() and result.result is None
-    assert any("does not exist" in r.getMessage() and "tenant_long_gone" in r.getMessage() for r in caplog.records)
+    assert any(
+        "does not exist" in r.getMessage() and "tenant_long_gone" in r.getMessage()
+        for r in caplog.records
+    )
     assert connection.schema_name == tenant.schema_name  # the caller's schema is back
 
 

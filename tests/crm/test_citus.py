@@ -16,8 +16,10 @@ from django_tenants.utils import schema_context
 
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.skipif(not os.environ.get("CITUS_DATABASE_URL"),
-                                reason="needs a Citus cluster (make citus; make test-citus)")
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("CITUS_DATABASE_URL"),
+    reason="needs a Citus cluster (make citus; make test-citus)",
+)
 
 SPREAD = [f"spread{n:02d}" for n in range(1, 21)]
 
@@ -27,7 +29,8 @@ def _placements() -> dict[str, set[int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT n.nspname, s.nodeport FROM citus_shards s JOIN pg_class c ON c.oid = s.table_name"
-            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE s.citus_table_type = 'schema'")
+            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE s.citus_table_type = 'schema'"
+        )
         placements: dict[str, set[int]] = {}
         for schema, port in cursor.fetchall():
             placements.setdefault(schema, set()).add(port)
@@ -41,11 +44,18 @@ def spread_tenants(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        existing = set(Tenant.objects.filter(schema_name__in=SPREAD).values_list("schema_name", flat=True))
+        existing = set(
+            Tenant.objects.filter(schema_name__in=SPREAD).values_list("schema_name", flat=True)
+        )
         for schema in SPREAD:
             if schema not in existing:
-                tenant_provision(schema=schema, name=f"{schema} GmbH", domain=f"{schema}.localhost",
-                                 admin_email=f"admin@{schema}.test", admin_password=PASSWORD)
+                tenant_provision(
+                    schema=schema,
+                    name=f"{schema} GmbH",
+                    domain=f"{schema}.localhost",
+                    admin_email=f"admin@{schema}.test",
+                    admin_password=PASSWORD,
+                )
         connection.set_schema_to_public()
         yield SPREAD
 
@@ -55,19 +65,26 @@ def test_twenty_tenants_are_distributed_schemas_on_both_workers(spread_tenants, 
         with connection.cursor() as cursor:
             cursor.execute("SELECT schema_name::text FROM citus_schemas")
             distributed = {row[0] for row in cursor.fetchall()}
-            cursor.execute("SELECT nodeport FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary'")
+            cursor.execute(
+                "SELECT nodeport FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary'"
+            )
             workers = {row[0] for row in cursor.fetchall()}
         placements = _placements()
     assert set(spread_tenants) <= distributed
     assert len(workers) >= 2
     for schema in spread_tenants:
         # every table of a tenant lives on one worker (colocated), none on the coordinator
-        assert len(placements[schema]) == 1 and placements[schema] <= workers, (schema, placements[schema])
+        assert len(placements[schema]) == 1 and placements[schema] <= workers, (
+            schema,
+            placements[schema],
+        )
     used = set().union(*(placements[schema] for schema in spread_tenants))
     assert used == workers, f"the 20 tenants sit on {used} only"
 
 
-def test_a_live_tenant_moves_to_another_worker_without_error_or_lost_write(spread_tenants, django_db_blocker):
+def test_a_live_tenant_moves_to_another_worker_without_error_or_lost_write(
+    spread_tenants, django_db_blocker
+):
     from customers.models import Customer
     from tests.builders.customers import make_customer
 
@@ -92,8 +109,10 @@ def test_a_live_tenant_moves_to_another_worker_without_error_or_lost_write(sprea
     with django_db_blocker.unblock():
         source = _placements()[schema]
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nodeport FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary'"
-                           " ORDER BY nodeport")
+            cursor.execute(
+                "SELECT nodeport FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary'"
+                " ORDER BY nodeport"
+            )
             target = next(port for (port,) in cursor.fetchall() if port not in source)
         threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
         for thread in threads:
@@ -104,10 +123,14 @@ def test_a_live_tenant_moves_to_another_worker_without_error_or_lost_write(sprea
                 time.sleep(0.05)  # the load is running before the move starts
             before = len(written)
             with connection.cursor() as cursor:
-                cursor.execute("SELECT citus_schema_move(%s::regnamespace, '127.0.0.1', %s)", [schema, target])
+                cursor.execute(
+                    "SELECT citus_schema_move(%s::regnamespace, '127.0.0.1', %s)", [schema, target]
+                )
             during = len(written) - before
             deadline = time.monotonic() + 60
-            while len(written) < before + during + 10 and not errors and time.monotonic() < deadline:
+            while (
+                len(written) < before + during + 10 and not errors and time.monotonic() < deadline
+            ):
                 time.sleep(0.05)  # and keeps writing on the new node
         finally:
             stop.set()
@@ -122,7 +145,9 @@ def test_a_live_tenant_moves_to_another_worker_without_error_or_lost_write(sprea
     assert stored == set(written), f"{len(set(written) - stored)} writes lost"
 
 
-def test_the_application_reaches_the_coordinator_through_pgbouncer(django_db_setup, django_db_blocker):
+def test_the_application_reaches_the_coordinator_through_pgbouncer(
+    django_db_setup, django_db_blocker
+):
     # make test-citus points DATABASE_URL at PgBouncer (session mode, bin/citus) when it runs
     from pathlib import Path
 
@@ -134,7 +159,11 @@ def test_the_application_reaches_the_coordinator_through_pgbouncer(django_db_set
     assert "pool_mode = session" in ini.read_text()
     with django_db_blocker.unblock():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT inet_server_port(), current_setting('citus.enable_schema_based_sharding')")
+            cursor.execute(
+                "SELECT inet_server_port(), current_setting('citus.enable_schema_based_sharding')"
+            )
             server_port, sharding = cursor.fetchone()
-    assert int(connection.settings_dict["PORT"]) == server_port + 10  # PgBouncer's port, the coordinator behind
+    assert (
+        int(connection.settings_dict["PORT"]) == server_port + 10
+    )  # PgBouncer's port, the coordinator behind
     assert sharding == "on"

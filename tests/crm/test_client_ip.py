@@ -31,11 +31,23 @@ def test_behind_a_proxy_the_address_limit_counts_each_client(tenant, client_for,
     settings.LOGIN_RATE_LIMIT = 2  # the per-address limit is five times this
     client = client_for(None)
     for i in range(11):
-        client.post("/login/", {"email": f"nobody{i}@alpha.test", "password": "wrong"},
-                    REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
-    refused = client.post("/login/", {"email": "alice@alpha.test", "password": "Test-pass-2026!"},
-                          REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+        client.post(
+            "/login/",
+            {"email": f"nobody{i}@alpha.test", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    refused = client.post(
+        "/login/",
+        {"email": "alice@alpha.test", "password": "Test-pass-2026!"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
     assert refused.status_code == 429
-    other = client_for(None).post("/login/", {"email": "alice@alpha.test", "password": "Test-pass-2026!"},
-                              REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.77")
+    other = client_for(None).post(
+        "/login/",
+        {"email": "alice@alpha.test", "password": "Test-pass-2026!"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.77",
+    )
     assert other.status_code == 302

@@ -24,8 +24,12 @@ def test_a_salesperson_opening_a_colleagues_edit_page_reads_who_may_edit_it(clie
     response = client_for(bob).get(f"/customers/{customer.pk}/edit/")
     assert response.status_code == 403
     html = response.content.decode()
-    assert 'data-testid="submenu"' in html and 'data-testid="error-page"' in html  # inside the layout
-    assert "Only Alice Tester, the managers of team North and the tenant admins may edit it." in html
+    assert (
+        'data-testid="submenu"' in html and 'data-testid="error-page"' in html
+    )  # inside the layout
+    assert (
+        "Only Alice Tester, the managers of team North and the tenant admins may edit it." in html
+    )
     assert "Back to the dashboard" in html
 
 
@@ -34,7 +38,10 @@ def test_the_refusal_in_german(client_for, alice, bob):
     bob.language = "de"
     bob.save(update_fields=["language"])
     html = client_for(bob).get(f"/customers/{customer.pk}/edit/").content.decode()
-    assert "Bearbeiten dürfen nur Alice Tester, die Teamleiter des Teams North und die Administratoren." in html
+    assert (
+        "Bearbeiten dürfen nur Alice Tester, die Teamleiter des Teams North und die Administratoren."
+        in html
+    )
     assert "Nicht erlaubt" in html
 
 
@@ -48,8 +55,14 @@ def test_a_missing_record_is_a_404_inside_the_layout_in_both_languages(client_fo
     response = client_for(alice).get("/customers/999999999/")
     assert response.status_code == 404
     html = response.content.decode()
-    assert 'data-testid="submenu"' in html and "Page not found" in html and "No Customer matches" not in html
-    german = client_for(alice).get("/customers/999999999/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert (
+        'data-testid="submenu"' in html
+        and "Page not found" in html
+        and "No Customer matches" not in html
+    )
+    german = (
+        client_for(alice).get("/customers/999999999/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    )
     assert "Seite nicht gefunden" in german
 
 
@@ -74,11 +87,16 @@ def test_a_server_error_is_our_own_page(client_for, alice):
     assert "Etwas ist schiefgegangen" in german
 
 
-def test_the_lead_list_says_the_lead_function_is_off_and_who_switches_it_on(client_for, alice, tenant):
+def test_the_lead_list_says_the_lead_function_is_off_and_who_switches_it_on(
+    client_for, alice, tenant
+):
     tenant.lead_function_enabled = False
     tenant.save(update_fields=["lead_function_enabled"])
     response = client_for(alice).get("/sales/leads/")
     assert response.status_code == 404
     html = response.content.decode()
-    assert "The lead function is switched off for your company. A tenant admin can switch it on" in html
+    assert (
+        "The lead function is switched off for your company. A tenant admin can switch it on"
+        in html
+    )
     assert 'data-testid="error-page"' in html

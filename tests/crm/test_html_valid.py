@@ -29,8 +29,11 @@ def nu_errors(pages: dict[str, bytes], tmp_path) -> list[str]:
     command = [java, "-jar", str(VNU), "--errors-only", "--format", "json", *paths]
     run = subprocess.run(command, capture_output=True, text=True, timeout=300)  # noqa: S603 (a fixed command)
     messages = json.loads(run.stderr or run.stdout)["messages"]
-    return [f"{files.get(m.get('url'), m.get('url'))}:{m.get('lastLine')}: {m['message']}" for m in messages
-            if m.get("type") == "error" and not m["message"].startswith("Attribute “hx-")]
+    return [
+        f"{files.get(m.get('url'), m.get('url'))}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error" and not m["message"].startswith("Attribute “hx-")
+    ]
 
 
 def test_the_main_pages_are_valid_html(tenant, dave, tmp_path):
@@ -39,9 +42,21 @@ def test_the_main_pages_are_valid_html(tenant, dave, tmp_path):
     process = make_process(name="Nu")
     project = make_project(process=process, owner=dave, customer=customer, volume=Decimal("1000"))
     client = tenant_client(tenant, dave)
-    urls = ["/", "/customers/", f"/customers/{customer.pk}/", "/customers/new/", "/customers/contacts/",
-            "/customers/contacts/new/", f"/sales/projects/board/?process={process.pk}", "/sales/projects/",
-            "/sales/projects/new/", f"/sales/projects/{project.pk}/", "/sales/groups/", "/activity/", "/map/"]
+    urls = [
+        "/",
+        "/customers/",
+        f"/customers/{customer.pk}/",
+        "/customers/new/",
+        "/customers/contacts/",
+        "/customers/contacts/new/",
+        f"/sales/projects/board/?process={process.pk}",
+        "/sales/projects/",
+        "/sales/projects/new/",
+        f"/sales/projects/{project.pk}/",
+        "/sales/groups/",
+        "/activity/",
+        "/map/",
+    ]
     pages = {}
     for url in urls:
         response = client.get(url)

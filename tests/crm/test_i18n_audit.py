@@ -22,7 +22,11 @@ def _import_time_calls(body: list[ast.stmt], eager: set[str]):
     for statement in body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # decorators and defaults run at import time, the body does not
-            nodes = [*statement.decorator_list, *statement.args.defaults, *statement.args.kw_defaults]
+            nodes = [
+                *statement.decorator_list,
+                *statement.args.defaults,
+                *statement.args.kw_defaults,
+            ]
         elif isinstance(statement, ast.ClassDef):
             yield from _import_time_calls(statement.body, eager)
             nodes = [*statement.decorator_list, *statement.bases]
@@ -34,7 +38,11 @@ def _import_time_calls(body: list[ast.stmt], eager: set[str]):
             for node in ast.walk(top):
                 if isinstance(node, ast.Lambda):
                     continue
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in eager:
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in eager
+                ):
                     if not _inside_lambda(top, node):
                         yield node.lineno
 
@@ -55,5 +63,8 @@ def test_no_message_is_translated_at_import_time():
             tree = ast.parse(Path(path).read_text(encoding="utf-8"))
             eager = _eager_names(tree)
             if eager:
-                found += [f"{path.relative_to(BASE_DIR)}:{line}" for line in _import_time_calls(tree.body, eager)]
+                found += [
+                    f"{path.relative_to(BASE_DIR)}:{line}"
+                    for line in _import_time_calls(tree.body, eager)
+                ]
     assert found == [], "use gettext_lazy at module and class level: " + ", ".join(found)

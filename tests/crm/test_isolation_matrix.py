@@ -38,8 +38,11 @@ def _walk(resolver, prefix="", namespace=""):
 
 
 def tenant_routes() -> list[tuple[str, str, str | None]]:
-    routes = [(ns, route, name) for ns, route, name in _walk(get_resolver("crm.urls"))
-              if not route.startswith(SKIP_PREFIXES) and not route.startswith("^")]
+    routes = [
+        (ns, route, name)
+        for ns, route, name in _walk(get_resolver("crm.urls"))
+        if not route.startswith(SKIP_PREFIXES) and not route.startswith("^")
+    ]
     assert len(routes) > 20
     return routes
 
@@ -62,7 +65,9 @@ def _kind_for(namespace: str, route: str) -> str:
     for ns, pattern, kind in ID_KINDS:
         if ns == namespace and re.search(pattern, route):
             return kind
-    raise AssertionError(f"the isolation matrix does not know which object fills {route!r}; extend ID_KINDS")
+    raise AssertionError(
+        f"the isolation matrix does not know which object fills {route!r}; extend ID_KINDS"
+    )
 
 
 def _beta_objects() -> dict:
@@ -76,8 +81,13 @@ def _beta_objects() -> dict:
     from tests.builders.sales import make_group, make_project
 
     with schema_context("beta"):
-        customer = make_customer(name=f"{MARKER} GmbH", city=f"{MARKER}stadt", latitude=52.5, longitude=13.4,
-                                 geocode_status="found")
+        customer = make_customer(
+            name=f"{MARKER} GmbH",
+            city=f"{MARKER}stadt",
+            latitude=52.5,
+            longitude=13.4,
+            geocode_status="found",
+        )
         contact = make_contact(customer=customer, last_name=MARKER)
         project = make_project(customer=customer, title=f"{MARKER} project")
         other = make_project(customer=customer, title=f"{MARKER} alternative")
@@ -89,9 +99,19 @@ def _beta_objects() -> dict:
         job.save()
         from customfields.models import FieldDefinition
 
-        definition = FieldDefinition.objects.create(entity="customer", key="betaonly", label_en=f"{MARKER} field")
-        return {"field_definition": definition.pk,"customer": customer.pk, "contact": contact.pk, "project": project.pk, "group": group.pk,
-                "activity": activity.pk, "selection": selection.pk, "import_job": job.pk}
+        definition = FieldDefinition.objects.create(
+            entity="customer", key="betaonly", label_en=f"{MARKER} field"
+        )
+        return {
+            "field_definition": definition.pk,
+            "customer": customer.pk,
+            "contact": contact.pk,
+            "project": project.pk,
+            "group": group.pk,
+            "activity": activity.pk,
+            "selection": selection.pk,
+            "import_job": job.pk,
+        }
 
 
 def _beta_fingerprint() -> tuple:
@@ -137,23 +157,35 @@ def test_ids_of_another_tenant_give_404_everywhere(tenant, beta_ids, dave):
             continue
         kind = _kind_for(namespace, route) if "<int:" in route else None
         path = _path(route, beta_ids, kind)
-        for method, headers in (("get", {}), ("get", {"HTTP_HX_REQUEST": "true"}), ("post", {}),
-                                ("post", {"HTTP_HX_REQUEST": "true"})):
+        for method, headers in (
+            ("get", {}),
+            ("get", {"HTTP_HX_REQUEST": "true"}),
+            ("post", {}),
+            ("post", {"HTTP_HX_REQUEST": "true"}),
+        ):
             response = getattr(client, method)(path, **headers)
-            assert response.status_code in (403, 404, 405), f"{method.upper()} {path} ({name}) -> {response.status_code}"
+            assert response.status_code in (403, 404, 405), (
+                f"{method.upper()} {path} ({name}) -> {response.status_code}"
+            )
             assert MARKER.encode() not in response.content, f"{path} leaked beta data"
             checked += 1
     assert checked > 40
     assert _beta_fingerprint() == before, "a request on alpha's host changed tenant beta"
 
 
-def test_lists_exports_and_fragments_never_show_another_tenants_data(tenant, other_tenant, beta_ids, dave):
+def test_lists_exports_and_fragments_never_show_another_tenants_data(
+    tenant, other_tenant, beta_ids, dave
+):
     from crm.models import User
 
     # Control: on beta's own host the same requests do find the marker rows.
     with schema_context("beta"):
         beta_client = tenant_client(other_tenant, User.objects.get(email="dave@beta.test"))
-    for path in ("/customers/?q=betaonly", "/customers/contacts/?q=betaonly", "/sales/projects/?q=betaonly"):
+    for path in (
+        "/customers/?q=betaonly",
+        "/customers/contacts/?q=betaonly",
+        "/sales/projects/?q=betaonly",
+    ):
         assert MARKER.encode() in beta_client.get(path).content, path
     connection.set_tenant(tenant)
     client = tenant_client(tenant, dave)
@@ -183,8 +215,12 @@ def test_another_tenants_session_cookie_opens_nothing(tenant, other_tenant, beta
         client = Client(HTTP_HOST="alpha.localhost")
         client.cookies["sessionid"] = cookie
         response = client.get(path)
-        assert response.status_code in (302, 403, 404, 405), f"GET {path} ({name}) -> {response.status_code}"
+        assert response.status_code in (302, 403, 404, 405), (
+            f"GET {path} ({name}) -> {response.status_code}"
+        )
         if response.status_code == 302:
-            assert "/login/" in response["Location"], f"{path} redirected elsewhere: {response['Location']}"
+            assert "/login/" in response["Location"], (
+                f"{path} redirected elsewhere: {response['Location']}"
+            )
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert MARKER.encode() not in body

@@ -71,30 +71,46 @@ def test_the_user_menu_links_to_my_settings(tenant, client_for, alice):
     assert 'href="/me/settings/"' in _page(client_for(alice).get("/"))
 
 
-def test_only_admins_see_and_set_the_company_default(tenant, client_for, alice, dave, reset_default):
+def test_only_admins_see_and_set_the_company_default(
+    tenant, client_for, alice, dave, reset_default
+):
     assert "company-settings" not in _page(client_for(alice).get("/me/settings/"))
-    assert client_for(alice).post("/me/settings/company/", {"default_language": "de"}).status_code == 403
+    assert (
+        client_for(alice).post("/me/settings/company/", {"default_language": "de"}).status_code
+        == 403
+    )
     assert "company-settings" in _page(client_for(dave).get("/me/settings/"))
-    assert client_for(dave).post("/me/settings/company/", {"default_language": "de"}).status_code == 302
+    assert (
+        client_for(dave).post("/me/settings/company/", {"default_language": "de"}).status_code
+        == 302
+    )
     assert Tenant.objects.get(pk=tenant.pk).default_language == "de"
 
 
 def test_new_users_get_the_tenants_default_language(tenant, client_for, dave, reset_default):
     client_for(dave).post("/me/settings/company/", {"default_language": "de"})
     connection.set_tenant(Tenant.objects.get(pk=tenant.pk))
-    user = user_create(email="neu@alpha.test", password="Ein-gutes-Passwort-2026", role="salesperson")
+    user = user_create(
+        email="neu@alpha.test", password="Ein-gutes-Passwort-2026", role="salesperson"
+    )
     assert user.language == "de"
-    assert user_create(email="en@alpha.test", password=None, language="en", validate=False).language == "en"
+    assert (
+        user_create(email="en@alpha.test", password=None, language="en", validate=False).language
+        == "en"
+    )
 
 
-def test_the_tenant_admin_user_form_offers_the_language_with_the_default(tenant, client_for, dave, reset_default):
+def test_the_tenant_admin_user_form_offers_the_language_with_the_default(
+    tenant, client_for, dave, reset_default
+):
     client_for(dave).post("/me/settings/company/", {"default_language": "de"})
     page = _page(client_for(dave).get("/admin/crm/user/add/"))
     assert 'name="language"' in page and '<option value="de" selected>' in page
 
 
-def test_the_company_default_of_one_tenant_does_not_touch_another(tenant, other_tenant, client_for, dave,
-                                                                   reset_default):
+def test_the_company_default_of_one_tenant_does_not_touch_another(
+    tenant, other_tenant, client_for, dave, reset_default
+):
     client_for(dave).post("/me/settings/company/", {"default_language": "de"})
     assert Tenant.objects.get(pk=other_tenant.pk).default_language == ""
     assert User.objects.filter(language="de").count() == 0
@@ -106,7 +122,12 @@ def test_the_german_demo_user_is_a_tenant_admin_who_reads_german(tenant):
     assert demo_german_user_ensure() is True
     assert demo_german_user_ensure() is False  # bootstrap runs it every time: once only
     jana = User.objects.get(email=DEMO_GERMAN_USER)
-    assert (jana.language, jana.role, jana.is_staff, jana.first_name) == ("de", User.Role.ADMIN, True, "Jana")
+    assert (jana.language, jana.role, jana.is_staff, jana.first_name) == (
+        "de",
+        User.Role.ADMIN,
+        True,
+        "Jana",
+    )
     client = Client(HTTP_HOST="alpha.localhost")
     assert client.login(email=DEMO_GERMAN_USER, password=DEMO_PASSWORD)
     page = _page(client.get("/", **ENGLISH_BROWSER))

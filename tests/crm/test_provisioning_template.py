@@ -56,8 +56,13 @@ def catalog(schema: str) -> dict[str, list]:
 
 
 def provision(schema: str):
-    return tenant_provision(schema=schema, name=f"{schema} AG", domain=f"{schema}.localhost",
-                            admin_email=f"admin@{schema}.test", admin_password=PASSWORD)
+    return tenant_provision(
+        schema=schema,
+        name=f"{schema} AG",
+        domain=f"{schema}.localhost",
+        admin_email=f"admin@{schema}.test",
+        admin_password=PASSWORD,
+    )
 
 
 def unapplied(schema: str) -> list:
@@ -73,8 +78,14 @@ def test_a_cloned_tenant_equals_a_schema_built_by_running_every_migration(db):
     provision("gamma")
     with connection.cursor() as cursor:
         cursor.execute('CREATE SCHEMA "migrated_ref"')
-    call_command("migrate_schemas", tenant=True, schema_name="migrated_ref", executor="standard",
-                 interactive=False, verbosity=0)
+    call_command(
+        "migrate_schemas",
+        tenant=True,
+        schema_name="migrated_ref",
+        executor="standard",
+        interactive=False,
+        verbosity=0,
+    )
     connection.set_schema_to_public()
 
     cloned, migrated = catalog("gamma"), catalog("migrated_ref")
@@ -87,7 +98,10 @@ def test_a_cloned_tenant_equals_a_schema_built_by_running_every_migration(db):
 def test_a_cloned_tenant_works_with_its_admin_and_default_process(db):
     provision("gamma")
     client = Client(HTTP_HOST="gamma.localhost")
-    assert client.post("/login/", {"email": "admin@gamma.test", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login/", {"email": "admin@gamma.test", "password": PASSWORD}).status_code
+        == 302
+    )
     assert client.get("/").status_code == 200
     with schema_context("gamma"):
         assert list(User.objects.values_list("email", flat=True)) == ["admin@gamma.test"]
@@ -97,8 +111,16 @@ def test_a_cloned_tenant_works_with_its_admin_and_default_process(db):
 
 def test_the_template_catches_up_with_a_migration_it_lacks_before_the_next_clone(db):
     # The template one migration behind is the state right after a new migration has landed.
-    call_command("migrate_schemas", "mapview", "0002_customer_point_gist", tenant=True,
-                 schema_name=TEMPLATE_SCHEMA, executor="standard", interactive=False, verbosity=0)
+    call_command(
+        "migrate_schemas",
+        "mapview",
+        "0002_customer_point_gist",
+        tenant=True,
+        schema_name=TEMPLATE_SCHEMA,
+        executor="standard",
+        interactive=False,
+        verbosity=0,
+    )
     connection.set_schema_to_public()
     assert "mapview.0003_customer_unlocated_index" in template_pending_migrations()
 
@@ -107,11 +129,16 @@ def test_the_template_catches_up_with_a_migration_it_lacks_before_the_next_clone
     assert template_pending_migrations() == []
     assert unapplied("delta") == []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_indexes WHERE schemaname IN ('delta', %s) "
-                       "AND indexname = 'mapview_customer_unlocated'", [TEMPLATE_SCHEMA])
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname IN ('delta', %s) "
+            "AND indexname = 'mapview_customer_unlocated'",
+            [TEMPLATE_SCHEMA],
+        )
         assert cursor.fetchone()[0] == 2
-        cursor.execute("SELECT count(*) FROM delta.django_migrations "
-                       "WHERE app = 'mapview' AND name = '0003_customer_unlocated_index'")
+        cursor.execute(
+            "SELECT count(*) FROM delta.django_migrations "
+            "WHERE app = 'mapview' AND name = '0003_customer_unlocated_index'"
+        )
         assert cursor.fetchone()[0] == 1
 
 
@@ -126,8 +153,14 @@ def test_two_cloned_tenants_share_no_rows_and_no_sequences(db):
         assert list(User.objects.values_list("email", flat=True)) == ["admin@delta.test"]
     assert first.pk == second.pk  # each schema counts on its own
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence('gamma.customers_customer', 'id'), "
-                       "pg_get_serial_sequence('delta.customers_customer', 'id'), "
-                       "(SELECT count(*) FROM \"_template\".customers_customer)")
-        assert cursor.fetchone() == ("gamma.customers_customer_id_seq", "delta.customers_customer_id_seq", 0)
+        cursor.execute(
+            "SELECT pg_get_serial_sequence('gamma.customers_customer', 'id'), "
+            "pg_get_serial_sequence('delta.customers_customer', 'id'), "
+            '(SELECT count(*) FROM "_template".customers_customer)'
+        )
+        assert cursor.fetchone() == (
+            "gamma.customers_customer_id_seq",
+            "delta.customers_customer_id_seq",
+            0,
+        )
     connection.set_schema_to_public()

@@ -19,8 +19,24 @@ from tests.builders.sales import make_group, make_process, make_project
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.mark.parametrize("text", ["Müller GmbH", "MÜLLER & Söhne", "Gebäude-Service", "Straße", "Gebaeude",
-                                  "Ærø Café", "Œuvre Zoë", "Łódź", "ﬁx", "İstanbul", "Groß", "STRASSE", "Ǆ"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Müller GmbH",
+        "MÜLLER & Söhne",
+        "Gebäude-Service",
+        "Straße",
+        "Gebaeude",
+        "Ærø Café",
+        "Œuvre Zoë",
+        "Łódź",
+        "ﬁx",
+        "İstanbul",
+        "Groß",
+        "STRASSE",
+        "Ǆ",
+    ],
+)
 def test_python_fold_equals_the_sql_function(tenant, text):
     with connection.cursor() as cursor:
         cursor.execute("SELECT public.crm_fold(%s)", [text])
@@ -28,13 +44,20 @@ def test_python_fold_equals_the_sql_function(tenant, text):
 
 
 def test_umlauts_fold_both_ways():
-    assert search_lib.fold("Müller") == search_lib.fold("Mueller") == search_lib.fold("muller") == "muller"
+    assert (
+        search_lib.fold("Müller")
+        == search_lib.fold("Mueller")
+        == search_lib.fold("muller")
+        == "muller"
+    )
     assert search_lib.fold("Gebäude") == search_lib.fold("Gebaude") == search_lib.fold("GEBAEUDE")
     assert search_lib.fold("Straße") == "strasse"
 
 
 def test_highlight_marks_the_original_letters_and_escapes():
-    assert search_lib.highlight("Müller <b> GmbH", "mueller") == "<mark>Müller</mark> &lt;b&gt; GmbH"
+    assert (
+        search_lib.highlight("Müller <b> GmbH", "mueller") == "<mark>Müller</mark> &lt;b&gt; GmbH"
+    )
     assert search_lib.highlight("Gebäude", "GEBAUDE") == "<mark>Gebäude</mark>"
     assert search_lib.highlight("Nothing", "zzz") == "Nothing"
 
@@ -42,11 +65,15 @@ def test_highlight_marks_the_original_letters_and_escapes():
 def _titles(response) -> list[str]:
     import re
 
-    return [re.sub(r"<[^>]+>", "", t) for t in
-            re.findall(r'data-testid="search-hit">(.*?)</a>', response.content.decode())]
+    return [
+        re.sub(r"<[^>]+>", "", t)
+        for t in re.findall(r'data-testid="search-hit">(.*?)</a>', response.content.decode())
+    ]
 
 
-def test_mueller_finds_mueller_with_umlaut_and_a_missing_letter_still_finds_it(tenant, client_for, alice):
+def test_mueller_finds_mueller_with_umlaut_and_a_missing_letter_still_finds_it(
+    tenant, client_for, alice
+):
     make_customer(name="Müller GmbH")
     make_customer(name="Gebäude Service KG")
     make_customer(name="Schmidt AG")
@@ -60,12 +87,16 @@ def test_mueller_finds_mueller_with_umlaut_and_a_missing_letter_still_finds_it(t
 def test_closest_first_then_the_more_recent(tenant, client_for, alice):
     old = make_customer(name="Kranbau Nord GmbH")
     new = make_customer(name="Kranbau Süd GmbH")
-    Customer.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=400))
+    Customer.objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=400)
+    )
     make_customer(name="Kranbauer und Partner")
     titles = _titles(client_for(alice).get("/search/", {"q": "kranbau"}))
     assert titles.index(new.name) < titles.index(old.name)
     exact = make_customer(name="Kranbau")
-    Customer.objects.filter(pk=exact.pk).update(updated_at=timezone.now() - datetime.timedelta(days=900))
+    Customer.objects.filter(pk=exact.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=900)
+    )
     assert _titles(client_for(alice).get("/search/", {"q": "kranbau"}))[0] == "Kranbau"
 
 
@@ -79,7 +110,11 @@ def test_results_are_grouped_by_kind_and_colored(tenant, client_for, alice):
     html = client_for(alice).get("/search/", {"q": "zander"}).content.decode()
     for key in ("customer", "lead", "contact", "project", "group", "selection"):
         assert f'data-testid="search-group-{key}"' in html, key
-    assert html.index('search-group-customer') < html.index('search-group-lead') < html.index('search-group-contact')
+    assert (
+        html.index("search-group-customer")
+        < html.index("search-group-lead")
+        < html.index("search-group-contact")
+    )
     assert f'href="/customers/{customer.pk}/" class="crm-name-customer' in html
     assert f'href="/customers/{lead.pk}/" class="crm-name-lead' in html
     assert "<mark>Zander</mark> Werke GmbH" in html
@@ -105,7 +140,9 @@ def test_go_opens_the_best_hit_and_without_hits_shows_the_page(tenant, client_fo
     assert response.status_code == 200 and "Nothing found" in response.content.decode()
 
 
-@pytest.mark.parametrize("q", ["", "a", "   ", "%", "_", "\\", "'; DROP TABLE x; --", "ä" * 500, "\x00abc", "ß"])
+@pytest.mark.parametrize(
+    "q", ["", "a", "   ", "%", "_", "\\", "'; DROP TABLE x; --", "ä" * 500, "\x00abc", "ß"]
+)
 def test_odd_queries_never_fail(tenant, client_for, alice, q):
     client = client_for(alice)
     assert client.get("/search/", {"q": q}).status_code == 200
@@ -141,8 +178,16 @@ def test_the_search_never_shows_another_tenants_records(tenant, other_tenant, cl
     connection.set_tenant(tenant)
     make_customer(name="Alpha Xylophon")
     client = client_for(alice)
-    for params in ({"q": "xylophon"}, {"q": "xylophon", "dropdown": "1"}, {"q": "xylophon", "go": "1"}):
-        response = client.get("/search/", params, **HTMX) if "dropdown" in params else client.get("/search/", params)
+    for params in (
+        {"q": "xylophon"},
+        {"q": "xylophon", "dropdown": "1"},
+        {"q": "xylophon", "go": "1"},
+    ):
+        response = (
+            client.get("/search/", params, **HTMX)
+            if "dropdown" in params
+            else client.get("/search/", params)
+        )
         assert b"Betaonly" not in response.content and b"Projekt" not in response.content
         assert b"Auswahl" not in response.content
     # beta's user and cookie mean nothing on alpha's host
@@ -176,14 +221,17 @@ def test_the_search_uses_the_trigram_index(tenant):
         # a few test rows: make the planner show that it can use the index at all
         for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
             cursor.execute(f"SET LOCAL {setting} = off")
-        for index, table, column in [("customer_name_fold_trgm", "customers_customer", "name"),
-                                     ("contact_name_fold_trgm", "customers_contactperson",
-                                      "first_name || ' ' || last_name"),
-                                     ("project_title_fold_trgm", "sales_salesproject", "title"),
-                                     ("group_name_fold_trgm", "sales_projectgroup", "name"),
-                                     ("selection_name_fold_trgm", "mapview_selection", "name")]:
-            sql = (f"EXPLAIN SELECT id FROM {table} WHERE 'muller' <% public.crm_fold({column})"  # noqa: S608
-                   f" OR public.crm_fold({column}) LIKE '%%mul%%'")
+        for index, table, column in [
+            ("customer_name_fold_trgm", "customers_customer", "name"),
+            ("contact_name_fold_trgm", "customers_contactperson", "first_name || ' ' || last_name"),
+            ("project_title_fold_trgm", "sales_salesproject", "title"),
+            ("group_name_fold_trgm", "sales_projectgroup", "name"),
+            ("selection_name_fold_trgm", "mapview_selection", "name"),
+        ]:
+            sql = (
+                f"EXPLAIN SELECT id FROM {table} WHERE 'muller' <% public.crm_fold({column})"  # noqa: S608
+                f" OR public.crm_fold({column}) LIKE '%%mul%%'"
+            )
             cursor.execute(sql)
             plan = " ".join(r[0] for r in cursor.fetchall())
             assert plan.count(index) == 2, plan

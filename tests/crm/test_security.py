@@ -33,20 +33,28 @@ SECURITY_MD = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
 
 def policy(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
-    return {name: values for name, *values in (part.split() for part in header.split(";") if part.strip())}
+    return {
+        name: values
+        for name, *values in (part.split() for part in header.split(";") if part.strip())
+    }
 
 
 # --- the policy on every response ----------------------------------------------------------------
 
 
 def test_pages_carry_a_strict_content_security_policy(tenant, alice):
-    for response in (tenant_client(tenant).get("/login/"), tenant_client(tenant, alice).get("/customers/")):
+    for response in (
+        tenant_client(tenant).get("/login/"),
+        tenant_client(tenant, alice).get("/customers/"),
+    ):
         assert response.status_code == 200
         csp = policy(response)
         assert csp["default-src"] == ["'self'"]
         assert csp["script-src"] == ["'self'"]  # no inline script, no eval, no other host
         assert csp["style-src"] == ["'self'", *ADMIN_STYLE_HASHES]  # no other <style> element
-        assert csp["style-src-attr"] == ["'unsafe-inline'"]  # style="..." attributes only (SECURITY.md)
+        assert csp["style-src-attr"] == [
+            "'unsafe-inline'"
+        ]  # style="..." attributes only (SECURITY.md)
         assert csp["img-src"] == ["'self'", "data:", csp_tile_source(settings.MAP_TILES_URL)]
         assert csp["connect-src"] == ["'self'"]
         assert csp["object-src"] == ["'none'"]
@@ -57,7 +65,9 @@ def test_pages_carry_a_strict_content_security_policy(tenant, alice):
 
 def test_htmx_fragments_carry_the_policy_too(tenant, alice):
     response = tenant_client(tenant, alice).get("/customers/?q=x", HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "script-src 'self'" in response["Content-Security-Policy"]
+    assert (
+        response.status_code == 200 and "script-src 'self'" in response["Content-Security-Policy"]
+    )
 
 
 def test_an_inline_script_that_asks_for_the_nonce_gets_a_fresh_one_in_the_header():
@@ -66,7 +76,9 @@ def test_an_inline_script_that_asks_for_the_nonce_gets_a_fresh_one_in_the_header
     from csp.middleware import CSPMiddleware
 
     template = Template('<script nonce="{{ request.csp_nonce }}">go()</script>')
-    middleware = CSPMiddleware(lambda request: HttpResponse(template.render(Context({"request": request}))))
+    middleware = CSPMiddleware(
+        lambda request: HttpResponse(template.render(Context({"request": request})))
+    )
     nonces = []
     for _ in range(2):
         response = middleware(RequestFactory().get("/"))
@@ -86,7 +98,9 @@ def test_the_admins_inline_styles_are_allowed_by_hash_and_nothing_else(tenant, d
         assert response.status_code == 200, url
         allowed = policy(response)["style-src"]
         for body in re.findall(r"<style[^>]*>(.*?)</style>", response.content.decode(), re.S):
-            digest = "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+            digest = (
+                "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+            )
             assert digest in allowed, f"{url}: inline <style> not allowed; its hash is {digest}"
             seen.add(digest)
     assert seen == set(ADMIN_STYLE_HASHES)  # the hash is still needed
@@ -120,7 +134,9 @@ def test_templates_have_no_inline_script_handler_or_javascript_url():
         text = path.read_text(encoding="utf-8")
         name = path.relative_to(ROOT)
         for attrs in SCRIPT_TAG.findall(text):
-            executable = "type=" not in attrs or re.search(r'type="(text/javascript|module)"', attrs)
+            executable = "type=" not in attrs or re.search(
+                r'type="(text/javascript|module)"', attrs
+            )
             if executable and "src=" not in attrs and "request.csp_nonce" not in attrs:
                 problems.append(f"{name}: inline <script{attrs}> without nonce")
         problems += [f"{name}: inline handler {m}=" for m in INLINE_HANDLER.findall(text)]
@@ -132,9 +148,15 @@ def test_templates_have_no_inline_script_handler_or_javascript_url():
 def test_browser_tests_wait_with_functions_not_eval():
     """Playwright polls a bare-expression wait_for_function with eval, which the policy refuses
     (the wait then fails); an arrow function is called directly."""
-    bare = re.compile(r"""wait_for_function\(\s*(\"\"\"|'''|["'](?!["']))(?!\s*(\(\)\s*=>|\w+\s*=>|function|async))""")
-    offenders = [f"{path.name}:{n}" for path in sorted((ROOT / "tests" / "e2e").glob("*.py"))
-                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if bare.search(line)]
+    bare = re.compile(
+        r"""wait_for_function\(\s*(\"\"\"|'''|["'](?!["']))(?!\s*(\(\)\s*=>|\w+\s*=>|function|async))"""
+    )
+    offenders = [
+        f"{path.name}:{n}"
+        for path in sorted((ROOT / "tests" / "e2e").glob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if bare.search(line)
+    ]
     assert offenders == []
     assert bare.search('page.wait_for_function("window.x === 1")')
     assert not bare.search('page.wait_for_function("() => window.x === 1")')
@@ -150,17 +172,36 @@ def test_the_template_scan_sees_what_it_forbids():
 
 # --- production settings, in a process of their own -----------------------------------------------
 
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "p" * 20 + "-production-grade-secret-key-0123456789",
-              "ALLOWED_HOSTS": ".localhost,.example.com"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "p" * 20 + "-production-grade-secret-key-0123456789",
+    "ALLOWED_HOSTS": ".localhost,.example.com",
+}
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items()
-            if k not in {"SECRET_KEY", "DEBUG", "CRM_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_HSTS_PRELOAD",
-                         "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "CRM_TESTING",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "SECURE_HSTS_PRELOAD",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+        }
+    }
     base.update(PRODUCTION, **env)
     return subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=180
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -186,10 +227,17 @@ def production_settings() -> dict:
 def test_production_settings_make_cookies_secure_and_https_mandatory(production_settings):
     s = production_settings
     assert s["DEBUG"] is False
-    assert s["SESSION_COOKIE_SECURE"] and s["SESSION_COOKIE_HTTPONLY"] and s["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert (
+        s["SESSION_COOKIE_SECURE"]
+        and s["SESSION_COOKIE_HTTPONLY"]
+        and s["SESSION_COOKIE_SAMESITE"] == "Lax"
+    )
     assert s["SESSION_COOKIE_DOMAIN"] is None  # a session cookie belongs to one tenant host only
     assert s["CSRF_COOKIE_SECURE"]
-    assert s["SECURE_SSL_REDIRECT"] and s["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert s["SECURE_SSL_REDIRECT"] and s["SECURE_PROXY_SSL_HEADER"] == [
+        "HTTP_X_FORWARDED_PROTO",
+        "https",
+    ]
     assert s["SECURE_HSTS_SECONDS"] >= 31536000 and s["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
     assert s["SECURE_CONTENT_TYPE_NOSNIFF"] and s["X_FRAME_OPTIONS"] == "DENY"
     assert s["PASSWORD_HASHERS"][0].endswith("PBKDF2PasswordHasher")  # not the tests' MD5
@@ -200,9 +248,14 @@ def test_production_serves_the_same_content_security_policy(production_settings)
     middleware = production_settings["MIDDLEWARE"]
     assert "csp.middleware.CSPMiddleware" in middleware
     assert middleware.index("csp.middleware.CSPMiddleware") < middleware.index(
-        "django.contrib.sessions.middleware.SessionMiddleware")
+        "django.contrib.sessions.middleware.SessionMiddleware"
+    )
     csp = production_settings["CSP"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "object-src 'none'" in csp
+    )
     assert "unsafe-eval" not in csp and "script-src 'self' 'unsafe-inline'" not in csp
 
 
@@ -212,7 +265,9 @@ def test_check_deploy_finds_nothing_and_every_silenced_check_is_explained(produc
     silenced = production_settings["SILENCED_SYSTEM_CHECKS"] or []
     assert re.search(rf"no issues \({len(silenced)} silenced\)", result.stdout), result.stdout
     for check_id in silenced:
-        assert f"`{check_id}`" in SECURITY_MD, f"{check_id} is silenced but SECURITY.md does not explain it"
+        assert f"`{check_id}`" in SECURITY_MD, (
+            f"{check_id} is silenced but SECURITY.md does not explain it"
+        )
 
 
 def test_check_deploy_with_hsts_preload_needs_no_silencing():
@@ -240,7 +295,9 @@ print(json.dumps({{"plain": [plain.status_code, plain.get("Location")], "status"
 """
     # Production serves collected, hashed files (a fresh clone has none yet): collect them first.
     static_root = str(tmp_path / "static")
-    collected = _manage("collectstatic", "--noinput", "-v", "0", DATABASE_URL=url, STATIC_ROOT=static_root)
+    collected = _manage(
+        "collectstatic", "--noinput", "-v", "0", DATABASE_URL=url, STATIC_ROOT=static_root
+    )
     assert collected.returncode == 0, collected.stderr
     result = _manage("shell", "-c", script, DATABASE_URL=url, STATIC_ROOT=static_root)
     assert result.returncode == 0, result.stderr
@@ -252,7 +309,10 @@ print(json.dumps({{"plain": [plain.status_code, plain.get("Location")], "status"
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "same-origin" and headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert (
+        headers["Referrer-Policy"] == "same-origin"
+        and headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    )
     assert seen["csrf_cookie"] == {"secure": True, "samesite": "Lax"}
 
 
@@ -261,16 +321,25 @@ print(json.dumps({{"plain": [plain.status_code, plain.get("Location")], "status"
 
 @pytest.mark.parametrize(
     ("password", "reason"),
-    [("short1!", "too short"), ("password123", "too common"), ("8457290316", "entirely numeric"),
-     ("mallory.tester", "too similar")],
+    [
+        ("short1!", "too short"),
+        ("password123", "too common"),
+        ("8457290316", "entirely numeric"),
+        ("mallory.tester", "too similar"),
+    ],
 )
 def test_weak_passwords_are_refused_when_users_are_created(tenant, password, reason):
     from crm.models import User
     from crm.services import user_create
 
     with pytest.raises(ValidationError) as refused:
-        user_create(email="mallory.tester@alpha.test", password=password, role="salesperson",
-                    first_name="Mallory", last_name="Tester")
+        user_create(
+            email="mallory.tester@alpha.test",
+            password=password,
+            role="salesperson",
+            first_name="Mallory",
+            last_name="Tester",
+        )
     assert reason in " ".join(refused.value.messages)
     assert not User.objects.filter(email="mallory.tester@alpha.test").exists()
 
@@ -279,8 +348,15 @@ def test_the_tenant_admin_refuses_a_weak_password_and_keeps_the_input(tenant, da
     from crm.models import User
 
     client = tenant_client(tenant, dave)
-    form = {"email": "newbie@alpha.test", "first_name": "New", "last_name": "Bie", "role": "salesperson",
-            "password1": "12345678", "password2": "12345678", "usable_password": "true"}
+    form = {
+        "email": "newbie@alpha.test",
+        "first_name": "New",
+        "last_name": "Bie",
+        "role": "salesperson",
+        "password1": "12345678",
+        "password2": "12345678",
+        "usable_password": "true",
+    }
     response = client.post("/admin/crm/user/add/", form)
     assert response.status_code == 200
     html = response.content.decode()
@@ -301,10 +377,17 @@ def test_one_address_trying_many_e_mails_is_stopped_in_that_tenant_only(tenant, 
     cache.clear()
     alpha, beta = tenant_client(tenant), tenant_client(other_tenant)
     for n in range(10):
-        assert alpha.post("/login/", {"email": f"guess{n}@alpha.test", "password": "wrong"}).status_code == 200
+        assert (
+            alpha.post(
+                "/login/", {"email": f"guess{n}@alpha.test", "password": "wrong"}
+            ).status_code
+            == 200
+        )
     blocked = alpha.post("/login/", {"email": "alice@alpha.test", "password": PASSWORD})
     assert blocked.status_code == 429  # even the right password of an untouched account
-    assert beta.post("/login/", {"email": "alice@beta.test", "password": PASSWORD}).status_code == 302
+    assert (
+        beta.post("/login/", {"email": "alice@beta.test", "password": PASSWORD}).status_code == 302
+    )
     cache.clear()
 
 
@@ -314,9 +397,18 @@ def test_a_successful_login_clears_that_users_failures(tenant):
     client = tenant_client(tenant)
     for _ in range(2):
         client.post("/login/", {"email": "carol@alpha.test", "password": "wrong"})
-    assert client.post("/login/", {"email": "carol@alpha.test", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login/", {"email": "carol@alpha.test", "password": PASSWORD}).status_code
+        == 302
+    )
     client.post("/logout/")
     for _ in range(2):  # would be the 3rd and 4th failure without the reset
-        assert client.post("/login/", {"email": "carol@alpha.test", "password": "wrong"}).status_code == 200
-    assert client.post("/login/", {"email": "carol@alpha.test", "password": PASSWORD}).status_code == 302
+        assert (
+            client.post("/login/", {"email": "carol@alpha.test", "password": "wrong"}).status_code
+            == 200
+        )
+    assert (
+        client.post("/login/", {"email": "carol@alpha.test", "password": PASSWORD}).status_code
+        == 302
+    )
     cache.clear()

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("bandit_explained", ROOT / "bin" / "bandit_explained.py")
+_spec = importlib.util.spec_from_file_location(
+    "bandit_explained", ROOT / "bin" / "bandit_explained.py"
+)
 bandit_explained = sys.modules["bandit_explained"] = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bandit_explained)
 
@@ -36,12 +38,20 @@ def test_bandit_scans_our_apps_with_the_project_settings(found):
 
 
 def test_a_new_finding_or_a_moved_one_counts_as_unexplained():
-    finding = bandit_explained.Finding(file="sales/selectors.py", where="new_report", test_id="B608",
-                                       severity="MEDIUM", line=1, text="sql")
+    finding = bandit_explained.Finding(
+        file="sales/selectors.py",
+        where="new_report",
+        test_id="B608",
+        severity="MEDIUM",
+        line=1,
+        text="sql",
+    )
     table = "| `sales/selectors.py` `_conflict_pairs` | B608, B611 | table names from _meta |"
     explained = bandit_explained.explanations(table)
-    assert explained == {("sales/selectors.py", "_conflict_pairs", "B608"),
-                         ("sales/selectors.py", "_conflict_pairs", "B611")}
+    assert explained == {
+        ("sales/selectors.py", "_conflict_pairs", "B608"),
+        ("sales/selectors.py", "_conflict_pairs", "B611"),
+    }
     unexplained, stale = bandit_explained.verdict([finding], explained)
     assert unexplained == [finding] and len(stale) == 2
 

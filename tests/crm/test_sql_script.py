@@ -27,5 +27,7 @@ def test_migration_trigger_scripts_split_into_their_statements():
 
     activity = importlib.import_module("activity.migrations.0003_daily_counts")
     sales = importlib.import_module("sales.migrations.0007_pipeline_totals")
-    assert [s.split()[0:2] for s in sql_statements(activity.TRIGGERS)] == [["CREATE", "TRIGGER"]] * 3
+    assert [s.split()[0:2] for s in sql_statements(activity.TRIGGERS)] == [
+        ["CREATE", "TRIGGER"]
+    ] * 3
     assert len(sql_statements(sales.DROP)) == 6

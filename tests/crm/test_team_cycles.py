@@ -42,9 +42,14 @@ def test_the_model_validation_refuses_itself_as_parent(tree):
 
 def test_the_admin_shows_the_message_and_keeps_the_team(client_for, dave, tree):
     top, _child, grandchild = tree
-    response = client_for(dave).post(f"/admin/crm/team/{top.pk}/change/", {"name": top.name, "parent": grandchild.pk})
+    response = client_for(dave).post(
+        f"/admin/crm/team/{top.pk}/change/", {"name": top.name, "parent": grandchild.pk}
+    )
     assert response.status_code == 200
-    assert "A team cannot sit under itself or under one of its own sub-teams." in response.content.decode()
+    assert (
+        "A team cannot sit under itself or under one of its own sub-teams."
+        in response.content.decode()
+    )
     top.refresh_from_db()
     assert top.parent_id is None
 
@@ -62,8 +67,12 @@ def test_a_cycle_in_the_data_does_not_widen_a_managers_rights(tree, carol, bob):
     north = carol.team
     sales = north.parent
     assert sales is not None and bob.team.parent_id == sales.pk  # bob sits in South, beside North
-    with connection.cursor() as cursor:  # bad data as an old database might hold it: bypass the guard
-        cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off for this write
+    with (
+        connection.cursor() as cursor
+    ):  # bad data as an old database might hold it: bypass the guard
+        cursor.execute(
+            "SET LOCAL session_replication_role = replica"
+        )  # triggers off for this write
         cursor.execute("UPDATE crm_team SET parent_id = %s WHERE id = %s", [north.pk, sales.pk])
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     assert sales.pk not in team_descendant_ids(team_id=north.pk)

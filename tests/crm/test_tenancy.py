@@ -89,8 +89,13 @@ def test_salesperson_cannot_open_the_admin(tenant, alice):
     ],
 )
 def test_bad_provisioning_arguments_give_a_clear_error_and_create_nothing(db, overrides, message):
-    args = {"schema": "gamma", "name": "Gamma AG", "domain": "gamma.localhost",
-            "admin_email": "admin@gamma.test", "admin_password": PASSWORD}
+    args = {
+        "schema": "gamma",
+        "name": "Gamma AG",
+        "domain": "gamma.localhost",
+        "admin_email": "admin@gamma.test",
+        "admin_password": PASSWORD,
+    }
     args.update(overrides)
     before = (Tenant.objects.count(), Domain.objects.count())
     with pytest.raises(ValidationError, match=message):
@@ -103,14 +108,26 @@ def test_bad_provisioning_arguments_give_a_clear_error_and_create_nothing(db, ov
 
 def test_provision_command_prints_one_clear_line_on_error(db):
     with pytest.raises(CommandError) as excinfo:
-        call_command("provision_tenant", schema="alpha", name="X", domain="x.localhost",
-                     admin_email="a@x.test", admin_password=PASSWORD)
+        call_command(
+            "provision_tenant",
+            schema="alpha",
+            name="X",
+            domain="x.localhost",
+            admin_email="a@x.test",
+            admin_password=PASSWORD,
+        )
     assert str(excinfo.value) == "The schema 'alpha' is already taken."
 
 
 def test_provision_command_creates_a_working_tenant_that_sees_nothing_of_others(db):
-    call_command("provision_tenant", schema="gamma", name="Gamma AG", domain="gamma.localhost",
-                 admin_email="admin@gamma.test", admin_password=PASSWORD)
+    call_command(
+        "provision_tenant",
+        schema="gamma",
+        name="Gamma AG",
+        domain="gamma.localhost",
+        admin_email="admin@gamma.test",
+        admin_password=PASSWORD,
+    )
     client = Client(HTTP_HOST="gamma.localhost")
     response = client.post("/login/", {"email": "admin@gamma.test", "password": PASSWORD})
     assert response.status_code == 302

@@ -34,7 +34,9 @@ def test_every_message_of_our_code_is_in_the_german_catalog_translated_and_not_f
             problems.append(f"{where}: fuzzy: {msgid!r}")
         elif not message.string or (isinstance(message.string, tuple) and not all(message.string)):
             problems.append(f"{where}: not translated: {msgid!r}")
-    assert not problems, f"{len(problems)} messages need a German translation:\n" + "\n".join(problems)
+    assert not problems, f"{len(problems)} messages need a German translation:\n" + "\n".join(
+        problems
+    )
 
 
 def test_the_catalog_has_no_fuzzy_entries_and_a_german_plural_rule():

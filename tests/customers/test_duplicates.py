@@ -37,8 +37,14 @@ def test_similar_names_tolerate_a_typo_but_not_a_different_company():
 
 
 def test_phone_numbers_are_compared_as_international_digits():
-    assert normalize.phone_digits("+49 (0)30 123-45") == normalize.phone_digits("030 12345", "DE") == "493012345"
-    assert normalize.phone_digits("0043 1 234567", "AT") == normalize.phone_digits("01 234567", "AT")
+    assert (
+        normalize.phone_digits("+49 (0)30 123-45")
+        == normalize.phone_digits("030 12345", "DE")
+        == "493012345"
+    )
+    assert normalize.phone_digits("0043 1 234567", "AT") == normalize.phone_digits(
+        "01 234567", "AT"
+    )
     assert normalize.phone_digits("", "DE") == ""
 
 
@@ -64,11 +70,15 @@ def test_similar_name_in_the_same_city_is_a_duplicate_even_with_another_postal_c
 
 def test_same_name_in_another_city_is_not_a_duplicate(tenant):
     make_customer(name="Huber Logistik GmbH", postal_code="10115", city="Berlin")
-    assert customer_duplicates(name="Huber Logistik GmbH", postal_code="80331", city="München") == []
+    assert (
+        customer_duplicates(name="Huber Logistik GmbH", postal_code="80331", city="München") == []
+    )
 
 
 def test_same_email_domain_is_a_duplicate_but_freemail_is_not(tenant):
-    existing = make_customer(name="Alpha Werk GmbH", email="info@alphawerk.de", postal_code="20095", city="Hamburg")
+    existing = make_customer(
+        name="Alpha Werk GmbH", email="info@alphawerk.de", postal_code="20095", city="Hamburg"
+    )
     make_customer(name="Someone", email="someone@gmail.com", postal_code="20095", city="Hamburg")
     found = customer_duplicates(name="Totally Different", email="sales@alphawerk.de", city="Köln")
     assert [c.customer for c in found] == [existing]
@@ -77,13 +87,19 @@ def test_same_email_domain_is_a_duplicate_but_freemail_is_not(tenant):
 
 def test_same_phone_in_another_notation_is_a_duplicate(tenant):
     existing = make_customer(name="Phone GmbH", phone="+49 30 1234567", city="Berlin")
-    found = customer_duplicates(name="Unrelated AG", phone="030 / 123 45 67", country="DE", city="Leipzig")
+    found = customer_duplicates(
+        name="Unrelated AG", phone="030 / 123 45 67", country="DE", city="Leipzig"
+    )
     assert [c.customer for c in found] == [existing]
     assert found[0].reasons == ["same phone number"]
 
 
 def test_a_candidate_with_several_reasons_comes_first(tenant):
-    one = make_customer(name="Schulz Bau GmbH", postal_code="50667", city="Köln", phone="+49 221 999999")
+    one = make_customer(
+        name="Schulz Bau GmbH", postal_code="50667", city="Köln", phone="+49 221 999999"
+    )
     two = make_customer(name="Schulz Bau KG", postal_code="50667", city="Köln")
-    found = customer_duplicates(name="Schulz Bau", postal_code="50667", city="Köln", phone="0221 999999")
+    found = customer_duplicates(
+        name="Schulz Bau", postal_code="50667", city="Köln", phone="0221 999999"
+    )
     assert [c.customer for c in found] == [one, two]

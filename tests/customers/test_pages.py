@@ -6,9 +6,23 @@ from customers.models import ContactPerson, Customer
 from tests.builders.customers import make_contact, make_customer
 from tests.builders.sales import make_process, make_project
 
-NEW = {"kind": "company", "status": "customer", "name": "Neue Firma GmbH", "street": "Weg 1", "postal_code": "10115",
-       "city": "Berlin", "country": "DE", "phone": "", "email": "", "website": "", "industry": "", "owner": "",
-       "annual_revenue": "", "employees": "", "size_class": "D"}
+NEW = {
+    "kind": "company",
+    "status": "customer",
+    "name": "Neue Firma GmbH",
+    "street": "Weg 1",
+    "postal_code": "10115",
+    "city": "Berlin",
+    "country": "DE",
+    "phone": "",
+    "email": "",
+    "website": "",
+    "industry": "",
+    "owner": "",
+    "annual_revenue": "",
+    "employees": "",
+    "size_class": "D",
+}
 
 
 def test_create_customer_without_duplicates_saves_and_redirects(tenant, client_for, alice):
@@ -18,14 +32,18 @@ def test_create_customer_without_duplicates_saves_and_redirects(tenant, client_f
     assert customer.owner == alice and customer.status == "customer"
 
 
-def test_create_shows_duplicates_keeps_the_input_and_saves_only_when_told(tenant, client_for, alice):
+def test_create_shows_duplicates_keeps_the_input_and_saves_only_when_told(
+    tenant, client_for, alice
+):
     existing = make_customer(name="Müller Maschinenbau GmbH", postal_code="10115", city="Berlin")
     client = client_for(alice)
     data = {**NEW, "name": "Mueller Maschinenbau AG", "street": "Typed Street 7", "owner": alice.pk}
     response = client.post("/customers/new/", data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'/customers/{existing.pk}/' in html and "Open existing" in html and "Save anyway" in html
+    assert (
+        f"/customers/{existing.pk}/" in html and "Open existing" in html and "Save anyway" in html
+    )
     assert 'value="Typed Street 7"' in html and 'value="Mueller Maschinenbau AG"' in html
     assert not Customer.objects.filter(name="Mueller Maschinenbau AG").exists()
     response = client.post("/customers/new/", {**data, "save_anyway": "1"})
@@ -35,7 +53,9 @@ def test_create_shows_duplicates_keeps_the_input_and_saves_only_when_told(tenant
 
 def test_the_live_duplicate_hint_answers_while_typing(tenant, client_for, alice):
     make_customer(name="Hinweis GmbH", city="Kiel", postal_code="24103")
-    response = client_for(alice).post("/customers/duplicates/", {"name": "Hinweis", "city": "Kiel"}, HTTP_HX_REQUEST="true")
+    response = client_for(alice).post(
+        "/customers/duplicates/", {"name": "Hinweis", "city": "Kiel"}, HTTP_HX_REQUEST="true"
+    )
     assert b"Hinweis GmbH" in response.content and b"<html" not in response.content
 
 
@@ -43,7 +63,9 @@ def test_a_salesperson_must_own_the_customers_they_create(tenant, client_for, al
     response = client_for(alice).post("/customers/new/", {**NEW, "name": "Unowned"})
     assert response.status_code == 200 and not Customer.objects.filter(name="Unowned").exists()
     client_for(carol).post("/customers/new/", {**NEW, "name": "Unowned"})
-    assert Customer.objects.get(name="Unowned").owner is None  # managers may leave it to hand out later
+    assert (
+        Customer.objects.get(name="Unowned").owner is None
+    )  # managers may leave it to hand out later
 
 
 def test_create_form_keeps_input_and_shows_errors_next_to_fields(tenant, client_for, alice):
@@ -58,7 +80,9 @@ def test_without_the_lead_function_the_create_form_makes_customers_only(tenant, 
     Tenant.objects.filter(schema_name="alpha").update(lead_function_enabled=False)
     client = client_for(alice)
     assert 'name="status"' not in client.get("/customers/new/").content.decode()
-    client.post("/customers/new/", {**NEW, "name": "Only Customer", "status": "lead", "owner": alice.pk})
+    client.post(
+        "/customers/new/", {**NEW, "name": "Only Customer", "status": "lead", "owner": alice.pk}
+    )
     assert Customer.objects.get(name="Only Customer").status == "customer"
 
 
@@ -66,32 +90,53 @@ def test_edit_never_offers_or_changes_the_status(tenant, client_for, alice):
     lead = make_customer(name="Edit Lead", status="lead", owner=alice)
     client = client_for(alice)
     assert 'name="status"' not in client.get(f"/customers/{lead.pk}/edit/").content.decode()
-    response = client.post(f"/customers/{lead.pk}/edit/", {**NEW, "name": "Edited Lead", "status": "customer", "owner": alice.pk})
+    response = client.post(
+        f"/customers/{lead.pk}/edit/",
+        {**NEW, "name": "Edited Lead", "status": "customer", "owner": alice.pk},
+    )
     assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.name == "Edited Lead" and lead.status == "lead"
 
 
 def test_detail_shows_header_contacts_projects_and_slots(tenant, client_for, alice):
-    customer = make_customer(name="Detail GmbH", owner=alice, street="Hafenstraße 3", city="Kiel", postal_code="24103")
+    customer = make_customer(
+        name="Detail GmbH", owner=alice, street="Hafenstraße 3", city="Kiel", postal_code="24103"
+    )
     make_contact(customer=customer, first_name="Ina", last_name="Kontakt")
     process = make_process()
-    make_project(customer=customer, phase=process.phases.get(name="Offer"), title="Open deal", volume=Decimal(5))
+    make_project(
+        customer=customer,
+        phase=process.phases.get(name="Offer"),
+        title="Open deal",
+        volume=Decimal(5),
+    )
     make_project(customer=customer, phase=process.phases.get(name="Lost"), title="Lost deal")
     client = client_for(alice)
     html = client.get(f"/customers/{customer.pk}/").content.decode()
     assert "Hafenstraße 3" in html and "24103 Kiel" in html and "Alice Tester" in html
     assert "Ina Kontakt" in html and "Open deal" in html and "Lost deal" not in html
-    assert "Lost deal" in client.get(f"/customers/{customer.pk}/", {"projects": "all"}).content.decode()
+    assert (
+        "Lost deal"
+        in client.get(f"/customers/{customer.pk}/", {"projects": "all"}).content.decode()
+    )
 
 
-def test_quick_contact_from_the_customer_page_returns_the_contacts_fragment(tenant, client_for, alice):
+def test_quick_contact_from_the_customer_page_returns_the_contacts_fragment(
+    tenant, client_for, alice
+):
     customer = make_customer(owner=alice)
     response = client_for(alice).post(
-        f"/customers/{customer.pk}/contacts/new/", {"first_name": "Quick", "last_name": "Kontakt"},
-        HTTP_HX_REQUEST="true", HTTP_HX_TARGET="contacts",
+        f"/customers/{customer.pk}/contacts/new/",
+        {"first_name": "Quick", "last_name": "Kontakt"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="contacts",
     )
-    assert response.status_code == 200 and b"<html" not in response.content and b"Quick Kontakt" in response.content
+    assert (
+        response.status_code == 200
+        and b"<html" not in response.content
+        and b"Quick Kontakt" in response.content
+    )
     assert ContactPerson.objects.filter(customer=customer, last_name="Kontakt").exists()
 
 
@@ -100,7 +145,9 @@ def test_quick_contact_without_js_redirects_and_errors_keep_input(tenant, client
     client = client_for(alice)
     ok = client.post(f"/customers/{customer.pk}/contacts/new/", {"last_name": "Plain"})
     assert ok.status_code == 302
-    bad = client.post(f"/customers/{customer.pk}/contacts/new/", {"first_name": "NoLast", "last_name": ""})
+    bad = client.post(
+        f"/customers/{customer.pk}/contacts/new/", {"first_name": "NoLast", "last_name": ""}
+    )
     assert bad.status_code == 400 and b'value="NoLast"' in bad.content
 
 
@@ -112,17 +159,28 @@ def test_contact_list_searches_and_filters(tenant, client_for, alice):
     names = [row.record.full_name for row in response.context["table"].paginated_rows]
     assert names == ["Gisela Suchbar"]
     response = client_for(alice).get("/customers/contacts/", {"q": "kontaktfirma"})
-    assert [row.record.full_name for row in response.context["table"].paginated_rows] == ["Gisela Suchbar"]
+    assert [row.record.full_name for row in response.context["table"].paginated_rows] == [
+        "Gisela Suchbar"
+    ]
     response = client_for(alice).get("/customers/contacts/", {"owner": alice.pk})
-    assert "Gisela Suchbar" in [row.record.full_name for row in response.context["table"].paginated_rows]
+    assert "Gisela Suchbar" in [
+        row.record.full_name for row in response.context["table"].paginated_rows
+    ]
 
 
 def test_contact_create_finds_the_customer_by_typing_and_keeps_the_input(tenant, client_for, alice):
     customer = make_customer(name="Picker Zielfirma GmbH", owner=alice)
     client = client_for(alice)
-    found = client.post("/customers/contacts/new/", {"customer_search": "Zielfirma", "last_name": "Typed", "find": "1"})
+    found = client.post(
+        "/customers/contacts/new/",
+        {"customer_search": "Zielfirma", "last_name": "Typed", "find": "1"},
+    )
     html = found.content.decode()
-    assert f'value="{customer.pk}"' in html and 'value="Typed"' in html and "invalid-feedback" not in html
+    assert (
+        f'value="{customer.pk}"' in html
+        and 'value="Typed"' in html
+        and "invalid-feedback" not in html
+    )
     options = client.get("/customers/contacts/customer-picker/", {"customer_search": "zielfirma"})
     assert b"Picker Zielfirma GmbH" in options.content
     saved = client.post("/customers/contacts/new/", {"customer": customer.pk, "last_name": "Typed"})
@@ -133,7 +191,9 @@ def test_contact_create_finds_the_customer_by_typing_and_keeps_the_input(tenant,
 def test_contact_edit_and_delete_with_confirmation(tenant, client_for, alice):
     contact = make_contact(customer=make_customer(owner=alice), last_name="Vorher")
     client = client_for(alice)
-    client.post(f"/customers/contacts/{contact.pk}/edit/", {"first_name": "", "last_name": "Nachher"})
+    client.post(
+        f"/customers/contacts/{contact.pk}/edit/", {"first_name": "", "last_name": "Nachher"}
+    )
     contact.refresh_from_db()
     assert contact.last_name == "Nachher"
     confirm = client.get(f"/customers/contacts/{contact.pk}/delete/")
@@ -155,7 +215,9 @@ def test_contact_detail_shows_customer_and_projects(tenant, client_for, alice):
 
 def test_contact_export_is_neutralised(tenant, client_for, alice):
     make_contact(last_name="@evil", position="-danger")
-    body = b"".join(client_for(alice).get("/customers/contacts/export/", {"q": "evil"}).streaming_content).decode()
+    body = b"".join(
+        client_for(alice).get("/customers/contacts/export/", {"q": "evil"}).streaming_content
+    ).decode()
     assert "'@evil" in body and "'-danger" in body
 
 

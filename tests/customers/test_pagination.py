@@ -20,8 +20,15 @@ CONTACTS = "/customers/contacts/"
 
 def _customers(n: int, prefix: str = "Pag") -> list[Customer]:
     return Customer.objects.bulk_create(
-        [Customer(name=f"{prefix} {i:03d} GmbH", city="Köln", search_text=f"{prefix.lower()} {i:03d} koeln",
-                  status="lead" if i % 4 == 0 else "customer") for i in range(n)]
+        [
+            Customer(
+                name=f"{prefix} {i:03d} GmbH",
+                city="Köln",
+                search_text=f"{prefix.lower()} {i:03d} koeln",
+                status="lead" if i % 4 == 0 else "customer",
+            )
+            for i in range(n)
+        ]
     )
 
 
@@ -48,7 +55,9 @@ def test_a_short_list_shows_its_exact_count_and_every_page(tenant, client_for, a
     assert 'href="?q=pag&amp;page=2"' in html and 'rel="next"' in html
 
 
-def test_past_the_limit_the_count_is_an_estimate_and_next_links_stay_exact(tenant, client_for, alice, small_limit):
+def test_past_the_limit_the_count_is_an_estimate_and_next_links_stay_exact(
+    tenant, client_for, alice, small_limit
+):
     _customers(30)
     client = client_for(alice)
     first = client.get(URL, {"q": "pag"})
@@ -62,7 +71,9 @@ def test_past_the_limit_the_count_is_an_estimate_and_next_links_stay_exact(tenan
     assert 'rel="next"' not in last.content.decode() and 'rel="prev"' in last.content.decode()
 
 
-def test_a_bookmarked_page_keeps_working_and_a_page_past_the_end_offers_the_way_back(tenant, client_for, alice, small_limit):
+def test_a_bookmarked_page_keeps_working_and_a_page_past_the_end_offers_the_way_back(
+    tenant, client_for, alice, small_limit
+):
     _customers(60)
     client = client_for(alice)
     assert _names(client.get(URL, {"q": "pag", "page": 2, "sort": "-name"}))[0] == "Pag 034 GmbH"
@@ -79,7 +90,15 @@ def test_without_the_limit_a_page_past_the_end_shows_the_last_page(tenant, clien
 
 
 def test_estimates_are_rounded_to_two_significant_digits():
-    assert [about(n) for n in (7, 99, 123, 1_049, 99_874, 100_000, 123_456)] == [7, 99, 120, 1_000, 100_000, 100_000, 120_000]
+    assert [about(n) for n in (7, 99, 123, 1_049, 99_874, 100_000, 123_456)] == [
+        7,
+        99,
+        120,
+        1_000,
+        100_000,
+        100_000,
+        120_000,
+    ]
 
 
 def test_the_contact_list_is_paginated_the_same_way(tenant, client_for, alice, small_limit):
@@ -90,20 +109,39 @@ def test_the_contact_list_is_paginated_the_same_way(tenant, client_for, alice, s
     first = client.get(CONTACTS, {"q": "zahl"})
     assert first.context["table"].paginator.count_is_estimate
     last = client.get(CONTACTS, {"q": "zahl", "page": 2})
-    assert len(list(last.context["table"].paginated_rows)) == 5 and 'rel="next"' not in last.content.decode()
+    assert (
+        len(list(last.context["table"].paginated_rows)) == 5
+        and 'rel="next"' not in last.content.decode()
+    )
 
 
-@pytest.mark.parametrize("query", [
-    {}, {"q": "pag"}, {"sort": "city"}, {"sort": "-last_activity_at"}, {"has_open_projects": "true"},
-    {"sort": "-name"}, {"owner": "me"}, {"team": "mine"}, {"sort": "-open_projects"}, {"sort": "pipeline_value"},
-    {"sort": "owner"}, {"has_open_projects": "false", "sort": "-pipeline_value"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"q": "pag"},
+        {"sort": "city"},
+        {"sort": "-last_activity_at"},
+        {"has_open_projects": "true"},
+        {"sort": "-name"},
+        {"owner": "me"},
+        {"team": "mine"},
+        {"sort": "-open_projects"},
+        {"sort": "pipeline_value"},
+        {"sort": "owner"},
+        {"has_open_projects": "false", "sort": "-pipeline_value"},
+    ],
+)
 @pytest.mark.parametrize("limited", [False, True], ids=["exact", "estimated"])
-def test_overview_queries_do_not_grow_from_5_to_50_rows(tenant, client_for, carol, query, limited, monkeypatch,
-                                                        django_assert_max_num_queries):
+def test_overview_queries_do_not_grow_from_5_to_50_rows(
+    tenant, client_for, carol, query, limited, monkeypatch, django_assert_max_num_queries
+):
     if limited:
         monkeypatch.setattr(EstimatedCountPaginator, "exact_limit", 3)
-    query = {k: (carol.pk if v == "me" else carol.team_id if v == "mine" else v) for k, v in query.items()}
+    query = {
+        k: (carol.pk if v == "me" else carol.team_id if v == "mine" else v)
+        for k, v in query.items()
+    }
     process = make_process()
     offer = process.phases.get(name="Offer")
     client = client_for(carol)
@@ -122,17 +160,23 @@ def test_overview_queries_do_not_grow_from_5_to_50_rows(tenant, client_for, caro
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(URL, query).status_code == 200
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(URL, query, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="table").status_code == 200
+        assert (
+            client.get(URL, query, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="table").status_code
+            == 200
+        )
     # tenant, session, user, count (+ estimate), ids, rows, owner and team choices, the bulk form's owners
     # (carol is a manager: her team's members); the owner filter also looks up the owner, the team filter
     # the team and its sub-teams; the owner sort reads the counts per owner and the owners' names first
-    extra = (1 if "owner" in query else 2 if "team" in query else 0) + (2 if query.get("sort") == "owner" else 0)
+    extra = (1 if "owner" in query else 2 if "team" in query else 0) + (
+        2 if query.get("sort") == "owner" else 0
+    )
     assert len(_real(small.captured_queries)) <= 11 + extra
 
 
 @pytest.mark.parametrize("limited", [False, True], ids=["exact", "estimated"])
-def test_contact_list_queries_do_not_grow_from_5_to_50_rows(tenant, client_for, alice, limited, monkeypatch,
-                                                            django_assert_max_num_queries):
+def test_contact_list_queries_do_not_grow_from_5_to_50_rows(
+    tenant, client_for, alice, limited, monkeypatch, django_assert_max_num_queries
+):
     if limited:
         monkeypatch.setattr(EstimatedCountPaginator, "exact_limit", 3)
     customer = make_customer(name="Viele Kontakte AG")
@@ -157,7 +201,9 @@ def _export(client, params) -> list[dict]:
 
 
 @pytest.mark.parametrize("sort", ["name", "-open_projects"])
-def test_export_carries_each_customers_open_projects_across_chunks(tenant, client_for, alice, sort, monkeypatch):
+def test_export_carries_each_customers_open_projects_across_chunks(
+    tenant, client_for, alice, sort, monkeypatch
+):
     monkeypatch.setattr(selectors, "EXPORT_CHUNK", 2)
     process = make_process()
     offer, won = process.phases.get(name="Offer"), process.phases.get(name="Won")

@@ -17,7 +17,9 @@ def _beta_objects():
     with schema_context("beta"):
         customer = Customer.objects.create(pk=BETA_ONLY, name="Beta Only GmbH")
         ContactPerson.objects.create(pk=BETA_ONLY, customer=customer, last_name="Beta")
-        job = ImportJob(pk=BETA_ONLY, original_name="beta.csv", header=["name"], mapping={"0": "name"})
+        job = ImportJob(
+            pk=BETA_ONLY, original_name="beta.csv", header=["name"], mapping={"0": "name"}
+        )
         job.file.save("beta.csv", ContentFile(b"name\nX\n"), save=False)
         job.save()
 
@@ -37,10 +39,16 @@ OBJECT_URLS = [
     ("post", "/customers/import/{pk}/start/"),
 ]
 LIST_URLS = [
-    ("get", "/customers/"), ("get", "/customers/new/"), ("post", "/customers/duplicates/"),
-    ("get", "/customers/export/"), ("post", "/customers/bulk/"), ("get", "/customers/contacts/"),
-    ("get", "/customers/contacts/new/"), ("get", "/customers/contacts/export/"),
-    ("get", "/customers/contacts/customer-picker/"), ("get", "/customers/import/"),
+    ("get", "/customers/"),
+    ("get", "/customers/new/"),
+    ("post", "/customers/duplicates/"),
+    ("get", "/customers/export/"),
+    ("post", "/customers/bulk/"),
+    ("get", "/customers/contacts/"),
+    ("get", "/customers/contacts/new/"),
+    ("get", "/customers/contacts/export/"),
+    ("get", "/customers/contacts/customer-picker/"),
+    ("get", "/customers/import/"),
 ]
 
 
@@ -71,11 +79,16 @@ def test_anonymous_users_are_sent_to_login(tenant, method, url):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("user_name, owner_name, may_edit", [
-    ("alice", "alice", True), ("alice", "bob", False),
-    ("carol", "alice", True), ("carol", "bob", False),
-    ("dave", "bob", True),
-])
+@pytest.mark.parametrize(
+    "user_name, owner_name, may_edit",
+    [
+        ("alice", "alice", True),
+        ("alice", "bob", False),
+        ("carol", "alice", True),
+        ("carol", "bob", False),
+        ("dave", "bob", True),
+    ],
+)
 def test_editing_follows_the_roles(tenant, client_for, request, user_name, owner_name, may_edit):
     user, owner = request.getfixturevalue(user_name), request.getfixturevalue(owner_name)
     customer = make_customer(owner=owner)
@@ -93,9 +106,13 @@ def test_editing_follows_the_roles(tenant, client_for, request, user_name, owner
     assert ('data-testid="edit-customer"' in html) is may_edit
 
 
-def test_salespeople_cannot_add_contacts_to_others_customers_from_the_contact_page(tenant, client_for, alice, bob):
+def test_salespeople_cannot_add_contacts_to_others_customers_from_the_contact_page(
+    tenant, client_for, alice, bob
+):
     customer = make_customer(owner=bob)
-    response = client_for(alice).post("/customers/contacts/new/", {"customer": customer.pk, "last_name": "Sneaky"})
+    response = client_for(alice).post(
+        "/customers/contacts/new/", {"customer": customer.pk, "last_name": "Sneaky"}
+    )
     assert response.status_code == 200 and b"may not add contact persons" in response.content
     assert not ContactPerson.objects.filter(last_name="Sneaky").exists()
 
@@ -112,7 +129,9 @@ def test_only_managers_and_admins_import(tenant, client_for, alice, carol, dave)
     assert client_for(dave).get("/customers/import/").status_code == 200
 
 
-def test_import_jobs_are_private_to_their_creator_except_for_admins(tenant, client_for, carol, dave):
+def test_import_jobs_are_private_to_their_creator_except_for_admins(
+    tenant, client_for, carol, dave
+):
     job = ImportJob(original_name="c.csv", header=["name"], mapping={"0": "name"}, created_by=dave)
     job.file.save("c.csv", ContentFile(b"name\nX\n"), save=False)
     job.save()
@@ -127,14 +146,23 @@ def test_tenant_admin_manages_size_class_thresholds_in_the_admin(tenant, client_
     client = client_for(dave)
     assert client.get("/admin/customers/sizeclassthresholds/").status_code == 200
     big = make_customer(employees=60)
-    response = client.post(f"/admin/customers/sizeclassthresholds/{thresholds.pk}/change/", {
-        "a_min_revenue": "50000000", "a_min_employees": "50", "b_min_revenue": "10000000",
-        "b_min_employees": "20", "c_min_revenue": "1000000", "c_min_employees": "5",
-    })
+    response = client.post(
+        f"/admin/customers/sizeclassthresholds/{thresholds.pk}/change/",
+        {
+            "a_min_revenue": "50000000",
+            "a_min_employees": "50",
+            "b_min_revenue": "10000000",
+            "b_min_employees": "20",
+            "c_min_revenue": "1000000",
+            "c_min_employees": "5",
+        },
+    )
     assert response.status_code == 302
     big.refresh_from_db()
     assert big.size_class == "A"
-    assert client.get("/admin/customers/sizeclassthresholds/add/").status_code == 403  # one row only
+    assert (
+        client.get("/admin/customers/sizeclassthresholds/add/").status_code == 403
+    )  # one row only
     assert client_for(alice).get("/admin/customers/sizeclassthresholds/").status_code == 302
 
 

@@ -33,16 +33,25 @@ def fresh() -> dict[int, tuple[int, Decimal]]:
     """Every customer's open project count and value, aggregated from the projects (the overview's
     former annotation): open = the phase's outcome is open; only counts_in_pipeline adds value."""
     is_open = Q(projects__phase__outcome=Phase.Outcome.OPEN)
-    rows = Customer.objects.order_by().annotate(
-        n=Count("projects", filter=is_open),
-        v=Coalesce(Sum("projects__volume", filter=is_open & Q(projects__counts_in_pipeline=True)),
-                   Value(0, output_field=DecimalField())),
-    ).values_list("pk", "n", "v")
+    rows = (
+        Customer.objects.order_by()
+        .annotate(
+            n=Count("projects", filter=is_open),
+            v=Coalesce(
+                Sum("projects__volume", filter=is_open & Q(projects__counts_in_pipeline=True)),
+                Value(0, output_field=DecimalField()),
+            ),
+        )
+        .values_list("pk", "n", "v")
+    )
     return {pk: (n, Decimal(v)) for pk, n, v in rows}
 
 
 def stored() -> dict[int, tuple[int, Decimal]]:
-    return {pk: (n, v) for pk, n, v in Customer.objects.values_list("pk", "open_projects_count", "pipeline_value")}
+    return {
+        pk: (n, v)
+        for pk, n, v in Customer.objects.values_list("pk", "open_projects_count", "pipeline_value")
+    }
 
 
 def figures(customer: Customer) -> tuple[int, Decimal]:
@@ -65,23 +74,38 @@ def test_creating_moving_winning_losing_and_deleting_projects_keep_the_figures(p
     customer = make_customer(name="Rollup One")
     assert figures(customer) == (0, 0)
 
-    a = services.project_create(customer=customer, process=process, title="A", user=dave, volume=Decimal("1000.50"))
-    b = services.project_create(customer=customer, process=process, title="B", user=dave, volume=Decimal("200"))
-    services.project_create(customer=customer, process=process, title="Won at once", user=dave, phase=won,
-                            volume=Decimal("9999"))
+    a = services.project_create(
+        customer=customer, process=process, title="A", user=dave, volume=Decimal("1000.50")
+    )
+    b = services.project_create(
+        customer=customer, process=process, title="B", user=dave, volume=Decimal("200")
+    )
+    services.project_create(
+        customer=customer,
+        process=process,
+        title="Won at once",
+        user=dave,
+        phase=won,
+        volume=Decimal("9999"),
+    )
     assert figures(customer) == (2, Decimal("1200.50"))
 
-    a = services.project_move(project=a, phase=offer, user=dave, expected_version=a.version).project  # open to open
+    a = services.project_move(
+        project=a, phase=offer, user=dave, expected_version=a.version
+    ).project  # open to open
     assert figures(customer) == (2, Decimal("1200.50"))
     services.project_move(project=a, phase=won, user=dave, expected_version=a.version)
     assert figures(customer) == (1, Decimal("200"))
     reason = LostReason.objects.create(name="Too dear")
-    b = services.project_move(project=b, phase=lost, user=dave, expected_version=b.version, lost_reason=reason).project
+    b = services.project_move(
+        project=b, phase=lost, user=dave, expected_version=b.version, lost_reason=reason
+    ).project
     assert figures(customer) == (0, 0)
     b = services.project_reopen(project=b, user=dave, expected_version=b.version, phase=offer)
     assert figures(customer) == (1, Decimal("200"))
-    b = services.project_update(project=b, user=dave, expected_version=b.version,
-                                data={"volume": Decimal("250.25")})
+    b = services.project_update(
+        project=b, user=dave, expected_version=b.version, data={"volume": Decimal("250.25")}
+    )
     assert figures(customer) == (1, Decimal("250.25"))
     services.project_delete(project=b)
     assert figures(customer) == (0, 0)
@@ -94,7 +118,9 @@ def test_moving_a_project_to_another_customer_moves_its_figures(process, dave):
     make_project(customer=old, process=process, volume=Decimal("50"))
     assert figures(old) == (2, Decimal("750"))
 
-    services.project_update(project=project, user=dave, expected_version=project.version, data={"customer": new})
+    services.project_update(
+        project=project, user=dave, expected_version=project.version, data={"customer": new}
+    )
     assert figures(old) == (1, Decimal("50")) and figures(new) == (1, Decimal("700"))
     assert_exact()
 
@@ -107,7 +133,10 @@ def test_an_alternatives_group_counts_every_open_project_but_its_value_once(proc
 
     make_group(projects=[small, big])
     counting = SalesProject.objects.get(customer=customer, counts_in_pipeline=True)
-    assert figures(customer) == (2, counting.volume)  # the overview has always counted both projects
+    assert figures(customer) == (
+        2,
+        counting.volume,
+    )  # the overview has always counted both projects
     assert_exact()
 
 
@@ -115,37 +144,60 @@ def test_bulk_writes_keep_the_figures_of_every_customer(process, alice, bob, dav
     offer, won = process.phases.get(name="Offer"), process.phases.get(name="Won")
     customers = [make_customer(name=f"Rollup Bulk {i}") for i in range(6)]
     now = timezone.now()
-    SalesProject.objects.bulk_create([  # one INSERT statement for 18 projects
-        SalesProject(customer=c, process=process, phase=phase, title="P", volume=Decimal(100 + i),
-                     phase_entered_at=now, owner=alice)
-        for i, c in enumerate(customers) for phase in (offer, offer, won)
-    ])
+    SalesProject.objects.bulk_create(
+        [  # one INSERT statement for 18 projects
+            SalesProject(
+                customer=c,
+                process=process,
+                phase=phase,
+                title="P",
+                volume=Decimal(100 + i),
+                phase_entered_at=now,
+                owner=alice,
+            )
+            for i, c in enumerate(customers)
+            for phase in (offer, offer, won)
+        ]
+    )
     assert_exact()
     assert figures(customers[2]) == (2, Decimal(204))
 
     SalesProject.objects.filter(customer__in=customers[:3]).update(volume=F("volume") * 2)
     assert_exact()
-    ids = list(SalesProject.objects.filter(customer__in=customers[3:], phase=offer).values_list("pk", flat=True))
+    ids = list(
+        SalesProject.objects.filter(customer__in=customers[3:], phase=offer).values_list(
+            "pk", flat=True
+        )
+    )
     result = services.project_bulk_move(project_ids=ids[:4], phase=won, user=dave)
     assert len(result.done) == 4
     services.project_bulk_change_owner(project_ids=ids, owner=bob, user=dave)
     assert_exact()
-    SalesProject.objects.filter(customer=customers[0]).update(customer=customers[1])  # one statement, two customers
+    SalesProject.objects.filter(customer=customers[0]).update(
+        customer=customers[1]
+    )  # one statement, two customers
     SalesProject.objects.filter(customer=customers[4]).delete()
     assert_exact()
-    assert figures(customers[0]) == (0, 0) and figures(customers[1]) == (4, Decimal(2 * (200 + 202)))
+    assert figures(customers[0]) == (0, 0) and figures(customers[1]) == (
+        4,
+        Decimal(2 * (200 + 202)),
+    )
 
 
 def test_a_phase_that_changes_its_outcome_moves_its_projects_in_or_out(process):
     offer = process.phases.get(name="Offer")
     customer = make_customer(name="Rollup Phase")
     make_project(customer=customer, phase=offer, volume=Decimal("300"))
-    make_project(customer=customer, phase=process.phases.get(name="Contacted"), volume=Decimal("40"))
+    make_project(
+        customer=customer, phase=process.phases.get(name="Contacted"), volume=Decimal("40")
+    )
     assert figures(customer) == (2, Decimal("340"))
 
     Phase.objects.filter(pk=offer.pk).update(outcome=Phase.Outcome.WON)
     assert figures(customer) == (1, Decimal("40"))
-    Phase.objects.filter(pk=offer.pk).update(outcome=Phase.Outcome.LOST)  # closed to closed: nothing
+    Phase.objects.filter(pk=offer.pk).update(
+        outcome=Phase.Outcome.LOST
+    )  # closed to closed: nothing
     assert figures(customer) == (1, Decimal("40"))
     Phase.objects.filter(pk=offer.pk).update(outcome=Phase.Outcome.OPEN, name="Offer again")
     assert figures(customer) == (2, Decimal("340"))
@@ -155,8 +207,12 @@ def test_a_phase_that_changes_its_outcome_moves_its_projects_in_or_out(process):
 def test_the_stale_check_finds_a_wrong_figure_and_the_migrations_fill_repairs_it(process):
     customer = make_customer(name="Rollup Stale")
     make_project(customer=customer, process=process, volume=Decimal("10"))
-    Customer.objects.filter(pk=customer.pk).update(open_projects_count=5, pipeline_value=Decimal("1"))
-    assert customer_rollups_stale(customer_ids=[customer.pk]) == [(customer.pk, 5, Decimal("1.00"), 1, Decimal("10.00"))]
+    Customer.objects.filter(pk=customer.pk).update(
+        open_projects_count=5, pipeline_value=Decimal("1")
+    )
+    assert customer_rollups_stale(customer_ids=[customer.pk]) == [
+        (customer.pk, 5, Decimal("1.00"), 1, Decimal("10.00"))
+    ]
 
     with connection.cursor() as cursor:
         cursor.execute(rollups.FILL)
@@ -165,7 +221,12 @@ def test_the_stale_check_finds_a_wrong_figure_and_the_migrations_fill_repairs_it
 
 def test_the_overview_sorts_and_filters_by_the_stored_figures(process, client_for, alice):
     offer, won = process.phases.get(name="Offer"), process.phases.get(name="Won")
-    names = {"Rsort Many": (3, 100), "Rsort Rich": (1, 90000), "Rsort None": (0, 0), "Rsort Two": (2, 5000)}
+    names = {
+        "Rsort Many": (3, 100),
+        "Rsort Rich": (1, 90000),
+        "Rsort None": (0, 0),
+        "Rsort Two": (2, 5000),
+    }
     for name, (n, volume) in names.items():
         customer = make_customer(name=name, owner=alice)
         for _ in range(n):
@@ -182,7 +243,11 @@ def test_the_overview_sorts_and_filters_by_the_stored_figures(process, client_fo
     assert rows(sort="-pipeline_value") == ["Rsort Rich", "Rsort Two", "Rsort Many", "Rsort None"]
     assert rows(has_open_projects="true") == ["Rsort Many", "Rsort Rich", "Rsort Two"]
     assert rows(has_open_projects="false") == ["Rsort None"]
-    assert rows(has_open_projects="true", sort="pipeline_value") == ["Rsort Many", "Rsort Two", "Rsort Rich"]
+    assert rows(has_open_projects="true", sort="pipeline_value") == [
+        "Rsort Many",
+        "Rsort Two",
+        "Rsort Rich",
+    ]
     page = client.get(URL, {"q": "Rsort Rich"}).content.decode()
     assert "90,000" in page or "90.000" in page or "90 000" in page
 
@@ -211,7 +276,9 @@ def test_each_tenants_triggers_write_only_their_own_schema(tenant, other_tenant,
     assert len(functions) == 8  # four in each schema (provisioned as clones of the template)
     for _schema, _name, body, config in functions:
         # Tables are named by the schema the trigger fired in, never by a fixed one.
-        assert "TG_TABLE_SCHEMA" in body and not any(s in body for s in (tenant.schema_name, other_tenant.schema_name, "_template"))
+        assert "TG_TABLE_SCHEMA" in body and not any(
+            s in body for s in (tenant.schema_name, other_tenant.schema_name, "_template")
+        )
         assert config == ["search_path=pg_catalog, pg_temp"]
 
 
@@ -226,16 +293,23 @@ def test_the_seeders_bulk_copies_end_with_exact_figures(tenant):
     seed_sales(ctx)
     assert_exact()
     seeded = Customer.objects.filter(pk__in=ctx.made["customer_ids"])
-    assert seeded.filter(open_projects_count__gt=0).exists() and seeded.filter(pipeline_value__gt=0).exists()
+    assert (
+        seeded.filter(open_projects_count__gt=0).exists()
+        and seeded.filter(pipeline_value__gt=0).exists()
+    )
 
 
 @pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
-def test_the_owner_sort_pages_exactly_like_sorting_by_the_owners_name(tenant, alice, bob, descending):
+def test_the_owner_sort_pages_exactly_like_sorting_by_the_owners_name(
+    tenant, alice, bob, descending
+):
     from crm.models import User
     from customers.selectors import OWNER_SORT, customer_list
     from tests.builders.crm import make_user
 
-    twins = [make_user(first_name="Zoe", last_name="Twin") for _ in range(2)]  # one range, ids interleaved
+    twins = [
+        make_user(first_name="Zoe", last_name="Twin") for _ in range(2)
+    ]  # one range, ids interleaved
     inactive = make_user(first_name="Aaron", last_name="Gone")
     User.objects.filter(pk=inactive.pk).update(is_active=False)
     owners = [alice, bob, *twins, inactive, None]
@@ -243,8 +317,14 @@ def test_the_owner_sort_pages_exactly_like_sorting_by_the_owners_name(tenant, al
     for i in range(60):
         make_customer(name=f"Osort {i:02d}", owner=rng.choice(owners))
     ordering = [f"-{f}" for f in OWNER_SORT] if descending else list(OWNER_SORT)
-    plain = list(Customer.objects.filter(name__startswith="Osort").order_by(*ordering).values_list("pk", flat=True))
-    overview = customer_list(leads_visible=True).filter(name__startswith="Osort").order_by(*ordering)
+    plain = list(
+        Customer.objects.filter(name__startswith="Osort")
+        .order_by(*ordering)
+        .values_list("pk", flat=True)
+    )
+    overview = (
+        customer_list(leads_visible=True).filter(name__startswith="Osort").order_by(*ordering)
+    )
     for start, stop in [(0, 7), (5, 31), (29, 60), (55, 80), (70, 90)]:
         with CaptureQueriesContext(connection) as ctx:
             page = [c.pk for c in overview[start:stop]]

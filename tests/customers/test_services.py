@@ -41,8 +41,14 @@ class Recorder:
 def test_customer_create_sends_created_and_address_changed_and_fills_keys(tenant, alice):
     with Recorder(events.customer_created, events.customer_address_changed) as rec:
         customer = services.customer_create(
-            user=alice, name=" Müller GmbH ", street="Hauptstraße 1", postal_code="10115", city="Berlin",
-            country="de", email="info@mueller.de", phone="030 1234567",
+            user=alice,
+            name=" Müller GmbH ",
+            street="Hauptstraße 1",
+            postal_code="10115",
+            city="Berlin",
+            country="de",
+            email="info@mueller.de",
+            phone="030 1234567",
         )
     assert customer.owner == alice and customer.created_by == alice
     assert customer.name == "Müller GmbH" and customer.country == "DE"
@@ -71,13 +77,22 @@ def test_size_class_is_derived_from_revenue_or_employees_unless_set_by_hand(tena
     big = services.customer_create(user=alice, name="Big", annual_revenue=Decimal("60000000"))
     many = services.customer_create(user=alice, name="Many", employees=150)
     small = services.customer_create(user=alice, name="Small", employees=3)
-    manual = services.customer_create(user=alice, name="Manual", employees=3, size_class="A", size_class_manual=True)
-    assert (big.size_class, many.size_class, small.size_class, manual.size_class) == ("A", "B", "D", "A")
+    manual = services.customer_create(
+        user=alice, name="Manual", employees=3, size_class="A", size_class_manual=True
+    )
+    assert (big.size_class, many.size_class, small.size_class, manual.size_class) == (
+        "A",
+        "B",
+        "D",
+        "A",
+    )
 
 
 def test_changing_the_thresholds_derives_classes_again_but_keeps_manual_ones(tenant, alice):
     derived = services.customer_create(user=alice, name="Derived", employees=50)
-    manual = services.customer_create(user=alice, name="Manual", employees=50, size_class="D", size_class_manual=True)
+    manual = services.customer_create(
+        user=alice, name="Manual", employees=50, size_class="D", size_class_manual=True
+    )
     assert derived.size_class == "C"
     thresholds = services.size_thresholds_get()
     thresholds.b_min_employees = 40
@@ -96,24 +111,37 @@ def test_thresholds_must_descend_from_a_to_c(tenant):
 
 
 def test_customer_update_reports_changes_and_address_changes(tenant, alice):
-    customer = services.customer_create(user=alice, name="Weber KG", city="Bonn", postal_code="53111")
+    customer = services.customer_create(
+        user=alice, name="Weber KG", city="Bonn", postal_code="53111"
+    )
     customer.geocode_status = Customer.GeocodeStatus.FOUND
     customer.save(update_fields=["geocode_status"])
     with Recorder(events.customer_updated, events.customer_address_changed) as rec:
-        changed = services.customer_update(customer=customer, user=alice, data={"city": "Köln", "postal_code": "50667", "industry": "Bau"})
+        changed = services.customer_update(
+            customer=customer,
+            user=alice,
+            data={"city": "Köln", "postal_code": "50667", "industry": "Bau"},
+        )
     assert set(changed) == {"city", "postal_code", "industry"}
     assert rec.of(events.customer_updated)[0]["changed"] == changed
     assert len(rec.of(events.customer_address_changed)) == 1
     customer.refresh_from_db()
-    assert customer.geocode_status == Customer.GeocodeStatus.PENDING and "koeln" in customer.search_text
+    assert (
+        customer.geocode_status == Customer.GeocodeStatus.PENDING
+        and "koeln" in customer.search_text
+    )
 
 
 def test_customer_update_without_address_change_sends_no_address_event(tenant, alice):
     customer = services.customer_create(user=alice, name="Stable", city="Bonn")
     with Recorder(events.customer_updated, events.customer_address_changed) as rec:
         services.customer_update(customer=customer, user=alice, data={"phone": "0228 1"})
-        assert services.customer_update(customer=customer, user=alice, data={"phone": "0228 1"}) == []
-    assert len(rec.of(events.customer_updated)) == 1 and rec.of(events.customer_address_changed) == []
+        assert (
+            services.customer_update(customer=customer, user=alice, data={"phone": "0228 1"}) == []
+        )
+    assert (
+        len(rec.of(events.customer_updated)) == 1 and rec.of(events.customer_address_changed) == []
+    )
 
 
 def test_customer_update_never_changes_the_status(tenant, alice):
@@ -138,7 +166,9 @@ def test_convert_lead_records_when_and_who_and_sends_the_event_once(tenant, alic
         assert services.customer_convert_lead(customer_id=lead.pk, user=alice) is True
         assert services.customer_convert_lead(customer_id=lead.pk, user=alice) is False
     lead.refresh_from_db()
-    assert lead.status == "customer" and lead.converted_by == alice and lead.converted_at is not None
+    assert (
+        lead.status == "customer" and lead.converted_by == alice and lead.converted_at is not None
+    )
     assert len(rec.of(events.lead_converted)) == 1
     assert rec.of(events.lead_converted)[0]["project"] is None
 
@@ -203,8 +233,12 @@ def test_bulk_owner_assignment_skips_customers_the_user_may_not_edit(tenant, ali
     own = make_customer(owner=alice)
     bobs = make_customer(owner=bob)
     with pytest.raises(ValidationError):
-        services.customers_assign_owner(user=alice, customer_ids=[own.pk], owner=bob)  # may not hand to bob
-    assigned, skipped = services.customers_assign_owner(user=carol, customer_ids=[own.pk, bobs.pk], owner=carol)
+        services.customers_assign_owner(
+            user=alice, customer_ids=[own.pk], owner=bob
+        )  # may not hand to bob
+    assigned, skipped = services.customers_assign_owner(
+        user=carol, customer_ids=[own.pk, bobs.pk], owner=carol
+    )
     assert (assigned, skipped) == (1, 1)
     own.refresh_from_db()
     bobs.refresh_from_db()
@@ -213,7 +247,9 @@ def test_bulk_owner_assignment_skips_customers_the_user_may_not_edit(tenant, ali
 
 def test_contacts_keep_the_customer_search_text_up_to_date(tenant, alice):
     customer = services.customer_create(user=alice, name="Such GmbH")
-    contact = services.contact_create(user=alice, customer=customer, first_name="Jörg", last_name="Zander")
+    contact = services.contact_create(
+        user=alice, customer=customer, first_name="Jörg", last_name="Zander"
+    )
     customer.refresh_from_db()
     assert "joerg zander" in customer.search_text
     services.contact_update(contact=contact, user=alice, data={"last_name": "Ypsilon"})

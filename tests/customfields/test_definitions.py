@@ -17,17 +17,32 @@ from tests.builders.customfields import INDUSTRY_OPTIONS, make_field
 
 
 def test_an_admin_defines_a_choice_field_on_the_settings_page(tenant, dave, client_for):
-    response = client_for(dave).post("/fields/new/", {
-        "entity": "customer", "key": "segment", "field_type": "choice", "label_en": "Industry segment",
-        "label_de": "Branchensegment", "options_text": "retail | Retail | Einzelhandel\nManufacturing | Industrie",
-        "order": "10", "section": "Marketing", "active": "on", "visible_roles": ["admin", "manager"],
-        "editable_roles": ["admin"], "filterable": "on",
-    })
+    response = client_for(dave).post(
+        "/fields/new/",
+        {
+            "entity": "customer",
+            "key": "segment",
+            "field_type": "choice",
+            "label_en": "Industry segment",
+            "label_de": "Branchensegment",
+            "options_text": "retail | Retail | Einzelhandel\nManufacturing | Industrie",
+            "order": "10",
+            "section": "Marketing",
+            "active": "on",
+            "visible_roles": ["admin", "manager"],
+            "editable_roles": ["admin"],
+            "filterable": "on",
+        },
+    )
     assert response.status_code == 302
     definition = FieldDefinition.objects.get(key="segment")
-    assert definition.options == [{"value": "retail", "en": "Retail", "de": "Einzelhandel"},
-                                  {"value": "manufacturing", "en": "Manufacturing", "de": "Industrie"}]
-    assert definition.visible_roles == ["admin", "manager"] and definition.editable_roles == ["admin"]
+    assert definition.options == [
+        {"value": "retail", "en": "Retail", "de": "Einzelhandel"},
+        {"value": "manufacturing", "en": "Manufacturing", "de": "Industrie"},
+    ]
+    assert definition.visible_roles == ["admin", "manager"] and definition.editable_roles == [
+        "admin"
+    ]
     page = client_for(dave).get("/fields/").content.decode()
     assert "Industry segment" in page and "segment" in page
     with translation.override("de"):
@@ -35,11 +50,22 @@ def test_an_admin_defines_a_choice_field_on_the_settings_page(tenant, dave, clie
         assert definition.option_choices()[1] == ("manufacturing", "Industrie")
 
 
-def test_a_choice_field_without_options_is_refused_next_to_the_options_and_keeps_the_input(tenant, dave, client_for):
-    response = client_for(dave).post("/fields/new/", {
-        "entity": "customer", "key": "segment", "field_type": "choice", "label_en": "Segment typed here",
-        "order": "10", "active": "on", "visible_roles": ["admin"], "editable_roles": ["admin"],
-    })
+def test_a_choice_field_without_options_is_refused_next_to_the_options_and_keeps_the_input(
+    tenant, dave, client_for
+):
+    response = client_for(dave).post(
+        "/fields/new/",
+        {
+            "entity": "customer",
+            "key": "segment",
+            "field_type": "choice",
+            "label_en": "Segment typed here",
+            "order": "10",
+            "active": "on",
+            "visible_roles": ["admin"],
+            "editable_roles": ["admin"],
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "A choice field needs at least one option." in page
@@ -51,21 +77,44 @@ def test_a_bad_key_and_a_taken_key_are_refused_in_german_too(tenant, dave, clien
     make_field(key="vat_id")
     client = client_for(dave)
     for key in ("VAT id", "vat_id"):
-        response = client.post("/fields/new/", {"entity": "customer", "key": key, "field_type": "text",
-                                                "label_en": "VAT", "order": "1", "active": "on"},
-                               HTTP_ACCEPT_LANGUAGE="de")
+        response = client.post(
+            "/fields/new/",
+            {
+                "entity": "customer",
+                "key": key,
+                "field_type": "text",
+                "label_en": "VAT",
+                "order": "1",
+                "active": "on",
+            },
+            HTTP_ACCEPT_LANGUAGE="de",
+        )
         assert response.status_code == 400
     assert FieldDefinition.objects.filter(key="vat_id").count() == 1
 
 
 def test_key_record_type_and_type_stay_as_created(tenant, dave, client_for):
     definition = make_field(key="since", field_type="date", label_en="Customer since")
-    response = client_for(dave).post(f"/fields/{definition.pk}/edit/", {
-        "entity": "contact", "key": "other", "field_type": "number", "label_en": "Customer since (year)",
-        "order": "3", "active": "", "visible_roles": ["admin"], "editable_roles": ["admin"]})
+    response = client_for(dave).post(
+        f"/fields/{definition.pk}/edit/",
+        {
+            "entity": "contact",
+            "key": "other",
+            "field_type": "number",
+            "label_en": "Customer since (year)",
+            "order": "3",
+            "active": "",
+            "visible_roles": ["admin"],
+            "editable_roles": ["admin"],
+        },
+    )
     assert response.status_code == 302
     definition.refresh_from_db()
-    assert (definition.key, definition.entity, definition.field_type) == ("since", "customer", "date")
+    assert (definition.key, definition.entity, definition.field_type) == (
+        "since",
+        "customer",
+        "date",
+    )
     assert definition.label_en == "Customer since (year)" and not definition.active
     with pytest.raises(forms.ValidationError):
         services.definition_update(definition=definition, user=None, data={"field_type": "text"})
@@ -88,7 +137,10 @@ def test_who_sees_and_who_edits_a_field_follows_its_roles(tenant, alice, carol, 
     assert selectors.definitions_for(entity="customer", user=alice) == [public]
     assert selectors.definitions_for(entity="customer", user=carol) == [secret, public]
     assert selectors.definitions_for(entity="customer", user=carol, editable=True) == [public]
-    assert selectors.definitions_for(entity="customer", user=dave, editable=True) == [secret, public]
+    assert selectors.definitions_for(entity="customer", user=dave, editable=True) == [
+        secret,
+        public,
+    ]
 
 
 def test_a_lead_has_the_project_fields_and_the_lead_fields(tenant, alice):
@@ -98,26 +150,42 @@ def test_a_lead_has_the_project_fields_and_the_lead_fields(tenant, alice):
     assert selectors.definitions_for(entity="lead", user=alice) == [on_projects, on_leads]
 
 
-@pytest.mark.parametrize(("kind", "text", "stored"), [
-    ("number", "1.234,5", "1234.5"),
-    ("money", "1234.5", "1234.50"),
-    ("date", "31.12.2026", "2026-12-31"),
-    ("date", "2026-12-31", "2026-12-31"),
-    ("boolean", "ja", True),
-    ("choice", "Einzelhandel", "retail"),
-    ("multi_choice", "Retail, public", ["retail", "public"]),
-    ("url", "example.com", "https://example.com"),
-    ("phone", "+49 30 123456", "+49 30 123456"),
-])
+@pytest.mark.parametrize(
+    ("kind", "text", "stored"),
+    [
+        ("number", "1.234,5", "1234.5"),
+        ("money", "1234.5", "1234.50"),
+        ("date", "31.12.2026", "2026-12-31"),
+        ("date", "2026-12-31", "2026-12-31"),
+        ("boolean", "ja", True),
+        ("choice", "Einzelhandel", "retail"),
+        ("multi_choice", "Retail, public", ["retail", "public"]),
+        ("url", "example.com", "https://example.com"),
+        ("phone", "+49 30 123456", "+49 30 123456"),
+    ],
+)
 def test_typed_text_becomes_the_stored_value(tenant, kind, text, stored):
-    definition = FieldDefinition(entity="customer", key="x", field_type=kind, label_en="X", options=INDUSTRY_OPTIONS)
+    definition = FieldDefinition(
+        entity="customer", key="x", field_type=kind, label_en="X", options=INDUSTRY_OPTIONS
+    )
     assert values.parse_text(definition, text) == stored
 
 
-@pytest.mark.parametrize(("kind", "text"), [("number", "many"), ("date", "31.02.2026"), ("choice", "Mining"),
-                                            ("email", "not-an-address"), ("phone", "call me"), ("boolean", "perhaps")])
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("number", "many"),
+        ("date", "31.02.2026"),
+        ("choice", "Mining"),
+        ("email", "not-an-address"),
+        ("phone", "call me"),
+        ("boolean", "perhaps"),
+    ],
+)
 def test_text_that_does_not_fit_the_type_is_refused(tenant, kind, text):
-    definition = FieldDefinition(entity="customer", key="x", field_type=kind, label_en="X", options=INDUSTRY_OPTIONS)
+    definition = FieldDefinition(
+        entity="customer", key="x", field_type=kind, label_en="X", options=INDUSTRY_OPTIONS
+    )
     with pytest.raises(forms.ValidationError):
         values.parse_text(definition, text)
 
@@ -125,7 +193,13 @@ def test_text_that_does_not_fit_the_type_is_refused(tenant, kind, text):
 def test_stored_values_read_in_the_users_language(tenant):
     money = FieldDefinition(entity="customer", key="m", field_type="money", label_en="M")
     when = FieldDefinition(entity="customer", key="d", field_type="date", label_en="D")
-    choice = FieldDefinition(entity="customer", key="c", field_type="multi_choice", label_en="C", options=INDUSTRY_OPTIONS)
+    choice = FieldDefinition(
+        entity="customer",
+        key="c",
+        field_type="multi_choice",
+        label_en="C",
+        options=INDUSTRY_OPTIONS,
+    )
     with translation.override("de"):
         assert values.display(money, "1234.50") == "1.234,50"
         assert values.display(when, "2026-12-31") == "31.12.2026"
@@ -136,44 +210,81 @@ def test_stored_values_read_in_the_users_language(tenant):
 
 def test_a_default_that_does_not_fit_the_type_is_refused(tenant, dave):
     with pytest.raises(forms.ValidationError) as caught:
-        services.definition_create(user=dave, entity="customer", key="rating", field_type="number",
-                                   label_en="Rating", default="high")
+        services.definition_create(
+            user=dave,
+            entity="customer",
+            key="rating",
+            field_type="number",
+            label_en="Rating",
+            default="high",
+        )
     assert "default" in caught.value.error_dict
 
 
 def _cf_indexes() -> dict[str, str]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s AND indexname LIKE 'cf\\_%%'",
-                       [connection.schema_name])
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s AND indexname LIKE 'cf\\_%%'",
+            [connection.schema_name],
+        )
         return dict(cursor.fetchall())
 
 
-def test_filterable_and_sortable_fields_get_their_expression_indexes_and_lose_them_when_retired(tenant, dave):
+def test_filterable_and_sortable_fields_get_their_expression_indexes_and_lose_them_when_retired(
+    tenant, dave
+):
     amount = make_field(key="budget", field_type="money", sortable=True)
     make_field(entity="contact", key="nickname", filterable=True)
-    make_field(entity="project", key="tags", field_type="multi_choice", options=INDUSTRY_OPTIONS, filterable=True)
+    make_field(
+        entity="project",
+        key="tags",
+        field_type="multi_choice",
+        options=INDUSTRY_OPTIONS,
+        filterable=True,
+    )
     make_field(key="plain")  # neither: no index
     result = indexes.indexes_ensure(concurrently=False)
     found = _cf_indexes()
-    assert set(result["created"]) == {"cf_budget_idx", "cf_nickname_idx", "cf_nickname_trgm", "cf_tags_gin"}
+    assert set(result["created"]) == {
+        "cf_budget_idx",
+        "cf_nickname_idx",
+        "cf_nickname_trgm",
+        "cf_tags_gin",
+    }
     assert "((custom ->> 'budget'::text))::numeric" in found["cf_budget_idx"]
     assert "customers_contactperson" in found["cf_nickname_idx"]
     services.definition_update(definition=amount, user=dave, data={"active": False})
     assert indexes.indexes_ensure(concurrently=False)["dropped"] == ["cf_budget_idx"]
     assert "cf_budget_idx" not in _cf_indexes()
-    assert indexes.indexes_ensure(concurrently=False) == {"created": [], "dropped": []}  # idempotent
+    assert indexes.indexes_ensure(concurrently=False) == {
+        "created": [],
+        "dropped": [],
+    }  # idempotent
 
 
 def test_the_tenant_admin_lists_and_adds_fields_but_never_deletes_them(tenant, dave, client_for):
     definition = make_field(key="admin_field", label_en="Admin field")
     client = client_for(dave)
     assert "Admin field" in client.get("/admin/customfields/fielddefinition/").content.decode()
-    response = client.post("/admin/customfields/fielddefinition/add/", {
-        "entity": "contact", "key": "birthday", "field_type": "date", "label_en": "Birthday", "order": "5",
-        "active": "on", "visible_roles": ["admin", "manager", "salesperson"], "editable_roles": ["admin"]})
+    response = client.post(
+        "/admin/customfields/fielddefinition/add/",
+        {
+            "entity": "contact",
+            "key": "birthday",
+            "field_type": "date",
+            "label_en": "Birthday",
+            "order": "5",
+            "active": "on",
+            "visible_roles": ["admin", "manager", "salesperson"],
+            "editable_roles": ["admin"],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert FieldDefinition.objects.get(key="birthday").entity == "contact"
-    assert client.get(f"/admin/customfields/fielddefinition/{definition.pk}/delete/").status_code == 403
+    assert (
+        client.get(f"/admin/customfields/fielddefinition/{definition.pk}/delete/").status_code
+        == 403
+    )
 
 
 def test_salespeople_and_managers_cannot_open_the_settings_page(tenant, alice, carol, client_for):

@@ -28,7 +28,9 @@ RUN = """async (tags) => {
 @cache
 def axe_source() -> str:
     if not AXE_JS.exists():
-        raise RuntimeError(f"{AXE_JS} is missing: run `npm ci` in {JS_DIR} (make test and .ci/run do it)")
+        raise RuntimeError(
+            f"{AXE_JS} is missing: run `npm ci` in {JS_DIR} (make test and .ci/run do it)"
+        )
     return AXE_JS.read_text(encoding="utf-8")
 
 
@@ -41,4 +43,6 @@ def axe_violations(page) -> list[dict]:
 
 def assert_no_violations(page, label: str = "") -> None:
     found = axe_violations(page)
-    assert found == [], f"axe-core on {label or page.url}:\n{json.dumps(found, indent=1, ensure_ascii=False)}"
+    assert found == [], (
+        f"axe-core on {label or page.url}:\n{json.dumps(found, indent=1, ensure_ascii=False)}"
+    )

@@ -17,7 +17,9 @@ from tests.e2e.conftest import ARTIFACTS, login
 
 pytestmark = pytest.mark.e2e
 
-TILE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
 LOCALES = {"en": "en-US", "de": "de-DE"}
 
 
@@ -33,8 +35,10 @@ def page(browser, request, lang):
     context.set_default_timeout(10_000)
     pg = context.new_page()
     pg.on("dialog", lambda d: d.dismiss())
-    pg.route("**/*tile.openstreetmap.org/**", lambda route: route.fulfill(status=200, content_type="image/png",
-                                                                          body=TILE))
+    pg.route(
+        "**/*tile.openstreetmap.org/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=TILE),
+    )
     yield pg
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
@@ -56,23 +60,56 @@ def scene(e2e_db):
 
     tag = uuid.uuid4().hex[:6]
     dave = User.objects.get(email="dave@e2e.test")
-    customer = make_located_customer(48.137, 11.575, name=f"A11y customer {tag}", owner=dave, city="München",
-                                     postal_code="80331", country="DE", street="Marienplatz 1",
-                                     phone="+49 89 123 456")
-    lead = make_located_customer(48.139, 11.58, name=f"A11y lead {tag}", owner=dave, city="München",
-                                 postal_code="80331", country="DE", status=Customer.Status.LEAD)
-    contact = make_contact(customer=customer, first_name="Lena", last_name=f"Licht {tag}", phone="+49 89 999 11")
+    customer = make_located_customer(
+        48.137,
+        11.575,
+        name=f"A11y customer {tag}",
+        owner=dave,
+        city="München",
+        postal_code="80331",
+        country="DE",
+        street="Marienplatz 1",
+        phone="+49 89 123 456",
+    )
+    lead = make_located_customer(
+        48.139,
+        11.58,
+        name=f"A11y lead {tag}",
+        owner=dave,
+        city="München",
+        postal_code="80331",
+        country="DE",
+        status=Customer.Status.LEAD,
+    )
+    contact = make_contact(
+        customer=customer, first_name="Lena", last_name=f"Licht {tag}", phone="+49 89 999 11"
+    )
     process = make_process(name=f"A11y {tag}", order=0)
-    project = make_project(process=process, owner=dave, customer=customer, title=f"A11y project {tag}",
-                           volume=Decimal("5000"))
+    project = make_project(
+        process=process,
+        owner=dave,
+        customer=customer,
+        title=f"A11y project {tag}",
+        volume=Decimal("5000"),
+    )
     other = make_project(process=process, owner=dave, customer=customer, title=f"A11y rival {tag}")
     make_project(process=process, owner=dave, customer=lead, title=f"A11y lead project {tag}")
     group = make_group(projects=[project, other], name=f"A11y group {tag}")
-    activity = make_activity(customer=customer, employee=dave, subject=f"A11y call {tag}",
-                             kind=Activity.Kind.CALL)
+    activity = make_activity(
+        customer=customer, employee=dave, subject=f"A11y call {tag}", kind=Activity.Kind.CALL
+    )
     selection = make_selection(owner=dave, customers=[customer, lead], name=f"A11y selection {tag}")
-    return {"tag": tag, "customer": customer, "lead": lead, "contact": contact, "process": process,
-            "project": project, "group": group, "activity": activity, "selection": selection}
+    return {
+        "tag": tag,
+        "customer": customer,
+        "lead": lead,
+        "contact": contact,
+        "process": process,
+        "project": project,
+        "group": group,
+        "activity": activity,
+        "selection": selection,
+    }
 
 
 class Audit:
@@ -126,13 +163,31 @@ def test_every_menu_page_and_form_has_no_axe_violation(page, live_server_url, la
     audit = Audit(page)
     audit.visit_and_check(f"{live_server_url}/", "dashboard")
     menu = page.locator("[data-testid=submenu] a, .crm-topbar a.nav-link")
-    hrefs = sorted({href for href in menu.evaluate_all("links => links.map(a => a.getAttribute('href'))")
-                    if href and href.startswith("/") and not href.startswith("/admin/")})
+    hrefs = sorted(
+        {
+            href
+            for href in menu.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+            if href and href.startswith("/") and not href.startswith("/admin/")
+        }
+    )
     assert {"/customers/", "/customers/contacts/", "/activity/", "/map/"} <= set(hrefs), hrefs
-    extra = ["/sales/projects/", "/sales/leads/board/", "/sales/leads/", "/sales/groups/", "/customers/new/",
-             "/customers/contacts/new/", "/customers/import/", "/activity/new/", "/activity/summary/",
-             "/map/selections/", "/map/missing/", "/sales/settings/", "/sales/projects/new/", "/me/settings/",
-             f"/sales/projects/board/?process={scene['process'].pk}"]
+    extra = [
+        "/sales/projects/",
+        "/sales/leads/board/",
+        "/sales/leads/",
+        "/sales/groups/",
+        "/customers/new/",
+        "/customers/contacts/new/",
+        "/customers/import/",
+        "/activity/new/",
+        "/activity/summary/",
+        "/map/selections/",
+        "/map/missing/",
+        "/sales/settings/",
+        "/sales/projects/new/",
+        "/me/settings/",
+        f"/sales/projects/board/?process={scene['process'].pk}",
+    ]
     for href in dict.fromkeys([*hrefs, *extra]):
         audit.visit_and_check(live_server_url + href, href)
 
@@ -144,21 +199,35 @@ def test_every_menu_page_and_form_has_no_axe_violation(page, live_server_url, la
     audit.check("customer overview filtered")
 
     # forms with their errors shown
-    for href in ["/customers/new/", "/customers/contacts/new/", "/sales/projects/new/",
-                 f"/customers/{scene['customer'].pk}/edit/", f"/sales/projects/{scene['project'].pk}/edit/"]:
+    for href in [
+        "/customers/new/",
+        "/customers/contacts/new/",
+        "/sales/projects/new/",
+        f"/customers/{scene['customer'].pk}/edit/",
+        f"/sales/projects/{scene['project'].pk}/edit/",
+    ]:
         audit.visit(live_server_url + href)
-        page.locator("main form[method=post] input[type=text]:visible, main form[method=post] input:not([type])"
-                     ":visible").evaluate_all("inputs => inputs.forEach(i => { i.value = ''; })")
+        page.locator(
+            "main form[method=post] input[type=text]:visible, main form[method=post] input:not([type])"
+            ":visible"
+        ).evaluate_all("inputs => inputs.forEach(i => { i.value = ''; })")
         submit_empty(page)
-        expect(page.locator(".invalid-feedback, .is-invalid, .alert-danger, .errorlist").first).to_be_attached()
+        expect(
+            page.locator(".invalid-feedback, .is-invalid, .alert-danger, .errorlist").first
+        ).to_be_attached()
         audit.check(f"{href} with errors")
     audit.assert_clean()
 
 
-@pytest.mark.xfail(reason="open (issue 16): with the move dialog open axe reports colour contrast on the page "
-                   "behind the backdrop and on the dialog's labels (#909090/#a1a4a7 on #eeeeee); the wait for the "
-                   "dialog used to time out on the closed '+ New' modal and hid this", strict=False)
-def test_detail_pages_the_move_dialog_and_the_map_have_no_axe_violation(page, live_server_url, lang, scene):
+@pytest.mark.xfail(
+    reason="open (issue 16): with the move dialog open axe reports colour contrast on the page "
+    "behind the backdrop and on the dialog's labels (#909090/#a1a4a7 on #eeeeee); the wait for the "
+    "dialog used to time out on the closed '+ New' modal and hid this",
+    strict=False,
+)
+def test_detail_pages_the_move_dialog_and_the_map_have_no_axe_violation(
+    page, live_server_url, lang, scene
+):
     tag = scene["tag"]
     login(page, live_server_url, "dave")
     audit = Audit(page)
@@ -168,12 +237,14 @@ def test_detail_pages_the_move_dialog_and_the_map_have_no_axe_violation(page, li
     audit.visit(f"{live_server_url}/customers/{scene['lead'].pk}/")
     expect(page.get_by_test_id("timeline")).to_be_visible()
     audit.check("lead detail")
-    for label, href in [("contact", f"/customers/contacts/{scene['contact'].pk}/"),
-                        ("project", f"/sales/projects/{scene['project'].pk}/"),
-                        ("group", f"/sales/groups/{scene['group'].pk}/"),
-                        ("activity", f"/activity/{scene['activity'].pk}/"),
-                        ("selection", f"/map/selections/{scene['selection'].pk}/"),
-                        ("contact edit", f"/customers/contacts/{scene['contact'].pk}/edit/")]:
+    for label, href in [
+        ("contact", f"/customers/contacts/{scene['contact'].pk}/"),
+        ("project", f"/sales/projects/{scene['project'].pk}/"),
+        ("group", f"/sales/groups/{scene['group'].pk}/"),
+        ("activity", f"/activity/{scene['activity'].pk}/"),
+        ("selection", f"/map/selections/{scene['selection'].pk}/"),
+        ("contact edit", f"/customers/contacts/{scene['contact'].pk}/edit/"),
+    ]:
         audit.visit_and_check(live_server_url + href, f"{label} detail")
 
     # the kanban with the move dialog open
@@ -182,18 +253,24 @@ def test_detail_pages_the_move_dialog_and_the_map_have_no_axe_violation(page, li
     card = page.locator(f".sales-card[data-title='A11y project {tag}']")
     card.get_by_test_id("card-move").click()
     expect(page.get_by_test_id("move-dialog")).to_be_visible()
-    page.wait_for_function("() => ![...document.querySelectorAll('.modal.fade:not(.show), .modal-backdrop.fade:not(.show)')].some(el => getComputedStyle(el).display !== 'none') && [...document.querySelectorAll('.modal.show')].every(m => getComputedStyle(m).opacity === '1')")
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.modal.fade:not(.show), .modal-backdrop.fade:not(.show)')].some(el => getComputedStyle(el).display !== 'none') && [...document.querySelectorAll('.modal.show')].every(m => getComputedStyle(m).opacity === '1')"
+    )
     audit.check("kanban with the move dialog")
 
     # the map with a popup, then a drawn selection
     audit.visit(f"{live_server_url}/map/?q={tag}")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '2'")
-    page.evaluate("document.getElementById('crm-map').__crmMap.setView([48.138, 11.577], 15, {animate: false})")
+    page.evaluate(
+        "document.getElementById('crm-map').__crmMap.setView([48.138, 11.577], 15, {animate: false})"
+    )
     page.wait_for_function("() => document.getElementById('crm-map').dataset.mode === 'points'")
     audit.check("map")
     x, y = screen_point(page, 48.137, 11.575)
     page.mouse.click(x, y)
-    expect(page.locator(".leaflet-popup-content .crm-popup-name")).to_have_text(f"A11y customer {tag}")
+    expect(page.locator(".leaflet-popup-content .crm-popup-name")).to_have_text(
+        f"A11y customer {tag}"
+    )
     audit.check("map with a popup")
     page.keyboard.press("Escape")
     page.click("a.leaflet-draw-draw-rectangle")
@@ -221,9 +298,11 @@ def test_the_audit_finds_what_it_should(page, live_server_url, lang):
 
 
 def screen_point(page, lat: float, lon: float) -> tuple[float, float]:
-    return tuple(page.evaluate(
-        """([lat, lon]) => { const box = document.getElementById('crm-map');
+    return tuple(
+        page.evaluate(
+            """([lat, lon]) => { const box = document.getElementById('crm-map');
             const p = box.__crmMap.latLngToContainerPoint([lat, lon]); const r = box.getBoundingClientRect();
             return [r.left + p.x, r.top + p.y]; }""",
-        [lat, lon],
-    ))
+            [lat, lon],
+        )
+    )

@@ -31,7 +31,9 @@ def project(e2e_db):
     Customer.objects.filter(pk=customer.pk).delete()
 
 
-def test_log_a_call_on_a_project_and_find_it_in_the_log_filtered_by_that_employee(page, live_server_url, project):
+def test_log_a_call_on_a_project_and_find_it_in_the_log_filtered_by_that_employee(
+    page, live_server_url, project
+):
     subject = f"Call about the rollout {uuid.uuid4().hex[:6]}"
     login(page, live_server_url, "alice")
     page.goto(f"{live_server_url}/sales/projects/{project.pk}/")

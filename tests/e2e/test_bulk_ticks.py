@@ -21,20 +21,27 @@ pytestmark = pytest.mark.e2e
 def people(e2e_db):
     from crm.models import User
 
-    return {"alice": User.objects.get(email="alice@e2e.test"), "bob": User.objects.get(email="bob@e2e.test"),
-            "dave": User.objects.get(email="dave@e2e.test")}
+    return {
+        "alice": User.objects.get(email="alice@e2e.test"),
+        "bob": User.objects.get(email="bob@e2e.test"),
+        "dave": User.objects.get(email="dave@e2e.test"),
+    }
 
 
 def _tick_three(page, rows):
     expect(rows).to_have_count(4)
     for i in range(3):
         rows.nth(i).locator("input[name=ids]").check()
-    page.wait_for_load_state("networkidle")  # a filter request fired by a tick would have landed by now
+    page.wait_for_load_state(
+        "networkidle"
+    )  # a filter request fired by a tick would have landed by now
     for i in range(3):
         expect(rows.nth(i).locator("input[name=ids]")).to_be_checked()
 
 
-def test_customer_overview_assigns_the_owner_of_all_three_ticked_rows(page, live_server_url, people):
+def test_customer_overview_assigns_the_owner_of_all_three_ticked_rows(
+    page, live_server_url, people
+):
     from customers.models import Customer
     from tests.builders.customers import make_customer
 
@@ -48,12 +55,18 @@ def test_customer_overview_assigns_the_owner_of_all_three_ticked_rows(page, live
     expect(page.get_by_test_id("customer-row").first.locator("input[name=ids]")).to_be_checked()
     page.get_by_role("button", name="Assign owner").click()
     expect(page.get_by_text("3 customers now belong to")).to_be_visible()
-    owners = dict(Customer.objects.filter(pk__in=[c.pk for c in made]).values_list("name", "owner_id"))
-    assert [owners[f"Tick {tag} {i}"] for i in range(4)] == [people["bob"].pk] * 3 + [people["alice"].pk]
+    owners = dict(
+        Customer.objects.filter(pk__in=[c.pk for c in made]).values_list("name", "owner_id")
+    )
+    assert [owners[f"Tick {tag} {i}"] for i in range(4)] == [people["bob"].pk] * 3 + [
+        people["alice"].pk
+    ]
 
 
 @pytest.mark.parametrize("lead", [False, True], ids=["projects", "leads"])
-def test_project_and_lead_lists_change_the_owner_of_all_three_ticked_rows(page, live_server_url, people, lead):
+def test_project_and_lead_lists_change_the_owner_of_all_three_ticked_rows(
+    page, live_server_url, people, lead
+):
     from sales.models import SalesProject
     from sales.services import process_create_default_lead
     from tests.builders.customers import make_customer
@@ -62,10 +75,19 @@ def test_project_and_lead_lists_change_the_owner_of_all_three_ticked_rows(page, 
     tag = uuid.uuid4().hex[:8]
     process = process_create_default_lead() if lead else make_process(name=f"Ticks {tag}", order=0)
     phase = process.phases.order_by("order").first()
-    customer = make_customer(name=f"Tick customer {tag}", owner=people["alice"],
-                             status="lead" if lead else "customer")
-    made = [make_project(process=process, phase=phase, owner=people["alice"], customer=customer,
-                         title=f"Tick {tag} {i}") for i in range(4)]
+    customer = make_customer(
+        name=f"Tick customer {tag}", owner=people["alice"], status="lead" if lead else "customer"
+    )
+    made = [
+        make_project(
+            process=process,
+            phase=phase,
+            owner=people["alice"],
+            customer=customer,
+            title=f"Tick {tag} {i}",
+        )
+        for i in range(4)
+    ]
     login(page, live_server_url, "dave")
     page.goto(f"{live_server_url}/sales/{'leads' if lead else 'projects'}/?q={tag}&sort=title")
     _tick_three(page, page.locator("#table tbody tr"))
@@ -75,5 +97,9 @@ def test_project_and_lead_lists_change_the_owner_of_all_three_ticked_rows(page, 
     expect(page.locator("#table tbody tr").first.locator("input[name=ids]")).to_be_checked()
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_text("3 projects changed.")).to_be_visible()
-    owners = dict(SalesProject.objects.filter(pk__in=[p.pk for p in made]).values_list("title", "owner_id"))
-    assert [owners[f"Tick {tag} {i}"] for i in range(4)] == [people["bob"].pk] * 3 + [people["alice"].pk]
+    owners = dict(
+        SalesProject.objects.filter(pk__in=[p.pk for p in made]).values_list("title", "owner_id")
+    )
+    assert [owners[f"Tick {tag} {i}"] for i in range(4)] == [people["bob"].pk] * 3 + [
+        people["alice"].pk
+    ]

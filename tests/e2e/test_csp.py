@@ -19,7 +19,9 @@ pytestmark = pytest.mark.e2e
 
 # a 1×1 transparent PNG, served for every map tile (no network in tests; the request must still be
 # allowed by img-src, so the tile host is part of what this checks)
-TILE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation({
   directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
@@ -38,7 +40,12 @@ class Watcher:
         self.documents: list[tuple[str, str | None]] = []
         page.expose_function("__cspViolation", lambda v: self.violations.append(v))
         page.add_init_script(REPORT_VIOLATIONS)
-        page.on("console", lambda m: m.type == "error" and self.errors.append(f"{m.text} ({m.location.get('url')})"))
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error" and self.errors.append(f"{m.text} ({m.location.get('url')})")
+            ),
+        )
         page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
         page.on("response", self._response)
         page.route("**/*.tile.openstreetmap.org/**", self._tile)
@@ -48,7 +55,9 @@ class Watcher:
         route.fulfill(status=200, content_type="image/png", body=TILE)
 
     def _response(self, response):
-        if response.request.resource_type == "document" or response.request.headers.get("hx-request"):
+        if response.request.resource_type == "document" or response.request.headers.get(
+            "hx-request"
+        ):
             self.documents.append((response.url, response.headers.get("content-security-policy")))
 
     def visit(self, url: str) -> None:
@@ -61,7 +70,9 @@ class Watcher:
         assert self.violations == [], json.dumps(self.violations, indent=1)
         assert self.errors == []
         assert self.documents, "no page was seen"
-        missing = [url for url, header in self.documents if not header or "script-src 'self'" not in header]
+        missing = [
+            url for url, header in self.documents if not header or "script-src 'self'" not in header
+        ]
         assert missing == [], "responses without the policy"
 
 
@@ -79,26 +90,64 @@ def scene(e2e_db):
 
     tag = uuid.uuid4().hex[:6]
     dave = User.objects.get(email="dave@e2e.test")
-    customer = make_located_customer(48.137, 11.575, name=f"CSP customer {tag}", owner=dave, city="München",
-                                     postal_code="80331", country="DE", street="Marienplatz 1")
+    customer = make_located_customer(
+        48.137,
+        11.575,
+        name=f"CSP customer {tag}",
+        owner=dave,
+        city="München",
+        postal_code="80331",
+        country="DE",
+        street="Marienplatz 1",
+    )
     process = make_process(name=f"CSP {tag}", order=0)
-    project = make_project(process=process, owner=dave, customer=customer, title=f"CSP project {tag}",
-                           volume=Decimal("5000"))
+    project = make_project(
+        process=process,
+        owner=dave,
+        customer=customer,
+        title=f"CSP project {tag}",
+        volume=Decimal("5000"),
+    )
     other = make_project(process=process, owner=dave, customer=customer, title=f"CSP rival {tag}")
     group = make_group(projects=[project, other], name=f"CSP group {tag}")
-    return {"tag": tag, "customer": customer, "process": process, "project": project, "group": group}
+    return {
+        "tag": tag,
+        "customer": customer,
+        "process": process,
+        "project": project,
+        "group": group,
+    }
 
 
 def test_every_menu_page_runs_without_a_policy_violation(page, live_server_url, watch):
     login(page, live_server_url, "dave")  # the tenant admin sees every page
     watch.visit(f"{live_server_url}/")
     menu = page.locator("[data-testid=submenu] a, .crm-topbar a.nav-link")
-    hrefs = sorted({href for href in menu.evaluate_all("links => links.map(a => a.getAttribute('href'))")
-                    if href and href.startswith("/")})
-    extra = ["/sales/projects/", "/sales/leads/board/", "/customers/new/", "/customers/contacts/new/",
-             "/customers/import/", "/activity/new/", "/map/selections/", "/map/missing/", "/sales/settings/",
-             "/admin/", "/admin/crm/user/", "/admin/crm/user/add/", "/admin/sales/process/"]
-    assert {"/customers/", "/customers/contacts/", "/activity/", "/map/", "/admin/"} <= set(hrefs), hrefs
+    hrefs = sorted(
+        {
+            href
+            for href in menu.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+            if href and href.startswith("/")
+        }
+    )
+    extra = [
+        "/sales/projects/",
+        "/sales/leads/board/",
+        "/customers/new/",
+        "/customers/contacts/new/",
+        "/customers/import/",
+        "/activity/new/",
+        "/map/selections/",
+        "/map/missing/",
+        "/sales/settings/",
+        "/admin/",
+        "/admin/crm/user/",
+        "/admin/crm/user/add/",
+        "/admin/sales/process/",
+    ]
+    assert {"/customers/", "/customers/contacts/", "/activity/", "/map/", "/admin/"} <= set(
+        hrefs
+    ), hrefs
     for href in dict.fromkeys([*hrefs, *extra]):
         watch.visit(live_server_url + href)
     # htmx swaps: the customer overview's filter bar redraws the table
@@ -108,16 +157,20 @@ def test_every_menu_page_runs_without_a_policy_violation(page, live_server_url, 
     watch.assert_clean()
 
 
-def test_detail_pages_the_move_dialog_and_a_map_popup_run_without_a_policy_violation(page, live_server_url, watch,
-                                                                                      scene):
+def test_detail_pages_the_move_dialog_and_a_map_popup_run_without_a_policy_violation(
+    page, live_server_url, watch, scene
+):
     tag = scene["tag"]
     login(page, live_server_url, "dave")
 
     # customer page: the timeline arrives by htmx, the location map draws tiles
     watch.visit(f"{live_server_url}/customers/{scene['customer'].pk}/")
     expect(page.get_by_test_id("timeline")).to_be_visible()
-    expect(page.get_by_test_id("customer-map").locator(".leaflet-marker-icon, path.leaflet-interactive").first
-           ).to_be_visible()
+    expect(
+        page.get_by_test_id("customer-map")
+        .locator(".leaflet-marker-icon, path.leaflet-interactive")
+        .first
+    ).to_be_visible()
     watch.visit(f"{live_server_url}/sales/projects/{scene['project'].pk}/")
     watch.visit(f"{live_server_url}/sales/groups/{scene['group'].pk}/")
 
@@ -134,13 +187,19 @@ def test_detail_pages_the_move_dialog_and_a_map_popup_run_without_a_policy_viola
     # the map with a popup (fetched as JSON, built with textContent)
     watch.visit(f"{live_server_url}/map/?q={tag}")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '1'")
-    page.evaluate("document.getElementById('crm-map').__crmMap.setView([48.137, 11.575], 15, {animate: false})")
+    page.evaluate(
+        "document.getElementById('crm-map').__crmMap.setView([48.137, 11.575], 15, {animate: false})"
+    )
     page.wait_for_function("() => document.getElementById('crm-map').dataset.mode === 'points'")
-    x, y = page.evaluate("""() => { const box = document.getElementById('crm-map'); const m = box.__crmMap;
+    x, y = (
+        page.evaluate("""() => { const box = document.getElementById('crm-map'); const m = box.__crmMap;
         const r = box.getBoundingClientRect(); const p = m.latLngToContainerPoint([48.137, 11.575]);
         return [r.left + p.x, r.top + p.y]; }""")
+    )
     page.mouse.click(x, y)
-    expect(page.locator(".leaflet-popup-content .crm-popup-name")).to_have_text(f"CSP customer {tag}")
+    expect(page.locator(".leaflet-popup-content .crm-popup-name")).to_have_text(
+        f"CSP customer {tag}"
+    )
 
     assert watch.tiles, "the map asked for no tiles: img-src was not exercised"
     watch.assert_clean()
@@ -187,5 +246,7 @@ def test_the_watcher_sees_what_the_policy_blocks(page, live_server_url, watch):
     page.wait_for_timeout(500)
     assert page.evaluate("window.__ran === undefined")
     directives = sorted({v["directive"] for v in watch.violations})
-    assert directives == ["connect-src", "img-src", "script-src-attr", "script-src-elem"], watch.violations
+    assert directives == ["connect-src", "img-src", "script-src-attr", "script-src-elem"], (
+        watch.violations
+    )
     assert {v["blocked"] for v in watch.violations} >= {"inline", "https://evil.example/x.png"}

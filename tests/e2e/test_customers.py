@@ -13,11 +13,15 @@ BLUE = "rgb(10, 88, 202)"
 GRAY = "rgb(95, 99, 104)"
 
 
-def test_create_customer_with_contact_find_it_and_see_lead_gray_customer_blue(page, live_server_url, e2e_db):
+def test_create_customer_with_contact_find_it_and_see_lead_gray_customer_blue(
+    page, live_server_url, e2e_db
+):
     from tests.builders.customers import make_customer
 
     uid = uuid.uuid4().hex[:8]
-    make_customer(name=f"Journey {uid} Interessent GmbH", status="lead", city="Kiel", postal_code="24103")
+    make_customer(
+        name=f"Journey {uid} Interessent GmbH", status="lead", city="Kiel", postal_code="24103"
+    )
     login(page, live_server_url, "alice")
 
     # create a customer through the form
@@ -46,8 +50,12 @@ def test_create_customer_with_contact_find_it_and_see_lead_gray_customer_blue(pa
     page.get_by_role("searchbox", name="Search").fill(f"journey {uid}")
     page.wait_for_url(lambda url: uid in url)  # htmx pushed the filter into the URL after the swap
     rows = page.get_by_test_id("customer-row")
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=customer-row]').length === 2")
-    assert parse_qs(urlparse(page.url).query) == {"q": [f"journey {uid}"]}  # the filter lives in the URL
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=customer-row]').length === 2"
+    )
+    assert parse_qs(urlparse(page.url).query) == {
+        "q": [f"journey {uid}"]
+    }  # the filter lives in the URL
     customer_link = page.get_by_role("link", name=f"Journey {uid} Kunde GmbH")
     lead_link = page.get_by_role("link", name=f"Journey {uid} Interessent GmbH")
     assert customer_link.evaluate("a => getComputedStyle(a).color") == BLUE
@@ -56,7 +64,9 @@ def test_create_customer_with_contact_find_it_and_see_lead_gray_customer_blue(pa
 
     page.get_by_role("searchbox", name="Search").fill(f"kontakt{uid}")
     page.wait_for_url(lambda url: f"kontakt{uid}" in url)
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=customer-row]').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=customer-row]').length === 1"
+    )
     assert page.get_by_role("link", name=f"Journey {uid} Kunde GmbH").is_visible()
 
 

@@ -22,19 +22,45 @@ def rivals(e2e_db):
     from tests.builders.sales import make_process, make_project
 
     tag = uuid.uuid4().hex[:6]
-    alice, carol = User.objects.get(email="alice@e2e.test"), User.objects.get(email="carol@e2e.test")
+    alice, carol = (
+        User.objects.get(email="alice@e2e.test"),
+        User.objects.get(email="carol@e2e.test"),
+    )
     process = make_process(name=f"Groups {tag}", order=0)
     customer = make_customer(name=f"Rival customer {tag}", owner=alice)
     offer = process.phases.get(name="Offer")
-    a = make_project(process=process, phase=offer, owner=alice, customer=customer, title=f"Alice offer {tag}",
-                     volume=Decimal("5000"), probability=50)
-    b = make_project(process=process, phase=offer, owner=carol, customer=customer, title=f"Carol offer {tag}",
-                     volume=Decimal("4000"), probability=50)
-    return {"process": process, "tag": tag, "a": a, "b": b, "offer": offer,
-            "won": process.phases.get(name="Won"), "lost": process.phases.get(name="Lost")}
+    a = make_project(
+        process=process,
+        phase=offer,
+        owner=alice,
+        customer=customer,
+        title=f"Alice offer {tag}",
+        volume=Decimal("5000"),
+        probability=50,
+    )
+    b = make_project(
+        process=process,
+        phase=offer,
+        owner=carol,
+        customer=customer,
+        title=f"Carol offer {tag}",
+        volume=Decimal("4000"),
+        probability=50,
+    )
+    return {
+        "process": process,
+        "tag": tag,
+        "a": a,
+        "b": b,
+        "offer": offer,
+        "won": process.phases.get(name="Won"),
+        "lost": process.phases.get(name="Lost"),
+    }
 
 
-def test_group_two_competing_offers_as_alternatives_win_one_and_the_other_is_closed(page, live_server_url, rivals):
+def test_group_two_competing_offers_as_alternatives_win_one_and_the_other_is_closed(
+    page, live_server_url, rivals
+):
     a, b, tag = rivals["a"], rivals["b"], rivals["tag"]
     login(page, live_server_url, "carol")  # manager of alice's team: may edit both offers
 
@@ -47,7 +73,9 @@ def test_group_two_competing_offers_as_alternatives_win_one_and_the_other_is_clo
     conflict.get_by_test_id("conflict-group").click()
     expect(page.get_by_role("alert").filter(has_text="are now alternatives")).to_be_visible()
     expect(page.locator(f"[data-testid=conflict][data-pair='{a.pk}-{b.pk}']")).to_have_count(0)
-    group_link = page.get_by_test_id("group-table").get_by_role("link", name=f"Alternatives for Rival customer {tag}")
+    group_link = page.get_by_test_id("group-table").get_by_role(
+        "link", name=f"Alternatives for Rival customer {tag}"
+    )
     expect(group_link).to_be_visible()
 
     # on the board both cards carry the group's badge; the columns count the group once
@@ -66,14 +94,20 @@ def test_group_two_competing_offers_as_alternatives_win_one_and_the_other_is_clo
     page.get_by_test_id("move-submit").click()
     expect(dialog).to_be_hidden()
     expect(page.get_by_test_id("board-message")).to_contain_text(f"Carol offer {tag}")
-    expect(page.locator(f"#col-{rivals['won'].pk} .sales-card[data-title='Alice offer {tag}']")).to_have_count(1)
-    expect(page.locator(f"#col-{rivals['lost'].pk} .sales-card[data-title='Carol offer {tag}']")).to_have_count(1)
+    expect(
+        page.locator(f"#col-{rivals['won'].pk} .sales-card[data-title='Alice offer {tag}']")
+    ).to_have_count(1)
+    expect(
+        page.locator(f"#col-{rivals['lost'].pk} .sales-card[data-title='Carol offer {tag}']")
+    ).to_have_count(1)
     expect(offer_column.locator(".sales-card")).to_have_count(0)
 
     # the other offer is closed as lost, with the reason and in its history
     page.goto(f"{live_server_url}/sales/projects/{b.pk}/")
     expect(page.get_by_test_id("project-phase")).to_contain_text("Lost")
-    expect(page.get_by_text("Alternative won", exact=True)).to_be_visible()  # the lost reason (the timeline may say it too)
+    expect(
+        page.get_by_text("Alternative won", exact=True)
+    ).to_be_visible()  # the lost reason (the timeline may say it too)
     expect(page.get_by_test_id("phase-history")).to_contain_text("from Offer")
     b.refresh_from_db()
     assert b.phase == rivals["lost"] and b.lost_reason.key == "alternative_won"

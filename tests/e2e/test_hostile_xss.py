@@ -21,7 +21,7 @@ def script(label: str) -> str:
 
 
 def img(label: str) -> str:
-    return f'"><img src=x onerror="alert(\'{label}\');window.__xss=\'{label}\'">'
+    return f"\"><img src=x onerror=\"alert('{label}');window.__xss='{label}'\">"
 
 
 @pytest.fixture
@@ -38,25 +38,67 @@ def hostile(e2e_db):
 
     tag = uuid.uuid4().hex[:8]
     alice = User.objects.get(email="alice@e2e.test")
-    customer = customer_create(user=alice, name=f"{tag} {script('customer name')}", city=img("city"),
-                               street="javascript:alert('street')", postal_code="24103", country="DE",
-                               industry='=HYPERLINK("http://evil.example","x")')
-    Customer.objects.filter(pk=customer.pk).update(latitude=54.3233, longitude=10.1228, geocode_status="manual")
-    contact = contact_create(user=alice, customer=customer, first_name=script("first name"),
-                             last_name=f"{tag} {img('last name')}", position="+SUM(1;1)", notes="javascript:alert(1)")
+    customer = customer_create(
+        user=alice,
+        name=f"{tag} {script('customer name')}",
+        city=img("city"),
+        street="javascript:alert('street')",
+        postal_code="24103",
+        country="DE",
+        industry='=HYPERLINK("http://evil.example","x")',
+    )
+    Customer.objects.filter(pk=customer.pk).update(
+        latitude=54.3233, longitude=10.1228, geocode_status="manual"
+    )
+    contact = contact_create(
+        user=alice,
+        customer=customer,
+        first_name=script("first name"),
+        last_name=f"{tag} {img('last name')}",
+        position="+SUM(1;1)",
+        notes="javascript:alert(1)",
+    )
     process = make_process(name=f"XSS {tag} {img('process')}", order=0)
     offer = process.phases.get(name="Offer")
-    projects = [make_project(process=process, phase=offer, owner=alice, customer=customer,
-                             title=f"{tag} {payload}", description=img("description"))
-                for payload in (script("project title"), img("project title"))]
+    projects = [
+        make_project(
+            process=process,
+            phase=offer,
+            owner=alice,
+            customer=customer,
+            title=f"{tag} {payload}",
+            description=img("description"),
+        )
+        for payload in (script("project title"), img("project title"))
+    ]
     SalesProject.objects.filter(pk=projects[1].pk).update(title="-2+3 " + tag)
-    group = make_group(projects=projects, name=f"{tag} {script('group name')}", description=img("group description"),
-                       created_by=alice)
-    activity = activity_create(user=alice, kind="note", subject=script("activity subject"), text=img("activity notes"),
-                               customer=customer, project=projects[0])
-    selection = selection_create(name=f"{tag} {img('selection name')}", owner=alice, customer_ids=[customer.pk])
-    yield {"tag": tag, "customer": customer, "contact": contact, "process": process, "projects": projects,
-           "group": group, "activity": activity, "selection": selection}
+    group = make_group(
+        projects=projects,
+        name=f"{tag} {script('group name')}",
+        description=img("group description"),
+        created_by=alice,
+    )
+    activity = activity_create(
+        user=alice,
+        kind="note",
+        subject=script("activity subject"),
+        text=img("activity notes"),
+        customer=customer,
+        project=projects[0],
+    )
+    selection = selection_create(
+        name=f"{tag} {img('selection name')}", owner=alice, customer_ids=[customer.pk]
+    )
+    yield {
+        "tag": tag,
+        "customer": customer,
+        "contact": contact,
+        "process": process,
+        "projects": projects,
+        "group": group,
+        "activity": activity,
+        "selection": selection,
+    }
     Selection.objects.filter(pk=selection.pk).delete()
     Activity.objects.filter(customer_id=customer.pk).delete()
     SalesProject.objects.filter(customer_id=customer.pk).delete()
@@ -111,9 +153,11 @@ def test_payloads_in_every_text_field_stay_text_on_every_page(page, live_server_
     page.evaluate("document.getElementById('crm-map').__crmMap.setView([54.3233, 10.1228], 15)")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.mode === 'points'")
     page.wait_for_timeout(300)
-    x, y = page.evaluate("""() => { const box = document.getElementById('crm-map'); const m = box.__crmMap;
+    x, y = (
+        page.evaluate("""() => { const box = document.getElementById('crm-map'); const m = box.__crmMap;
         const r = box.getBoundingClientRect(); const p = m.latLngToContainerPoint([54.3233, 10.1228]);
         return [r.left + p.x, r.top + p.y]; }""")
+    )
     page.mouse.click(x, y)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -124,7 +168,9 @@ def test_payloads_in_every_text_field_stay_text_on_every_page(page, live_server_
 
 def _csv(page, url: str) -> list[dict]:
     # fetched by the browser (its session; *.localhost resolves there)
-    text = page.evaluate("async (url) => { const r = await fetch(url); return r.ok ? await r.text() : null; }", url)
+    text = page.evaluate(
+        "async (url) => { const r = await fetch(url); return r.ok ? await r.text() : null; }", url
+    )
     assert text is not None, url
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 

@@ -60,7 +60,9 @@ def test_the_kanban_is_worked_with_the_keyboard_alone(page, live_server_url, boa
     page.keyboard.press("m")
     dialog = page.get_by_test_id("move-dialog")
     expect(dialog).to_be_visible()
-    page.wait_for_function("() => document.activeElement.closest('[data-testid=move-dialog]') !== null")
+    page.wait_for_function(
+        "() => document.activeElement.closest('[data-testid=move-dialog]') !== null"
+    )
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     page.wait_for_function(f"() => ({FOCUSED})() === 'Key 1 {tag}'")
@@ -77,4 +79,6 @@ def test_the_kanban_is_worked_with_the_keyboard_alone(page, live_server_url, boa
     moved = page.locator(f"#col-{board['second'].pk} .sales-card[data-title='Key 1 {tag}']")
     expect(moved).to_be_visible()
     page.wait_for_function(f"() => ({FOCUSED})() === 'Key 1 {tag}'")
-    expect(page.get_by_test_id("live-region")).to_have_text(f"Project moved to “{board['second'].name}”.")
+    expect(page.get_by_test_id("live-region")).to_have_text(
+        f"Project moved to “{board['second'].name}”."
+    )

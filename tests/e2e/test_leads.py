@@ -24,10 +24,17 @@ def lead(e2e_db):
 
     alice = User.objects.get(email="alice@e2e.test")
     tag = uuid.uuid4().hex[:6]
-    customer = customer_create(user=alice, status="lead", name=f"Graublau {tag} GmbH", city="Kassel")
+    customer = customer_create(
+        user=alice, status="lead", name=f"Graublau {tag} GmbH", city="Kassel"
+    )
     process = process_create_default_lead()  # the tenant's lead process (made once)
-    project = make_project(process=process, phase=process.phases.get(name="New lead"), customer=customer,
-                           owner=alice, title=f"Lead project {tag}")
+    project = make_project(
+        process=process,
+        phase=process.phases.get(name="New lead"),
+        customer=customer,
+        owner=alice,
+        title=f"Lead project {tag}",
+    )
     return {"customer": customer, "process": process, "project": project, "tag": tag}
 
 
@@ -56,4 +63,7 @@ def test_drag_a_lead_into_qualified_and_it_turns_from_gray_to_blue(page, live_se
     page.goto(f"{live_server_url}/customers/?q=Graublau+{lead['tag']}")
     assert name_color(page, name) == BLUE
     lead["customer"].refresh_from_db()
-    assert lead["customer"].status == "customer" and lead["customer"].converted_by.email == "alice@e2e.test"
+    assert (
+        lead["customer"].status == "customer"
+        and lead["customer"].converted_by.email == "alice@e2e.test"
+    )

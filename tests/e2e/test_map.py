@@ -50,26 +50,55 @@ def open_map(page, base_url: str, query: str) -> None:
 
 
 def screen_point(page, lat: float, lon: float) -> tuple[float, float]:
-    return tuple(page.evaluate(
-        """([lat, lon]) => { const box = document.getElementById('crm-map');
+    return tuple(
+        page.evaluate(
+            """([lat, lon]) => { const box = document.getElementById('crm-map');
             const p = box.__crmMap.latLngToContainerPoint([lat, lon]); const r = box.getBoundingClientRect();
             return [r.left + p.x, r.top + p.y]; }""",
-        [lat, lon],
-    ))
+            [lat, lon],
+        )
+    )
 
 
-def test_draw_a_rectangle_around_a_city_save_the_selection_and_export_it(page, live_server_url, made, tag):
-    munich = [create(made, name=f"Isar {tag} {n} GmbH", street=f"Leopoldstraße {n}", postal_code="80802",
-                     city="München", country="DE") for n in range(3)]
-    create(made, name=f"Spree {tag} AG", street="Unter den Linden 1", postal_code="10117", city="Berlin", country="DE")
-    create(made, name=f"Donau {tag} GmbH", street="Graben 1", postal_code="1010", city="Wien", country="AT")
+def test_draw_a_rectangle_around_a_city_save_the_selection_and_export_it(
+    page, live_server_url, made, tag
+):
+    munich = [
+        create(
+            made,
+            name=f"Isar {tag} {n} GmbH",
+            street=f"Leopoldstraße {n}",
+            postal_code="80802",
+            city="München",
+            country="DE",
+        )
+        for n in range(3)
+    ]
+    create(
+        made,
+        name=f"Spree {tag} AG",
+        street="Unter den Linden 1",
+        postal_code="10117",
+        city="Berlin",
+        country="DE",
+    )
+    create(
+        made,
+        name=f"Donau {tag} GmbH",
+        street="Graben 1",
+        postal_code="1010",
+        city="Wien",
+        country="AT",
+    )
 
     login(page, live_server_url, "alice")
     open_map(page, live_server_url, f"q={tag}")
     assert page.get_by_test_id("map").get_attribute("data-total") == "5"
 
     # zoom to Munich, then drag a rectangle around the city with the drawing tool
-    page.evaluate("document.getElementById('crm-map').__crmMap.setView([48.14, 11.58], 9, {animate: false})")
+    page.evaluate(
+        "document.getElementById('crm-map').__crmMap.setView([48.14, 11.58], 9, {animate: false})"
+    )
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '3'")
     page.get_by_test_id("map").scroll_into_view_if_needed()
     page.click("a.leaflet-draw-draw-rectangle")
@@ -106,7 +135,9 @@ def test_draw_a_rectangle_around_a_city_save_the_selection_and_export_it(page, l
 
 def test_hostile_names_in_popups_and_lists_stay_text(page, live_server_url, made, tag):
     names = [f'<img src=x onerror="alert(1)"> {tag}', f"<script>alert(2)</script> {tag}"]
-    customers = [create(made, name=name, postal_code="80331", city="München", country="DE") for name in names]
+    customers = [
+        create(made, name=name, postal_code="80331", city="München", country="DE") for name in names
+    ]
 
     login(page, live_server_url, "alice")
     open_map(page, live_server_url, f"q={tag}")
@@ -128,7 +159,9 @@ def test_hostile_names_in_popups_and_lists_stay_text(page, live_server_url, made
         name.wait_for()
         seen.append(name.inner_text())
         page.evaluate("document.getElementById('crm-map').__crmMap.closePopup()")
-        page.wait_for_function("() => !document.querySelector('.leaflet-popup-content .crm-popup-name')")
+        page.wait_for_function(
+            "() => !document.querySelector('.leaflet-popup-content .crm-popup-name')"
+        )
         page.wait_for_timeout(400)  # the map may reload after panning
     assert sorted(seen) == sorted(names)  # shown as text
     assert page.locator(".leaflet-popup-content img").count() == 0
@@ -138,19 +171,43 @@ def test_hostile_names_in_popups_and_lists_stay_text(page, live_server_url, made
         x, y = page.evaluate(marker_points)[i]
         page.mouse.click(x, y)
         page.wait_for_timeout(300)
-    page.wait_for_function("() => document.querySelector('[data-testid=selection-count]')?.textContent === '2'")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=selection-count]')?.textContent === '2'"
+    )
     assert page.locator("#selection-result img, #selection-result script").count() == 0
     assert page.dialogs == []
     assert {c.pk for c in customers}  # made
 
 
 def test_the_legend_toggles_size_classes_and_leads(page, live_server_url, made, tag):
-    create(made, name=f"Big {tag}", postal_code="80331", city="München", country="DE", size_class="A",
-           size_class_manual=True)
-    create(made, name=f"Small {tag}", postal_code="10117", city="Berlin", country="DE", size_class="D",
-           size_class_manual=True)
-    create(made, name=f"Lead {tag}", postal_code="1010", city="Wien", country="AT", size_class="D",
-           size_class_manual=True, status="lead")
+    create(
+        made,
+        name=f"Big {tag}",
+        postal_code="80331",
+        city="München",
+        country="DE",
+        size_class="A",
+        size_class_manual=True,
+    )
+    create(
+        made,
+        name=f"Small {tag}",
+        postal_code="10117",
+        city="Berlin",
+        country="DE",
+        size_class="D",
+        size_class_manual=True,
+    )
+    create(
+        made,
+        name=f"Lead {tag}",
+        postal_code="1010",
+        city="Wien",
+        country="AT",
+        size_class="D",
+        size_class_manual=True,
+        status="lead",
+    )
 
     login(page, live_server_url, "alice")
     open_map(page, live_server_url, f"q={tag}")

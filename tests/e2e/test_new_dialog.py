@@ -23,12 +23,16 @@ def test_from_the_map_new_contact_for_a_customer_stay_on_the_page(page, live_ser
     from tests.builders.customers import make_customer
 
     uid = uuid.uuid4().hex[:6]
-    customer = make_customer(name=f"Kartenkunde {uid} GmbH", owner=User.objects.get(email="alice@e2e.test"))
+    customer = make_customer(
+        name=f"Kartenkunde {uid} GmbH", owner=User.objects.get(email="alice@e2e.test")
+    )
     login(page, live_server_url, "alice")
     page.goto(f"{live_server_url}/map/")
     dialog = _open_new(page, "Contact person")
     assert dialog.get_attribute("aria-modal") == "true"
-    page.wait_for_function("() => document.activeElement && document.activeElement.closest('#crm-new-dialog')")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.closest('#crm-new-dialog')"
+    )
     assert dialog.get_by_role("heading", name="New contact person").is_visible()
 
     # an error keeps what was typed, inside the dialog
@@ -44,7 +48,9 @@ def test_from_the_map_new_contact_for_a_customer_stay_on_the_page(page, live_ser
     dialog.get_by_label("Find customer").fill(f"Kartenkunde {uid}")
     page.wait_for_function(
         "(id) => [...document.querySelectorAll('#crm-new-dialog select[name=customer] option')]"
-        ".some((o) => o.value === String(id))", arg=customer.pk)
+        ".some((o) => o.value === String(id))",
+        arg=customer.pk,
+    )
     dialog.locator("select[name=customer]").select_option(str(customer.pk))
     dialog.get_by_label("Last name").fill(f"Kontakt{uid}")
     dialog.get_by_label("Open the new record after saving").uncheck()
@@ -62,13 +68,19 @@ def test_escape_closes_the_dialog_and_focus_returns_to_new(page, live_server_url
     login(page, live_server_url, "alice")
     page.goto(f"{live_server_url}/customers/")
     _open_new(page, "Customer")
-    page.wait_for_function("() => document.activeElement && document.activeElement.closest('#crm-new-dialog')")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.closest('#crm-new-dialog')"
+    )
     page.keyboard.press("Escape")
-    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'crm-new-button'")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id === 'crm-new-button'"
+    )
     assert not page.locator("#crm-new-dialog.show").count()
 
 
-def test_from_the_kanban_new_task_for_a_customer_picked_by_search_due_tomorrow(page, live_server_url, e2e_db):
+def test_from_the_kanban_new_task_for_a_customer_picked_by_search_due_tomorrow(
+    page, live_server_url, e2e_db
+):
     import datetime
 
     from activity.models import Activity
@@ -83,12 +95,16 @@ def test_from_the_kanban_new_task_for_a_customer_picked_by_search_due_tomorrow(p
     dialog.get_by_label("Find customer").fill(f"Aufgabe {uid}")
     page.wait_for_function(
         "(id) => [...document.querySelectorAll('#crm-new-dialog select[name=customer] option')]"
-        ".some((o) => o.value === String(id))", arg=customer.pk)
+        ".some((o) => o.value === String(id))",
+        arg=customer.pk,
+    )
     page.evaluate("() => { document.querySelector('#crm-new-dialog form').dataset.stale = '1'; }")
     dialog.locator("select[name=customer]").select_option(str(customer.pk))
     # choosing the customer reloads the form with that customer's projects and contacts
-    page.wait_for_function("() => { const f = document.querySelector('#crm-new-dialog form');"
-                           " return f && !f.dataset.stale; }")
+    page.wait_for_function(
+        "() => { const f = document.querySelector('#crm-new-dialog form');"
+        " return f && !f.dataset.stale; }"
+    )
     dialog.get_by_label("Subject").fill(f"Rückruf {uid}")
     due = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
     dialog.get_by_label("Due date").fill(due)
@@ -97,7 +113,9 @@ def test_from_the_kanban_new_task_for_a_customer_picked_by_search_due_tomorrow(p
     page.get_by_test_id("new-dialog-done").wait_for()
     assert "/sales/projects/board/" in page.url
     task = Activity.objects.get(subject=f"Rückruf {uid}")
-    assert task.customer_id == customer.pk and task.kind == "task" and task.due_date.isoformat() == due
+    assert (
+        task.customer_id == customer.pk and task.kind == "task" and task.due_date.isoformat() == due
+    )
     page.goto(f"{live_server_url}/customers/{customer.pk}/")
     page.get_by_text(f"Rückruf {uid}").first.wait_for()
     page.goto(f"{live_server_url}/")

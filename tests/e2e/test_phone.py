@@ -26,7 +26,9 @@ FITS = """() => ({ doc: document.documentElement.scrollWidth, view: window.inner
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.route("**/*tile.openstreetmap.org/**", lambda route: route.abort())
@@ -45,12 +47,21 @@ def test_every_menu_page_fits_a_phone_and_starts_with_its_content(phone, live_se
     hrefs = phone_menu.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert {"/customers/", "/customers/contacts/", "/activity/", "/map/"} <= set(hrefs), hrefs
     problems = {}
-    for href in ["/", *hrefs, "/sales/projects/board/", "/customers/new/", "/activity/new/", "/map/selections/"]:
+    for href in [
+        "/",
+        *hrefs,
+        "/sales/projects/board/",
+        "/customers/new/",
+        "/activity/new/",
+        "/map/selections/",
+    ]:
         page.goto(live_server_url + href)
         page.wait_for_load_state("networkidle")
         fit = page.evaluate(FITS)
-        top = page.evaluate("() => document.querySelector('main h1, main h2, main form, main table')"
-                            "?.getBoundingClientRect().top")
+        top = page.evaluate(
+            "() => document.querySelector('main h1, main h2, main form, main table')"
+            "?.getBoundingClientRect().top"
+        )
         if fit["doc"] > fit["view"] or fit["wide"] or top is None or top > PHONE["height"] / 2:
             problems[href] = {**fit, "content_top": top}
     assert problems == {}
@@ -65,7 +76,9 @@ def test_the_kanban_scrolls_by_column_on_a_phone(phone, live_server_url):
     first, second = page.locator(".sales-column").nth(0), page.locator(".sales-column").nth(1)
     assert first.evaluate("el => el.getBoundingClientRect().width") > PHONE["width"] * 0.6
     # a swipe of most of a column's width settles on the next column's start, not in between
-    columns.evaluate("el => el.scrollBy({left: el.querySelector('.sales-column').offsetWidth * 0.7, behavior: 'instant'})")
+    columns.evaluate(
+        "el => el.scrollBy({left: el.querySelector('.sales-column').offsetWidth * 0.7, behavior: 'instant'})"
+    )
     page.wait_for_function("""() => { const box = document.querySelector('.sales-columns');
         const second = box.querySelectorAll('.sales-column')[1];
         return Math.abs(second.getBoundingClientRect().left - box.getBoundingClientRect().left) < 20; }""")

@@ -22,21 +22,28 @@ def project(e2e_db):
     tag = uuid.uuid4().hex[:6]
     alice = User.objects.get(email="alice@e2e.test")
     customer = make_customer(name=f"Refusal {tag}", owner=alice)
-    return make_project(process=make_process(name=f"Refusal {tag}"), owner=alice, customer=customer,
-                        title=f"Refusal {tag}")
+    return make_project(
+        process=make_process(name=f"Refusal {tag}"),
+        owner=alice,
+        customer=customer,
+        title=f"Refusal {tag}",
+    )
 
 
 def test_a_colleagues_edit_page_says_why_and_who_may(page, live_server_url, project):
     login(page, live_server_url, "bob")
     page.goto(f"{live_server_url}/sales/projects/{project.pk}/edit/")
     expect(page.get_by_test_id("error-page")).to_contain_text(
-        "Only Alice Tester, the managers of team North and the tenant admins may edit it.")
+        "Only Alice Tester, the managers of team North and the tenant admins may edit it."
+    )
     expect(page.get_by_test_id("submenu")).to_be_visible()
     page.get_by_test_id("error-back").click()
     page.wait_for_url(f"{live_server_url}/")
 
 
-def test_an_htmx_request_refused_meanwhile_shows_its_message_in_place(page, live_server_url, project):
+def test_an_htmx_request_refused_meanwhile_shows_its_message_in_place(
+    page, live_server_url, project
+):
     from crm.models import User
     from sales.models import SalesProject
 
@@ -47,5 +54,9 @@ def test_an_htmx_request_refused_meanwhile_shows_its_message_in_place(page, live
     SalesProject.objects.filter(pk=project.pk).update(owner=User.objects.get(email="bob@e2e.test"))
     move.click()
     alert = page.get_by_test_id("htmx-error")
-    expect(alert).to_contain_text("Only Bob Tester, the managers of team South and the tenant admins may edit it.")
-    expect(page).to_have_url(f"{live_server_url}/sales/projects/{project.pk}/")  # no reload, nothing lost
+    expect(alert).to_contain_text(
+        "Only Bob Tester, the managers of team South and the tenant admins may edit it."
+    )
+    expect(page).to_have_url(
+        f"{live_server_url}/sales/projects/{project.pk}/"
+    )  # no reload, nothing lost

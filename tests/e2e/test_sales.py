@@ -26,16 +26,47 @@ def board(e2e_db):
     contacted, offer = process.phases.get(name="Contacted"), process.phases.get(name="Offer")
     customer = make_customer(name=f"Board customer {tag}", owner=alice)
     projects = [
-        make_project(process=process, phase=contacted, owner=alice, customer=customer, title=f"Drag me {tag}",
-                     volume=Decimal("4000")),
-        make_project(process=process, phase=contacted, owner=alice, customer=customer, title=f"Keyboard {tag}",
-                     volume=Decimal("3000")),
-        make_project(process=process, phase=contacted, owner=alice, customer=customer, title=f"Stays {tag}",
-                     volume=Decimal("1000")),
-        make_project(process=process, phase=offer, owner=alice, customer=customer, title=f"In offer {tag}",
-                     volume=Decimal("2000"), probability=50),
+        make_project(
+            process=process,
+            phase=contacted,
+            owner=alice,
+            customer=customer,
+            title=f"Drag me {tag}",
+            volume=Decimal("4000"),
+        ),
+        make_project(
+            process=process,
+            phase=contacted,
+            owner=alice,
+            customer=customer,
+            title=f"Keyboard {tag}",
+            volume=Decimal("3000"),
+        ),
+        make_project(
+            process=process,
+            phase=contacted,
+            owner=alice,
+            customer=customer,
+            title=f"Stays {tag}",
+            volume=Decimal("1000"),
+        ),
+        make_project(
+            process=process,
+            phase=offer,
+            owner=alice,
+            customer=customer,
+            title=f"In offer {tag}",
+            volume=Decimal("2000"),
+            probability=50,
+        ),
     ]
-    return {"process": process, "tag": tag, "projects": projects, "contacted": contacted, "offer": offer}
+    return {
+        "process": process,
+        "tag": tag,
+        "projects": projects,
+        "contacted": contacted,
+        "offer": offer,
+    }
 
 
 def column(page, phase):
@@ -67,7 +98,9 @@ def test_move_a_card_with_the_keyboard_dialog(page, live_server_url, board):
     login(page, live_server_url, "alice")
     page.goto(f"{live_server_url}/sales/projects/board/?process={board['process'].pk}")
     negotiation = board["process"].phases.get(name="Negotiation")
-    card = column(page, board["contacted"]).locator(f".sales-card[data-title='Keyboard {board['tag']}']")
+    card = column(page, board["contacted"]).locator(
+        f".sales-card[data-title='Keyboard {board['tag']}']"
+    )
 
     card.get_by_test_id("card-move").focus()
     page.keyboard.press("Enter")

@@ -25,7 +25,9 @@ def test_type_mueller_in_the_top_bar_and_open_mueller_gmbh(page, live_server_url
     listbox = page.get_by_role("listbox")
     listbox.wait_for()
     options = listbox.get_by_role("option")
-    assert options.filter(has=page.get_by_text(f"Müller {uid} GmbH", exact=True)).count() == 1  # not the contact
+    assert (
+        options.filter(has=page.get_by_text(f"Müller {uid} GmbH", exact=True)).count() == 1
+    )  # not the contact
     assert "<mark>" in listbox.inner_html()  # the matching part is highlighted
     customer_name = listbox.locator(".crm-name-customer", has_text=f"{uid} GmbH").first
     lead_name = listbox.locator(".crm-name-lead", has_text=f"{uid} Interessent").first
@@ -44,7 +46,9 @@ def test_type_mueller_in_the_top_bar_and_open_mueller_gmbh(page, live_server_url
     # Enter opens the best hit
     box.fill("")
     box.type(f"mueller {uid} gmbh")
-    page.wait_for_function("() => document.querySelector('#crm-search-dropdown [data-search-best]') !== null")
+    page.wait_for_function(
+        "() => document.querySelector('#crm-search-dropdown [data-search-best]') !== null"
+    )
     box.press("Enter")
     page.wait_for_url(f"**/customers/{target.pk}/")
     assert page.get_by_test_id("customer-name").inner_text() == target.name

@@ -43,11 +43,20 @@ def real_worker(django_db_setup, django_db_blocker, worker_env):
     queue = f"test-worker-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
         db = connection.settings_dict
-        database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        database_url = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
         if db.get("PASSWORD"):
             database_url = database_url.replace(f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@")
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "TEST_CELERY_REAL": "1",
-           "DEBUG": "1", "PYTHONUNBUFFERED": "1", **worker_env}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "TEST_CELERY_REAL": "1",
+        "DEBUG": "1",
+        "PYTHONUNBUFFERED": "1",
+        **worker_env,
+    }
     env.pop("TEST_DATABASE_NAME", None)
     if str(db["HOST"]).startswith("/"):
         # The embedded PostgreSQL listens on a socket: the worker attaches to the same server.
@@ -57,9 +66,27 @@ def real_worker(django_db_setup, django_db_blocker, worker_env):
     log.parent.mkdir(exist_ok=True)
     out = open(log, "w+")  # noqa: SIM115 - closed below
     worker = subprocess.Popen(  # noqa: S603 - our own venv's celery
-        [str(Path(sys.executable).parent / "celery"), "-A", "crm", "worker", "-P", "solo", "-Q", queue,
-         "-l", "info", "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{queue}@%h"],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "crm",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "-l",
+            "info",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -68,7 +95,11 @@ def real_worker(django_db_setup, django_db_blocker, worker_env):
                 pytest.fail("the Celery worker did not start:\n" + log.read_text()[-3000:])
             time.sleep(0.2)
         saved = (app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue)
-        app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue = REDIS_URL, False, queue
+        app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue = (
+            REDIS_URL,
+            False,
+            queue,
+        )
         app._pool = None
         app.amqp._producer_pool = None
         worker.log = log
@@ -91,8 +122,10 @@ CACHE_BACKENDS = {
     # what the tests run with
     "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # what production runs with (REDIS_URL set)
-    "redis": {"BACKEND": "crm.lib.cache.TolerantRedisCache",
-              "LOCATION": os.environ.get("TEST_REDIS_CACHE_URL", "redis://127.0.0.1:6379/14")},
+    "redis": {
+        "BACKEND": "crm.lib.cache.TolerantRedisCache",
+        "LOCATION": os.environ.get("TEST_REDIS_CACHE_URL", "redis://127.0.0.1:6379/14"),
+    },
 }
 
 
@@ -103,8 +136,11 @@ def tenant_cache(request, settings):
     spec = dict(CACHE_BACKENDS[request.param])
     if request.param == "redis" and not redis_reachable(spec["LOCATION"]):
         pytest.skip("Redis is not reachable")
-    spec.update(KEY_FUNCTION="django_tenants.cache.make_key", REVERSE_KEY_FUNCTION="django_tenants.cache.reverse_key",
-                KEY_PREFIX=f"hardening-{uuid.uuid4().hex[:8]}")
+    spec.update(
+        KEY_FUNCTION="django_tenants.cache.make_key",
+        REVERSE_KEY_FUNCTION="django_tenants.cache.reverse_key",
+        KEY_PREFIX=f"hardening-{uuid.uuid4().hex[:8]}",
+    )
     settings.CACHES = {"default": spec}
     from django.core.cache import cache
 

@@ -51,20 +51,28 @@ def two_checked_imports(django_db_setup, django_db_blocker, settings, tmp_path):
     """Two committed import jobs of the same file by two users, checked and ready to run; removed after."""
     settings.MEDIA_ROOT = tmp_path / "media"
     tag = uuid.uuid4().hex[:8]
-    names = [f"Race Import {tag} {i} GmbH" for i in range(2000)]  # big enough that both checks overlap
-    body = "Name;PLZ;Ort;Nachname\n" + "".join(f"{n};{10000 + i};Berlin;Person{i}\n" for i, n in enumerate(names))
+    names = [
+        f"Race Import {tag} {i} GmbH" for i in range(2000)
+    ]  # big enough that both checks overlap
+    body = "Name;PLZ;Ort;Nachname\n" + "".join(
+        f"{n};{10000 + i};Berlin;Person{i}\n" for i, n in enumerate(names)
+    )
     jobs = []
     with django_db_blocker.unblock(), schema_context("alpha"):
         for email in ("dave@alpha.test", "carol@alpha.test"):
             user = User.objects.get(email=email)
             upload = SimpleUploadedFile("race.csv", body.encode(), content_type="text/csv")
             job = imports.import_job_create(user=user, upload=upload)
-            job = imports.import_job_map(job=job, mapping=job.mapping, default_owner=user, skip_existing=True)
+            job = imports.import_job_map(
+                job=job, mapping=job.mapping, default_owner=user, skip_existing=True
+            )
             job.refresh_from_db()
             assert job.state == ImportJob.State.CHECKED, (job.state, job.errors)
             jobs.append(job)
         # both pressed "Import" (the worker has not started either yet)
-        ImportJob.objects.filter(pk__in=[j.pk for j in jobs]).update(state=ImportJob.State.IMPORTING)
+        ImportJob.objects.filter(pk__in=[j.pk for j in jobs]).update(
+            state=ImportJob.State.IMPORTING
+        )
         yield {"jobs": jobs, "names": names}
         ContactPerson.objects.filter(customer__name__in=names).delete()
         Customer.objects.filter(name__in=names).delete()
@@ -72,10 +80,14 @@ def two_checked_imports(django_db_setup, django_db_blocker, settings, tmp_path):
     connection.set_schema_to_public()
 
 
-def test_two_people_importing_the_same_file_at_once_create_each_customer_once(two_checked_imports, django_db_blocker):
+def test_two_people_importing_the_same_file_at_once_create_each_customer_once(
+    two_checked_imports, django_db_blocker
+):
     jobs, names = two_checked_imports["jobs"], two_checked_imports["names"]
     with django_db_blocker.unblock():
-        results = _run_together(*(lambda pk=job.pk: imports.import_job_run(job_id=pk) for job in jobs))
+        results = _run_together(
+            *(lambda pk=job.pk: imports.import_job_run(job_id=pk) for job in jobs)
+        )
         assert not [r for r in results if isinstance(r, Exception)], results
         with schema_context("alpha"):
             assert Customer.objects.filter(name__in=names).count() == len(names)  # no duplicates
@@ -93,19 +105,27 @@ def test_two_people_importing_the_same_file_at_once_create_each_customer_once(tw
 
 
 def test_two_people_moving_one_project_in_the_move_dialog_the_loser_is_told_and_sees_the_winner(
-        committed_project, django_db_blocker):
+    committed_project, django_db_blocker
+):
     from sales.models import PhaseChange, SalesProject
     from tests.conftest import tenant_client
 
     project = committed_project
     with django_db_blocker.unblock(), schema_context("alpha"):
         tenant = connection.tenant
-        clients = {name: tenant_client(tenant, User.objects.get(email=f"{name}@alpha.test")) for name in ("alice", "carol")}
-        phases = {name: project.process.phases.get(name=name).pk for name in ("Offer", "Negotiation")}
+        clients = {
+            name: tenant_client(tenant, User.objects.get(email=f"{name}@alpha.test"))
+            for name in ("alice", "carol")
+        }
+        phases = {
+            name: project.process.phases.get(name=name).pk for name in ("Offer", "Negotiation")
+        }
 
     def move(name, phase):
-        return lambda: clients[name].post(f"/sales/projects/{project.pk}/move/", {
-            "process": project.process_id, "phase": phases[phase], "version": project.version})
+        return lambda: clients[name].post(
+            f"/sales/projects/{project.pk}/move/",
+            {"process": project.process_id, "phase": phases[phase], "version": project.version},
+        )
 
     with django_db_blocker.unblock():
         responses = _run_together(move("alice", "Offer"), move("carol", "Negotiation"))
@@ -119,4 +139,6 @@ def test_two_people_moving_one_project_in_the_move_dialog_the_loser_is_told_and_
             assert PhaseChange.objects.filter(project_id=project.pk).count() == 1
         page = loser.content.decode()
         assert "Someone changed this project in the meantime" in page
-        assert f'value="{stored.phase_id}" selected' in page  # the dialog now starts from the winner's phase
+        assert (
+            f'value="{stored.phase_id}" selected' in page
+        )  # the dialog now starts from the winner's phase

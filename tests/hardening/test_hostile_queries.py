@@ -61,14 +61,55 @@ def _recording_get(self):
 
 
 HOSTILE = st.one_of(
-    st.sampled_from([
-        "abc", "", " ", "0", "-1", "-0", "1.5", "1e309", "NaN", "inf", "999999", "2147483648", "9" * 40,
-        "-9223372036854775809", "a\x00b", "\x00", "%00", "Q", "XX", "foo", "true", "false", "on", "none", "null",
-        "' OR 1=1 --", "<script>alert(1)</script>", "2026-02-30", "0000-00-00", "99999-01-01", "-name",
-        "nonsense", "-nonsense", "__all__", "1,2,3", "[]", "{}", "../../etc/passwd", "𝕏" * 50, "é" * 500,
-        "-180,-90,180,90", "1,2,3,4", "nan,nan,nan,nan", "200,100,-200,-100",
-    ]),
-    st.integers(min_value=-10**30, max_value=10**30).map(str),
+    st.sampled_from(
+        [
+            "abc",
+            "",
+            " ",
+            "0",
+            "-1",
+            "-0",
+            "1.5",
+            "1e309",
+            "NaN",
+            "inf",
+            "999999",
+            "2147483648",
+            "9" * 40,
+            "-9223372036854775809",
+            "a\x00b",
+            "\x00",
+            "%00",
+            "Q",
+            "XX",
+            "foo",
+            "true",
+            "false",
+            "on",
+            "none",
+            "null",
+            "' OR 1=1 --",
+            "<script>alert(1)</script>",
+            "2026-02-30",
+            "0000-00-00",
+            "99999-01-01",
+            "-name",
+            "nonsense",
+            "-nonsense",
+            "__all__",
+            "1,2,3",
+            "[]",
+            "{}",
+            "../../etc/passwd",
+            "𝕏" * 50,
+            "é" * 500,
+            "-180,-90,180,90",
+            "1,2,3,4",
+            "nan,nan,nan,nan",
+            "200,100,-200,-100",
+        ]
+    ),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.text(max_size=20),
     st.text(max_size=6).map(lambda s: f"{s}\x00"),
 )
@@ -85,7 +126,9 @@ def _objects(dave) -> dict:
     from tests.builders.mapview import make_selection
     from tests.builders.sales import make_group, make_project
 
-    customer = make_customer(name="Hostile Query GmbH", latitude=52.5, longitude=13.4, geocode_status="found")
+    customer = make_customer(
+        name="Hostile Query GmbH", latitude=52.5, longitude=13.4, geocode_status="found"
+    )
     contact = make_contact(customer=customer)
     project = make_project(customer=customer, title="Hostile query project")
     other = make_project(customer=customer, title="Hostile query alternative")
@@ -98,8 +141,16 @@ def _objects(dave) -> dict:
     from tests.builders.customfields import make_field
 
     definition = make_field(key="hostile_field", label_en="Hostile field")
-    return {"field_definition": definition.pk, "customer": customer.pk, "contact": contact.pk, "project": project.pk, "group": group.pk,
-            "activity": activity.pk, "selection": selection.pk, "import_job": job.pk}
+    return {
+        "field_definition": definition.pk,
+        "customer": customer.pk,
+        "contact": contact.pk,
+        "project": project.pk,
+        "group": group.pk,
+        "activity": activity.pk,
+        "selection": selection.pk,
+        "import_job": job.pk,
+    }
 
 
 def _fill(route: str, namespace: str, ids: dict) -> str:
@@ -120,8 +171,10 @@ def _filterset_fields(response) -> set[str]:
                     subs = getattr(widget, "widgets", None)
                     suffixes = getattr(widget, "suffixes", None)
                     if subs and suffixes:
-                        names.update(f"{form.add_prefix(name)}_{s}" if s else form.add_prefix(name)
-                                     for s in suffixes)
+                        names.update(
+                            f"{form.add_prefix(name)}_{s}" if s else form.add_prefix(name)
+                            for s in suffixes
+                        )
                     else:
                         names.add(form.add_prefix(name))
     return names
@@ -162,12 +215,24 @@ def objects(tenant):
     return _objects(User.objects.get(email="dave@alpha.test"))
 
 
-@pytest.mark.parametrize(("namespace", "route", "name"), ROUTES, ids=[f"{ns}:{n or r}" for ns, r, n in ROUTES])
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@pytest.mark.parametrize(
+    ("namespace", "route", "name"), ROUTES, ids=[f"{ns}:{n or r}" for ns, r, n in ROUTES]
+)
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 @given(data=st.data())
-def test_no_query_string_gives_a_500(tenant, client_for, recording, objects, namespace, route, name, data):
+def test_no_query_string_gives_a_500(
+    tenant, client_for, recording, objects, namespace, route, name, data
+):
     client = client_for(User.objects.get(email="dave@alpha.test"))
     path = _fill(route, namespace, objects)
     savepoint = transaction.savepoint()
@@ -175,11 +240,15 @@ def test_no_query_string_gives_a_500(tenant, client_for, recording, objects, nam
         if (namespace, route) not in _PARAMS:
             _PARAMS[namespace, route] = _read_params(client, path)
         params = _PARAMS[namespace, route] or ["page"]
-        query = data.draw(st.dictionaries(st.sampled_from(params), VALUES, min_size=1, max_size=len(params)))
+        query = data.draw(
+            st.dictionaries(st.sampled_from(params), VALUES, min_size=1, max_size=len(params))
+        )
         for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
             response = client.get(path, query, **headers)
             _body(response)
-            assert response.status_code < 500, f"GET {path} {query} {headers} -> {response.status_code}"
+            assert response.status_code < 500, (
+                f"GET {path} {query} {headers} -> {response.status_code}"
+            )
     finally:
         transaction.savepoint_rollback(savepoint)
 
@@ -187,6 +256,10 @@ def test_no_query_string_gives_a_500(tenant, client_for, recording, objects, nam
 def test_the_walk_reads_the_filters_of_the_lists(tenant, client_for, recording, dave):
     """The introspection finds the parameters, or the test above would fuzz nothing."""
     client = client_for(dave)
-    assert {"q", "owner", "team", "size_class", "country", "page", "sort"} <= set(_read_params(client, "/customers/"))
+    assert {"q", "owner", "team", "size_class", "country", "page", "sort"} <= set(
+        _read_params(client, "/customers/")
+    )
     assert {"q", "customer", "owner"} <= set(_read_params(client, "/customers/contacts/"))
-    assert {"phase", "process", "status", "expected_from"} <= set(_read_params(client, "/sales/projects/"))
+    assert {"phase", "process", "status", "expected_from"} <= set(
+        _read_params(client, "/sales/projects/")
+    )

@@ -35,15 +35,23 @@ def _offset(lat, lon, meters, bearing_deg):
     b, phi1, lam1 = math.radians(bearing_deg), math.radians(lat), math.radians(lon)
     d = meters / r
     phi2 = math.asin(math.sin(phi1) * math.cos(d) + math.cos(phi1) * math.sin(d) * math.cos(b))
-    lam2 = lam1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(phi1), math.cos(d) - math.sin(phi1) * math.sin(phi2))
+    lam2 = lam1 + math.atan2(
+        math.sin(b) * math.sin(d) * math.cos(phi1), math.cos(d) - math.sin(phi1) * math.sin(phi2)
+    )
     return math.degrees(phi2), math.degrees(lam2)
 
 
 @pytest.mark.parametrize("center_lat", [0.0, 48.14, 64.0])
 def test_a_circle_is_a_circle_on_the_ground_not_in_degrees(tenant, center_lat):
     center_lon, radius = 11.58, 10_000
-    inside = [make_located_customer(*_offset(center_lat, center_lon, radius * 0.995, b)) for b in (0, 90, 180, 270)]
-    outside = [make_located_customer(*_offset(center_lat, center_lon, radius * 1.005, b)) for b in (0, 90, 180, 270)]
+    inside = [
+        make_located_customer(*_offset(center_lat, center_lon, radius * 0.995, b))
+        for b in (0, 90, 180, 270)
+    ]
+    outside = [
+        make_located_customer(*_offset(center_lat, center_lon, radius * 1.005, b))
+        for b in (0, 90, 180, 270)
+    ]
     # the corner of the bounding box is outside the circle although inside the degree box
     corner = make_located_customer(*_offset(center_lat, center_lon, radius * 1.3, 45))
     found = ids_inside([{"type": "circle", "center": [center_lat, center_lon], "radius": radius}])
@@ -69,8 +77,13 @@ def test_shapes_and_clicked_markers_add_up(tenant):
     a = make_located_customer(48.0, 11.0)
     b = make_located_customer(52.5, 13.4)
     c = make_located_customer(53.5, 10.0)
-    found = ids_inside([{"type": "rectangle", "bounds": [10.5, 47.5, 11.5, 48.5]},
-                        {"type": "circle", "center": [52.5, 13.4], "radius": 1000}], ids=[c.pk])
+    found = ids_inside(
+        [
+            {"type": "rectangle", "bounds": [10.5, 47.5, 11.5, 48.5]},
+            {"type": "circle", "center": [52.5, 13.4], "radius": 1000},
+        ],
+        ids=[c.pk],
+    )
     assert {a.pk, b.pk, c.pk} <= found
 
 
@@ -118,7 +131,11 @@ def test_shape_queries_can_use_the_coordinate_index(tenant):
         {"type": "polygon", "points": [[48, 10], [48, 12], [50, 11]]},
         {"type": "circle", "center": [48, 11], "radius": 5000},
     ):
-        inside = qs.filter(selectors.geometry_condition(Geometry(shapes=[parse_geometry({"shapes": [shape]}).shapes[0]])))
+        inside = qs.filter(
+            selectors.geometry_condition(
+                Geometry(shapes=[parse_geometry({"shapes": [shape]}).shapes[0]])
+            )
+        )
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             sql, params = inside.values("pk").query.sql_with_params()

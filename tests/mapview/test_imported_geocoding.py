@@ -4,7 +4,9 @@ from customers.models import Customer
 from tests.customers.test_import import GOOD, _check_and_run, _job
 
 
-def test_imported_customers_are_geocoded_after_the_import_commits(tenant, dave, django_capture_on_commit_callbacks):
+def test_imported_customers_are_geocoded_after_the_import_commits(
+    tenant, dave, django_capture_on_commit_callbacks
+):
     job = _check_and_run(_job(GOOD, dave), dave, django_capture_on_commit_callbacks)
     assert job.state == "done", job.state
     munich = Customer.objects.get(name="Müller Maschinenbau GmbH")

@@ -10,7 +10,9 @@ from mapview.geocoding import Address, GeocoderError, GeocoderTransientError
 from mapview.geocoding.nominatim import NominatimGeocoder
 from mapview.geocoding.ratelimit import GlobalRateLimiter
 
-MUNICH = [{"lat": "48.1371", "lon": "11.5754", "display_name": "Marienplatz, München", "place_id": 1}]
+MUNICH = [
+    {"lat": "48.1371", "lon": "11.5754", "display_name": "Marienplatz, München", "place_id": 1}
+]
 
 
 class FakeNominatim(BaseSyncAdapter):
@@ -50,10 +52,20 @@ class Recorder:
 def nominatim():
     FakeNominatim.script, FakeNominatim.requests = [], []
     recorder = Recorder()
-    limiter = GlobalRateLimiter(key=f"test:{uuid.uuid4()}", interval=1.0, redis_url="", sleep=recorder.sleep,
-                                clock=recorder.clock)
-    geocoder = NominatimGeocoder(user_agent="acme-crm/1.0 (ops@acme.test)", adapter_factory=FakeNominatim,
-                                 limiter=limiter, sleep=recorder.sleep, backoff=2.0)
+    limiter = GlobalRateLimiter(
+        key=f"test:{uuid.uuid4()}",
+        interval=1.0,
+        redis_url="",
+        sleep=recorder.sleep,
+        clock=recorder.clock,
+    )
+    geocoder = NominatimGeocoder(
+        user_agent="acme-crm/1.0 (ops@acme.test)",
+        adapter_factory=FakeNominatim,
+        limiter=limiter,
+        sleep=recorder.sleep,
+        backoff=2.0,
+    )
     geocoder.recorder = recorder
     return geocoder
 
@@ -114,7 +126,9 @@ def test_a_refused_query_is_a_permanent_error(nominatim):
 
 def test_the_user_agent_comes_from_the_settings(settings):
     settings.GEOCODER_USER_AGENT = "from-settings/2.0 (crm@example.test)"
-    geocoder = NominatimGeocoder(adapter_factory=FakeNominatim, limiter=GlobalRateLimiter(key="x", redis_url=""))
+    geocoder = NominatimGeocoder(
+        adapter_factory=FakeNominatim, limiter=GlobalRateLimiter(key="x", redis_url="")
+    )
     assert geocoder.client.headers["User-Agent"] == "from-settings/2.0 (crm@example.test)"
 
 
@@ -153,7 +167,9 @@ def test_workers_share_one_slot_per_second_through_redis():
         time.sleep(seconds)
 
     worker_a = GlobalRateLimiter(key=key, interval=1.0, redis_url=url, sleep=sleep)
-    worker_b = GlobalRateLimiter(key=key, interval=1.0, redis_url=url, sleep=sleep)  # another process
+    worker_b = GlobalRateLimiter(
+        key=key, interval=1.0, redis_url=url, sleep=sleep
+    )  # another process
     worker_a.wait()
     worker_b.wait()
     assert waits and waits[0] > 0.5  # b waited for a's slot to expire
@@ -162,8 +178,12 @@ def test_workers_share_one_slot_per_second_through_redis():
 
 def test_an_unreachable_redis_falls_back_to_the_process_limiter():
     recorder = Recorder()
-    limiter = GlobalRateLimiter(key=f"test:{uuid.uuid4()}", redis_url="redis://127.0.0.1:1/0",
-                                sleep=recorder.sleep, clock=recorder.clock)
+    limiter = GlobalRateLimiter(
+        key=f"test:{uuid.uuid4()}",
+        redis_url="redis://127.0.0.1:1/0",
+        sleep=recorder.sleep,
+        clock=recorder.clock,
+    )
     limiter.wait()
     limiter.wait()
     assert recorder.sleeps == [1.0]

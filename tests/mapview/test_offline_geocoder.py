@@ -11,7 +11,10 @@ from mapview.geocoding.offline import OfflineGeocoder
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
@@ -58,7 +61,9 @@ def geocoder():
         ("", "", "New York", "US", (40.713, -74.006), 5),
     ],
 )
-def test_offline_geocoder_finds_real_addresses(geocoder, street, postal_code, city, country, expected, within_km):
+def test_offline_geocoder_finds_real_addresses(
+    geocoder, street, postal_code, city, country, expected, within_km
+):
     result = geocoder.geocode(Address(street, postal_code, city, country))
     assert result is not None, city
     assert km((result.latitude, result.longitude), expected) < within_km
@@ -109,7 +114,8 @@ def test_address_keys_group_equal_requests():
     b = address_key(Address("Nebenweg 2", "80331", "münchen", "DE"), uses_street=False)
     assert a == b
     assert address_key(Address("Hauptstr. 1", "", "X", "DE"), uses_street=True) != address_key(
-        Address("Nebenweg 2", "", "X", "DE"), uses_street=True)
+        Address("Nebenweg 2", "", "X", "DE"), uses_street=True
+    )
 
 
 def test_the_default_geocoder_is_offline(settings):

@@ -34,20 +34,36 @@ def test_a_real_worker_geocodes_each_customer_in_its_own_tenant(real_worker, dja
     with django_db_blocker.unblock():
         try:
             with schema_context("alpha"):
-                vienna = customer_create(user=None, name=f"Worker Wien {tag}", postal_code="1010", city="Wien",
-                                         country="AT")
+                vienna = customer_create(
+                    user=None,
+                    name=f"Worker Wien {tag}",
+                    postal_code="1010",
+                    city="Wien",
+                    country="AT",
+                )
                 made.append(("alpha", vienna.pk))
             with schema_context("beta"):
-                zurich = customer_create(user=None, name=f"Worker Zürich {tag}", postal_code="8001", city="Zürich",
-                                         country="CH")
+                zurich = customer_create(
+                    user=None,
+                    name=f"Worker Zürich {tag}",
+                    postal_code="8001",
+                    city="Zürich",
+                    country="CH",
+                )
                 made.append(("beta", zurich.pk))
             in_alpha = _wait_for("alpha", vienna.pk)
             in_beta = _wait_for("beta", zurich.pk)
             assert in_alpha.geocode_status == Customer.GeocodeStatus.FOUND
             assert in_beta.geocode_status == Customer.GeocodeStatus.FOUND
-            assert round(in_alpha.latitude) == 48 and round(in_alpha.longitude) == 16  # Vienna, in alpha
-            assert round(in_beta.latitude) == 47 and round(in_beta.longitude) == 9  # Zurich, in beta
-            assert real_worker.log.read_text().count("mapview.tasks.geocode_customer") >= 2  # not eager
+            assert (
+                round(in_alpha.latitude) == 48 and round(in_alpha.longitude) == 16
+            )  # Vienna, in alpha
+            assert (
+                round(in_beta.latitude) == 47 and round(in_beta.longitude) == 9
+            )  # Zurich, in beta
+            assert (
+                real_worker.log.read_text().count("mapview.tasks.geocode_customer") >= 2
+            )  # not eager
         finally:
             for schema, pk in made:
                 with schema_context(schema):

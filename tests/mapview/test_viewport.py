@@ -15,12 +15,21 @@ GERMANY = "5.5,47.0,15.5,55.5"
 def bulk_located(n: int, *, seed: int = 1, box=(6.0, 47.5, 15.0, 55.0), **fields) -> None:
     rng = random.Random(seed)
     west, south, east, north = box
-    Customer.objects.bulk_create([
-        Customer(name=f"Viewport {seed}-{i}", latitude=rng.uniform(south, north), longitude=rng.uniform(west, east),
-                 geocode_status=Customer.GeocodeStatus.FOUND, size_class="ABCD"[i % 4],
-                 status="lead" if i % 5 == 0 else "customer", **fields)
-        for i in range(n)
-    ], batch_size=2000)
+    Customer.objects.bulk_create(
+        [
+            Customer(
+                name=f"Viewport {seed}-{i}",
+                latitude=rng.uniform(south, north),
+                longitude=rng.uniform(west, east),
+                geocode_status=Customer.GeocodeStatus.FOUND,
+                size_class="ABCD"[i % 4],
+                status="lead" if i % 5 == 0 else "customer",
+                **fields,
+            )
+            for i in range(n)
+        ],
+        batch_size=2000,
+    )
 
 
 def get_data(client, **params):
@@ -30,12 +39,22 @@ def get_data(client, **params):
 
 
 def test_few_customers_come_as_points(tenant, alice, client_for):
-    munich = make_located_customer(48.137, 11.575, name="Münchner Maschinenbau", size_class="A", status="lead")
+    munich = make_located_customer(
+        48.137, 11.575, name="Münchner Maschinenbau", size_class="A", status="lead"
+    )
     make_located_customer(40.7, -74.0, name="Far away")  # outside the viewport
     data = get_data(client_for(alice))
     assert data["mode"] == "points" and data["total"] == 1
-    assert data["points"] == [{"id": munich.pk, "lat": 48.137, "lon": 11.575, "size": "A", "lead": True,
-                               "name": "Münchner Maschinenbau"}]
+    assert data["points"] == [
+        {
+            "id": munich.pk,
+            "lat": 48.137,
+            "lon": 11.575,
+            "size": "A",
+            "lead": True,
+            "name": "Münchner Maschinenbau",
+        }
+    ]
 
 
 def test_many_customers_come_as_clusters_that_add_up(tenant, alice, client_for):
@@ -78,7 +97,9 @@ def test_leads_stay_off_the_map_when_the_lead_function_is_off(leads_off, alice, 
 
 
 @pytest.mark.parametrize("n", [10, 3000])
-def test_the_viewport_query_count_does_not_grow(tenant, alice, client_for, django_assert_max_num_queries, n):
+def test_the_viewport_query_count_does_not_grow(
+    tenant, alice, client_for, django_assert_max_num_queries, n
+):
     bulk_located(n, seed=n)
     client = client_for(alice)
     get_data(client)  # warm the session

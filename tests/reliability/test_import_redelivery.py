@@ -11,11 +11,15 @@ from django.utils import timezone
 from customers import imports
 from customers.models import ContactPerson, Customer, ImportJob
 
-ROWS = "Firma;PLZ;Ort;Nachname\n" + "".join(f"Redelivered {n} GmbH;1010;Wien;Person{n}\n" for n in range(30))
+ROWS = "Firma;PLZ;Ort;Nachname\n" + "".join(
+    f"Redelivered {n} GmbH;1010;Wien;Person{n}\n" for n in range(30)
+)
 
 
 def _importing_job(user) -> ImportJob:
-    job = imports.import_job_create(user=user, upload=SimpleUploadedFile("r.csv", ROWS.encode(), content_type="text/csv"))
+    job = imports.import_job_create(
+        user=user, upload=SimpleUploadedFile("r.csv", ROWS.encode(), content_type="text/csv")
+    )
     imports.import_job_map(job=job, mapping=job.mapping, default_owner=user, skip_existing=True)
     imports.import_job_check(job_id=job.pk)
     job.refresh_from_db()
@@ -49,8 +53,14 @@ def test_running_the_task_again_after_it_finished_writes_nothing(tenant, dave):
 def test_a_second_delivery_while_the_first_still_runs_leaves_it_alone(tenant, dave):
     job = _importing_job(dave)
     db = connection.settings_dict
-    other = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                            password=db["PASSWORD"] or None, dbname=db["NAME"], autocommit=True)
+    other = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=db["NAME"],
+        autocommit=True,
+    )
     key = ["customers.import_job:" + tenant.schema_name, job.pk]
     try:  # the first run holds the job's lock in its own session
         other.execute("SELECT pg_advisory_lock(hashtext(%s), %s)", key)

@@ -51,8 +51,16 @@ def test_the_tolerant_cache_answers_as_an_empty_cache_when_redis_is_down(redis_d
 def test_pages_answer_200_with_the_cache_down(tenant, client_for, dave, redis_down_cache):
     make_project(owner=dave)
     client = client_for(dave)
-    for url in ("/", "/customers/", "/customers/?q=a", "/customers/contacts/", "/sales/projects/board/",
-                "/sales/projects/", "/activity/", "/map/data/?bbox=5,45,17,56&zoom=6"):
+    for url in (
+        "/",
+        "/customers/",
+        "/customers/?q=a",
+        "/customers/contacts/",
+        "/sales/projects/board/",
+        "/sales/projects/",
+        "/activity/",
+        "/map/data/?bbox=5,45,17,56&zoom=6",
+    ):
         assert client.get(url).status_code == 200, url
 
 
@@ -68,36 +76,70 @@ def test_logging_in_works_with_the_cache_down(tenant, client_for, redis_down_cac
 
 
 def test_saves_work_with_redis_down_and_geocoding_is_caught_up_later(
-    tenant, client_for, dave, redis_down_cache, broker_down, django_capture_on_commit_callbacks, caplog
+    tenant,
+    client_for,
+    dave,
+    redis_down_cache,
+    broker_down,
+    django_capture_on_commit_callbacks,
+    caplog,
 ):
     client = client_for(dave)
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/customers/new/", {
-            "kind": "company", "name": "Broker Down Wien", "status": "customer", "street": "Stephansplatz 1",
-            "postal_code": "1010", "city": "Wien", "country": "AT", "save_anyway": "1",
-        })
+        response = client.post(
+            "/customers/new/",
+            {
+                "kind": "company",
+                "name": "Broker Down Wien",
+                "status": "customer",
+                "street": "Stephansplatz 1",
+                "postal_code": "1010",
+                "city": "Wien",
+                "country": "AT",
+                "save_anyway": "1",
+            },
+        )
     assert response.status_code == 302
     customer = Customer.objects.get(name="Broker Down Wien")
     assert customer.geocode_status == Customer.GeocodeStatus.PENDING and customer.latitude is None
-    assert any("geocode_customer" in r.getMessage() and "not queued" in r.getMessage() for r in caplog.records)
+    assert any(
+        "geocode_customer" in r.getMessage() and "not queued" in r.getMessage()
+        for r in caplog.records
+    )
 
     project = make_project(owner=dave, customer=customer)
-    target = project.process.phases.filter(outcome="open", parks=False).exclude(pk=project.phase_id).first()
+    target = (
+        project.process.phases.filter(outcome="open", parks=False)
+        .exclude(pk=project.phase_id)
+        .first()
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/sales/projects/{project.pk}/move/", {
-            "process": project.process_id, "phase": target.pk, "version": project.version,
-        })
+        response = client.post(
+            f"/sales/projects/{project.pk}/move/",
+            {
+                "process": project.process_id,
+                "phase": target.pk,
+                "version": project.version,
+            },
+        )
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.phase_id == target.pk
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/activity/new/", {
-            "customer": customer.pk, "kind": "call", "subject": "Called while Redis was down",
-            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        })
+        response = client.post(
+            "/activity/new/",
+            {
+                "customer": customer.pk,
+                "kind": "call",
+                "subject": "Called while Redis was down",
+                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            },
+        )
     assert response.status_code == 302
-    assert Activity.objects.filter(customer=customer, subject="Called while Redis was down").exists()
+    assert Activity.objects.filter(
+        customer=customer, subject="Called while Redis was down"
+    ).exists()
 
     # Redis is back: the periodic sweep (beat: mapview-geocode-pending) finds the customer once
     # the grace period for its own task has passed.
@@ -113,11 +155,15 @@ def test_saves_work_with_redis_down_and_geocoding_is_caught_up_later(
 def test_an_import_asked_for_while_the_broker_is_down_steps_back_with_a_message(
     tenant, dave, broker_down, django_capture_on_commit_callbacks
 ):
-    upload = SimpleUploadedFile("k.csv", b"Name;PLZ;Ort\nBroker Down Import;1010;Wien\n", content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "k.csv", b"Name;PLZ;Ort\nBroker Down Import;1010;Wien\n", content_type="text/csv"
+    )
     job = imports.import_job_create(user=dave, upload=upload)
     with django_capture_on_commit_callbacks(execute=True):
         imports.import_job_map(job=job, mapping=job.mapping, default_owner=dave, skip_existing=True)
     job.refresh_from_db()
-    assert job.state == ImportJob.State.UPLOADED  # not stuck in "checking": the mapping can be sent again
+    assert (
+        job.state == ImportJob.State.UPLOADED
+    )  # not stuck in "checking": the mapping can be sent again
     assert "cannot be reached" in job.message
     assert not Customer.objects.filter(name="Broker Down Import").exists()

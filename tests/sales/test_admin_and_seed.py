@@ -16,24 +16,50 @@ def test_the_tenant_admin_configures_processes_with_ordered_phases(client_for, d
     client = client_for(dave)
     page = client.get(reverse("admin:sales_process_add")).content.decode()
     assert 'id="phases-group"' in page and "js/sales.js" in page
-    response = client.post(reverse("admin:sales_process_add"), {
-        "name": "Recruiting", "kind": "other", "order": "50", "is_active": "on",
-        "phases-TOTAL_FORMS": "2", "phases-INITIAL_FORMS": "0", "phases-MIN_NUM_FORMS": "0",
-        "phases-MAX_NUM_FORMS": "1000",
-        "phases-0-order": "20", "phases-0-name": "Interview", "phases-0-probability": "30", "phases-0-outcome": "open",
-        "phases-1-order": "10", "phases-1-name": "Applied", "phases-1-probability": "10", "phases-1-outcome": "open",
-    })
+    response = client.post(
+        reverse("admin:sales_process_add"),
+        {
+            "name": "Recruiting",
+            "kind": "other",
+            "order": "50",
+            "is_active": "on",
+            "phases-TOTAL_FORMS": "2",
+            "phases-INITIAL_FORMS": "0",
+            "phases-MIN_NUM_FORMS": "0",
+            "phases-MAX_NUM_FORMS": "1000",
+            "phases-0-order": "20",
+            "phases-0-name": "Interview",
+            "phases-0-probability": "30",
+            "phases-0-outcome": "open",
+            "phases-1-order": "10",
+            "phases-1-name": "Applied",
+            "phases-1-probability": "10",
+            "phases-1-outcome": "open",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     process = Process.objects.get(name="Recruiting")
-    assert list(process.phases.order_by("order").values_list("name", flat=True)) == ["Applied", "Interview"]
+    assert list(process.phases.order_by("order").values_list("name", flat=True)) == [
+        "Applied",
+        "Interview",
+    ]
 
 
 def test_only_lead_processes_get_a_follow_up_process(client_for, dave):
     sales = make_process()
-    response = client_for(dave).post(reverse("admin:sales_process_add"), {
-        "name": "Odd", "kind": "sales", "order": "1", "followup_process": sales.pk,
-        "phases-TOTAL_FORMS": "0", "phases-INITIAL_FORMS": "0", "phases-MIN_NUM_FORMS": "0", "phases-MAX_NUM_FORMS": "1000",
-    })
+    response = client_for(dave).post(
+        reverse("admin:sales_process_add"),
+        {
+            "name": "Odd",
+            "kind": "sales",
+            "order": "1",
+            "followup_process": sales.pk,
+            "phases-TOTAL_FORMS": "0",
+            "phases-INITIAL_FORMS": "0",
+            "phases-MIN_NUM_FORMS": "0",
+            "phases-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 200 and "Only lead processes" in response.content.decode()
 
 
@@ -41,19 +67,35 @@ def test_a_salesperson_has_no_admin(client_for, alice):
     assert client_for(alice).get(reverse("admin:sales_process_changelist")).status_code == 302
 
 
-def test_moving_a_project_in_the_admin_follows_the_rules_and_records_the_change(client_for, dave, alice):
+def test_moving_a_project_in_the_admin_follows_the_rules_and_records_the_change(
+    client_for, dave, alice
+):
     process = make_process()
     project = make_project(process=process, owner=alice)
     won = process.phases.get(name="Won")
     client = client_for(dave)
     data = {
-        "customer": project.customer_id, "title": project.title, "process": process.pk, "phase": won.pk,
-        "owner": alice.pk, "volume": "1000", "probability": "", "expected_order_date": "", "description": "",
-        "lost_reason": "", "version": "1", "parked_until": "", "park_return_phase": "",
-        "project_contacts-TOTAL_FORMS": "0", "project_contacts-INITIAL_FORMS": "0",
-        "project_contacts-MIN_NUM_FORMS": "0", "project_contacts-MAX_NUM_FORMS": "1000",
-        "phase_changes-TOTAL_FORMS": "0", "phase_changes-INITIAL_FORMS": "0",
-        "phase_changes-MIN_NUM_FORMS": "0", "phase_changes-MAX_NUM_FORMS": "1000",
+        "customer": project.customer_id,
+        "title": project.title,
+        "process": process.pk,
+        "phase": won.pk,
+        "owner": alice.pk,
+        "volume": "1000",
+        "probability": "",
+        "expected_order_date": "",
+        "description": "",
+        "lost_reason": "",
+        "version": "1",
+        "parked_until": "",
+        "park_return_phase": "",
+        "project_contacts-TOTAL_FORMS": "0",
+        "project_contacts-INITIAL_FORMS": "0",
+        "project_contacts-MIN_NUM_FORMS": "0",
+        "project_contacts-MAX_NUM_FORMS": "1000",
+        "phase_changes-TOTAL_FORMS": "0",
+        "phase_changes-INITIAL_FORMS": "0",
+        "phase_changes-MIN_NUM_FORMS": "0",
+        "phase_changes-MAX_NUM_FORMS": "1000",
     }
     response = client.post(reverse("admin:sales_salesproject_change", args=[project.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -61,29 +103,52 @@ def test_moving_a_project_in_the_admin_follows_the_rules_and_records_the_change(
     assert project.phase == won and project.probability == 100 and project.closed_at is not None
     assert PhaseChange.objects.filter(project=project, to_phase=won, user=dave).exists()
     lost = process.phases.get(name="Lost")
-    response = client.post(reverse("admin:sales_salesproject_change", args=[project.pk]),
-                           {**data, "phase": lost.pk, "version": str(project.version)})
+    response = client.post(
+        reverse("admin:sales_salesproject_change", args=[project.pk]),
+        {**data, "phase": lost.pk, "version": str(project.version)},
+    )
     assert response.status_code == 200 and "Please give a reason" in response.content.decode()
-    response = client.post(reverse("admin:sales_salesproject_change", args=[project.pk]),
-                           {**data, "phase": lost.pk, "version": "1"})
+    response = client.post(
+        reverse("admin:sales_salesproject_change", args=[project.pk]),
+        {**data, "phase": lost.pk, "version": "1"},
+    )
     assert "Someone changed this project" in response.content.decode()
 
 
 def test_the_admin_creates_projects_through_the_service(client_for, dave):
     process = make_process()
     customer = make_customer()
-    response = client_for(dave).post(reverse("admin:sales_salesproject_add"), {
-        "customer": customer.pk, "title": "Admin made", "process": process.pk,
-        "phase": process.phases.get(name="Offer").pk, "owner": "", "volume": "5", "probability": "",
-        "expected_order_date": "", "description": "", "lost_reason": "", "parked_until": "", "park_return_phase": "",
-        "project_contacts-TOTAL_FORMS": "0", "project_contacts-INITIAL_FORMS": "0",
-        "project_contacts-MIN_NUM_FORMS": "0", "project_contacts-MAX_NUM_FORMS": "1000",
-        "phase_changes-TOTAL_FORMS": "0", "phase_changes-INITIAL_FORMS": "0",
-        "phase_changes-MIN_NUM_FORMS": "0", "phase_changes-MAX_NUM_FORMS": "1000",
-    })
+    response = client_for(dave).post(
+        reverse("admin:sales_salesproject_add"),
+        {
+            "customer": customer.pk,
+            "title": "Admin made",
+            "process": process.pk,
+            "phase": process.phases.get(name="Offer").pk,
+            "owner": "",
+            "volume": "5",
+            "probability": "",
+            "expected_order_date": "",
+            "description": "",
+            "lost_reason": "",
+            "parked_until": "",
+            "park_return_phase": "",
+            "project_contacts-TOTAL_FORMS": "0",
+            "project_contacts-INITIAL_FORMS": "0",
+            "project_contacts-MIN_NUM_FORMS": "0",
+            "project_contacts-MAX_NUM_FORMS": "1000",
+            "phase_changes-TOTAL_FORMS": "0",
+            "phase_changes-INITIAL_FORMS": "0",
+            "phase_changes-MIN_NUM_FORMS": "0",
+            "phase_changes-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     project = SalesProject.objects.get(title="Admin made")
-    assert project.probability == 50 and PhaseChange.objects.filter(project=project, from_phase=None).exists()
+    assert (
+        project.probability == 50
+        and PhaseChange.objects.filter(project=project, from_phase=None).exists()
+    )
 
 
 def test_the_seeder_spreads_projects_over_processes_phases_and_owners(tenant):
@@ -108,8 +173,12 @@ def test_the_seeder_spreads_projects_over_processes_phases_and_owners(tenant):
     assert not projects.filter(phase__outcome="won").exclude(probability=100).exists()
     # every project has a history that ends in its current phase
     assert PhaseChange.objects.filter(project__in=ids, from_phase=None).count() == 500
-    last = {pk: ph for pk, ph in PhaseChange.objects.filter(project__in=ids).order_by("project", "changed_at", "id")
-            .values_list("project", "to_phase")}
+    last = {
+        pk: ph
+        for pk, ph in PhaseChange.objects.filter(project__in=ids)
+        .order_by("project", "changed_at", "id")
+        .values_list("project", "to_phase")
+    }
     assert all(last[pk] == phase for pk, phase in projects.values_list("pk", "phase"))
     assert LostReason.objects.exists()
     # the new rows are usable through the ORM and the sequence moved on
@@ -121,17 +190,33 @@ def test_parking_in_the_admin_needs_a_date_and_goes_through_the_service(client_f
 
     from django.utils import timezone
 
-    process = make_process(kind=Process.Kind.LEAD, phases=["New", {"name": "Later", "parks": True}, "Qualified"])
+    process = make_process(
+        kind=Process.Kind.LEAD, phases=["New", {"name": "Later", "parks": True}, "Qualified"]
+    )
     project = make_project(process=process, owner=alice)
     later = process.phases.get(name="Later")
     data = {
-        "customer": project.customer_id, "title": project.title, "process": process.pk, "phase": later.pk,
-        "owner": alice.pk, "volume": "1000", "probability": "", "expected_order_date": "", "description": "",
-        "lost_reason": "", "version": "1", "parked_until": "", "park_return_phase": "",
-        "project_contacts-TOTAL_FORMS": "0", "project_contacts-INITIAL_FORMS": "0",
-        "project_contacts-MIN_NUM_FORMS": "0", "project_contacts-MAX_NUM_FORMS": "1000",
-        "phase_changes-TOTAL_FORMS": "0", "phase_changes-INITIAL_FORMS": "0",
-        "phase_changes-MIN_NUM_FORMS": "0", "phase_changes-MAX_NUM_FORMS": "1000",
+        "customer": project.customer_id,
+        "title": project.title,
+        "process": process.pk,
+        "phase": later.pk,
+        "owner": alice.pk,
+        "volume": "1000",
+        "probability": "",
+        "expected_order_date": "",
+        "description": "",
+        "lost_reason": "",
+        "version": "1",
+        "parked_until": "",
+        "park_return_phase": "",
+        "project_contacts-TOTAL_FORMS": "0",
+        "project_contacts-INITIAL_FORMS": "0",
+        "project_contacts-MIN_NUM_FORMS": "0",
+        "project_contacts-MAX_NUM_FORMS": "1000",
+        "phase_changes-TOTAL_FORMS": "0",
+        "phase_changes-INITIAL_FORMS": "0",
+        "phase_changes-MIN_NUM_FORMS": "0",
+        "phase_changes-MAX_NUM_FORMS": "1000",
     }
     client = client_for(dave)
     url = reverse("admin:sales_salesproject_change", args=[project.pk])
@@ -139,4 +224,8 @@ def test_parking_in_the_admin_needs_a_date_and_goes_through_the_service(client_f
     until = timezone.localdate() + datetime.timedelta(days=4)
     assert client.post(url, {**data, "parked_until": until.isoformat()}).status_code == 302
     project.refresh_from_db()
-    assert project.phase == later and project.parked_until == until and project.park_return_phase.name == "New"
+    assert (
+        project.phase == later
+        and project.parked_until == until
+        and project.park_return_phase.name == "New"
+    )

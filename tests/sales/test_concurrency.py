@@ -31,7 +31,9 @@ def race(project, phase_names: list[str], user_email: str) -> list:
                 user = User.objects.get(email=user_email)
                 target = project.process.phases.get(name=name)
                 barrier.wait(timeout=10)
-                results[i] = services.project_move(project=project, phase=target, user=user, expected_version=1).project
+                results[i] = services.project_move(
+                    project=project, phase=target, user=user, expected_version=1
+                ).project
         except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
             results[i] = exc
         finally:
@@ -45,7 +47,9 @@ def race(project, phase_names: list[str], user_email: str) -> list:
     return results
 
 
-def test_two_concurrent_moves_exactly_one_wins_the_other_gets_the_conflict(committed_project, django_db_blocker):
+def test_two_concurrent_moves_exactly_one_wins_the_other_gets_the_conflict(
+    committed_project, django_db_blocker
+):
     committed = committed_project
     with django_db_blocker.unblock():
         results = race(committed, ["Offer", "Negotiation"], "alice@alpha.test")
@@ -55,7 +59,9 @@ def test_two_concurrent_moves_exactly_one_wins_the_other_gets_the_conflict(commi
         with schema_context("alpha"):
             stored = SalesProject.objects.select_related("phase").get(pk=committed.pk)
             assert stored.phase.name == winners[0].phase.name and stored.version == 2
-            assert losers[0].current.phase.name == stored.phase.name  # the loser sees the current state
+            assert (
+                losers[0].current.phase.name == stored.phase.name
+            )  # the loser sees the current state
             assert PhaseChange.objects.filter(project=committed).count() == 1
 
 
@@ -71,8 +77,10 @@ def committed_alternatives(django_db_setup, django_db_blocker):
         process = make_process(name=f"Race {tag}")
         customer = make_customer(name=f"Race customer {tag}")
         offer = process.phases.get(name="Offer")
-        projects = [make_project(process=process, phase=offer, customer=customer, title=f"Alt {i} {tag}")
-                    for i in range(2)]
+        projects = [
+            make_project(process=process, phase=offer, customer=customer, title=f"Alt {i} {tag}")
+            for i in range(2)
+        ]
         group = make_group(projects=projects, name=f"Race {tag}")
         yield projects
         SalesProject.objects.filter(pk__in=[p.pk for p in projects]).delete()
@@ -84,8 +92,9 @@ def committed_alternatives(django_db_setup, django_db_blocker):
     connection.set_schema_to_public()
 
 
-def test_two_people_winning_two_alternatives_at_once_get_one_win_and_a_conflict(committed_alternatives,
-                                                                              django_db_blocker):
+def test_two_people_winning_two_alternatives_at_once_get_one_win_and_a_conflict(
+    committed_alternatives, django_db_blocker
+):
     barrier = threading.Barrier(2)
     results: list = [None, None]
 
@@ -95,14 +104,18 @@ def test_two_people_winning_two_alternatives_at_once_get_one_win_and_a_conflict(
                 user = User.objects.get(email="dave@alpha.test")
                 won = project.process.phases.get(name="Won")
                 barrier.wait(timeout=10)
-                results[i] = services.project_move(project=project, phase=won, user=user, expected_version=1).project
+                results[i] = services.project_move(
+                    project=project, phase=won, user=user, expected_version=1
+                ).project
         except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
             results[i] = exc
         finally:
             connections.close_all()
 
     with django_db_blocker.unblock():
-        threads = [threading.Thread(target=run, args=(i, p)) for i, p in enumerate(committed_alternatives)]
+        threads = [
+            threading.Thread(target=run, args=(i, p)) for i, p in enumerate(committed_alternatives)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -111,7 +124,10 @@ def test_two_people_winning_two_alternatives_at_once_get_one_win_and_a_conflict(
         losers = [r for r in results if isinstance(r, ConcurrentUpdate)]
         assert len(winners) == 1 and len(losers) == 1, results  # no deadlock, no double win
         with schema_context("alpha"):
-            outcomes = sorted(SalesProject.objects.filter(pk__in=[p.pk for p in committed_alternatives])
-                              .values_list("phase__outcome", flat=True))
+            outcomes = sorted(
+                SalesProject.objects.filter(
+                    pk__in=[p.pk for p in committed_alternatives]
+                ).values_list("phase__outcome", flat=True)
+            )
             assert outcomes == ["lost", "won"]
             assert losers[0].current.phase.outcome == "lost"

@@ -46,18 +46,42 @@ def test_fragment_query_counts_do_not_grow_with_the_number_of_projects(client_fo
         mine.refresh_from_db()
         to = second if mine.phase_id == first.pk else first
         return {
-            "load more": queries(client, "get", reverse("sales:project_kanban_column"),
-                                 {"process": process.pk, "column": first.pk, "offset": 10}),
+            "load more": queries(
+                client,
+                "get",
+                reverse("sales:project_kanban_column"),
+                {"process": process.pk, "column": first.pk, "offset": 10},
+            ),
             "board filter": queries(client, "get", board_url(process, owner=alice.pk)),
-            "move dialog": queries(client, "get", reverse("sales:project_move", args=[mine.pk]),
-                                   {"board": 1, "board_process": process.pk, "from_phase": mine.phase_id}),
-            "move": queries(client, "post", reverse("sales:project_move", args=[mine.pk]), {
-                "board": "1", "board_process": process.pk, "board_query": f"process={process.pk}",
-                "from_phase": mine.phase_id, "process": process.pk, "phase": to.pk, "version": mine.version}),
-            "list filter": queries(client, "get", reverse("sales:project_list"),
-                                   {"process": process.pk, "owner": alice.pk, "status": "open"}),
-            "list sort and page": queries(client, "get", reverse("sales:project_list"),
-                                          {"sort": "customer", "page": 1}),
+            "move dialog": queries(
+                client,
+                "get",
+                reverse("sales:project_move", args=[mine.pk]),
+                {"board": 1, "board_process": process.pk, "from_phase": mine.phase_id},
+            ),
+            "move": queries(
+                client,
+                "post",
+                reverse("sales:project_move", args=[mine.pk]),
+                {
+                    "board": "1",
+                    "board_process": process.pk,
+                    "board_query": f"process={process.pk}",
+                    "from_phase": mine.phase_id,
+                    "process": process.pk,
+                    "phase": to.pk,
+                    "version": mine.version,
+                },
+            ),
+            "list filter": queries(
+                client,
+                "get",
+                reverse("sales:project_list"),
+                {"process": process.pk, "owner": alice.pk, "status": "open"},
+            ),
+            "list sort and page": queries(
+                client, "get", reverse("sales:project_list"), {"sort": "customer", "page": 1}
+            ),
             "group table": queries(client, "get", reverse("sales:group_list"), {"owner": alice.pk}),
         }
 
@@ -66,4 +90,6 @@ def test_fragment_query_counts_do_not_grow_with_the_number_of_projects(client_fo
     many = measure()
     assert many == few
     assert max(v for k, v in few.items() if k != "move") <= 12
-    assert few["move"] <= 20  # the move itself (lock, update, history, log) and the two redrawn columns
+    assert (
+        few["move"] <= 20
+    )  # the move itself (lock, update, history, log) and the two redrawn columns

@@ -10,11 +10,14 @@ from sales.models import SalesProject
 from tests.builders.sales import make_process, make_project
 
 
-@pytest.mark.parametrize("order", [
-    ("owner__first_name", "owner__last_name", "id"),
-    ("phase__order", "phase_id", "id"),
-    ("process__order", "process__name", "id"),
-])
+@pytest.mark.parametrize(
+    "order",
+    [
+        ("owner__first_name", "owner__last_name", "id"),
+        ("phase__order", "phase_id", "id"),
+        ("process__order", "process__name", "id"),
+    ],
+)
 @pytest.mark.parametrize("descending", [False, True])
 def test_dimension_sorts_page_like_sql(tenant, alice, bob, carol, order, descending):
     first, second = make_process(), make_process()

@@ -32,7 +32,10 @@ def from_running_totals(where: Q | None = None) -> dict:
 
 def same(a: dict, b: dict) -> bool:
     keys = {k for k, t in a.items() if t.count} | {k for k, t in b.items() if t.count}
-    return all((a[k].count, a[k].volume, a[k].weighted) == (b[k].count, b[k].volume, b[k].weighted) for k in keys)
+    return all(
+        (a[k].count, a[k].volume, a[k].weighted) == (b[k].count, b[k].volume, b[k].weighted)
+        for k in keys
+    )
 
 
 def test_running_totals_follow_every_kind_of_write(process, alice, bob, dave):
@@ -44,9 +47,18 @@ def test_running_totals_follow_every_kind_of_write(process, alice, bob, dave):
 
     services.project_move(project=a, phase=offer, user=dave, expected_version=a.version)
     b = services.project_change_owner(project=b, owner=alice, user=dave, expected_version=b.version)
-    services.project_update(project=c, user=dave, expected_version=c.version,
-                            data={"title": "C", "volume": Decimal("999.99"), "probability": 12,
-                                  "expected_order_date": None, "description": ""})
+    services.project_update(
+        project=c,
+        user=dave,
+        expected_version=c.version,
+        data={
+            "title": "C",
+            "volume": Decimal("999.99"),
+            "probability": 12,
+            "expected_order_date": None,
+            "description": "",
+        },
+    )
     assert same(from_running_totals(), aggregated())
 
     # an alternatives group counts once: the other member leaves the money totals
@@ -55,14 +67,19 @@ def test_running_totals_follow_every_kind_of_write(process, alice, bob, dave):
     assert same(from_running_totals(), aggregated())
 
     reason = LostReason.objects.create(name="Too dear")
-    services.project_bulk_move(project_ids=[a.pk, b.pk, c.pk], phase=lost, user=dave, lost_reason=reason)
-    services.project_move(project=SalesProject.objects.get(pk=c.pk), phase=won, user=dave, expected_version=None)
+    services.project_bulk_move(
+        project_ids=[a.pk, b.pk, c.pk], phase=lost, user=dave, lost_reason=reason
+    )
+    services.project_move(
+        project=SalesProject.objects.get(pk=c.pk), phase=won, user=dave, expected_version=None
+    )
     assert same(from_running_totals(), aggregated())
 
     SalesProject.objects.filter(pk=b.pk).delete()
     assert same(from_running_totals(), aggregated())
     assert from_running_totals(Q(owner_key=alice.pk)) == {
-        k: v for k, v in aggregated(owner=alice).items() if v.count}
+        k: v for k, v in aggregated(owner=alice).items() if v.count
+    }
 
 
 def test_running_totals_keep_each_tenant_apart(process, other_tenant):
@@ -86,21 +103,41 @@ def total_text(html: str, name: str) -> str:
     return re.search(rf'data-testid="total-{name}">([^<]*)<', html).group(1)
 
 
-@pytest.mark.parametrize("extra", ["", "&owner={alice}", "&team={team}", "&status=open", "&q=Deal",
-                                   "&expected_from=2020-01-01"])
+@pytest.mark.parametrize(
+    "extra",
+    ["", "&owner={alice}", "&team={team}", "&status=open", "&q=Deal", "&expected_from=2020-01-01"],
+)
 def test_board_and_list_totals_are_the_same_from_running_totals_and_from_the_projects(
-        client_for, process, alice, bob, extra):
+    client_for, process, alice, bob, extra
+):
     from datetime import date
 
-    make_project(process=process, owner=alice, title="Deal A", volume=Decimal("1200"), probability=25,
-                 expected_order_date=date(2024, 6, 1))
+    make_project(
+        process=process,
+        owner=alice,
+        title="Deal A",
+        volume=Decimal("1200"),
+        probability=25,
+        expected_order_date=date(2024, 6, 1),
+    )
     make_project(process=process, owner=bob, title="Deal B", volume=Decimal("800"), probability=50)
-    make_project(process=process, owner=alice, title="Other", volume=Decimal("100"), probability=10,
-                 phase=process.phases.get(name="Won"), expected_order_date=date(2019, 6, 1))
+    make_project(
+        process=process,
+        owner=alice,
+        title="Other",
+        volume=Decimal("100"),
+        probability=10,
+        phase=process.phases.get(name="Won"),
+        expected_order_date=date(2019, 6, 1),
+    )
     query = extra.format(alice=alice.pk, team=alice.team_id)
     client = client_for(alice)
-    board = client.get(reverse("sales:project_kanban") + f"?process={process.pk}{query}").content.decode()
-    listing = client.get(reverse("sales:project_list") + f"?process={process.pk}{query}").content.decode()
+    board = client.get(
+        reverse("sales:project_kanban") + f"?process={process.pk}{query}"
+    ).content.decode()
+    listing = client.get(
+        reverse("sales:project_list") + f"?process={process.pk}{query}"
+    ).content.decode()
 
     projects = SalesProject.objects.filter(process=process)
     if "owner" in query or "team" in query:
@@ -112,7 +149,10 @@ def test_board_and_list_totals_are_the_same_from_running_totals_and_from_the_pro
     if "expected_from" in query:
         projects = projects.filter(expected_order_date__gte=date(2020, 1, 1))
     by_phase = selectors.totals._pipeline_rollup(projects=projects, group_by="phase_id")
-    expected = [str(by_phase[p.pk].count if p.pk in by_phase else 0) for p in process.phases.order_by("order", "id")]
+    expected = [
+        str(by_phase[p.pk].count if p.pk in by_phase else 0)
+        for p in process.phases.order_by("order", "id")
+    ]
     assert counts(board) == expected
     assert total_text(listing, "count") == str(projects.count())
     weighted = sum((p.volume * p.probability / 100 for p in projects), Decimal(0))
@@ -120,7 +160,8 @@ def test_board_and_list_totals_are_the_same_from_running_totals_and_from_the_pro
 
 
 def test_a_deep_list_page_shows_the_right_rows_in_order_with_a_flat_number_of_queries(
-        client_for, process, alice, monkeypatch):
+    client_for, process, alice, monkeypatch
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -34,22 +34,39 @@ def both_ways(table_class, queryset, query: str = "") -> tuple[str, str]:
 def test_project_rows_are_what_django_tables2_would_render(tenant, alice, bob, query):
     process = make_process()
     won = process.phases.get(name="Won")
-    a = make_project(process=process, owner=alice, title="<b>Deal</b> & co", volume=Decimal("1234.56"),
-                     probability=35, expected_order_date=date(2027, 3, 7))
+    a = make_project(
+        process=process,
+        owner=alice,
+        title="<b>Deal</b> & co",
+        volume=Decimal("1234.56"),
+        probability=35,
+        expected_order_date=date(2027, 3, 7),
+    )
     b = make_project(process=process, owner=bob, customer=a.customer)  # competing offer
     make_project(process=process, owner=None, phase=won)
     make_group(projects=[a, make_project(process=process, owner=alice)], name="Pair")
     assert b.customer_id == a.customer_id
-    queryset = selectors.project_queryset(lead=False).annotate(weighted=selectors.weighted_expression())
+    queryset = selectors.project_queryset(lead=False).annotate(
+        weighted=selectors.weighted_expression()
+    )
     fast, slow = both_ways(ProjectTable, queryset, query)
     assert fast == slow
-    assert "&lt;b&gt;Deal&lt;/b&gt; &amp; co" in fast and "Pair" in fast and 'data-testid="conflict-marker"' in fast
+    assert (
+        "&lt;b&gt;Deal&lt;/b&gt; &amp; co" in fast
+        and "Pair" in fast
+        and 'data-testid="conflict-marker"' in fast
+    )
 
 
 def test_group_rows_and_the_empty_table_are_what_django_tables2_would_render(tenant, alice):
     process = make_process()
-    make_group(projects=[make_project(process=process, owner=alice), make_project(process=process, owner=alice)],
-               name="Two <offers>")
+    make_group(
+        projects=[
+            make_project(process=process, owner=alice),
+            make_project(process=process, owner=alice),
+        ],
+        name="Two <offers>",
+    )
     make_group(name="Empty", type="subprojects")
     fast, slow = both_ways(GroupTable, selectors.group_queryset().order_by("-created_at", "-id"))
     assert fast == slow and "Two &lt;offers&gt;" in fast

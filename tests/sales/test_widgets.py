@@ -11,14 +11,22 @@ from crm.lib.widgets import fast_selects
 
 
 class Sample(forms.Form):
-    one = forms.ChoiceField(choices=[("", "– any –"), ("a", "A & <b>"), ("b", 'B "quoted"')], required=False)
-    grouped = forms.ChoiceField(choices=[("Fruit", [("1", "Apple"), ("2", "Pear")]), ("3", "Other")])
-    many = forms.MultipleChoiceField(choices=[(1, "x"), (2, "y"), (3, "z")],
-                                     widget=forms.SelectMultiple(attrs={"size": 6, "class": "form-select"}))
+    one = forms.ChoiceField(
+        choices=[("", "– any –"), ("a", "A & <b>"), ("b", 'B "quoted"')], required=False
+    )
+    grouped = forms.ChoiceField(
+        choices=[("Fruit", [("1", "Apple"), ("2", "Pear")]), ("3", "Other")]
+    )
+    many = forms.MultipleChoiceField(
+        choices=[(1, "x"), (2, "y"), (3, "z")],
+        widget=forms.SelectMultiple(attrs={"size": 6, "class": "form-select"}),
+    )
     text = forms.CharField(required=False)
 
 
-@pytest.mark.parametrize("data", [None, {"one": "a", "grouped": "2", "many": ["1", "3"]}, {"one": "zz"}])
+@pytest.mark.parametrize(
+    "data", [None, {"one": "a", "grouped": "2", "many": ["1", "3"]}, {"one": "zz"}]
+)
 def test_fast_selects_render_the_same_markup_as_django(data):
     slow, fast = Sample(data), Sample(data)
     fast_selects(fast.fields)

@@ -19,9 +19,15 @@ from tests.conftest import PASSWORD
 
 
 def _provision(schema: str, language: str = ""):
-    return tenant_provision(schema=schema, name=f"{schema} GmbH", domain=f"{schema}.localhost",
-                            admin_email=f"admin@{schema}.test", admin_password=PASSWORD, lead_function_enabled=True,
-                            language=language)
+    return tenant_provision(
+        schema=schema,
+        name=f"{schema} GmbH",
+        domain=f"{schema}.localhost",
+        admin_email=f"admin@{schema}.test",
+        admin_password=PASSWORD,
+        lead_function_enabled=True,
+        language=language,
+    )
 
 
 def test_a_german_tenant_starts_with_german_processes_phases_and_lost_reasons(db):
@@ -31,7 +37,13 @@ def test_a_german_tenant_starts_with_german_processes_phases_and_lost_reasons(db
         sales = Process.objects.get(kind=Process.Kind.SALES)
         assert sales.name == "Vertrieb"
         assert list(sales.phases.order_by("order").values_list("name", flat=True)) == [
-            "Kontaktiert", "Bedarfsanalyse", "Angebot versendet", "Verhandlung", "Gewonnen", "Verloren"]
+            "Kontaktiert",
+            "Bedarfsanalyse",
+            "Angebot versendet",
+            "Verhandlung",
+            "Gewonnen",
+            "Verloren",
+        ]
         assert "Kein Budget" in set(LostReason.objects.values_list("name", flat=True))
         from sales.services import process_create_default_lead
 
@@ -45,8 +57,11 @@ def test_a_german_tenant_starts_with_german_processes_phases_and_lost_reasons(db
 def test_an_english_tenant_stays_english(db):
     _provision("epsilon")
     with schema_context("epsilon"):
-        names = list(Phase.objects.filter(process__kind=Process.Kind.SALES).order_by("order")
-                     .values_list("name", flat=True))
+        names = list(
+            Phase.objects.filter(process__kind=Process.Kind.SALES)
+            .order_by("order")
+            .values_list("name", flat=True)
+        )
         assert names[:3] == ["Contacted", "Needs analysis", "Offer sent"]
     connection.set_schema_to_public()
 
@@ -67,7 +82,11 @@ def test_the_sample_projects_of_a_german_tenant_have_german_titles(db):
     _provision("eta", "de")
     with schema_context("eta"), translation.override("de"):
         processes = seed_processes()
-        assert {str(p.name) for p, _s, _m in processes} >= {"Vertrieb", "Serviceverträge", "Einkauf"}
+        assert {str(p.name) for p, _s, _m in processes} >= {
+            "Vertrieb",
+            "Serviceverträge",
+            "Einkauf",
+        }
         customer = make_customer()
         ctx = SeedContext(rng=random.Random(1), customers=1, stdout=lambda _line: None)
         ids = seed_projects(ctx, processes=processes, customers=[(customer.pk, None)], total=5)
@@ -76,9 +95,13 @@ def test_the_sample_projects_of_a_german_tenant_have_german_titles(db):
         titles = list(SalesProject.objects.filter(pk__in=ids).values_list("title", flat=True))
         assert titles and all(any(t.startswith(p) for p in PRODUCTS_DE) for t in titles), titles
         lead = make_customer(status="lead")
-        lead_ids = seed_leads(ctx, leads=[(lead.pk, None)], customers=[(customer.pk, None)], total=8)
+        lead_ids = seed_leads(
+            ctx, leads=[(lead.pk, None)], customers=[(customer.pk, None)], total=8
+        )
         parked = SalesProject.objects.filter(pk__in=lead_ids, parked_until__isnull=False).first()
         assert parked is not None and parked.park_return_phase.name == "Kontaktiert"
-        assert all("(Interessent)" in t for t in SalesProject.objects.filter(pk__in=lead_ids)
-                   .values_list("title", flat=True))
+        assert all(
+            "(Interessent)" in t
+            for t in SalesProject.objects.filter(pk__in=lead_ids).values_list("title", flat=True)
+        )
     connection.set_schema_to_public()

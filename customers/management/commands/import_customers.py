@@ -25,16 +25,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--schema", required=True, help="the tenant's schema name")
-        parser.add_argument("--encoding", default="utf-8", choices=[e for e, _l in imports.ENCODINGS])
-        parser.add_argument("--delimiter", default="", help="; or , or tab (default: detected)")
-        parser.add_argument("--owner", default="", help="e-mail of the user who owns rows without an owner column")
         parser.add_argument(
-            "--map", action="append", default=[], metavar="COLUMN=FIELD",
+            "--encoding", default="utf-8", choices=[e for e, _l in imports.ENCODINGS]
+        )
+        parser.add_argument("--delimiter", default="", help="; or , or tab (default: detected)")
+        parser.add_argument(
+            "--owner", default="", help="e-mail of the user who owns rows without an owner column"
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=FIELD",
             help=f"map a column (header text) to a field; fields: {', '.join(imports.IMPORT_FIELDS)}",
         )
-        parser.add_argument("--keep-existing", action="store_true", help="import rows even if the customer exists")
-        parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
-        parser.add_argument("--language", default="", help="language of the report (default: the tenant's)")
+        parser.add_argument(
+            "--keep-existing", action="store_true", help="import rows even if the customer exists"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report only; write nothing"
+        )
+        parser.add_argument(
+            "--language", default="", help="language of the report (default: the tenant's)"
+        )
 
     def handle(self, *args, **opts):
         # the report is read by the tenant's admin: in the tenant's language, like the import page
@@ -59,7 +72,9 @@ class Command(BaseCommand):
                     raise CommandError(f"No active user {opts['owner']!r} in {schema!r}.")
             upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
             try:
-                job = imports.import_job_create(user=None, upload=upload, encoding=opts["encoding"], delimiter=delimiter)
+                job = imports.import_job_create(
+                    user=None, upload=upload, encoding=opts["encoding"], delimiter=delimiter
+                )
             except imports.ImportFileError as exc:
                 raise CommandError(str(exc)) from exc
             job.mapping = self._mapping(job, opts["map"])
@@ -71,7 +86,9 @@ class Command(BaseCommand):
             job = self._with_progress(job, imports.import_job_check, "checking")
             self._report(job)
             if job.state != ImportJob.State.CHECKED:
-                raise CommandError(_("Rejected: %(n)s error(s); nothing was imported.") % {"n": job.error_count})
+                raise CommandError(
+                    _("Rejected: %(n)s error(s); nothing was imported.") % {"n": job.error_count}
+                )
             self.stdout.write(
                 _("Dry run fine: %(c)s customers, %(p)s contact persons, %(s)s rows skipped.")
                 % {"c": job.created_customers, "p": job.created_contacts, "s": job.skipped_rows}
@@ -84,11 +101,19 @@ class Command(BaseCommand):
             if job.state != ImportJob.State.DONE:
                 self._report(job)
                 raise CommandError(job.message or _("The import failed; nothing was imported."))
-            self.stdout.write(self.style.SUCCESS(
-                _("Imported %(c)s customers and %(p)s contact persons in %(s)s s (job #%(job)s).")
-                % {"c": job.created_customers, "p": job.created_contacts,
-                   "s": f"{time.monotonic() - started:.1f}", "job": job.pk}
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Imported %(c)s customers and %(p)s contact persons in %(s)s s (job #%(job)s)."
+                    )
+                    % {
+                        "c": job.created_customers,
+                        "p": job.created_contacts,
+                        "s": f"{time.monotonic() - started:.1f}",
+                        "job": job.pk,
+                    }
+                )
+            )
 
     def _mapping(self, job: ImportJob, pairs: list[str]) -> dict[str, str]:
         mapping = dict(job.mapping)
@@ -97,7 +122,9 @@ class Command(BaseCommand):
             if field and field not in imports.IMPORT_FIELDS:
                 raise CommandError(f"Unknown field {field!r}.")
             if column not in job.header:
-                raise CommandError(f"No column {column!r} in the file; columns: {', '.join(job.header)}")
+                raise CommandError(
+                    f"No column {column!r} in the file; columns: {', '.join(job.header)}"
+                )
             index = str(job.header.index(column))
             mapping = {k: v for k, v in mapping.items() if v != field or not field}
             if field:
@@ -144,8 +171,17 @@ class Command(BaseCommand):
             self.stderr.write(job.message)
         for entry in job.errors:
             level = _("warning") if entry.get("level") == "warning" else _("error")
-            self.stdout.write(_("line %(line)s, column %(column)s: %(reason)s [%(level)s]") % {
-                "line": entry["line"], "column": entry["column"], "reason": entry["reason"], "level": level})
+            self.stdout.write(
+                _("line %(line)s, column %(column)s: %(reason)s [%(level)s]")
+                % {
+                    "line": entry["line"],
+                    "column": entry["column"],
+                    "reason": entry["reason"],
+                    "level": level,
+                }
+            )
         shown = len(job.errors)
         if job.error_count + job.warning_count > shown:
-            self.stdout.write(_("... %(n)s more not shown") % {"n": job.error_count + job.warning_count - shown})
+            self.stdout.write(
+                _("... %(n)s more not shown") % {"n": job.error_count + job.warning_count - shown}
+            )

@@ -15,4 +15,6 @@ class Command(BaseCommand):
 
         with schema_context(schema):
             result = indexes_ensure(concurrently=True)
-        self.stdout.write(f"created: {', '.join(result['created']) or '-'}; dropped: {', '.join(result['dropped']) or '-'}")
+        self.stdout.write(
+            f"created: {', '.join(result['created']) or '-'}; dropped: {', '.join(result['dropped']) or '-'}"
+        )

@@ -1,8 +1,8 @@
 """Geocode the customers of one tenant, with a progress bar.
 
-    manage.py geocode_customers --schema acme              # pending customers
-    manage.py geocode_customers --schema acme --retry      # also not found and failed ones
-    manage.py geocode_customers --schema acme --all        # everything except pins set by hand
+manage.py geocode_customers --schema acme              # pending customers
+manage.py geocode_customers --schema acme --retry      # also not found and failed ones
+manage.py geocode_customers --schema acme --all        # everything except pins set by hand
 """
 
 import time
@@ -23,9 +23,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--schema", required=True, help="the tenant's schema name")
-        parser.add_argument("--retry", action="store_true", help="also customers not found or failed before")
-        parser.add_argument("--all", action="store_true", help="every customer except pins set by hand")
-        parser.add_argument("--geocoder", choices=sorted(BACKENDS), help="override the GEOCODER setting")
+        parser.add_argument(
+            "--retry", action="store_true", help="also customers not found or failed before"
+        )
+        parser.add_argument(
+            "--all", action="store_true", help="every customer except pins set by hand"
+        )
+        parser.add_argument(
+            "--geocoder", choices=sorted(BACKENDS), help="override the GEOCODER setting"
+        )
         parser.add_argument("--limit", type=int, help="at most this many customers")
         parser.add_argument("--batch-size", type=int, default=5000)
 
@@ -55,19 +61,28 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
         with schema_context(schema):
-            self.stdout.write(f"Geocoding customers of {schema!r} with the {geocoder.name} geocoder …")
+            self.stdout.write(
+                f"Geocoding customers of {schema!r} with the {geocoder.name} geocoder …"
+            )
             result = customers_geocode_batch(
-                statuses=statuses, geocoder=geocoder, limit=opts["limit"], progress=progress,
+                statuses=statuses,
+                geocoder=geocoder,
+                limit=opts["limit"],
+                progress=progress,
                 batch_size=max(100, opts["batch_size"]),
             )
         if tty:
             self.stdout.write("")
         if result.interrupted:
-            self.stdout.write(self.style.WARNING(
-                f"Stopped early, the geocoding service is unavailable ({result.interrupted}); "
-                "the remaining customers keep their status. Run the command again later."
-            ))
-        self.stdout.write(self.style.SUCCESS(
-            f"{result.total} customers: {result.found} found, {result.not_found} not found, {result.failed} failed "
-            f"({result.distinct_addresses} distinct addresses, {time.monotonic() - started:.1f}s)."
-        ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Stopped early, the geocoding service is unavailable ({result.interrupted}); "
+                    "the remaining customers keep their status. Run the command again later."
+                )
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.total} customers: {result.found} found, {result.not_found} not found, {result.failed} failed "
+                f"({result.distinct_addresses} distinct addresses, {time.monotonic() - started:.1f}s)."
+            )
+        )

@@ -5,9 +5,11 @@ from tenants.models import Tenant
 
 
 class Command(BaseCommand):
-    help = ("Recompute, for every project of a tenant (or of all tenants), whether it counts in pipeline totals "
-            "(alternatives count once) and whether it has a competing offer. Only needed after data was written "
-            "around the application (SQL, restores); the services keep both right otherwise.")
+    help = (
+        "Recompute, for every project of a tenant (or of all tenants), whether it counts in pipeline totals "
+        "(alternatives count once) and whether it has a competing offer. Only needed after data was written "
+        "around the application (SQL, restores); the services keep both right otherwise."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--schema", help="one tenant's schema; all tenants when left out")
@@ -23,4 +25,6 @@ class Command(BaseCommand):
         for schema in tenants.values_list("schema_name", flat=True):
             with schema_context(schema):
                 rollup, competition = flags_refresh_all()
-            self.stdout.write(f"{schema}: {rollup} roll-up and {competition} competition flags corrected")
+            self.stdout.write(
+                f"{schema}: {rollup} roll-up and {competition} competition flags corrected"
+            )

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             )
             with schema_context("demo"):  # the English login follows the browser; Jana reads German
                 User.objects.filter(email=DEMO_ADMIN).update(language="")
-            call_command("seed_demo", schema="demo", customers=opts["customers"], stdout=self.stdout)
+            call_command(
+                "seed_demo", schema="demo", customers=opts["customers"], stdout=self.stdout
+            )
         # also into a demo tenant made before this user existed
         with schema_context("demo"):
             if demo_german_user_ensure():

@@ -14,8 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--admin-email", required=True)
         parser.add_argument("--admin-password", required=True)
         parser.add_argument("--leads", action="store_true", help="switch the lead function on")
-        parser.add_argument("--language", default="", help="default language (de, en): also of the default "
-                            "process, phases and lost reasons, and of seed_demo's sample data")
+        parser.add_argument(
+            "--language",
+            default="",
+            help="default language (de, en): also of the default "
+            "process, phases and lost reasons, and of seed_demo's sample data",
+        )
 
     def handle(self, *args, **opts):
         try:
@@ -31,6 +35,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(
-            self.style.SUCCESS(f"Tenant {tenant.schema_name!r} ready at http://{opts['domain']}:8000/ "
-                               f"(admin {opts['admin_email']})")
+            self.style.SUCCESS(
+                f"Tenant {tenant.schema_name!r} ready at http://{opts['domain']}:8000/ "
+                f"(admin {opts['admin_email']})"
+            )
         )

@@ -22,8 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         schema = opts["schema"]
         if not Tenant.objects.filter(schema_name=schema).exclude(schema_name="public").exists():
-            raise CommandError(f"No tenant with schema {schema!r}. Create it with provision_tenant first.")
-        ctx = SeedContext(rng=random.Random(opts["seed"]), customers=opts["customers"], stdout=self.stdout.write)
+            raise CommandError(
+                f"No tenant with schema {schema!r}. Create it with provision_tenant first."
+            )
+        ctx = SeedContext(
+            rng=random.Random(opts["seed"]), customers=opts["customers"], stdout=self.stdout.write
+        )
         language = Tenant.objects.get(schema_name=schema).default_language or settings.LANGUAGE_CODE
         # sample processes, phases and titles in the tenant's language
         with schema_context(schema), translation.override(language):
@@ -33,7 +37,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {name}: {time.monotonic() - started:.1f}s")
             started = time.monotonic()
             tables = _vacuum_analyze(schema)
-            self.stdout.write(f"  vacuum (analyze) of {tables} tables: {time.monotonic() - started:.1f}s")
+            self.stdout.write(
+                f"  vacuum (analyze) of {tables} tables: {time.monotonic() - started:.1f}s"
+            )
         self.stdout.write(self.style.SUCCESS(f"Seeded {schema!r}."))
 
 
@@ -43,8 +49,12 @@ def _vacuum_analyze(schema: str) -> int:
     inside a transaction (tests), where ANALYZE alone runs."""
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema]
+        )
         tables = [row[0] for row in cursor.fetchall()]
         for table in tables:
-            cursor.execute(f"{command} {connection.ops.quote_name(schema)}.{connection.ops.quote_name(table)}")
+            cursor.execute(
+                f"{command} {connection.ops.quote_name(schema)}.{connection.ops.quote_name(table)}"
+            )
     return len(tables)
