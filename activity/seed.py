@@ -217,7 +217,7 @@ def seed_activities(ctx: SeedContext) -> None:
     )
     if not customers or not user_ids:
         return
-    now = timezone.now()
+    now = ctx.now
     start = now - datetime.timedelta(days=DAYS)
     total = ctx.scaled(PER_CUSTOMER, minimum=50)
     bulk = total >= BULK_LOAD_ROWS
@@ -271,7 +271,7 @@ def _seed(
         projects_of.setdefault(customer_id, []).append((pk, owner_id, created))
 
     rng = ctx.rng
-    today = timezone.localdate()
+    today = ctx.today
     first_id = _reserve_ids(f"{connection.schema_name}.{Activity._meta.db_table}", n_human)
     links: list[str] = []
     kinds = [h[0] for h in HUMAN]

@@ -8,7 +8,6 @@ import re
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from crm.lib.seeding import SeedContext
 from customers import normalize, seed_data
@@ -60,7 +59,7 @@ def seed_customers(ctx: SeedContext) -> None:
     n = ctx.customers
     users = [u.pk for u in ctx.made.get("users", [])]
     thresholds = size_thresholds_get()
-    now = timezone.now()
+    now = ctx.now
     by_country: dict[str, list[tuple]] = {}
     for entry in seed_data.CITIES:
         by_country.setdefault(entry[2], []).append(entry)

@@ -217,8 +217,7 @@ def seed_projects(
 
         user_ids = list(User.objects.filter(is_active=True).values_list("pk", flat=True))
     reasons = list(LostReason.objects.values_list("pk", flat=True))
-    now = timezone.now()
-    today = timezone.localdate()
+    now, today = ctx.now, ctx.today
     first_id = _reserve_ids(f"{schema}.{SalesProject._meta.db_table}", total)
     changes: list[tuple] = []
 
@@ -349,7 +348,7 @@ def seed_leads(
     weights = [LEAD_WEIGHTS[i] if i < len(LEAD_WEIGHTS) else 5 for i in range(len(phases))]
     plan = list(phases) + rng.choices(phases, weights, k=max(0, total - len(phases)))
     first_open = next(p for p in phases if p.outcome == "open" and not p.parks)
-    now, today = timezone.now(), timezone.localdate()
+    now, today = ctx.now, ctx.today
     first_id = _reserve_ids(f"{schema}.{SalesProject._meta.db_table}", len(plan))
     lead_pool = leads[:]
     rng.shuffle(lead_pool)

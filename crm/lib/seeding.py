@@ -3,9 +3,12 @@ importing the feature apps. Each app registers its seeder in AppConfig.ready()."
 
 from __future__ import annotations
 
+import datetime
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 
 @dataclass
@@ -16,6 +19,13 @@ class SeedContext:
     customers: int
     stdout: Callable[[str], None] = print
     made: dict = field(default_factory=dict)  # e.g. made["users"], made["customer_ids"]
+    # One clock for the whole run: every seeder dates its rows up to this moment, so a caller
+    # (a test) knows the newest moment the data can have instead of racing the seeders' clocks.
+    now: datetime.datetime = field(default_factory=timezone.now)
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localtime(self.now).date()
 
     def scaled(self, per_customer: float, minimum: int = 0) -> int:
         return max(minimum, round(self.customers * per_customer))
