@@ -42,6 +42,15 @@ IMPORT_COLUMNS = [
     ("Vorname", "contact_first_name"),
     ("Nachname", "contact_last_name"),
 ]
+# The custom fields of the import-with-custom-columns row (defined in the scratch tenant), their
+# German labels as headers: a unique text, a choice by its German label, a German date and amount.
+CUSTOM_COLUMNS = [
+    ("USt-IdNr", "cf_vat_id"),
+    ("Branchensegment", "cf_segment"),
+    ("Kunde seit", "cf_since"),
+    ("Kreditlimit", "cf_credit"),
+]
+SEGMENTS = [("retail", "Retail", "Einzelhandel"), ("industry", "Manufacturing", "Industrie")]
 CITIES = [
     ("10115", "Berlin"),
     ("20095", "Hamburg"),
@@ -93,15 +102,25 @@ INDUSTRIES = [
 ]
 
 
-def import_csv(rows: int, *, seed: int = 9) -> bytes:
-    """A CSV of ``rows`` distinct customers with one contact each (semicolons, UTF-8)."""
+def import_csv(rows: int, *, seed: int = 9, custom: bool = False) -> bytes:
+    """A CSV of ``rows`` distinct customers with one contact each (semicolons, UTF-8); with
+    ``custom`` also the CUSTOM_COLUMNS."""
     rnd = random.Random(seed)  # noqa: S311 - sample data, not security
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow([h for h, _field in IMPORT_COLUMNS])
+    columns = IMPORT_COLUMNS + (CUSTOM_COLUMNS if custom else [])
+    writer.writerow([h for h, _field in columns])
     for i in range(rows):
         postal, city = rnd.choice(CITIES)
         first, last = rnd.choice(FIRST), rnd.choice(LAST)
+        extra = []
+        if custom:
+            extra = [
+                f"DE{100000000 + i}",
+                rnd.choice(SEGMENTS)[2],
+                f"{rnd.randint(1, 28)}.{rnd.randint(1, 12)}.{rnd.randint(1990, 2025)}",
+                f"{rnd.randint(1, 900)}.{rnd.randint(0, 999):03d},00",
+            ]
         writer.writerow(
             [
                 f"Importfirma {i:06d} {last} GmbH",
@@ -116,9 +135,32 @@ def import_csv(rows: int, *, seed: int = 9) -> bytes:
                 f"{rnd.randint(10, 90000) * 1000}",
                 first,
                 last,
+                *extra,
             ]
         )
     return out.getvalue().encode("utf-8")
+
+
+def _custom_fields_define() -> None:
+    """The import row's custom fields in the scratch tenant (through the service, as the page does)."""
+    from customfields.services import definition_create
+
+    options = [{"value": v, "en": en, "de": de} for v, en, de in SEGMENTS]
+    for key, label_en, label_de, field_type, extra in (
+        ("vat_id", "VAT id", "USt-IdNr", "text", {"unique": True}),
+        ("segment", "Industry segment", "Branchensegment", "choice", {"options": options}),
+        ("since", "Customer since", "Kunde seit", "date", {}),
+        ("credit", "Credit limit", "Kreditlimit", "money", {}),
+    ):
+        definition_create(
+            user=None,
+            entity="customer",
+            key=key,
+            label_en=label_en,
+            label_de=label_de,
+            field_type=field_type,
+            **extra,
+        )
 
 
 def _row(
@@ -290,7 +332,20 @@ def _wait(job_id: int, done: set[str], timeout: float) -> str:
     )
 
 
-def csv_import(make_client, rows: int, *, before_drop: Callable[[], None] = lambda: None) -> dict:
+def csv_import_custom(
+    make_client, rows: int, *, before_drop: Callable[[], None] = lambda: None
+) -> dict:
+    """The CSV import with four custom-field columns (unique text, choice, date, money)."""
+    return csv_import(make_client, rows, before_drop=before_drop, custom=True)
+
+
+def csv_import(
+    make_client,
+    rows: int,
+    *,
+    before_drop: Callable[[], None] = lambda: None,
+    custom: bool = False,
+) -> dict:
     """Upload, map, dry-run and import ``rows`` customers into a scratch tenant, timed end to end.
 
     The scratch tenant (bench_import) is provisioned for the run and dropped after it, so the
@@ -307,8 +362,12 @@ def csv_import(make_client, rows: int, *, before_drop: Callable[[], None] = lamb
         admin_email=IMPORT_ADMIN,
         admin_password=PASSWORD,
     )
+    columns = IMPORT_COLUMNS + (CUSTOM_COLUMNS if custom else [])
     try:
-        data = import_csv(rows)
+        if custom:
+            with schema_context(IMPORT_SCHEMA):
+                _custom_fields_define()
+        data = import_csv(rows, custom=custom)
         client = make_client(IMPORT_DOMAIN)
         client.login(IMPORT_ADMIN)
         client.request("GET", "/customers/import/")
@@ -324,7 +383,7 @@ def csv_import(make_client, rows: int, *, before_drop: Callable[[], None] = lamb
                 f"the import upload answered HTTP {resp.status} ({location or 'no redirect'})"
             )
         job_id = int(location.rstrip("/").split("/")[-2])
-        mapping = {f"col_{i}": field for i, (_h, field) in enumerate(IMPORT_COLUMNS)}
+        mapping = {f"col_{i}": field for i, (_h, field) in enumerate(columns)}
         resp, _ = client.request(
             "POST",
             location,
@@ -350,7 +409,9 @@ def csv_import(make_client, rows: int, *, before_drop: Callable[[], None] = lamb
         _drop_tenant(IMPORT_SCHEMA)
     total = finished - started
     return {
-        "label": f"CSV import of {rows:,} customers with contacts (upload to done)",
+        "label": f"CSV import of {rows:,} customers with contacts"
+        + (" and 4 custom-field columns" if custom else "")
+        + " (upload to done)",
         "path": "/customers/import/",
         "status": 200,
         "p50": total * 1000,

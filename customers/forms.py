@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.lib.l10n import LocalizedDecimalField, LocalizedIntegerField
 from customers import selectors
 from customers.countries import country_choices_with
-from customers.imports import DELIMITERS, ENCODINGS, IMPORT_FIELDS, MAX_BYTES
+from customers.imports import DELIMITERS, ENCODINGS, MAX_BYTES, import_fields
 from customers.models import ContactPerson, Customer
 from customfields.forms import custom_fields_attach, custom_unique_check, custom_values
 
@@ -232,8 +232,9 @@ class ImportMappingForm(forms.Form):
 
     def __init__(self, *args, job, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.import_fields = import_fields(user=user)
         choices = [("", _("— ignore —"))] + [
-            (name, label) for name, (label, _aliases) in IMPORT_FIELDS.items()
+            (name, label) for name, (label, _aliases) in self.import_fields.items()
         ]
         self.columns = []
         for index, title in enumerate(job.header):
@@ -261,7 +262,7 @@ class ImportMappingForm(forms.Form):
         for value in {v for v in chosen if chosen.count(v) > 1}:
             raise forms.ValidationError(
                 _('"%(field)s" is mapped to more than one column.')
-                % {"field": IMPORT_FIELDS[value][0]}
+                % {"field": self.import_fields[value][0]}
             )
         return data
 

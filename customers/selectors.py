@@ -156,15 +156,11 @@ def customer_export_rows(qs: QuerySet, *, definitions=()) -> Iterator[tuple]:
     if not definitions:
         yield from qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
         return
-    from crm.models import User
-    from customfields.values import export_value
+    from customfields.values import export_cells, export_users
 
-    users = None
-    if any(d.field_type == "user" for d in definitions):
-        users = dict(User.objects.values_list("pk", "email"))
+    users = export_users(definitions)
     for *row, custom in qs.values_list(*EXPORT_FIELDS, "custom").iterator(chunk_size=EXPORT_CHUNK):
-        custom = custom or {}
-        yield (*row, *(export_value(d, custom.get(d.key), users=users) for d in definitions))
+        yield (*row, *export_cells(definitions, custom, users=users))
 
 
 def customer_rollups_stale(

@@ -19,6 +19,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.lib.l10n import LocalizedDecimalField
 from customfields.models import FieldDefinition
 
 T = FieldDefinition.Type
@@ -27,18 +28,6 @@ phone_validator = RegexValidator(
     r"^[0-9+()/. \-]{3,50}$",
     gettext_lazy("Enter a phone number (digits, +, spaces, / and - only)."),
 )
-
-
-class _Decimal(forms.DecimalField):
-    """Accepts 1234.5, 1.234,50 and 1234,50 (German input)."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().replace(" ", "")
-            if "," in text:
-                text = text.replace(".", "").replace(",", ".")
-            value = text
-        return super().to_python(value)
 
 
 class _Choice(forms.ChoiceField):
@@ -86,9 +75,9 @@ def form_field(definition: FieldDefinition, *, required: bool | None = None) -> 
     if kind == T.LONG_TEXT:
         return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
     if kind == T.NUMBER:
-        return _Decimal(max_digits=20, decimal_places=6, **kwargs)
+        return LocalizedDecimalField(max_digits=20, decimal_places=6, **kwargs)
     if kind == T.MONEY:
-        return _Decimal(max_digits=16, decimal_places=2, **kwargs)
+        return LocalizedDecimalField(max_digits=16, decimal_places=2, **kwargs)
     if kind == T.DATE:
         return forms.DateField(
             input_formats=DATE_INPUT_FORMATS,
@@ -146,19 +135,28 @@ def to_storage(definition: FieldDefinition, value):
     return str(value).strip() or None
 
 
+TYPED = (T.NUMBER, T.MONEY, T.DATE)
+BROKEN = (InvalidOperation, ValueError, TypeError)  # a stored value that does not fit its type
+
+
+def _typed(kind: str, stored):
+    """Stored numbers and money as Decimal, dates as dates, anything else as stored; raises one of
+    BROKEN for a value that does not fit its type."""
+    if kind in (T.NUMBER, T.MONEY):
+        return Decimal(str(stored))
+    if kind == T.DATE:
+        return datetime.date.fromisoformat(stored)
+    return stored
+
+
 def to_initial(definition: FieldDefinition, stored):
     """A stored value as a form's initial value."""
     if stored is None:
         return None
-    kind = definition.field_type
     try:
-        if kind in (T.NUMBER, T.MONEY):
-            return Decimal(str(stored))
-        if kind == T.DATE:
-            return datetime.date.fromisoformat(stored)
-    except (InvalidOperation, ValueError, TypeError):
+        return _typed(definition.field_type, stored)
+    except BROKEN:
         return None
-    return stored
 
 
 def display(definition: FieldDefinition, stored, *, users: dict | None = None) -> str:
@@ -166,17 +164,16 @@ def display(definition: FieldDefinition, stored, *, users: dict | None = None) -
     if stored in (None, "", []):
         return ""
     kind = definition.field_type
-    try:
-        if kind == T.NUMBER:
-            return formats.number_format(Decimal(str(stored)), use_l10n=True)
-        if kind == T.MONEY:
-            return formats.number_format(
-                Decimal(str(stored)), 2, use_l10n=True, force_grouping=True
-            )
+    if kind in TYPED:
+        try:
+            typed = _typed(kind, stored)
+        except BROKEN:
+            return str(stored)
         if kind == T.DATE:
-            return formats.date_format(datetime.date.fromisoformat(stored), "SHORT_DATE_FORMAT")
-    except (InvalidOperation, ValueError, TypeError):
-        return str(stored)
+            return formats.date_format(typed, "SHORT_DATE_FORMAT")
+        if kind == T.MONEY:
+            return formats.number_format(typed, 2, use_l10n=True, force_grouping=True)
+        return formats.number_format(typed, use_l10n=True)
     if kind == T.BOOLEAN:
         return _("yes") if stored else _("no")
     if kind in (T.CHOICE, T.MULTI_CHOICE):
@@ -199,21 +196,36 @@ def export_value(definition: FieldDefinition, stored, *, users: dict | None = No
     if stored in (None, "", []):
         return ""
     kind = definition.field_type
-    try:
-        if kind in (T.NUMBER, T.MONEY):
-            return Decimal(str(stored))
-        if kind == T.DATE:
-            return datetime.date.fromisoformat(stored)
-    except (InvalidOperation, ValueError, TypeError):
-        return str(stored)
+    if kind in TYPED:
+        try:
+            return _typed(kind, stored)
+        except BROKEN:
+            return str(stored)
     if kind == T.USER:
         return (users or {}).get(stored, "")
     return display(definition, stored)
 
 
-def parse_text(definition: FieldDefinition, text: str):
-    """A typed text (CSV cell, default) as a stored value; raises ValidationError when it does not fit."""
-    field = form_field(definition, required=False)
+def export_users(definitions) -> dict | None:
+    """User id -> e-mail, when one of ``definitions`` is a user field (read once per export)."""
+    if not any(d.field_type == T.USER for d in definitions):
+        return None
+    from crm.models import User
+
+    return dict(User.objects.values_list("pk", "email"))
+
+
+def export_cells(definitions, custom: dict | None, *, users: dict | None = None) -> list:
+    """The CSV cells of one record's ``custom`` value, one per definition."""
+    custom = custom or {}
+    return [export_value(d, custom.get(d.key), users=users) for d in definitions]
+
+
+def parse_text(definition: FieldDefinition, text: str, *, field: forms.Field | None = None):
+    """A typed text (CSV cell, default) as a stored value; raises ValidationError when it does not fit.
+
+    ``field``: the definition's ``form_field(required=False)``, when many cells are parsed."""
+    field = field or form_field(definition, required=False)
     if definition.field_type == T.BOOLEAN:
         word = (text or "").strip().casefold()
         if word in ("",):

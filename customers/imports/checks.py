@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import User
 from customers import normalize
+from customers.imports.custom import CONTACT_PREFIX, CustomColumns
 from customers.imports.progress import import_progress_set
 from customers.imports.reading import IMPORT_FIELDS, ImportFileError, csv_reader, decode_csv_bytes
 from customers.models import ContactPerson, Customer, ImportJob
@@ -141,6 +142,7 @@ class _RowChecker:
             )
         else:
             self.allowed_owner_ids = None
+        self.custom = CustomColumns(user=job.created_by, mapping=self.mapping, add_error=self._err)
         self.thresholds = size_thresholds_get()
         self.existing: dict[tuple[str, str], int] = {}
         if job.skip_existing:
@@ -186,6 +188,7 @@ class _RowChecker:
             limit = self.max_lengths.get(fname)
             if limit and len(text) > limit:
                 self._err(line, fname, _("longer than %(n)d characters") % {"n": limit})
+        values["custom"] = self.custom.values(line, v, contact=False)
         kind = v.get("kind", "")
         values["kind"] = (
             KINDS.get(normalize.text_fold(kind), None) if kind else Customer.Kind.COMPANY
@@ -254,7 +257,9 @@ class _RowChecker:
             for key in IMPORT_FIELDS
             if key.startswith("contact_")
         }
-        has_contact = any(contact.values())
+        has_contact = any(contact.values()) or any(
+            v.get(f) for f in self.custom.mapped if f.startswith(CONTACT_PREFIX)
+        )
         if has_contact and not contact["last_name"]:
             self._err(line, "contact_last_name", _("a contact person needs a last name"))
         if contact.get("email"):
@@ -270,6 +275,14 @@ class _RowChecker:
             limit = self.contact_max.get(key)
             if limit and len(text) > limit:
                 self._err(line, f"contact_{key}", _("longer than %(n)d characters") % {"n": limit})
+        if has_contact:
+            contact["custom"] = self.custom.values(line, v, contact=True)
+        record = (
+            normalize.name_key(name),
+            values["postal_code"],
+            normalize.text_fold(values["city"]),
+        )
+        self.custom.claim_in_file(line, values["custom"], record=record)
         if self.plan.error_count != errors_before:
             return
         self._add(line, values, size, contact if has_contact else None)
@@ -292,6 +305,8 @@ class _RowChecker:
                     level="warning",
                     reason=_("customer already exists (#%(pk)d), row skipped") % {"pk": existing},
                 )
+                return
+            if self.custom.taken_by_existing(line, values["custom"]):
                 return
             customer = dict(
                 values, created_by_id=self.job.created_by_id, size_class_manual=bool(size)
@@ -325,6 +340,10 @@ def import_plan_build(*, job: ImportJob, progress_phase: str = "check") -> Impor
         plan.add(line=1, column="—", reason=_("no column is mapped to the name"))
         return plan
     checker = _RowChecker(job=job, header=header, plan=plan)
+    for label in checker.custom.missing_columns():
+        plan.add(line=1, column=label, reason=_("no column is mapped to this required field"))
+    if plan.error_count:
+        return plan
     total = max(1, text.count("\n"))
     try:
         for row in reader:

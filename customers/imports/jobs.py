@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from crm.lib.broker import task_send_safely
 from customers.imports.checks import ImportPlan, import_plan_build
+from customers.imports.custom import import_fields
 from customers.imports.progress import import_progress_set
 from customers.imports.reading import (
-    IMPORT_FIELDS,
     MAX_BYTES,
     ImportFileError,
     csv_reader,
@@ -63,13 +63,14 @@ def import_job_create(*, user, upload, encoding: str = "utf-8", delimiter: str =
     if len(header) < 1 or not any(header):
         raise ImportFileError(_("The first line must name the columns."))
     name = getattr(upload, "name", "import.csv") or "import.csv"
+    creator = user if getattr(user, "is_authenticated", False) else None
     job = ImportJob(
         original_name=name[-255:],
         encoding=encoding,
         delimiter=delimiter,
         header=header,
-        mapping=guess_mapping(header),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        mapping=guess_mapping(header, fields=import_fields(user=creator)),
+        created_by=creator,
         default_owner=user if getattr(user, "is_authenticated", False) else None,
     )
     job.file.save("upload.csv", ContentFile(raw), save=False)
@@ -111,7 +112,7 @@ def import_job_map(
         raise ValidationError(_("Each field can be mapped to one column only."))
     if "name" not in fields:
         raise ValidationError(_("Map one column to the name."))
-    unknown = set(fields) - set(IMPORT_FIELDS)
+    unknown = set(fields) - set(import_fields(user=job.created_by))
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     job.mapping = {k: v for k, v in mapping.items() if v}

@@ -169,8 +169,10 @@ def csv_reader(text: str, delimiter: str):
     )
 
 
-def guess_mapping(header: list[str]) -> dict[str, str]:
-    """Column index (as str) -> field, from header names in English or German."""
+def guess_mapping(header: list[str], *, fields: dict | None = None) -> dict[str, str]:
+    """Column index (as str) -> field, from header names in English or German; ``fields``: the
+    import fields with their aliases (``custom.import_fields``; the standard ones without)."""
+    fields = IMPORT_FIELDS if fields is None else fields
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     folded = [normalize.text_fold(h) for h in header]
@@ -178,7 +180,7 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
         for index, name in enumerate(folded):
             if str(index) in mapping or not name:
                 continue
-            for fname, (_label, aliases) in IMPORT_FIELDS.items():
+            for fname, (_label, aliases) in fields.items():
                 if fname in taken:
                     continue
                 if (

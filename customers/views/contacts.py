@@ -74,13 +74,13 @@ def contact_export(request: HttpRequest) -> HttpResponse:
         qs = ContactTable(qs, order_by=sort).data.data
 
     from customfields.selectors import definitions_for
-    from customfields.values import export_value
+    from customfields.values import export_cells, export_users
 
     definitions = definitions_for(entity="contact", user=request.user)  # only what the role may see
 
     def rows():
+        users = export_users(definitions)
         for c in qs.iterator(chunk_size=2000):
-            custom = c.custom or {}
             yield [
                 c.pk,
                 c.first_name,
@@ -92,7 +92,7 @@ def contact_export(request: HttpRequest) -> HttpResponse:
                 c.customer_id,
                 c.customer.name,
                 c.last_activity_at,
-                *(export_value(d, custom.get(d.key)) for d in definitions),
+                *export_cells(definitions, c.custom, users=users),
             ]
 
     header = [

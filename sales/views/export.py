@@ -10,10 +10,15 @@ from sales import selectors
 from sales.filters import ProjectFilter
 from sales.views.common import require_leads
 
-__all__ = ["project_export"]
+__all__ = ["export_table", "project_export"]
 
 
-def export_rows(queryset):
+def export_rows(queryset, *, definitions=()):
+    """The projects as CSV rows of EXPORT_HEADER, then one cell per custom field of
+    ``definitions`` (those the user's role may see)."""
+    from customfields.values import export_cells, export_users
+
+    users = export_users(definitions)
     rows = queryset.order_by("pk").values_list(
         "pk",
         "title",
@@ -28,8 +33,10 @@ def export_rows(queryset):
         "phase_entered_at",
         "closed_at",
         "lost_reason__name",
+        "custom",
     )
-    yield from rows.iterator(chunk_size=2000)
+    for *row, custom in rows.iterator(chunk_size=2000):
+        yield (*row, *export_cells(definitions, custom, users=users))
 
 
 EXPORT_HEADER = [
@@ -49,6 +56,15 @@ EXPORT_HEADER = [
 ]
 
 
+def export_table(queryset, *, user, lead: bool) -> tuple[list[str], object]:
+    """(header, rows) of a project or lead export with the custom fields ``user`` may see."""
+    from customfields.selectors import definitions_for
+
+    definitions = definitions_for(entity="lead" if lead else "project", user=user)
+    header = EXPORT_HEADER + [d.key for d in definitions]
+    return header, export_rows(queryset, definitions=definitions)
+
+
 @login_required
 @require_GET
 def project_export(request: HttpRequest, lead: bool = False) -> HttpResponse:
@@ -60,9 +76,10 @@ def project_export(request: HttpRequest, lead: bool = False) -> HttpResponse:
         request.GET or None, queryset=selectors.project_queryset(lead=lead), lead=lead
     )
     name = "leads.csv" if lead else "projects.csv"
+    header, rows = export_table(filterset.qs, user=request.user, lead=lead)
     return csv_response(
         filename=name,
-        header=EXPORT_HEADER,
-        rows=export_rows(filterset.qs),
+        header=header,
+        rows=rows,
         fmt=csv_format_for(request),
     )

@@ -24,7 +24,7 @@ from sales.forms import (
 from sales.listing import as_project_list
 from sales.tables import ProjectTable
 from sales.views.common import error_text, require_leads, view_urls
-from sales.views.export import EXPORT_HEADER, export_rows
+from sales.views.export import export_table
 
 __all__ = ["ProjectListView", "lead_list", "project_bulk", "project_list"]
 
@@ -113,10 +113,11 @@ def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
     projects = selectors.project_queryset(lead=lead).filter(pk__in=ids)
     action = form.cleaned_data["action"]
     if action == "export":
+        header, rows = export_table(projects, user=request.user, lead=lead)
         return csv_response(
             filename="selection.csv",
-            header=EXPORT_HEADER,
-            rows=export_rows(projects),
+            header=header,
+            rows=rows,
             fmt=csv_format_for(request),
         )
     ids = list(projects.values_list("pk", flat=True))

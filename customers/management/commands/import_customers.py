@@ -37,7 +37,8 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="COLUMN=FIELD",
-            help=f"map a column (header text) to a field; fields: {', '.join(imports.IMPORT_FIELDS)}",
+            help=f"map a column (header text) to a field; fields: {', '.join(imports.IMPORT_FIELDS)} "
+            "and cf_<key> / contact_cf_<key> for custom fields",
         )
         parser.add_argument(
             "--keep-existing", action="store_true", help="import rows even if the customer exists"
@@ -119,7 +120,7 @@ class Command(BaseCommand):
         mapping = dict(job.mapping)
         for pair in pairs:
             column, _sep, field = pair.partition("=")
-            if field and field not in imports.IMPORT_FIELDS:
+            if field and field not in imports.import_fields(user=job.created_by):
                 raise CommandError(f"Unknown field {field!r}.")
             if column not in job.header:
                 raise CommandError(
