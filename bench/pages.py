@@ -678,6 +678,25 @@ def _single_pages(ctx: dict) -> list[tuple]:
             PAGE_MS,
         ),
     ]
+    # German (issue 21): the name sorts in the ICU collation crm_de, read from its indexes, and
+    # German formats of dates and amounts; the bench user has no language of its own, so the
+    # browser's Accept-Language decides, as for a German user without a choice
+    german = {"Accept-Language": "de"}
+    for label, (name, kwargs), query in (
+        ("Dashboard", ("crm:dashboard", {}), ""),
+        ("Customer overview sorted by name", ("customers:customer_list", {}), "sort=name"),
+        (
+            "Customer overview sorted by name, descending",
+            ("customers:customer_list", {}),
+            "sort=-name",
+        ),
+        ("Customer overview sorted by city", ("customers:customer_list", {}), "sort=city"),
+        ("Contact persons sorted by name", ("customers:contact_list", {}), "sort=name"),
+        ("Sales list sorted by title", ("sales:project_list", {}), "sort=title"),
+        ("Project groups sorted by name", ("sales:group_list", {}), "sort=name"),
+        ("Saved selections (by name)", ("mapview:selection_list", {}), ""),
+    ):
+        spec.append((f"German: {label}", (name, kwargs), query, german, PAGE_MS))
     # the global search: a common name with umlaut folding, a typo, two letters, the sample word
     for label, text in (
         ("mueller", "mueller"),
