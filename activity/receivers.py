@@ -57,6 +57,13 @@ def on_alternative_closed(sender, *, project, user, group, winner, **kwargs):
     )
 
 
+@receiver(events.custom_fields_changed, dispatch_uid="activity.custom_fields_changed")
+def on_custom_fields_changed(sender, *, entity, record, user, changes, **kwargs):
+    services.activity_record_fields_changed(
+        entity=entity, record=record, user=user, changes=changes
+    )
+
+
 @receiver(events.customer_updated, dispatch_uid="activity.customer_updated")
 def on_customer_updated(sender, *, customer, changed=(), **kwargs):
     if "owner" in changed:  # the summary's coverage counts customers per owner

@@ -26,16 +26,25 @@ def activity_user_can_edit(*, user, activity: Activity) -> bool:
     return activity.employee_id == user.pk or user.is_tenant_admin
 
 
-def activity_base() -> QuerySet:
-    """Activities with what a row shows, newest first."""
-    return Activity.objects.select_related("employee", "customer", "project").order_by(
+def activity_visible(qs: QuerySet, *, user) -> QuerySet:
+    """``qs`` without the custom-field changes of fields ``user``'s role may not see."""
+    from customfields.selectors import role_of
+
+    hidden = Q(kind=Activity.Kind.FIELD_CHANGED) & ~Q(payload__roles__contains=[role_of(user)])
+    return qs.exclude(hidden)
+
+
+def activity_base(*, user=None) -> QuerySet:
+    """Activities with what a row shows, newest first (with ``user``: only what they may see)."""
+    qs = Activity.objects.select_related("employee", "customer", "project").order_by(
         "-occurred_at", "-id"
     )
+    return qs if user is None else activity_visible(qs, user=user)
 
 
-def activity_get(*, pk: int) -> Activity:
-    """One activity (404 when it does not exist in this tenant)."""
-    return get_object_or_404(activity_base(), pk=pk)
+def activity_get(*, pk: int, user=None) -> Activity:
+    """One activity (404 when it does not exist in this tenant or ``user`` may not see it)."""
+    return get_object_or_404(activity_base(user=user), pk=pk)
 
 
 def activity_get_for_edit(*, pk: int, user) -> Activity:
@@ -57,9 +66,11 @@ def timeline_queryset(
     project_id: int | None = None,
     contact_id: int | None = None,
     group_id: int | None = None,
+    user=None,
 ) -> QuerySet:
-    """The entries of one timeline; a customer's includes project entries marked "show on customer"."""
-    qs = activity_base()
+    """The entries of one timeline; a customer's includes project entries marked "show on customer".
+    With ``user``: only the entries they may see."""
+    qs = activity_base(user=user)
     if customer_id is not None:
         return qs.filter(customer_id=customer_id).filter(
             Q(project__isnull=True) | Q(show_on_customer=True)

@@ -328,6 +328,40 @@ def activity_record_owner_changed(*, project, user, from_owner, to_owner) -> Act
     )
 
 
+def activity_record_fields_changed(*, entity: str, record, user, changes: list[dict]) -> list:
+    """System entries: "tracked" custom fields changed in one save. One entry per save, or one per
+    group of fields seen by the same roles, so an entry is only listed for roles that may see every
+    field in it (``payload["roles"]``, see ``selectors.activity_visible``)."""
+    from customfields.selectors import definitions_all
+
+    definitions = {d.key: d for d in definitions_all()}
+    groups: dict[tuple, list] = {}
+    for change in changes:
+        definition = definitions[change["key"]]
+        roles = tuple(sorted(definition.visible_roles))
+        groups.setdefault(roles, []).append(
+            {**change, "label_en": definition.label_en, "label_de": definition.label_de}
+        )
+    where = {"customer_id": getattr(record, "customer_id", None), "project": None}
+    if entity == "customer":
+        where["customer_id"] = record.pk
+    elif entity in ("project", "lead"):
+        where = {"project": record}
+    entries = []
+    for roles, group in groups.items():
+        entry = _record(
+            kind=Activity.Kind.FIELD_CHANGED,
+            user=user,
+            payload={"entity": entity, "changes": group, "roles": list(roles)},
+            show_on_customer=entity not in ("project", "lead"),
+            **where,
+        )
+        if entity == "contact":
+            entry.contacts.add(record)
+        entries.append(entry)
+    return entries
+
+
 def activity_record_won(*, project, user) -> Activity:
     """System entry: a project was won."""
     return _record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -45,4 +46,30 @@ def system_title(*, kind: str, payload: dict) -> str:
             "project": project,
             "winner": p.get("winner", ""),
         }
+    if kind == "field_changed":
+        return field_changes_title(p.get("changes") or [])
     return kind
+
+
+def field_changes_title(changes: list[dict]) -> str:
+    """ "Budget changed from 1,000.00 to 2,000.00; …", labels and values in the reader's language
+    (the field's current definition; its labels at the time of the change if it is gone)."""
+    from customfields.selectors import definitions_all
+    from customfields.values import display
+
+    definitions = {d.key: d for d in definitions_all()}
+    german = (get_language() or "").startswith("de")
+    parts = []
+    for change in changes:
+        definition = definitions.get(change.get("key"))
+        if definition is not None:
+            label = definition.label
+            old, new = (display(definition, change.get(k)) for k in ("old", "new"))
+        else:
+            label = (german and change.get("label_de")) or change.get("label_en") or ""
+            old, new = (str(change.get(k) or "") for k in ("old", "new"))
+        parts.append(
+            _("%(field)s changed from %(old)s to %(new)s")
+            % {"field": label, "old": old or "–", "new": new or "–"}
+        )
+    return "; ".join(parts)

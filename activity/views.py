@@ -54,7 +54,11 @@ def _current_path(request: HttpRequest) -> str:
 def _log_filter(request: HttpRequest) -> tuple[ActivityFilter, list]:
     users, teams = list(user_list_active()), list(Team.objects.order_by("name"))
     filterset = ActivityFilter(
-        request.GET, queryset=selectors.activity_base(), request=request, users=users, teams=teams
+        request.GET,
+        queryset=selectors.activity_base(user=request.user),
+        request=request,
+        users=users,
+        teams=teams,
     )
     return filterset, users
 
@@ -197,8 +201,8 @@ def _timeline_subject(params) -> tuple[str, object]:
     raise Http404(_("Which timeline? Give a customer, project, contact or group."))
 
 
-def _timeline_queryset(kind: str, obj):
-    return selectors.timeline_queryset(**{f"{kind}_id": obj.pk})
+def _timeline_queryset(kind: str, obj, user):
+    return selectors.timeline_queryset(**{f"{kind}_id": obj.pk}, user=user)
 
 
 def _subject_url(kind: str, obj) -> str | None:
@@ -226,7 +230,7 @@ def _timeline_context(
     request: HttpRequest, kind: str, obj, *, form=None, open_form: bool = False
 ) -> dict:
     entries, next_cursor = selectors.timeline_page(
-        queryset=_timeline_queryset(kind, obj), cursor=request.GET.get("cursor")
+        queryset=_timeline_queryset(kind, obj, request.user), cursor=request.GET.get("cursor")
     )
     quick = _quicklog_context(kind, obj)
     is_first_page = not request.GET.get("cursor")
@@ -412,7 +416,7 @@ def _errors_to_form(form, exc: ValidationError) -> None:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = selectors.activity_get(pk=pk)
+    activity = selectors.activity_get(pk=pk, user=request.user)
     return render(
         request,
         "activity/activity_detail.html",

@@ -165,6 +165,21 @@ def customer_create(*, user, status: str = Customer.Status.CUSTOMER, **fields: A
     return customer
 
 
+def _custom_changed_send(*, entity: str, record, user, before: dict) -> None:
+    """``custom_fields_changed`` when the save changed a "tracked" custom field."""
+    from customfields.services import tracked_changes
+
+    changes = tracked_changes(entity=entity, before=before, after=record.custom)
+    if changes:
+        events.custom_fields_changed.send(
+            sender=type(record),
+            entity=entity,
+            record=record,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            changes=changes,
+        )
+
+
 @transaction.atomic
 def customer_update(*, customer: Customer, user, data: dict[str, Any]) -> list[str]:
     """Change a customer's fields (never its status); returns the changed field names."""
@@ -179,6 +194,7 @@ def customer_update(*, customer: Customer, user, data: dict[str, Any]) -> list[s
     changed = [f for f, v in data.items() if getattr(customer, f) != v]
     if not changed:
         return []
+    custom_before = dict(customer.custom or {})
     if "owner" in changed:
         _require_edit(user=user, owner_id=data["owner"].pk if data["owner"] else None)
     for field, value in data.items():
@@ -209,6 +225,8 @@ def customer_update(*, customer: Customer, user, data: dict[str, Any]) -> list[s
         ContactPerson.objects.bulk_update(contacts, ["search_text"], batch_size=500)
     author = user if getattr(user, "is_authenticated", False) else None
     events.customer_updated.send(sender=Customer, customer=customer, user=author, changed=changed)
+    if "custom" in changed:
+        _custom_changed_send(entity="customer", record=customer, user=author, before=custom_before)
     if address_changed:
         events.customer_address_changed.send(sender=Customer, customer=customer)
     return changed
@@ -389,11 +407,14 @@ def contact_update(*, contact: ContactPerson, user, data: dict[str, Any]) -> lis
     changed = [f for f, v in data.items() if getattr(contact, f) != v]
     if not changed:
         return []
+    custom_before = dict(contact.custom or {})
     for field in changed:
         setattr(contact, field, data[field])
     _contact_keys_refresh(contact, customer_name=contact.customer.name)
     contact.full_clean()
     contact.save(update_fields=[*changed, "search_text", "updated_at"])
+    if "custom" in changed:
+        _custom_changed_send(entity="contact", record=contact, user=user, before=custom_before)
     if {"first_name", "last_name"} & set(changed):
         _customer_search_refresh(contact.customer)
     return changed

@@ -99,6 +99,17 @@ def values_changes(
     ]
 
 
+def tracked_changes(*, entity: str, before: dict | None, after: dict | None) -> list[dict]:
+    """{"key", "old", "new"} of every active "tracked" field of ``entity`` whose value changed."""
+    from customfields.selectors import definitions_for
+
+    tracked = [d for d in definitions_for(entity=entity) if d.tracked]
+    return [
+        {"key": d.key, "old": old, "new": new}
+        for d, old, new in values_changes(before=before, after=after, definitions=tracked)
+    ]
+
+
 def values_check_unique(
     *, model, definitions, values: dict, exclude_pk: int | None = None
 ) -> dict[str, str]:

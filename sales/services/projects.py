@@ -178,6 +178,7 @@ def project_update(
     check_version(locked, expected_version)
     require_edit_owned(user=user, owner_id=locked.owner_id)
     old_customer_id = locked.customer_id
+    custom_before = dict(locked.custom or {})
     changed = []
     for name, value in data.items():
         if name == "probability":
@@ -203,7 +204,26 @@ def project_update(
     if {"volume", "probability", "customer"} & set(changed):
         project_flags_refresh(project=locked, customer_ids=[old_customer_id])
     pipeline_cache_bump()
+    if "custom" in changed:
+        _custom_changed_send(project=locked, user=user, before=custom_before)
     return locked
+
+
+def _custom_changed_send(*, project: SalesProject, user, before: dict) -> None:
+    """``custom_fields_changed`` when the save changed a "tracked" custom field."""
+    from customfields.selectors import project_entity
+    from customfields.services import tracked_changes
+
+    entity = project_entity(project)
+    changes = tracked_changes(entity=entity, before=before, after=project.custom)
+    if changes:
+        events.custom_fields_changed.send(
+            sender=SalesProject,
+            entity=entity,
+            record=project,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            changes=changes,
+        )
 
 
 @transaction.atomic
