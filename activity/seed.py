@@ -12,93 +12,14 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.utils import timezone
 
-from crm.lib.seeding import SeedContext
+from activity.seed_words import HUMAN, HUMAN_DE, TEXTS, TEXTS_DE
+from crm.lib.seeding import SeedContext, seeding_in_german
 
 BULK_LOAD_ROWS = 50_000  # from here on, build the indexes once after loading instead of row by row
 PER_CUSTOMER = 10  # the large tenant: 100,000 customers -> 1,000,000 activities
 SYSTEM_SHARE = 0.35  # at most this share of them recorded by the system, the newest history first
 DAYS = 365
 
-# kind, weight, subjects, duration range in minutes (None: no duration)
-HUMAN = [
-    (
-        "call",
-        34,
-        [
-            "Follow-up call",
-            "Clarified requirements",
-            "Called about the offer",
-            "Short check-in",
-            "Discussed delivery dates",
-            "Price negotiation by phone",
-            "Reached voicemail",
-        ],
-        (5, 40),
-    ),
-    (
-        "email",
-        24,
-        [
-            "Sent offer",
-            "Sent product documentation",
-            "Answered questions",
-            "Sent meeting notes",
-            "Sent revised quote",
-            "Newsletter follow-up",
-        ],
-        None,
-    ),
-    (
-        "meeting",
-        12,
-        [
-            "On-site visit",
-            "Product demo",
-            "Kick-off meeting",
-            "Quarterly review",
-            "Trade fair meeting",
-            "Workshop with the buying team",
-        ],
-        (30, 180),
-    ),
-    (
-        "note",
-        13,
-        [
-            "Budget approved for next year",
-            "New purchasing manager",
-            "Competitor is active here",
-            "Prefers e-mail contact",
-            "Decision expected next month",
-        ],
-        None,
-    ),
-    (
-        "task",
-        11,
-        [
-            "Send offer",
-            "Call back",
-            "Prepare demo",
-            "Check credit limit",
-            "Invite to event",
-            "Update contact data",
-        ],
-        None,
-    ),
-    ("other", 6, ["Christmas card", "Event invitation sent", "Reference visit arranged"], None),
-]
-TEXTS = [
-    "",
-    "",
-    "",
-    "Customer is interested, wants numbers by Friday.",
-    "Asked for a discount of 5 %.",
-    "Technical questions answered; next step: demo.",
-    "No decision yet, call again in two weeks.",
-    "Very positive conversation.",
-    "They compare us with two competitors.",
-]
 COLUMNS = (
     "id",
     "kind",
@@ -274,12 +195,13 @@ def _seed(
     today = ctx.today
     first_id = _reserve_ids(f"{connection.schema_name}.{Activity._meta.db_table}", n_human)
     links: list[str] = []
-    kinds = [h[0] for h in HUMAN]
+    human, texts = (HUMAN_DE, TEXTS_DE) if seeding_in_german() else (HUMAN, TEXTS)
+    kinds = [h[0] for h in human]
     cumulative, acc = [], 0
-    for h in HUMAN:
+    for h in human:
         acc += h[1]
         cumulative.append(acc)
-    by_kind = {h[0]: h for h in HUMAN}
+    by_kind = {h[0]: h for h in human}
 
     # Weekdays of the year as local midnights: an entry picks one of them (after its customer
     # existed) and a business hour; formatting COPY's text lines by hand keeps a million rows quick.
@@ -333,7 +255,7 @@ def _seed(
             show = "t" if project_id is None or rng.random() < 0.8 else "f"
             minutes_spent = rng.randint(*duration) if duration else None
             yield (
-                f"{pk}\t{kind}\t{rng.choice(subjects)}\t{rng.choice(TEXTS)}\t{at}\t{text(minutes_spent)}\t"
+                f"{pk}\t{kind}\t{rng.choice(subjects)}\t{rng.choice(texts)}\t{at}\t{text(minutes_spent)}\t"
                 f"{employee_id}\t{customer_id}\t{text(project_id)}\t{show}\t{text(due)}\t"
                 f"{text(done.isoformat() if done else None)}\tf\t{{}}\t{at}\t{at}\n"
             )

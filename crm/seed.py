@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
 
-from crm.lib.seeding import SeedContext
+from crm.lib.seeding import SeedContext, seeding_in_german
 from crm.models import Team, User
 
 DEMO_PASSWORD = "crm-demo-2026"  # noqa: S105 - the documented demo login
@@ -70,15 +70,30 @@ REGIONS = [
     "Nordics",
     "Key Accounts",
 ]
+# a German tenant's teams: "Vertrieb Nord" under "Vertrieb"
+ROOT_TEAM, ROOT_TEAM_DE = "Sales", "Vertrieb"
+REGIONS_DE = [
+    "Nord",
+    "Süd",
+    "Ost",
+    "West",
+    "Mitte",
+    "Österreich",
+    "Schweiz",
+    "Benelux",
+    "Skandinavien",
+    "Großkunden",
+]
 
 
 def seed_users(ctx: SeedContext) -> None:
     """Teams under a sales organisation, a manager per team, salespeople; one password for all."""
     n_users = max(8, min(50, ctx.customers // 2000))
     n_teams = max(2, min(10, n_users // 5))
-    root, _ = Team.objects.get_or_create(name="Sales")
+    root_name, regions = (ROOT_TEAM_DE, REGIONS_DE) if seeding_in_german() else (ROOT_TEAM, REGIONS)
+    root, _ = Team.objects.get_or_create(name=root_name)
     teams = [
-        Team.objects.get_or_create(name=f"Sales {REGIONS[i]}", defaults={"parent": root})[0]
+        Team.objects.get_or_create(name=f"{root_name} {regions[i]}", defaults={"parent": root})[0]
         for i in range(n_teams)
     ]
     password_hash = make_password(DEMO_PASSWORD)  # hash once: hashing is slow by design

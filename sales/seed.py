@@ -11,9 +11,17 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 
-from crm.lib.seeding import SeedContext
+from crm.lib.seeding import SeedContext, seeding_in_german
+from sales.seed_words import (  # noqa: F401 - PRODUCTS_DE is also read by tests
+    GROUP_LABELS,
+    GROUP_LABELS_DE,
+    PRODUCTS,
+    PRODUCTS_DE,
+    SUFFIX,
+    SUFFIX_DE,
+)
 
 PROJECTS_PER_CUSTOMER = 2.5  # the large tenant: 100,000 customers -> 250,000 projects
 DAYS = 420
@@ -51,76 +59,9 @@ EXTRA_PROCESSES = [
 ]
 MAIN_SHARE, MAIN_MEDIAN = 0.70, 25_000
 
-PRODUCTS = [
-    "CNC milling centre",
-    "Conveyor system",
-    "Packaging line",
-    "Pump set",
-    "Control cabinet",
-    "Robot cell",
-    "Laser cutter",
-    "Hydraulic press",
-    "Spare parts framework",
-    "Retrofit",
-    "Maintenance contract",
-    "Training package",
-    "Software licences",
-    "Measuring station",
-    "Compressor",
-    "Cooling system",
-    "Warehouse racking",
-    "Forklift fleet",
-    "Energy audit",
-    "Safety fencing",
-    "Welding robots",
-    "Test bench",
-    "Filtration unit",
-    "Service hotline",
-]
-SUFFIX = ["", "", "2026", "phase 2", "extension", "replacement", "new site", "pilot", "upgrade"]
-# a German tenant's sample titles (seeded in its language, see tenant_provision)
-PRODUCTS_DE = [
-    "CNC-Fräszentrum",
-    "Förderanlage",
-    "Verpackungslinie",
-    "Pumpensatz",
-    "Schaltschrank",
-    "Roboterzelle",
-    "Laserschneidanlage",
-    "Hydraulikpresse",
-    "Ersatzteil-Rahmenvertrag",
-    "Retrofit",
-    "Wartungsvertrag",
-    "Schulungspaket",
-    "Softwarelizenzen",
-    "Messstation",
-    "Kompressor",
-    "Kühlanlage",
-    "Lagerregale",
-    "Staplerflotte",
-    "Energieaudit",
-    "Schutzzaun",
-    "Schweißroboter",
-    "Prüfstand",
-    "Filteranlage",
-    "Service-Hotline",
-]
-SUFFIX_DE = [
-    "",
-    "",
-    "2026",
-    "Phase 2",
-    "Erweiterung",
-    "Ersatz",
-    "neuer Standort",
-    "Pilot",
-    "Modernisierung",
-]
-
 
 def _titles() -> tuple[list[str], list[str]]:
-    german = (get_language() or "").startswith("de")
-    return (PRODUCTS_DE, SUFFIX_DE) if german else (PRODUCTS, SUFFIX)
+    return (PRODUCTS_DE, SUFFIX_DE) if seeding_in_german() else (PRODUCTS, SUFFIX)
 
 
 PROJECT_COLUMNS = (
@@ -522,10 +463,13 @@ def seed_groups(ctx: SeedContext, *, project_ids: list[int]) -> tuple[int, int]:
             pk__in=[c for c, _ids in open_alts + decided_alts + subprojects]
         ).values_list("pk", "name")
     )
+    labels = GROUP_LABELS_DE if seeding_in_german() else GROUP_LABELS
     plans = [
-        (types[GroupType.ALTERNATIVES_KEY], "Alternatives", c, ids)
+        (types[GroupType.ALTERNATIVES_KEY], labels["alternatives"], c, ids)
         for c, ids in open_alts + decided_alts
-    ] + [(types[GroupType.SUBPROJECTS_KEY], "Complete project", c, ids) for c, ids in subprojects]
+    ] + [
+        (types[GroupType.SUBPROJECTS_KEY], labels["subprojects"], c, ids) for c, ids in subprojects
+    ]
     groups = ProjectGroup.objects.bulk_create(
         ProjectGroup(name=f"{label}: {names.get(c, c)}"[:200], type=group_type, created_by=None)
         for group_type, label, c, _ids in plans

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 
 @dataclass
@@ -29,6 +30,12 @@ class SeedContext:
 
     def scaled(self, per_customer: float, minimum: int = 0) -> int:
         return max(minimum, round(self.customers * per_customer))
+
+
+def seeding_in_german() -> bool:
+    """Whether the sample data is being written for a German tenant (seed_demo seeds in the
+    tenant's language): its names, subjects and notes are then German, an English tenant's English."""
+    return (get_language() or "").startswith("de")
 
 
 _seeders: list[tuple[int, str, Callable[[SeedContext], None]]] = []

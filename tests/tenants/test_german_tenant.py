@@ -105,3 +105,59 @@ def test_the_sample_projects_of_a_german_tenant_have_german_titles(db):
             for t in SalesProject.objects.filter(pk__in=lead_ids).values_list("title", flat=True)
         )
     connection.set_schema_to_public()
+
+
+def _seed(schema: str, language: str) -> None:
+    """The seeders of seed_demo, in the tenant's language as the command runs them (the map's
+    geocoding, which writes no words, left out)."""
+    from crm.lib.seeding import seeders
+
+    ctx = SeedContext(rng=random.Random(7), customers=60, stdout=lambda _line: None)
+    with schema_context(schema), translation.override(language):
+        for _order, name, func in seeders():
+            if name != "map coordinates":
+                func(ctx)
+
+
+def _words(schema: str) -> dict[str, set[str]]:
+    from activity.models import Activity
+    from crm.models import Team
+    from sales.models import ProjectGroup
+
+    with schema_context(schema):
+        people = Activity.objects.filter(is_system=False)
+        return {
+            "teams": set(Team.objects.values_list("name", flat=True)),
+            "subjects": set(people.values_list("subject", flat=True)),
+            "texts": set(people.exclude(text="").values_list("text", flat=True)),
+            "groups": {
+                name.split(":")[0] for name in ProjectGroup.objects.values_list("name", flat=True)
+            },
+            "processes": set(Process.objects.values_list("name", flat=True)),
+            "reasons": set(LostReason.objects.values_list("name", flat=True)),
+        }
+
+
+def test_the_sample_data_of_a_german_tenant_reads_german_and_of_an_english_one_english(db):
+    from activity.seed_words import HUMAN, HUMAN_DE, TEXTS, TEXTS_DE
+
+    _provision("theta", "de")
+    _seed("theta", "de")
+    _provision("iota")
+    _seed("iota", "en")
+    german, english = _words("theta"), _words("iota")
+    connection.set_schema_to_public()
+
+    assert german["teams"] >= {"Vertrieb", "Vertrieb Nord", "Vertrieb Süd"}
+    assert english["teams"] >= {"Sales", "Sales North", "Sales South"}
+    subjects_de = {s for _k, _w, subjects, _d in HUMAN_DE for s in subjects}
+    subjects_en = {s for _k, _w, subjects, _d in HUMAN for s in subjects}
+    assert german["subjects"] and german["subjects"] <= subjects_de
+    assert english["subjects"] and english["subjects"] <= subjects_en
+    assert german["texts"] and german["texts"] <= set(TEXTS_DE)
+    assert english["texts"] and english["texts"] <= set(TEXTS)
+    assert german["groups"] and german["groups"] <= {"Alternativangebote", "Gesamtprojekt"}
+    assert english["groups"] and english["groups"] <= {"Alternatives", "Complete project"}
+    assert {"Vertrieb", "Serviceverträge", "Einkauf"} <= german["processes"]
+    assert {"Sales", "Service contracts", "Purchasing"} <= english["processes"]
+    assert "Kein Budget" in german["reasons"] and "No budget" in english["reasons"]
