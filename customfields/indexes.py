@@ -24,12 +24,18 @@ TABLES = {
     "lead": "sales_salesproject",
 }
 NUMERIC = (T.NUMBER, T.MONEY)
+SEARCH_TYPES = (T.TEXT, T.LONG_TEXT, T.URL, T.EMAIL, T.PHONE)  # what "searchable" applies to
 
 
 def _quote(key: str) -> str:
     if not (key[:1].isalpha() and key.replace("_", "").isalnum() and key.isascii()):
         raise ValueError(key)  # keys are validated [a-z][a-z0-9_]*: never quoted SQL from users
     return "'" + key + "'"
+
+
+def quote_key(key: str) -> str:
+    """A definition's key as an SQL string literal (keys are [a-z][a-z0-9_]*; anything else raises)."""
+    return _quote(key)
 
 
 def index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
@@ -51,6 +57,18 @@ def index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
     if definition.filterable and kind in (T.TEXT, T.LONG_TEXT, T.URL, T.EMAIL, T.PHONE):
         specs.append((f"cf_{definition.key}_trgm", f"USING gin ((custom ->> {key}) {_trgm_ops()})"))
     return specs
+
+
+def search_index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
+    """The trigram index of a "searchable" text field on exactly the expression the global search
+    matches (``customfields.search``); none without pg_trgm (the search then reads the table)."""
+    if not (definition.active and definition.searchable and definition.field_type in SEARCH_TYPES):
+        return []
+    ops = _trgm_ops()
+    if ops == "jsonb_ops":
+        return []
+    what = f"USING gin ((public.crm_fold(custom ->> {_quote(definition.key)})) {ops})"
+    return [(f"cf_{definition.key}_search", what)]
 
 
 def _trgm_ops() -> str:
@@ -83,7 +101,7 @@ def indexes_ensure(*, concurrently: bool = True) -> dict[str, list[str]]:
     mode = " CONCURRENTLY" if concurrently else ""
     wanted: dict[str, tuple[str, str]] = {}
     for definition in FieldDefinition.objects.all():
-        for name, what in index_specs(definition):
+        for name, what in index_specs(definition) + search_index_specs(definition):
             wanted[name] = (TABLES[definition.entity], what)
     existing = _existing(schema)
     created, dropped = [], []

@@ -46,7 +46,7 @@ def definition_create(*, user, **values) -> FieldDefinition:
     _check(definition)
     definition.save()
     generation_bump(topic=TOPIC)
-    if definition.filterable or definition.sortable:
+    if definition.filterable or definition.sortable or definition.searchable:
         _indexes_queue()
     return definition
 
@@ -55,7 +55,7 @@ def definition_create(*, user, **values) -> FieldDefinition:
 def definition_update(*, definition: FieldDefinition, user, data: dict) -> FieldDefinition:
     """Change a field's definition (never its key, record type or type); no value is rewritten."""
     locked = FieldDefinition.objects.select_for_update().get(pk=definition.pk)
-    before = (locked.active, locked.filterable, locked.sortable)
+    before = (locked.active, locked.filterable, locked.sortable, locked.searchable)
     for name, value in data.items():
         if name in FIXED_AFTER_CREATE and getattr(locked, name) != value:
             raise ValidationError({name: _("This cannot be changed after the field was created.")})
@@ -64,7 +64,7 @@ def definition_update(*, definition: FieldDefinition, user, data: dict) -> Field
     _check(locked)
     locked.save()
     generation_bump(topic=TOPIC)
-    if (locked.active, locked.filterable, locked.sortable) != before:
+    if (locked.active, locked.filterable, locked.sortable, locked.searchable) != before:
         _indexes_queue()
     return locked
 
