@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from activity.seed_words import HUMAN, HUMAN_DE, TEXTS, TEXTS_DE
 from crm.lib.seeding import SeedContext, seeding_in_german
@@ -264,8 +265,11 @@ def _seed(
     _copy_lines(t["through"], ("activity_id", "contactperson_id"), iter(links))
     ctx.made["activity_count"] = n_human + n_system
     ctx.stdout(
-        f"activities: {n_human} logged by people, {n_system} recorded by the system, "
-        f"{len(links)} contact links"
+        gettext(
+            "activities: %(human)s logged by people, %(system)s recorded by the system, "
+            "%(links)s contact links"
+        )
+        % {"human": n_human, "system": n_system, "links": len(links)}
     )
 
 

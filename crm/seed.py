@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext
 
 from crm.lib.seeding import SeedContext, seeding_in_german
 from crm.models import Team, User
@@ -128,7 +129,10 @@ def seed_users(ctx: SeedContext) -> None:
         User.objects.filter(is_active=True).exclude(role=User.Role.ADMIN).order_by("pk")
     )
     ctx.made["teams"] = teams
-    ctx.stdout(f"users: {len(ctx.made['users'])} in {len(teams)} teams")
+    ctx.stdout(
+        gettext("users: %(users)s in %(teams)s teams")
+        % {"users": len(ctx.made["users"]), "teams": len(teams)}
+    )
 
 
 def demo_german_user_ensure() -> bool:

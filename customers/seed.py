@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils.translation import gettext
 
 from crm.lib.seeding import SeedContext
 from customers import normalize, seed_data
@@ -193,5 +194,10 @@ def seed_customers(ctx: SeedContext) -> None:
         contacts_by_customer.setdefault(contact["customer_id"], []).append(contact["id"])
     ctx.made["contacts_by_customer"] = contacts_by_customer
     ctx.stdout(
-        f"customers: {len(customers)} ({len(ctx.made['lead_ids'])} leads), contact persons: {len(contacts)}"
+        gettext("customers: %(customers)s (%(leads)s leads), contact persons: %(contacts)s")
+        % {
+            "customers": len(customers),
+            "leads": len(ctx.made["lead_ids"]),
+            "contacts": len(contacts),
+        }
     )

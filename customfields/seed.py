@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.utils.translation import gettext
 
 from crm.lib.seeding import SeedContext
 from customfields.models import FieldDefinition
@@ -105,5 +106,6 @@ def seed_custom_fields(ctx: SeedContext) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     ctx.stdout(
-        f"custom fields: {len(DEMO_FIELDS)} (indexes {', '.join(built['created']) or 'there'})"
+        gettext("custom fields: %(fields)s (indexes: %(indexes)s)")
+        % {"fields": len(DEMO_FIELDS), "indexes": ", ".join(built["created"]) or "–"}
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from crm.lib.seeding import SeedContext
 from customers.models import Customer
 from mapview.geocoding.offline import OfflineGeocoder
@@ -14,8 +16,14 @@ def seed_coordinates(ctx: SeedContext) -> None:
         statuses=(Customer.GeocodeStatus.PENDING,), geocoder=OfflineGeocoder()
     )
     ctx.stdout(
-        f"coordinates: {result.found} found, {result.not_found} not found "
-        f"({result.distinct_addresses} distinct places)"
+        gettext(
+            "coordinates: %(found)s found, %(not_found)s not found (%(places)s distinct places)"
+        )
+        % {
+            "found": result.found,
+            "not_found": result.not_found,
+            "places": result.distinct_addresses,
+        }
     )
 
 
@@ -31,7 +39,7 @@ def seed_selections(ctx: SeedContext) -> None:
     located = Customer.objects.filter(~Q(latitude=None), ~Q(longitude=None))
     centres = list(located.order_by("id").values_list("city", "latitude", "longitude")[:5000])
     if not centres:
-        ctx.stdout("map selections: none (no customer has coordinates)")
+        ctx.stdout(gettext("map selections: none (no customer has coordinates)"))
         return
     wanted = min(50, max(3, ctx.customers // 2000))
     made = members = 0
@@ -47,4 +55,7 @@ def seed_selections(ctx: SeedContext) -> None:
             name=name, owner=ctx.rng.choice(users), customer_ids=ids, definition=geometry.as_json()
         )
         made, members = made + 1, members + len(ids)
-    ctx.stdout(f"map selections: {made} with {members} customers in all")
+    ctx.stdout(
+        gettext("map selections: %(made)s with %(members)s customers in all")
+        % {"made": made, "members": members}
+    )

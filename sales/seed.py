@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from crm.lib.seeding import SeedContext, seeding_in_german
 from sales.seed_words import (  # noqa: F401 - PRODUCTS_DE is also read by tests
@@ -535,6 +535,15 @@ def seed_sales(ctx: SeedContext) -> None:
     pipeline_cache_bump()
     ctx.made["project_ids"] = ids + lead_ids
     ctx.stdout(
-        f"projects: {len(ids)} in {len(processes)} processes, {len(lead_ids)} leads; "
-        f"{n_groups} project groups, {n_conflicts} competing offers"
+        gettext(
+            "projects: %(projects)s in %(processes)s processes, %(leads)s leads; "
+            "%(groups)s project groups, %(conflicts)s competing offers"
+        )
+        % {
+            "projects": len(ids),
+            "processes": len(processes),
+            "leads": len(lead_ids),
+            "groups": n_groups,
+            "conflicts": n_conflicts,
+        }
     )

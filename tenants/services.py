@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from crm import events
@@ -30,28 +31,41 @@ def _validate(
 ) -> None:
     if not SCHEMA_RE.match(schema) or schema in RESERVED_SCHEMAS or schema.startswith("pg_"):
         raise ValidationError(
-            f"Invalid schema name {schema!r}: use 2-62 lower-case letters, digits or _, starting with a letter."
+            _(
+                "Invalid schema name “%(schema)s”: use 2-62 lower-case letters, digits or _, "
+                "starting with a letter."
+            )
+            % {"schema": schema}
         )
     if not name.strip():
-        raise ValidationError("The tenant needs a name.")
+        raise ValidationError(_("The tenant needs a name."))
     if not DOMAIN_RE.match(domain):
-        raise ValidationError(f"Invalid domain {domain!r}: use a host name such as acme.localhost.")
+        raise ValidationError(
+            _("Invalid domain “%(domain)s”: use a host name such as acme.localhost.")
+            % {"domain": domain}
+        )
     if Tenant.objects.filter(schema_name=schema).exists():
-        raise ValidationError(f"The schema {schema!r} is already taken.")
+        raise ValidationError(_("The schema “%(schema)s” is already taken.") % {"schema": schema})
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
         if cursor.fetchone():
-            raise ValidationError(f"The schema {schema!r} already exists in the database.")
+            raise ValidationError(
+                _("The schema “%(schema)s” already exists in the database.") % {"schema": schema}
+            )
     if Domain.objects.filter(domain=domain).exists():
-        raise ValidationError(f"The domain {domain!r} is already taken.")
+        raise ValidationError(_("The domain “%(domain)s” is already taken.") % {"domain": domain})
     try:
         validate_email(admin_email)
     except ValidationError:
-        raise ValidationError(f"Invalid admin e-mail {admin_email!r}.") from None
+        raise ValidationError(
+            _("Invalid admin e-mail “%(email)s”.") % {"email": admin_email}
+        ) from None
     try:
         validate_password(admin_password)
     except ValidationError as exc:
-        raise ValidationError("Admin password rejected: " + " ".join(exc.messages)) from None
+        raise ValidationError(
+            _("Admin password rejected: %(reasons)s") % {"reasons": " ".join(exc.messages)}
+        ) from None
 
 
 def tenant_provision(
@@ -77,6 +91,11 @@ def tenant_provision(
         admin_email.strip().lower(),
     )
     connection.set_schema_to_public()
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            _("Unknown language “%(language)s”: use one of %(languages)s.")
+            % {"language": language, "languages": ", ".join(dict(settings.LANGUAGES))}
+        )
     _validate(
         schema=schema,
         name=name,
@@ -84,11 +103,6 @@ def tenant_provision(
         admin_email=admin_email,
         admin_password=admin_password,
     )
-
-    if language and language not in dict(settings.LANGUAGES):
-        raise ValidationError(
-            f"Unknown language {language!r}: use one of {', '.join(dict(settings.LANGUAGES))}."
-        )
     tenant = Tenant(
         schema_name=schema,
         name=name.strip(),

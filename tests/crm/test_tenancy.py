@@ -116,7 +116,7 @@ def test_provision_command_prints_one_clear_line_on_error(db):
             admin_email="a@x.test",
             admin_password=PASSWORD,
         )
-    assert str(excinfo.value) == "The schema 'alpha' is already taken."
+    assert str(excinfo.value) == "The schema “alpha” is already taken."
 
 
 def test_provision_command_creates_a_working_tenant_that_sees_nothing_of_others(db):

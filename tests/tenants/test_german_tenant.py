@@ -107,16 +107,18 @@ def test_the_sample_projects_of_a_german_tenant_have_german_titles(db):
     connection.set_schema_to_public()
 
 
-def _seed(schema: str, language: str) -> None:
+def _seed(schema: str, language: str) -> list[str]:
     """The seeders of seed_demo, in the tenant's language as the command runs them (the map's
-    geocoding, which writes no words, left out)."""
+    geocoding, which writes no words, left out); what they reported."""
     from crm.lib.seeding import seeders
 
-    ctx = SeedContext(rng=random.Random(7), customers=60, stdout=lambda _line: None)
+    lines: list[str] = []
+    ctx = SeedContext(rng=random.Random(7), customers=60, stdout=lines.append)
     with schema_context(schema), translation.override(language):
         for _order, name, func in seeders():
             if name != "map coordinates":
                 func(ctx)
+    return lines
 
 
 def _words(schema: str) -> dict[str, set[str]]:
@@ -142,9 +144,9 @@ def test_the_sample_data_of_a_german_tenant_reads_german_and_of_an_english_one_e
     from activity.seed_words import HUMAN, HUMAN_DE, TEXTS, TEXTS_DE
 
     _provision("theta", "de")
-    _seed("theta", "de")
+    said_de = _seed("theta", "de")
     _provision("iota")
-    _seed("iota", "en")
+    said_en = _seed("iota", "en")
     german, english = _words("theta"), _words("iota")
     connection.set_schema_to_public()
 
@@ -161,3 +163,16 @@ def test_the_sample_data_of_a_german_tenant_reads_german_and_of_an_english_one_e
     assert {"Vertrieb", "Serviceverträge", "Einkauf"} <= german["processes"]
     assert {"Sales", "Service contracts", "Purchasing"} <= english["processes"]
     assert "Kein Budget" in german["reasons"] and "No budget" in english["reasons"]
+    # and what the seeders report is in the tenant's language too
+    assert [line.split(":")[0] for line in said_de][:4] == [
+        "Benutzer",
+        "Kunden",
+        "Projekte",
+        "Eigene Felder",
+    ]
+    assert [line.split(":")[0] for line in said_en][:4] == [
+        "users",
+        "customers",
+        "projects",
+        "custom fields",
+    ]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from crm.lib.commands import command_translation
 from crm.models import User
 from customers import imports
 from customers.models import ImportJob
@@ -52,25 +52,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         # the report is read by the tenant's admin: in the tenant's language, like the import page
-        tenant = Tenant.objects.filter(schema_name=opts["schema"]).first()
-        language = opts["language"] or getattr(tenant, "default_language", "") or "en"
-        with translation.override(language):
+        with command_translation(schema=opts["schema"], requested=opts["language"]):
             self._handle(**opts)
 
     def _handle(self, **opts):
         path: Path = opts["file"]
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         schema = opts["schema"]
         if not Tenant.objects.filter(schema_name=schema).exclude(schema_name="public").exists():
-            raise CommandError(f"No tenant with schema {schema!r}.")
+            raise CommandError(_("No tenant with schema “%(schema)s”.") % {"schema": schema})
         delimiter = {"tab": "\t", "\\t": "\t"}.get(opts["delimiter"], opts["delimiter"])
         with schema_context(schema):
             owner = None
             if opts["owner"]:
                 owner = User.objects.filter(email__iexact=opts["owner"], is_active=True).first()
                 if owner is None:
-                    raise CommandError(f"No active user {opts['owner']!r} in {schema!r}.")
+                    raise CommandError(
+                        _("No active user “%(email)s” in “%(schema)s”.")
+                        % {"email": opts["owner"], "schema": schema}
+                    )
             upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
             try:
                 job = imports.import_job_create(
@@ -84,7 +85,7 @@ class Command(BaseCommand):
             job.state = ImportJob.State.CHECKING
             job.save()
             self.stdout.write(_("Columns: %(columns)s") % {"columns": self._describe(job)})
-            job = self._with_progress(job, imports.import_job_check, "checking")
+            job = self._with_progress(job, imports.import_job_check, _("checking"))
             self._report(job)
             if job.state != ImportJob.State.CHECKED:
                 raise CommandError(
@@ -98,7 +99,7 @@ class Command(BaseCommand):
                 return
             ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING)
             started = time.monotonic()
-            job = self._with_progress(job, imports.import_job_run, "importing")
+            job = self._with_progress(job, imports.import_job_run, _("importing"))
             if job.state != ImportJob.State.DONE:
                 self._report(job)
                 raise CommandError(job.message or _("The import failed; nothing was imported."))
@@ -121,10 +122,11 @@ class Command(BaseCommand):
         for pair in pairs:
             column, _sep, field = pair.partition("=")
             if field and field not in imports.import_fields(user=job.created_by):
-                raise CommandError(f"Unknown field {field!r}.")
+                raise CommandError(_("Unknown field “%(field)s”.") % {"field": field})
             if column not in job.header:
                 raise CommandError(
-                    f"No column {column!r} in the file; columns: {', '.join(job.header)}"
+                    _("No column “%(column)s” in the file; columns: %(columns)s")
+                    % {"column": column, "columns": ", ".join(job.header)}
                 )
             index = str(job.header.index(column))
             mapping = {k: v for k, v in mapping.items() if v != field or not field}
@@ -162,7 +164,7 @@ class Command(BaseCommand):
             progress = imports.import_progress_get(job=ImportJob.objects.get(pk=job.pk))
             self.stdout.write(f"\r{label}: {progress.get('percent', 0):3d} %", ending="")
             self.stdout.flush()
-        self.stdout.write(f"\r{label}: done   ")
+        self.stdout.write(f"\r{label}: {_('done')}   ")
         if "error" in result:
             raise result["error"]
         return result["job"]

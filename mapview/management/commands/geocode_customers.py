@@ -8,8 +8,10 @@ manage.py geocode_customers --schema acme --all        # everything except pins 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from crm.lib.commands import add_language_argument, command_translation
 from customers.models import Customer
 from mapview.geocoding import BACKENDS, get_geocoder
 from mapview.services import customers_geocode_batch
@@ -34,11 +36,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--limit", type=int, help="at most this many customers")
         parser.add_argument("--batch-size", type=int, default=5000)
+        add_language_argument(parser)
 
     def handle(self, *args, **opts):
+        with command_translation(schema=opts["schema"], requested=opts["language"]):
+            self._handle(**opts)
+
+    def _handle(self, **opts):
         schema = opts["schema"]
         if not Tenant.objects.filter(schema_name=schema).exclude(schema_name="public").exists():
-            raise CommandError(f"No tenant with schema {schema!r}.")
+            raise CommandError(_("No tenant with schema “%(schema)s”.") % {"schema": schema})
         statuses = [Status.PENDING]
         if opts["retry"] or opts["all"]:
             statuses += [Status.NOT_FOUND, Status.FAILED]
@@ -62,7 +69,8 @@ class Command(BaseCommand):
 
         with schema_context(schema):
             self.stdout.write(
-                f"Geocoding customers of {schema!r} with the {geocoder.name} geocoder …"
+                _("Geocoding the customers of “%(schema)s” with the %(geocoder)s geocoder …")
+                % {"schema": schema, "geocoder": geocoder.name}
             )
             result = customers_geocode_batch(
                 statuses=statuses,
@@ -76,13 +84,26 @@ class Command(BaseCommand):
         if result.interrupted:
             self.stdout.write(
                 self.style.WARNING(
-                    f"Stopped early, the geocoding service is unavailable ({result.interrupted}); "
-                    "the remaining customers keep their status. Run the command again later."
+                    _(
+                        "Stopped early, the geocoding service is unavailable (%(reason)s); the "
+                        "remaining customers keep their status. Run the command again later."
+                    )
+                    % {"reason": result.interrupted}
                 )
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{result.total} customers: {result.found} found, {result.not_found} not found, {result.failed} failed "
-                f"({result.distinct_addresses} distinct addresses, {time.monotonic() - started:.1f}s)."
+                _(
+                    "%(total)s customers: %(found)s found, %(not_found)s not found, %(failed)s "
+                    "failed (%(addresses)s distinct addresses, %(seconds)s s)."
+                )
+                % {
+                    "total": result.total,
+                    "found": result.found,
+                    "not_found": result.not_found,
+                    "failed": result.failed,
+                    "addresses": result.distinct_addresses,
+                    "seconds": f"{time.monotonic() - started:.1f}",
+                }
             )
         )

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from crm.lib.commands import add_language_argument, command_translation
 from tenants.models import Tenant
 
 
@@ -13,6 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--schema", help="one tenant's schema; all tenants when left out")
+        add_language_argument(parser)
 
     def handle(self, *args, **opts):
         from sales.services import flags_refresh_all
@@ -21,10 +24,18 @@ class Command(BaseCommand):
         if opts["schema"]:
             tenants = tenants.filter(schema_name=opts["schema"])
             if not tenants.exists():
-                raise CommandError(f"No tenant with schema {opts['schema']!r}.")
+                with command_translation(requested=opts["language"]):
+                    raise CommandError(
+                        _("No tenant with schema “%(schema)s”.") % {"schema": opts["schema"]}
+                    )
         for schema in tenants.values_list("schema_name", flat=True):
             with schema_context(schema):
                 rollup, competition = flags_refresh_all()
-            self.stdout.write(
-                f"{schema}: {rollup} roll-up and {competition} competition flags corrected"
-            )
+            # each tenant's line in its own language (or --language)
+            with command_translation(schema=schema, requested=opts["language"]):
+                self.stdout.write(
+                    _(
+                        "%(schema)s: %(rollup)s roll-up and %(competition)s competition flags corrected"
+                    )
+                    % {"schema": schema, "rollup": rollup, "competition": competition}
+                )

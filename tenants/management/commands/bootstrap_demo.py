@@ -1,9 +1,11 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from crm.lib.commands import command_translation
 from crm.models import User
-from crm.seed import DEMO_PASSWORD, demo_german_user_ensure
+from crm.seed import DEMO_GERMAN_USER, DEMO_PASSWORD, demo_german_user_ensure
 from tenants.models import Tenant
 from tenants.services import tenant_ensure_public, tenant_provision
 
@@ -17,9 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=500)
 
     def handle(self, *args, **opts):
+        with command_translation():  # LANGUAGE_CODE; seed_demo speaks the demo tenant's language
+            self._handle(**opts)
+
+    def _handle(self, **opts):
         tenant_ensure_public(domain="localhost")
         if Tenant.objects.filter(schema_name="demo").exists():
-            self.stdout.write("demo tenant exists; leaving its data alone")
+            self.stdout.write(_("The demo tenant exists; its data is left alone."))
         else:
             tenant_provision(
                 schema="demo",
@@ -40,4 +46,6 @@ class Command(BaseCommand):
         # also into a demo tenant made before this user existed
         with schema_context("demo"):
             if demo_german_user_ensure():
-                self.stdout.write("German demo user jana.schaefer@demo.test created")
+                self.stdout.write(
+                    _("German demo user %(email)s created") % {"email": DEMO_GERMAN_USER}
+                )

@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from crm.lib.commands import command_translation
 from tenants.services import tenant_provision
 
 
@@ -22,6 +24,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
+        # the new tenant's language; an unknown one is refused in LANGUAGE_CODE
+        with command_translation(requested=opts["language"]):
+            self._handle(**opts)
+
+    def _handle(self, **opts):
         try:
             tenant = tenant_provision(
                 schema=opts["schema"],
@@ -36,7 +43,11 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Tenant {tenant.schema_name!r} ready at http://{opts['domain']}:8000/ "
-                f"(admin {opts['admin_email']})"
+                _("Tenant “%(schema)s” ready at %(url)s (admin %(email)s)")
+                % {
+                    "schema": tenant.schema_name,
+                    "url": f"http://{opts['domain'].strip().lower()}:8000/",
+                    "email": opts["admin_email"].strip().lower(),
+                }
             )
         )

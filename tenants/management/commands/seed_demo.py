@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from crm.lib.seeding import SeedContext, seeders
@@ -22,14 +23,16 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         schema = opts["schema"]
         if not Tenant.objects.filter(schema_name=schema).exclude(schema_name="public").exists():
-            raise CommandError(
-                f"No tenant with schema {schema!r}. Create it with provision_tenant first."
-            )
+            with translation.override(settings.LANGUAGE_CODE):
+                raise CommandError(
+                    _("No tenant with schema “%(schema)s”. Create it with provision_tenant first.")
+                    % {"schema": schema}
+                )
         ctx = SeedContext(
             rng=random.Random(opts["seed"]), customers=opts["customers"], stdout=self.stdout.write
         )
         language = Tenant.objects.get(schema_name=schema).default_language or settings.LANGUAGE_CODE
-        # sample processes, phases and titles in the tenant's language
+        # sample data, and what the command says of it, in the tenant's language
         with schema_context(schema), translation.override(language):
             for _order, name, func in seeders():
                 started = time.monotonic()
@@ -38,9 +41,11 @@ class Command(BaseCommand):
             started = time.monotonic()
             tables = _vacuum_analyze(schema)
             self.stdout.write(
-                f"  vacuum (analyze) of {tables} tables: {time.monotonic() - started:.1f}s"
+                "  "
+                + _("vacuum (analyze) of %(tables)s tables: %(seconds)s s")
+                % {"tables": tables, "seconds": f"{time.monotonic() - started:.1f}"}
             )
-        self.stdout.write(self.style.SUCCESS(f"Seeded {schema!r}."))
+            self.stdout.write(self.style.SUCCESS(_("Seeded “%(schema)s”.") % {"schema": schema}))
 
 
 def _vacuum_analyze(schema: str) -> int:
