@@ -1,10 +1,12 @@
 """FilterSets of the customer overview and the contact list. The map page may reuse CustomerFilter:
-its parameters are q, status, size_class, owner, team, country, has_open_projects."""
+its parameters are q, status, size_class, owner, team, country, has_open_projects and selection
+(the members of a saved map selection)."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from crm.features import leads_enabled
@@ -72,9 +74,20 @@ class CustomerFilter(django_filters.FilterSet):
         ),
     )
 
+    selection = django_filters.CharFilter(method="filter_selection", widget=forms.HiddenInput)
+
     class Meta:
         model = Customer
-        fields = ["q", "status", "size_class", "owner", "team", "country", "has_open_projects"]
+        fields = [
+            "q",
+            "status",
+            "size_class",
+            "owner",
+            "team",
+            "country",
+            "has_open_projects",
+            "selection",
+        ]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -101,6 +114,33 @@ class CustomerFilter(django_filters.FilterSet):
             if value is None
             else selectors.customer_has_open_projects(queryset, value=value)
         )
+
+    def filter_selection(self, queryset, name, value):
+        # The members of a saved map selection, through the relation the map app puts on the
+        # customer (a lookup, not an import). An id that is no selection of this tenant (each
+        # tenant has its own schema) or no id at all matches nobody, so that "all rows matching"
+        # can never fall back to every customer.
+        pk = selection_id(value)
+        if pk is None:
+            return queryset.none()
+        return queryset.filter(map_selection_items__selection_id=pk)
+
+
+def selection_id(value) -> int | None:
+    """The saved-selection id in a ``?selection=`` value, or None when it is none."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**31:
+        return None
+    return int(text)
+
+
+def customer_overview_queryset(*, request, query: QueryDict):
+    """The customers the overview shows for the filters in ``query`` (for bulk actions on "all
+    rows matching the filters", also from other apps)."""
+    on = leads_enabled(request)
+    return CustomerFilter(
+        query, queryset=selectors.customer_list(leads_visible=on), request=request
+    ).qs
 
 
 class ContactFilter(django_filters.FilterSet):

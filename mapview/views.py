@@ -9,7 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -22,6 +28,7 @@ from crm.features import leads_enabled
 from crm.lib.http import safe_next
 from crm.lib.pagination import SafePaginator
 from crm.permissions import user_can_edit_owned
+from customers.filters import customer_overview_queryset
 from customers.models import Customer
 from mapview import selectors, services
 from mapview.forms import LocationForm, OwnerForm, SelectionRenameForm, SelectionSaveForm
@@ -219,15 +226,30 @@ def selection_save(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def selection_add(request: HttpRequest) -> HttpResponse:
-    """Add customers (``ids``) to a saved selection (``selection``) or to a new one (``name``).
+    """Add customers to a saved selection (``selection``) or to a new one (``name``): the ticked
+    ``ids``, or with ``scope=all`` every customer matching the customer overview's ``query``.
 
-    For other pages, e.g. the customer overview's bulk action "add to a selection".
+    The customer overview's bulk action "add to a selection" posts here.
     """
-    try:
-        ids = [int(pk) for pk in request.POST.getlist("ids")]
-    except ValueError:
-        return HttpResponseBadRequest(_("Invalid customers."))
     back = safe_next(request, reverse("mapview:selection_list"))
+    if request.POST.get("scope") == "all":
+        ids = list(
+            customer_overview_queryset(
+                request=request, query=QueryDict(request.POST.get("query", ""))
+            )
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+    else:
+        try:
+            ids = [int(pk) for pk in request.POST.getlist("ids")]
+        except ValueError:
+            return HttpResponseBadRequest(_("Invalid customers."))
+        if not ids:
+            messages.error(
+                request, _("Select at least one row, or choose all rows matching the filters.")
+            )
+            return redirect(back)
     try:
         if request.POST.get("selection"):
             selection = selectors.selection_get(pk=int(request.POST["selection"]))
@@ -242,7 +264,7 @@ def selection_add(request: HttpRequest) -> HttpResponse:
                 definition={"ids": sorted(set(ids))},
             )
             added = selection.customer_count
-    except ValueError:
+    except (ValueError, OverflowError):
         return HttpResponseBadRequest(_("Invalid selection."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

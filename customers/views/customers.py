@@ -20,8 +20,9 @@ from django_tables2 import SingleTableMixin
 from crm.features import leads_enabled
 from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
 from crm.permissions import require_edit_owned, user_can_edit_owned
+from customers import filters as customers_filters
 from customers import selectors, services
-from customers.filters import CustomerFilter
+from customers.filters import customer_overview_queryset
 from customers.forms import BulkForm, ContactForm, CustomerForm
 from customers.models import Customer
 from customers.pagination import EstimatedCountPaginator
@@ -33,7 +34,7 @@ class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     """The overview: the whole page, or only the #table fragment for htmx."""
 
     table_class = CustomerTable
-    filterset_class = CustomerFilter
+    filterset_class = customers_filters.CustomerFilter
     template_name = "customers/customer_list.html"
 
     def get_queryset(self):
@@ -67,13 +68,10 @@ customer_list = CustomerListView.as_view()
 
 def _filtered(request: HttpRequest, query: QueryDict):
     """The overview's queryset for the filters and sort in ``query``."""
-    on = leads_enabled(request)
-    qs = CustomerFilter(
-        query, queryset=selectors.customer_list(leads_visible=on), request=request
-    ).qs
+    qs = customer_overview_queryset(request=request, query=query)
     sort = query.get("sort")
     if sort:
-        return CustomerTable(qs, leads_on=on, order_by=sort).data.data
+        return CustomerTable(qs, leads_on=leads_enabled(request), order_by=sort).data.data
     return qs
 
 

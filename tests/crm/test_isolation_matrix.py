@@ -224,3 +224,35 @@ def test_another_tenants_session_cookie_opens_nothing(tenant, other_tenant, beta
             )
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert MARKER.encode() not in body
+
+
+def test_a_selection_id_of_another_tenant_shows_no_customer_in_the_overview(tenant, beta_ids, dave):
+    """``?selection=`` with beta's selection id on alpha's host: explained, nobody listed,
+    exported or changed (each tenant's selections live in its own schema)."""
+    from mapview.models import Selection
+    from tests.builders.customers import make_customer
+
+    assert not Selection.objects.filter(pk=beta_ids["selection"]).exists()
+    alpha_customer = make_customer(name="Alpha only GmbH", owner=dave)
+    client = tenant_client(tenant, dave)
+    before = _beta_fingerprint()
+    query = f"selection={beta_ids['selection']}"
+    page = client.get(f"/customers/?{query}")
+    assert page.status_code == 200
+    assert b'data-testid="overview-selection-unknown"' in page.content
+    assert MARKER.encode() not in page.content and b"Alpha only GmbH" not in page.content
+    export = client.get(f"/customers/export/?{query}")
+    body = b"".join(export.streaming_content) if export.streaming else export.content
+    assert MARKER.encode() not in body and b"Alpha only GmbH" not in body
+    client.post(
+        "/customers/bulk/",
+        {"action": "assign", "scope": "all", "owner": dave.pk, "query": query},
+    )
+    added = client.post(
+        "/map/selections/add/", {"scope": "all", "query": query, "name": "Should stay empty"}
+    )
+    assert added.status_code == 302
+    assert not Selection.objects.filter(name="Should stay empty").exists()
+    alpha_customer.refresh_from_db()
+    assert alpha_customer.owner == dave
+    assert _beta_fingerprint() == before

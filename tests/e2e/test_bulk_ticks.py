@@ -103,3 +103,45 @@ def test_project_and_lead_lists_change_the_owner_of_all_three_ticked_rows(
     assert [owners[f"Tick {tag} {i}"] for i in range(4)] == [people["bob"].pk] * 3 + [
         people["alice"].pk
     ]
+
+
+def test_a_saved_selection_in_the_overview_keeps_three_ticks_and_takes_them_into_a_selection(
+    page, live_server_url, people
+):
+    """The selections' bulk actions are the overview's: open one with ``?selection=``, tick three,
+    add them to another selection and give them a new owner: all three, not two."""
+    from customers.models import Customer
+    from mapview.models import Selection
+    from tests.builders.customers import make_customer
+    from tests.builders.mapview import make_selection
+
+    tag = uuid.uuid4().hex[:8]
+    made = [make_customer(name=f"Sel {tag} {i}", owner=people["alice"]) for i in range(4)]
+    source = make_selection(owner=people["dave"], name=f"Source {tag}", customers=made)
+    target = make_selection(owner=people["dave"], name=f"Target {tag}", customers=[])
+    login(page, live_server_url, "dave")
+    page.goto(f"{live_server_url}/map/selections/{source.pk}/")
+    page.get_by_test_id("selection-in-overview").click()
+    expect(page.get_by_test_id("overview-selection")).to_contain_text(f"Source {tag}")
+    page.goto(page.url + "&sort=name")
+    rows = page.get_by_test_id("customer-row")
+    _tick_three(page, rows)
+    page.select_option("#bulk-selection", str(target.pk))
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Add to selection").click()
+    expect(page.get_by_text(f"3 customers added to “Target {tag}”.")).to_be_visible()
+    expect(page.get_by_test_id("overview-selection")).to_contain_text(f"Source {tag}")
+    assert set(Selection.objects.get(pk=target.pk).items.values_list("customer_id", flat=True)) == {
+        c.pk for c in made[:3]
+    }
+
+    _tick_three(page, rows)
+    page.select_option("#bulk-owner", str(people["bob"].pk))
+    page.get_by_role("button", name="Assign owner").click()
+    expect(page.get_by_text("3 customers now belong to")).to_be_visible()
+    owners = dict(
+        Customer.objects.filter(pk__in=[c.pk for c in made]).values_list("name", "owner_id")
+    )
+    assert [owners[f"Sel {tag} {i}"] for i in range(4)] == [people["bob"].pk] * 3 + [
+        people["alice"].pk
+    ]
