@@ -17,6 +17,7 @@ from crm import events
 from crm.permissions import require_edit_owned
 from customers import normalize
 from customers.models import ContactPerson, Customer, SizeClassThresholds
+from customfields.services import unique_guard
 
 CUSTOMER_FIELDS = (
     "kind",
@@ -158,7 +159,8 @@ def customer_create(*, user, status: str = Customer.Status.CUSTOMER, **fields: A
         )
     customer_keys_refresh(customer, contact_names=[])
     _full_clean(customer)
-    customer.save()
+    with unique_guard():
+        customer.save()
     events.customer_created.send(sender=Customer, customer=customer, user=author)
     if any(getattr(customer, f) for f in ("street", "postal_code", "city")):
         events.customer_address_changed.send(sender=Customer, customer=customer)
@@ -217,7 +219,8 @@ def customer_update(*, customer: Customer, user, data: dict[str, Any]) -> list[s
         update_fields.add("geocode_status")
     customer_keys_refresh(customer)
     _full_clean(customer)
-    customer.save(update_fields=sorted(update_fields))
+    with unique_guard():
+        customer.save(update_fields=sorted(update_fields))
     if "name" in changed:
         contacts = list(customer.contacts.all())
         for contact in contacts:
@@ -389,7 +392,8 @@ def contact_create(*, user, customer: Customer, **fields: Any) -> ContactPerson:
     contact = ContactPerson(customer=customer, **fields)
     _contact_keys_refresh(contact, customer_name=customer.name)
     contact.full_clean()
-    contact.save()
+    with unique_guard():
+        contact.save()
     _customer_search_refresh(customer)
     return contact
 
@@ -412,7 +416,8 @@ def contact_update(*, contact: ContactPerson, user, data: dict[str, Any]) -> lis
         setattr(contact, field, data[field])
     _contact_keys_refresh(contact, customer_name=contact.customer.name)
     contact.full_clean()
-    contact.save(update_fields=[*changed, "search_text", "updated_at"])
+    with unique_guard():
+        contact.save(update_fields=[*changed, "search_text", "updated_at"])
     if "custom" in changed:
         _custom_changed_send(entity="contact", record=contact, user=user, before=custom_before)
     if {"first_name", "last_name"} & set(changed):

@@ -9,8 +9,9 @@ the one ``customfields.query`` filters and sorts by, so the planner can use it.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from customfields.models import FieldDefinition
 
@@ -71,6 +72,29 @@ def search_index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
     return [(f"cf_{definition.key}_search", what)]
 
 
+def unique_index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
+    """The partial unique index of a "unique" field: the database, not a form's check, decides
+    when two saves race. Records without a value are not in it."""
+    if not (definition.active and definition.unique):
+        return []
+    key = _quote(definition.key)
+    return [
+        (f"cf_{definition.key}_uniq", f"((custom ->> {key})) WHERE (custom ->> {key}) IS NOT NULL")
+    ]
+
+
+def unique_duplicates(definition: FieldDefinition, *, limit: int = 3) -> list[tuple[str, int]]:
+    """(value, number of records) of values that more than one record of the field's table has."""
+    key, table = _quote(definition.key), TABLES[definition.entity]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT custom ->> {key}, count(*) FROM {table} WHERE (custom ->> {key}) IS NOT NULL"  # noqa: S608 - key checked by _quote, table fixed
+            f" GROUP BY 1 HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT %s",
+            [limit],
+        )
+        return cursor.fetchall()
+
+
 def _trgm_ops() -> str:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -101,10 +125,11 @@ def indexes_ensure(*, concurrently: bool = True) -> dict[str, list[str]]:
     mode = " CONCURRENTLY" if concurrently else ""
     wanted: dict[str, tuple[str, str]] = {}
     for definition in FieldDefinition.objects.all():
-        for name, what in index_specs(definition) + search_index_specs(definition):
+        specs = index_specs(definition) + search_index_specs(definition)
+        for name, what in specs + unique_index_specs(definition):
             wanted[name] = (TABLES[definition.entity], what)
     existing = _existing(schema)
-    created, dropped = [], []
+    created, dropped, failed = [], [], []
     with connection.cursor() as cursor:
         for name, valid in existing.items():
             if name not in wanted or not valid:
@@ -114,10 +139,22 @@ def indexes_ensure(*, concurrently: bool = True) -> dict[str, list[str]]:
         for name, (table, what) in wanted.items():
             if existing.get(name):
                 continue
-            cursor.execute(
-                f'CREATE INDEX{mode} IF NOT EXISTS "{name}" ON "{schema}"."{table}" {what}'
-            )
+            kind = "UNIQUE INDEX" if name.endswith("_uniq") else "INDEX"
+            sql = f'CREATE {kind}{mode} IF NOT EXISTS "{name}" ON "{schema}"."{table}" {what}'
+            try:
+                with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                    cursor.execute(sql)
+            except IntegrityError:
+                # duplicates written after the definition was saved: the field stays checked by
+                # the forms only; the next run (after the data is cleaned) builds it
+                cursor.execute(f'DROP INDEX{mode} IF EXISTS "{schema}"."{name}"')
+                log.warning("custom-field index %s in %s: duplicate values", name, schema)
+                failed.append(name)
+                continue
             created.append(name)
     if created or dropped:
         log.info("custom-field indexes in %s: created %s, dropped %s", schema, created, dropped)
-    return {"created": created, "dropped": dropped}
+    result = {"created": created, "dropped": dropped}
+    if failed:
+        result["failed"] = failed
+    return result

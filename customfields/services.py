@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from crm.lib.broker import task_send_safely
@@ -38,6 +41,45 @@ def _check(definition: FieldDefinition) -> None:
             raise ValidationError({"default": exc.messages}) from exc
 
 
+def _unique_check_data(definition: FieldDefinition) -> None:
+    """Refuse "unique" while records share a value (the unique index could not be built)."""
+    from customfields.indexes import unique_duplicates
+
+    found = unique_duplicates(definition)
+    if found:
+        examples = ", ".join(
+            _("“%(value)s” (%(n)d records)") % {"value": value, "n": n} for value, n in found
+        )
+        raise ValidationError(
+            {
+                "unique": _(
+                    "Records already share values of this field: %(examples)s. Give them "
+                    "different values first, then mark the field unique."
+                )
+                % {"examples": examples}
+            }
+        )
+
+
+@contextmanager
+def unique_guard():
+    """Run a record's save in a savepoint; a race lost to the unique index of a "unique" custom
+    field becomes a ValidationError naming the field instead of a 500."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
+        match = re.fullmatch(r"cf_([a-z][a-z0-9_]*)_uniq", name)
+        if not match:
+            raise
+        definition = FieldDefinition.objects.filter(key=match.group(1)).first()
+        label = definition.label if definition else match.group(1)
+        raise ValidationError(
+            _("Another record already has this %(field)s.") % {"field": label}
+        ) from exc
+
+
 @transaction.atomic
 def definition_create(*, user, **values) -> FieldDefinition:
     """A new field; its indexes are built in the background when it is filterable or sortable."""
@@ -46,7 +88,9 @@ def definition_create(*, user, **values) -> FieldDefinition:
     _check(definition)
     definition.save()
     generation_bump(topic=TOPIC)
-    if definition.filterable or definition.sortable or definition.searchable:
+    if definition.unique:
+        _unique_check_data(definition)
+    if definition.filterable or definition.sortable or definition.searchable or definition.unique:
         _indexes_queue()
     return definition
 
@@ -55,7 +99,7 @@ def definition_create(*, user, **values) -> FieldDefinition:
 def definition_update(*, definition: FieldDefinition, user, data: dict) -> FieldDefinition:
     """Change a field's definition (never its key, record type or type); no value is rewritten."""
     locked = FieldDefinition.objects.select_for_update().get(pk=definition.pk)
-    before = (locked.active, locked.filterable, locked.sortable, locked.searchable)
+    before = (locked.active, locked.filterable, locked.sortable, locked.searchable, locked.unique)
     for name, value in data.items():
         if name in FIXED_AFTER_CREATE and getattr(locked, name) != value:
             raise ValidationError({name: _("This cannot be changed after the field was created.")})
@@ -64,7 +108,10 @@ def definition_update(*, definition: FieldDefinition, user, data: dict) -> Field
     _check(locked)
     locked.save()
     generation_bump(topic=TOPIC)
-    if (locked.active, locked.filterable, locked.sortable, locked.searchable) != before:
+    now = (locked.active, locked.filterable, locked.sortable, locked.searchable, locked.unique)
+    if locked.unique and locked.active and not (before[0] and before[4]):
+        _unique_check_data(locked)
+    if now != before:
         _indexes_queue()
     return locked
 

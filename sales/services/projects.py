@@ -26,6 +26,7 @@ from crm.permissions import (
     owner_allowed,
     require_edit_owned,
 )
+from customfields.services import unique_guard
 from sales.models import LostReason, Phase, PhaseChange, Process, ProjectContact, SalesProject
 from sales.services.flags import (
     competition_refresh,
@@ -131,7 +132,8 @@ def project_create(
     project.full_clean(
         exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"]
     )
-    project.save()
+    with unique_guard():
+        project.save()
     PhaseChange.objects.create(project=project, from_phase=None, to_phase=phase, user=user)
     project_flags_refresh(project=project)
     pipeline_cache_bump()
@@ -200,7 +202,8 @@ def project_update(
         exclude=["customer", "process", "phase", "owner", "lost_reason", "created_by"]
     )
     locked.version += 1
-    locked.save(update_fields=[*changed, "version", "updated_at"])
+    with unique_guard():
+        locked.save(update_fields=[*changed, "version", "updated_at"])
     if {"volume", "probability", "customer"} & set(changed):
         project_flags_refresh(project=locked, customer_ids=[old_customer_id])
     pipeline_cache_bump()
