@@ -31,3 +31,15 @@ def test_migration_trigger_scripts_split_into_their_statements():
         ["CREATE", "TRIGGER"]
     ] * 3
     assert len(sql_statements(sales.DROP)) == 6
+
+
+def test_the_customer_rollup_files_of_sales_split_into_single_statements():
+    from sales.sql import sql_text
+
+    function = sql_statements(sql_text("customer_rollups_function"))
+    assert len(function) == 1 and function[0].endswith("$body$")
+    triggers = sql_statements(sql_text("customer_rollups_triggers"))
+    assert len(triggers) == 4
+    for statement, op in zip(triggers, ("insert", "update", "delete", "phase"), strict=True):
+        assert f"CREATE TRIGGER sales_customer_rollups_{op} AFTER" in statement
+    assert len(sql_statements(sql_text("customer_rollups_fill"))) == 1

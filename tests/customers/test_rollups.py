@@ -1,15 +1,16 @@
-"""Each customer's stored open project count and open pipeline value (customers 0006, kept by
-triggers on the projects and phases tables): after every kind of project write they equal a fresh
-aggregate of the projects, the overview sorts and filters by them, and each tenant's triggers
-write only their own schema."""
+"""Each customer's stored open project count and open pipeline value (owned by sales: sales 0017's
+trigger on the projects and phases tables, its SQL in sales/sql/): after every kind of project
+write they equal a fresh aggregate of the projects, the overview sorts and filters by them, each
+tenant's triggers write only their own schema, and the rebuild command repairs drift."""
 
 from __future__ import annotations
 
-import importlib
+import io
 import random
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -26,7 +27,6 @@ from tests.builders.customers import make_customer
 from tests.builders.sales import make_group, make_process, make_project
 
 URL = "/customers/"
-rollups = importlib.import_module("customers.migrations.0006_project_rollups")
 
 
 def fresh() -> dict[int, tuple[int, Decimal]]:
@@ -204,19 +204,59 @@ def test_a_phase_that_changes_its_outcome_moves_its_projects_in_or_out(process):
     assert_exact()
 
 
-def test_the_stale_check_finds_a_wrong_figure_and_the_migrations_fill_repairs_it(process):
+def test_the_stale_check_finds_a_wrong_figure_and_the_rebuild_repairs_it(process):
     customer = make_customer(name="Rollup Stale")
+    empty = make_customer(name="Rollup Stale Empty")  # no open project, yet a figure stored
     make_project(customer=customer, process=process, volume=Decimal("10"))
     Customer.objects.filter(pk=customer.pk).update(
         open_projects_count=5, pipeline_value=Decimal("1")
     )
+    Customer.objects.filter(pk=empty.pk).update(open_projects_count=2, pipeline_value=Decimal("7"))
     assert customer_rollups_stale(customer_ids=[customer.pk]) == [
         (customer.pk, 5, Decimal("1.00"), 1, Decimal("10.00"))
     ]
 
-    with connection.cursor() as cursor:
-        cursor.execute(rollups.FILL)
+    assert services.customer_rollups_rebuild() == 2  # only the two wrong rows are written
     assert customer_rollups_stale() == []
+    assert figures(empty) == (0, 0)
+    assert services.customer_rollups_rebuild() == 0
+
+
+def test_the_refresh_command_rebuilds_the_figures(tenant, process):
+    customer = make_customer(name="Rollup Command")
+    make_project(customer=customer, process=process, volume=Decimal("12"))
+    Customer.objects.filter(pk=customer.pk).update(open_projects_count=0, pipeline_value=0)
+    out = io.StringIO()
+    call_command("sales_flags_refresh", schema=tenant.schema_name, stdout=out)
+    assert "1 customers' open project figures corrected" in out.getvalue()
+    assert figures(customer) == (1, Decimal("12"))
+
+
+def test_sales_owns_the_triggers_that_write_the_figures(tenant):
+    """The figures derive from sales projects: only sales' function writes them, no trigger or
+    function of the customers app sits on sales' tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.tgname, c.relname, p.proname FROM pg_trigger t"
+            " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " JOIN pg_proc p ON p.oid = t.tgfoid"
+            " WHERE n.nspname = %s AND NOT t.tgisinternal AND p.proname LIKE %s",
+            [tenant.schema_name, "%rollups%"],
+        )
+        triggers = sorted(cursor.fetchall())
+        cursor.execute(
+            "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            " WHERE n.nspname = %s AND p.proname LIKE 'customers\\_%%'",
+            [tenant.schema_name],
+        )
+        customers_functions = cursor.fetchone()[0]
+    assert triggers == [
+        ("sales_customer_rollups_delete", "sales_salesproject", "sales_customer_rollups"),
+        ("sales_customer_rollups_insert", "sales_salesproject", "sales_customer_rollups"),
+        ("sales_customer_rollups_phase", "sales_phase", "sales_customer_rollups"),
+        ("sales_customer_rollups_update", "sales_salesproject", "sales_customer_rollups"),
+    ]
+    assert customers_functions == 0
 
 
 def test_the_overview_sorts_and_filters_by_the_stored_figures(process, client_for, alice):
@@ -269,11 +309,11 @@ def test_each_tenants_triggers_write_only_their_own_schema(tenant, other_tenant,
         cursor.execute(
             "SELECT n.nspname, p.proname, p.prosrc, p.proconfig FROM pg_proc p"
             " JOIN pg_namespace n ON n.oid = p.pronamespace"
-            " WHERE p.proname LIKE 'customers_rollups_%%' AND n.nspname = ANY(%s)",
+            " WHERE p.proname = 'sales_customer_rollups' AND n.nspname = ANY(%s)",
             [[tenant.schema_name, other_tenant.schema_name]],
         )
         functions = cursor.fetchall()
-    assert len(functions) == 8  # four in each schema (provisioned as clones of the template)
+    assert len(functions) == 2  # one in each schema (provisioned as clones of the template)
     for _schema, _name, body, config in functions:
         # Tables are named by the schema the trigger fired in, never by a fixed one.
         assert "TG_TABLE_SCHEMA" in body and not any(

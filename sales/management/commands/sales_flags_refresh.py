@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Recompute, for every project of a tenant (or of all tenants), whether it counts in pipeline totals "
         "(alternatives count once) and whether it has a competing offer. Only needed after data was written "
-        "around the application (SQL, restores); the services keep both right otherwise."
+        "around the application (SQL, restores); the services keep both right otherwise. Also sets every "
+        "customer's open project count and pipeline value afresh (the triggers keep them otherwise)."
     )
 
     def add_arguments(self, parser):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         add_language_argument(parser)
 
     def handle(self, *args, **opts):
-        from sales.services import flags_refresh_all
+        from sales.services import customer_rollups_rebuild, flags_refresh_all
 
         tenants = Tenant.objects.exclude(schema_name="public")
         if opts["schema"]:
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         for schema in tenants.values_list("schema_name", flat=True):
             with schema_context(schema):
                 rollup, competition = flags_refresh_all()
+                customers = customer_rollups_rebuild()
             # each tenant's line in its own language (or --language)
             with command_translation(schema=schema, requested=opts["language"]):
                 self.stdout.write(
@@ -38,4 +40,8 @@ class Command(BaseCommand):
                         "%(schema)s: %(rollup)s roll-up and %(competition)s competition flags corrected"
                     )
                     % {"schema": schema, "rollup": rollup, "competition": competition}
+                )
+                self.stdout.write(
+                    _("%(schema)s: %(customers)s customers' open project figures corrected")
+                    % {"schema": schema, "customers": customers}
                 )
