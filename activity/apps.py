@@ -8,8 +8,8 @@ class ActivityConfig(AppConfig):
 
     def ready(self) -> None:
         from activity import receivers  # noqa: F401
+        from activity.dashboard import widget_context
         from activity.seed import seed_activities
-        from activity.views import widget_context
         from crm.lib.dashboard import widget_register
         from crm.lib.seeding import seeder_register
 

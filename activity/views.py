@@ -20,9 +20,10 @@ from activity.filters import ActivityFilter
 from activity.forms import ActivityForm, BulkActivityForm
 from activity.models import HUMAN_KINDS, Activity
 from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
+from crm.lib.forms import form_errors_add
 from crm.lib.generations import cached
 from crm.lib.http import safe_next
-from crm.models import Team, User
+from crm.models import Team
 from crm.selectors import user_list_active
 
 TIMELINE_KINDS = ("customer", "project", "contact", "group")
@@ -328,7 +329,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 **form.service_kwargs(),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_errors_add(form, exc)
     if picking:
         form.is_valid()
         form.errors.clear()
@@ -385,7 +386,7 @@ def activity_bulk_create(request: HttpRequest) -> HttpResponse:
                 done=data["done"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(
                 request,
@@ -404,14 +405,6 @@ def activity_bulk_create(request: HttpRequest) -> HttpResponse:
         "activity/activity_bulk_form.html",
         {"form": form, "count": count, "next": safe_next(request, "")},
     )
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -449,7 +442,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 },
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Activity saved."))
             return redirect(
@@ -507,10 +500,3 @@ def activity_done(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     return redirect(safe_next(request, reverse("activity:activity_detail", args=[activity.pk])))
-
-
-def widget_context(request: HttpRequest) -> dict | None:
-    """The dashboard's "my open tasks" and "my activity this week"."""
-    if not isinstance(request.user, User):
-        return None
-    return selectors.activity_dashboard(user=request.user)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.collation import NAME_COLLATION
+from crm.lib.teams import parent_makes_cycle
 
 
 class Team(models.Model):
@@ -33,9 +34,8 @@ class Team(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from crm.selectors import team_parent_makes_cycle
-
-        if team_parent_makes_cycle(team_id=self.pk, parent_id=self.parent_id):
+        parents = dict(Team.objects.values_list("pk", "parent_id"))
+        if parent_makes_cycle(parents, team_id=self.pk, parent_id=self.parent_id):
             raise ValidationError(
                 {"parent": _("A team cannot sit under itself or under one of its own sub-teams.")}
             )

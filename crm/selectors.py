@@ -4,33 +4,24 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from crm.lib.teams import ancestor_ids, parent_makes_cycle
 from crm.models import Team, User
 
 
-def _team_ancestor_ids(parents: dict[int, int | None], team_id: int | None) -> list[int]:
-    """The chain of parents above ``team_id`` (nearest first), stopping where it repeats."""
-    chain: list[int] = []
-    current = parents.get(team_id) if team_id is not None else None
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
-    return chain
+def _parents() -> dict[int, int | None]:
+    return dict(Team.objects.values_list("pk", "parent_id"))
 
 
 def team_ancestor_ids(*, team_id: int) -> list[int]:
     """The teams above ``team_id``, nearest first (a cycle in the data ends the chain)."""
-    return _team_ancestor_ids(dict(Team.objects.values_list("pk", "parent_id")), team_id)
+    return ancestor_ids(_parents(), team_id)
 
 
 def team_parent_makes_cycle(*, team_id: int | None, parent_id: int | None) -> bool:
     """True when putting ``team_id`` under ``parent_id`` would make the team its own ancestor."""
     if team_id is None or parent_id is None:
         return False
-    if parent_id == team_id:
-        return True
-    return team_id in _team_ancestor_ids(
-        dict(Team.objects.values_list("pk", "parent_id")), parent_id
-    )
+    return parent_makes_cycle(_parents(), team_id=team_id, parent_id=parent_id)
 
 
 def team_descendant_ids(*, team_id: int) -> set[int]:
@@ -39,11 +30,11 @@ def team_descendant_ids(*, team_id: int) -> set[int]:
     Never widens on bad data: should the tree hold a cycle, the walk does not pass through a team
     that is also above ``team_id``, so a manager never reaches teams that contain their own.
     """
-    parents = dict(Team.objects.values_list("pk", "parent_id"))
+    parents = _parents()
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in parents.items():
         children.setdefault(parent_id, []).append(pk)
-    above = set(_team_ancestor_ids(parents, team_id)) - {team_id}
+    above = set(ancestor_ids(parents, team_id)) - {team_id}
     found, stack = set(), [team_id]
     while stack:
         current = stack.pop()

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from crm.lib.forms import form_errors_add
 from customfields import selectors, services
 from customfields.forms import FieldDefinitionForm
 from customfields.models import FieldDefinition
@@ -40,12 +41,7 @@ def _save(request: HttpRequest, form: FieldDefinitionForm, definition: FieldDefi
                 definition=definition, user=request.user, data=form.service_values()
             )
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                target = "options_text" if name == "options" else name
-                form.add_error(target if target in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        form_errors_add(form, exc, fields={"options": "options_text"})
         return None
     return saved
 

@@ -289,18 +289,11 @@ def selection_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mapview/selection_list.html", {"page": page})
 
 
-def _bulk_activity_url() -> str:
-    # The activity app logs one activity for many customers; the map links to its page (a URL,
-    # not an import: nothing imports activity).
-    return reverse("activity:activity_bulk_create")
-
-
 @login_required
 @require_GET
 def selection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A saved selection as a customer list, with export, owner change and delete."""
     selection = selectors.selection_get(pk=pk)
-    bulk_url = _bulk_activity_url()
     table = MapCustomerTable(selectors.selection_customers(selection=selection))
     RequestConfig(request, paginate={"per_page": 50, "paginator_class": SafePaginator}).configure(
         table
@@ -311,12 +304,14 @@ def selection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": user_can_edit_owned(user=request.user, owner_id=selection.owner_id),
         "owner_form": OwnerForm(user=request.user),
         "rename_form": SelectionRenameForm(initial={"name": selection.name}),
-        "bulk_activity_url": bulk_url,
+        # The activity app logs one activity for many customers; the map links to its page (a
+        # URL, not an import: nothing imports activity).
+        "bulk_activity_url": reverse("activity:activity_bulk_create"),
         "bulk_activity_max": BULK_ACTIVITY_MAX,
         "customer_ids": ",".join(
             str(pk) for pk in selection.items.values_list("customer_id", flat=True)
         )
-        if bulk_url and selection.customer_count <= BULK_ACTIVITY_MAX
+        if selection.customer_count <= BULK_ACTIVITY_MAX
         else "",
     }
     template = (

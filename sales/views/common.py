@@ -13,7 +13,6 @@ from crm.permissions import editable_owner_ids
 from sales.models import Process, SalesProject
 
 __all__ = [
-    "add_errors",
     "error_text",
     "int_or_none",
     "is_lead_project",
@@ -59,14 +58,6 @@ def require_leads(request: HttpRequest, lead: bool) -> None:
             "on under Sales projects → Settings."
         )  # shown by crm.views.error_404
         raise missing
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def int_or_none(value) -> int | None:

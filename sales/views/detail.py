@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.lib.dialogs import dialog_created, dialog_render, dialog_requested
+from crm.lib.forms import form_errors_add
 from crm.lib.http import safe_next
 from crm.permissions import editable_owner_ids, user_can_edit_owned
 from customers.models import Customer
@@ -30,7 +31,6 @@ from sales.forms import (
 from sales.models import SalesProject
 from sales.services import ConcurrentUpdate
 from sales.views.common import (
-    add_errors,
     error_text,
     is_lead_project,
     require_leads,
@@ -109,7 +109,7 @@ def project_create(request: HttpRequest, lead: bool = False) -> HttpResponse:
         except PermissionDenied:
             form.add_error("owner", _("You may not create projects for this owner."))
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors_add(form, exc)
     context = {
         "form": form,
         "new_form": new_form,
@@ -244,7 +244,7 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, exc)
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors_add(form, exc)
     return render(
         request, "sales/project_form.html", {"form": form, "project": project, "current": current}
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.lib.forms import form_errors_add
 from crm.lib.http import safe_next
 from crm.lib.pagination import SafePaginator
 from crm.permissions import editable_owner_ids
@@ -183,11 +184,7 @@ def group_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Group saved."))
             return redirect(group)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            form_errors_add(form, exc)
     return render(request, "sales/group_form.html", {"form": form, "group": group})
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from crm.lib.forms import form_errors_add
 from crm.lib.http import safe_next
 from crm.permissions import require_edit_owned, user_can_edit_owned
 from sales import selectors, services
@@ -22,7 +23,6 @@ from sales.forms import (
 from sales.models import SalesProject
 from sales.services import ConcurrentUpdate
 from sales.views.common import (
-    add_errors,
     error_text,
     int_or_none,
     is_lead_project,
@@ -113,7 +113,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             form.add_error("owner", _("You may not hand this project to that owner."))
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             if on_board:
                 phase_ids = {int_or_none(board["from_phase"]), project.phase_id, moved.phase_id}
