@@ -1,12 +1,13 @@
 from django.urls import path
 
 from activity import views
+from activity.views import log
 
 app_name = "activity"
 
 urlpatterns = [
-    path("", views.activity_list, name="activity_list"),
-    path("summary/", views.activity_summary, name="activity_summary"),
+    path("", log.activity_list, name="activity_list"),
+    path("summary/", log.activity_summary, name="activity_summary"),
     path("timeline/", views.timeline, name="timeline"),
     path("new/", views.activity_create, name="activity_create"),
     path("new/for-customers/", views.activity_bulk_create, name="activity_bulk_create"),
