@@ -122,12 +122,19 @@ class ContactForm(forms.ModelForm):
         fields = ["first_name", "last_name", "position", "email", "phone", "mobile", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, user=None, creating: bool = False, **kwargs):
+    def __init__(
+        self, *args, user=None, creating: bool = False, required_only: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
         if user is not None:
             custom_fields_attach(
-                self, entity="contact", user=user, values=self.instance.custom, creating=creating
+                self,
+                entity="contact",
+                user=user,
+                values=self.instance.custom,
+                creating=creating,
+                required_only=required_only,
             )
 
     def clean(self):

@@ -167,19 +167,38 @@ def custom_bound_fields(form) -> list:
 
 
 def custom_fields_attach(
-    form: forms.BaseForm, *, entity: str, user, values: dict | None, creating: bool
+    form: forms.BaseForm,
+    *,
+    entity: str,
+    user,
+    values: dict | None,
+    creating: bool,
+    required_only: bool = False,
 ) -> None:
     """Give ``form`` the custom fields of ``entity`` that ``user`` sees; those the user may not edit
-    are shown disabled and keep their stored value."""
+    are shown disabled and keep their stored value.
+
+    ``required_only`` (quick-create forms of a new record): only the required fields the user
+    edits; the other fields get their defaults, as on the full form."""
     from customfields.selectors import definitions_for
+    from customfields.values import parse_text
 
     visible = definitions_for(entity=entity, user=user)
     editable = {d.key for d in definitions_for(entity=entity, user=user, editable=True)}
+    stored = dict(values or {})
+    if required_only:
+        for d in visible:
+            if d.key in editable and not d.required and d.default and d.key not in stored:
+                try:
+                    stored[d.key] = parse_text(d, d.default)
+                except forms.ValidationError:
+                    pass
+        visible = [d for d in visible if d.required and d.key in editable]
     add_custom_fields(
         form, definitions=visible, editable_keys=editable, values=values, creating=creating
     )
     form.custom_editable = [d for d in visible if d.key in editable]
-    form.custom_stored = dict(values or {})
+    form.custom_stored = stored
 
 
 def custom_values(form: forms.BaseForm) -> dict:

@@ -12,7 +12,7 @@ from crm.lib.widgets import fast_selects
 from crm.models import User
 from crm.selectors import user_list_active
 from customers.models import Customer
-from customfields.forms import custom_fields_attach, custom_unique_check
+from customfields.forms import custom_fields_attach, custom_unique_check, custom_values
 from customfields.selectors import project_entity
 from sales.models import (
     GroupType,
@@ -216,13 +216,25 @@ class NewCustomerForm(forms.ModelForm):
             "industry",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
         _style(self)
+        if user is not None:  # the required custom fields of customers (the others: defaults)
+            custom_fields_attach(
+                self, entity="customer", user=user, values={}, creating=True, required_only=True
+            )
+
+    def clean(self):
+        data = super().clean()
+        custom_unique_check(self, model=Customer)
+        return data
 
     def customer_values(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k in self.Meta.fields}
+        values = {k: v for k, v in self.cleaned_data.items() if k in self.Meta.fields}
+        if hasattr(self, "custom_editable"):
+            values["custom"] = custom_values(self)
+        return values
 
 
 class ProjectEditForm(ProjectFieldsForm):

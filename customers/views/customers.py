@@ -211,7 +211,7 @@ def _detail_context(
         "open_count": open_count,
         "total_count": total_count,
         "can_edit": can_edit,
-        "contact_form": contact_form or ContactForm(auto_id="qc_%s"),
+        "contact_form": contact_form or _quick_contact_form(request),
         "leads_on": leads_enabled(request),
         "currency": getattr(getattr(request, "tenant", None), "currency", "") or currency(),
     }
@@ -248,16 +248,22 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _quick_contact_form(request: HttpRequest, data=None) -> ContactForm:
+    """The short contact form of the customer page: the standard fields and the required custom
+    fields (the others get their defaults)."""
+    return ContactForm(data, auto_id="qc_%s", user=request.user, creating=True, required_only=True)
+
+
 @login_required
 @require_POST
 def customer_contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Quick create of a contact person on the customer page (htmx swaps the contacts card)."""
     customer = selectors.customer_get(pk=pk)
     require_edit_owned(user=request.user, owner_id=customer.owner_id)
-    form = ContactForm(request.POST, auto_id="qc_%s")
+    form = _quick_contact_form(request, data=request.POST)
     if form.is_valid():
         try:
-            services.contact_create(user=request.user, customer=customer, **form.cleaned_data)
+            services.contact_create(user=request.user, customer=customer, **form.service_values())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

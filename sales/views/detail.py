@@ -67,12 +67,14 @@ def project_create(request: HttpRequest, lead: bool = False) -> HttpResponse:
         initial.update({k: v for k, v in data.items() if k in ProjectCreateForm.base_fields})
         form = ProjectCreateForm(initial=initial, lead=lead, user=request.user)
         new_form = NewCustomerForm(
-            initial={k[4:]: v for k, v in data.items() if k.startswith("new-")}, prefix="new"
+            initial={k[4:]: v for k, v in data.items() if k.startswith("new-")},
+            prefix="new",
+            user=request.user,
         )
         data = None
     else:
         form = ProjectCreateForm(data, initial=initial, lead=lead, user=request.user)
-        new_form = NewCustomerForm(data, prefix="new")
+        new_form = NewCustomerForm(data, prefix="new", user=request.user)
     duplicates = []
     if data is not None and form.is_valid():
         values = form.cleaned_data
