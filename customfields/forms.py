@@ -92,6 +92,9 @@ class FieldDefinitionForm(forms.ModelForm):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Fixed once the field exists.")
             self.fields["options_text"].initial = options_to_text(self.instance.options)
+        self.fields["searchable"].help_text = _(
+            "Text fields: the global search finds records by it (for roles that see it)."
+        )
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
@@ -100,6 +103,33 @@ class FieldDefinitionForm(forms.ModelForm):
             widget.attrs.setdefault(
                 "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
             )
+
+    # the settings page's columns (templates/customfields/field_form.html)
+    DEFINITION_FIELDS = (
+        "entity",
+        "field_type",
+        "key",
+        "label_en",
+        "label_de",
+        "help_en",
+        "help_de",
+        "options_text",
+    )
+    FLAG_FIELDS = (
+        "required",
+        "active",
+        "filterable",
+        "sortable",
+        "searchable",
+        "unique",
+        "tracked",
+    )
+
+    def definition_fields(self) -> list:
+        return [self[name] for name in self.DEFINITION_FIELDS]
+
+    def flag_fields(self) -> list:
+        return [self[name] for name in self.FLAG_FIELDS]
 
     def clean_options_text(self):
         return options_from_text(self.cleaned_data.get("options_text", ""))

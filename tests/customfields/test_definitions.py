@@ -291,3 +291,13 @@ def test_salespeople_and_managers_cannot_open_the_settings_page(tenant, alice, c
     for user in (alice, carol):
         assert client_for(user).get("/fields/").status_code == 403
         assert client_for(user).get("/fields/new/").status_code == 403
+
+
+def test_the_settings_form_shows_every_part_of_a_definition_in_order(tenant, dave, client_for):
+    page = client_for(dave).get("/fields/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    names = ["entity", "field_type", "key", "label_en", "label_de", "help_en", "help_de"]
+    names += ["options_text", "default", "order", "section", "visible_roles", "editable_roles"]
+    names += ["required", "active", "filterable", "sortable", "searchable", "unique", "tracked"]
+    positions = [page.index(f'name="{name}"') for name in names]
+    assert positions == sorted(positions)
+    assert "the global search finds records by it" in page
