@@ -32,6 +32,7 @@ from customers.filters import customer_overview_queryset
 from customers.models import Customer
 from mapview import selectors, services
 from mapview.forms import LocationForm, OwnerForm, SelectionRenameForm, SelectionSaveForm
+from mapview.leaflet_texts import attribution, leaflet_texts
 from mapview.tables import MapCustomerTable
 
 OSM_TILES = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -75,7 +76,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "zoom": leaflet.get("DEFAULT_ZOOM", 6),
         "maxZoom": leaflet.get("MAX_ZOOM", 18),
         "tiles": getattr(settings, "MAP_TILES_URL", OSM_TILES),
-        "attribution": "© OpenStreetMap contributors",
+        "attribution": attribution(),
+        "leaflet": leaflet_texts(),
         "i18n": {
             "owner": _("Owner"),
             "noOwner": _("nobody"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from crm.permissions import user_can_edit_owned
 from mapview.forms import LocationForm
+from mapview.leaflet_texts import attribution, leaflet_texts
 
 register = template.Library()
 
@@ -37,7 +38,8 @@ def customer_mini_map(context, customer):
             "center": list(leaflet.get("DEFAULT_CENTER", (51.0, 10.0))),
             "zoom": 12 if located else 5,
             "tiles": getattr(settings, "MAP_TILES_URL", OSM_TILES),
-            "attribution": "© OpenStreetMap contributors",
+            "attribution": attribution(),
+            "leaflet": leaflet_texts(),
             "lead": customer.is_lead,
             "size": customer.size_class,
         },

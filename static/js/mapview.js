@@ -31,6 +31,24 @@
     return template.replace(/%\((\w+)\)s/g, (_, key) => num(values[key]));
   }
 
+  // Leaflet's and Leaflet.draw's own texts (zoom buttons, drawing toolbar) in the page's language:
+  // config.leaflet (mapview/leaflet_texts.py) over their English defaults, before a map is made.
+  function merge(target, texts) {
+    Object.entries(texts || {}).forEach(([key, value]) => {
+      if (typeof value === "string") target[key] = value;
+      else if (value && typeof target[key] === "object") merge(target[key], value);
+    });
+  }
+  function localize(config) {
+    const texts = config.leaflet;
+    if (!texts) return;
+    if (L.Control && L.Control.Zoom) {
+      L.Control.Zoom.prototype.options.zoomInTitle = texts.zoomIn;
+      L.Control.Zoom.prototype.options.zoomOutTitle = texts.zoomOut;
+    }
+    if (L.drawLocal && texts.draw) merge(L.drawLocal, texts.draw);
+  }
+
   function tileLayer(config) {
     return L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: config.maxZoom || 18 });
   }
@@ -50,6 +68,7 @@
     const config = readConfig("map-config");
     if (!config || typeof L === "undefined") return;
     const t = config.i18n;
+    localize(config);
     const map = L.map(container, { preferCanvas: true, maxZoom: config.maxZoom, worldCopyJump: true });
     tileLayer(config).addTo(map);
     if (config.extent) {
@@ -294,6 +313,7 @@
     const config = readConfig(container.dataset.configId);
     if (!config || typeof L === "undefined") return;
     const located = config.lat !== null && config.lon !== null;
+    localize(config);
     const map = L.map(container, { scrollWheelZoom: false });
     container.__crmMap = map;
     tileLayer(config).addTo(map);

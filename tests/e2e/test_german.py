@@ -237,6 +237,7 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
     page.goto(f"{live_server_url}/sales/projects/{project.pk}/")
     check("project page")
     page.goto(f"{live_server_url}/customers/{german_world['customer'].pk}/")
+    page.locator(".crm-mini-map .leaflet-control-zoom-in").wait_for()
     check("customer page")
     page.goto(f"{live_server_url}/customers/contacts/?q=Einkauf{german_world['tag']}")
     expect(page.locator("td", has_text="Buyer")).to_have_count(1)  # data, as it was typed
@@ -250,6 +251,14 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
 
     page.goto(f"{live_server_url}/map/?q={german_world['tag']}")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total !== undefined")
+    # Leaflet's own texts too: zoom buttons, the drawing toolbar, the attribution
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Vergrößern")
+    expect(page.locator(".leaflet-draw-draw-rectangle")).to_have_attribute(
+        "title", "Rechteck zeichnen"
+    )
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text(
+        "OpenStreetMap-Mitwirkende"
+    )
     check("map")
     page.evaluate("document.getElementById('crm-map').__crmMap.setView([52.52, 13.40], 15)")
     page.wait_for_function(
