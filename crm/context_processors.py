@@ -41,10 +41,15 @@ def _submenu(request) -> list[dict]:
         if needs_leads and not leads_on:
             continue
         items.append({"label": label, "url": reverse(name), "active": False})
-    # Only the longest matching prefix is active (/customers/contacts/ is not the overview).
-    active = max(
-        (i["url"] for i in items if request.path.startswith(i["url"])), key=len, default=None
-    )
+    # A view may name its menu item (a lead's page lives under /sales/projects/ but belongs to
+    # Leads); otherwise only the longest matching prefix is active (/customers/contacts/ is not
+    # the overview).
+    named = getattr(request, "crm_menu", None)
+    active = reverse(named) if named else None
+    if active not in {i["url"] for i in items}:
+        active = max(
+            (i["url"] for i in items if request.path.startswith(i["url"])), key=len, default=None
+        )
     for item in items:
         item["active"] = item["url"] == active
     return items

@@ -297,7 +297,8 @@ def customer_duplicates(
     exclude_pk: int | None = None,
     limit: int = 10,
 ) -> list[DuplicateCandidate]:
-    """Likely duplicates: similar name in the same postal code or city, same e-mail domain, same phone."""
+    """Likely duplicates: similar name in the same postal code or city, the same name anywhere,
+    same e-mail domain, same phone."""
     found: dict[int, list[str]] = {}
 
     def add(pk: int, reason) -> None:
@@ -326,6 +327,12 @@ def customer_duplicates(
                     if same_pc
                     else _("similar name, same city"),
                 )
+    if key:
+        # The very same name is a likely duplicate wherever it is, and when either has no address
+        # (customer_name_key_idx).
+        for pk in base.filter(name_key=key).values_list("pk", flat=True)[:limit]:
+            if pk not in found:
+                add(pk, _("same name"))
     domain = normalize.email_domain(email, website)
     if domain and not normalize.is_freemail(domain):
         for pk in base.filter(email_domain=domain).values_list("pk", flat=True)[:limit]:

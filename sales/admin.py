@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,10 @@ class ProcessForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # The first process is everyone's board: a new one goes last unless ordered otherwise.
+            last = Process.objects.aggregate(m=Max("order"))["m"]
+            self.initial["order"] = (last or 0) + 10
         self.fields["followup_process"].queryset = Process.objects.exclude(kind=Process.Kind.LEAD)
         self.fields["followup_phase"].queryset = Phase.objects.filter(
             process__in=Process.objects.exclude(kind=Process.Kind.LEAD), outcome=Phase.Outcome.OPEN

@@ -356,6 +356,7 @@ class OwnerForm(forms.Form):
 
 class ReopenForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    park_until = forms.DateField(required=False)
 
 
 class ProjectContactForm(forms.Form):
@@ -402,10 +403,17 @@ class BulkForm(forms.Form):
         empty_label=_("– group type –"),
     )
     group_name = forms.CharField(label=_("Group name"), max_length=200, required=False)
+    park_until = forms.DateField(
+        label=_("Follow up on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("for a follow-up phase"),
+    )
 
     def __init__(self, *args, lead: bool = False, **kwargs):
         kwargs.setdefault("auto_id", "bulk_%s")  # beside the filter form on the same page
         super().__init__(*args, **kwargs)
+        self.lead = lead
         self.fields["owner"].queryset = user_list_active()
         self.fields["phase"].queryset = phase_list(lead=lead)
         self.fields["lost_reason"].queryset = lost_reason_list()
@@ -420,7 +428,26 @@ class BulkForm(forms.Form):
                 "placeholder": _("Group name"),
             }
         )
+        self.fields["park_until"].widget.attrs.update(
+            {"class": "form-control form-control-sm sales-bulk-date", "title": _("Follow up on")}
+        )
         fast_selects(self.fields)
+
+    def errors_mark(self) -> None:
+        """Mark the fields of a failed action (its errors are listed beside the form)."""
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs.update({"aria-invalid": "true", "aria-describedby": "bulk-errors"})
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid"
+
+    def cleaned_ids(self) -> set[int]:
+        """The ticked ids of a bound form (valid or not), for ticking them again."""
+        ids = set()
+        for value in self.data.getlist("ids") if hasattr(self.data, "getlist") else ():
+            if str(value).isdigit():
+                ids.add(int(value))
+        return ids
 
     def clean(self):
         data = super().clean()

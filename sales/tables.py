@@ -123,9 +123,10 @@ class ProjectTable(FastBodyMixin, tables.Table):
 
     row_key = "data-project-id"
 
-    def __init__(self, *args, currency: str = "EUR", **kwargs):
+    def __init__(self, *args, currency: str = "EUR", ticked=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
+        self.ticked = set(ticked)  # rows ticked before a bulk action failed stay ticked
         self.detail_pattern = _pattern("sales:project_detail")
         self.customer_pattern = _pattern("customers:customer_detail")
         self.group_pattern = _pattern("sales:group_detail")
@@ -134,9 +135,10 @@ class ProjectTable(FastBodyMixin, tables.Table):
     def cells(self, record) -> dict:
         return {
             "select": format_html(
-                '<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="{}" />',
+                '<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="{}"{} />',
                 record.pk,
                 self.select_label,
+                " checked" if record.pk in self.ticked else "",  # nothing to escape in it
             ),
             "title": self.render_title(record, record.title),
             "customer": self.render_customer(record),
@@ -226,9 +228,10 @@ class GroupTable(FastBodyMixin, tables.Table):
 
     row_key = "data-group-id"
 
-    def __init__(self, *args, currency: str = "EUR", **kwargs):
+    def __init__(self, *args, currency: str = "EUR", ticked=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
+        self.ticked = set(ticked)  # rows ticked before a bulk action failed stay ticked
         self.detail_pattern = _pattern("sales:group_detail")
 
     def cells(self, record) -> dict:

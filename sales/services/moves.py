@@ -60,7 +60,9 @@ def _same_family(a: Process, b: Process) -> bool:
 def phase_apply(
     project: SalesProject, *, phase: Phase, lost_reason: LostReason | None, now
 ) -> list[str]:
-    """Set the fields that follow from entering ``phase``; return the names of changed fields."""
+    """Set the fields that follow from entering ``phase``; return the names of changed fields.
+    A probability set by hand stays while the project moves between open phases; won and lost
+    set 100 and 0 and end it."""
     project.phase = phase
     project.phase_entered_at = now
     if phase.outcome == Phase.Outcome.WON:
@@ -68,8 +70,12 @@ def phase_apply(
     elif phase.outcome == Phase.Outcome.LOST:
         project.probability, project.closed_at, project.lost_reason = 0, now, lost_reason
     else:
-        project.probability, project.closed_at, project.lost_reason = phase.probability, None, None
-    project.probability_overridden = False
+        if not project.probability_overridden:
+            project.probability = phase.probability
+        project.closed_at, project.lost_reason = None, None
+    project.probability_overridden = (
+        project.probability_overridden and phase.outcome == Phase.Outcome.OPEN
+    )
     return [
         "phase",
         "phase_entered_at",

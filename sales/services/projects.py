@@ -278,9 +278,15 @@ def project_reopen_phase(*, project: SalesProject) -> Phase:
 
 @transaction.atomic
 def project_reopen(
-    *, project: SalesProject, user, expected_version: int | None, phase: Phase | None = None
+    *,
+    project: SalesProject,
+    user,
+    expected_version: int | None,
+    phase: Phase | None = None,
+    park_until: date | None = None,
 ) -> SalesProject:
-    """Reopen a won or lost project into ``phase`` or the open phase it came from."""
+    """Reopen a won or lost project into ``phase`` or the open phase it came from (a follow-up
+    phase needs ``park_until``)."""
     locked = lock_project(project)
     check_version(locked, expected_version)
     if not locked.is_closed:
@@ -289,7 +295,13 @@ def project_reopen(
     if phase.outcome != Phase.Outcome.OPEN:
         raise ValidationError({"phase": _("Reopen into an open phase.")})
     return move_locked(
-        locked, phase=phase, user=user, lost_reason=None, owner=None, process=phase.process
+        locked,
+        phase=phase,
+        user=user,
+        lost_reason=None,
+        owner=None,
+        process=phase.process,
+        park_until=park_until,
     ).project
 
 
@@ -317,9 +329,15 @@ def project_delete(*, project: SalesProject) -> None:
 
 @transaction.atomic
 def project_bulk_move(
-    *, project_ids, phase: Phase, user, lost_reason: LostReason | None = None
+    *,
+    project_ids,
+    phase: Phase,
+    user,
+    lost_reason: LostReason | None = None,
+    park_until: date | None = None,
 ) -> BulkResult:
-    """Move many projects into one phase; projects the user may not edit are skipped."""
+    """Move many projects into one phase (a follow-up phase needs ``park_until``); projects the
+    user may not edit are skipped."""
     project_ids = list(project_ids)
     lock_groups_for_win(project_ids=project_ids, phase=phase)
     result = BulkResult()
@@ -335,6 +353,7 @@ def project_bulk_move(
             lost_reason=lost_reason,
             owner=None,
             process=phase.process,
+            park_until=park_until,
         )
         result.done.append(locked.pk)
     return result

@@ -46,8 +46,12 @@ def mark_editable(projects, user) -> None:
         project.can_edit = allowed is None or project.owner_id in allowed
 
 
-def is_lead_project(project: SalesProject) -> bool:
-    return project.process.kind == Process.Kind.LEAD
+def is_lead_project(project: SalesProject, request: HttpRequest | None = None) -> bool:
+    """Whether the project is a lead; with ``request``, its page marks "Leads" in the menu."""
+    lead = project.process.kind == Process.Kind.LEAD
+    if lead and request is not None:
+        request.crm_menu = "sales:lead_list"  # read by crm.context_processors
+    return lead
 
 
 def require_leads(request: HttpRequest, lead: bool) -> None:

@@ -162,7 +162,7 @@ def customer_search(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk)
     can_edit = user_can_edit_owned(user=request.user, owner_id=project.owner_id)
-    lead = is_lead_project(project)
+    lead = is_lead_project(project, request)
     return render(
         request,
         "sales/project_detail.html",
@@ -205,6 +205,7 @@ def _project_group_context(request: HttpRequest, *, project: SalesProject, can_e
 @login_required
 def project_update(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get_for_edit(user=request.user, pk=pk)
+    is_lead_project(project, request)
     initial = {
         "title": project.title,
         "volume": project.volume,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,7 +25,7 @@ from sales.forms import (
 )
 from sales.listing import as_project_list
 from sales.tables import ProjectTable
-from sales.views.common import error_text, require_leads, view_urls
+from sales.views.common import add_errors, require_leads, view_urls
 from sales.views.export import export_table
 
 __all__ = ["ProjectListView", "lead_list", "project_bulk", "project_list"]
@@ -34,6 +36,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     filterset_class = ProjectFilter
     template_name = "sales/project_list.html"
     lead = False
+    bulk_form = None  # a bound BulkForm with errors, when a bulk action failed (project_bulk)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -59,7 +62,8 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return [self.template_name]
 
     def get_table_kwargs(self):
-        return {"currency": getattr(self.request.tenant, "currency", "EUR")}
+        ticked = self.bulk_form.cleaned_ids() if self.bulk_form is not None else ()
+        return {"currency": getattr(self.request.tenant, "currency", "EUR"), "ticked": ticked}
 
     def get_table_pagination(self, table):
         # The totals count the same filtered rows, so the paginator needs no COUNT query of its own.
@@ -73,7 +77,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["totals"] = self.totals
-        context["bulk_form"] = bulk_form = BulkForm(lead=self.lead)
+        context["bulk_form"] = bulk_form = self.bulk_form or BulkForm(lead=self.lead)
         # The filter and the bulk form offer the same owners and phases: read each list once.
         filter_fields = context["filter"].form.fields
         for name in ("owner", "phase"):
@@ -105,10 +109,7 @@ def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
     back = safe_next(request, view_urls(lead)["list"])
     form = BulkForm(request.POST, lead=lead)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back)
+        return _bulk_failed(request, form=form, lead=lead, back=back)
     ids = form.cleaned_data["ids"]
     projects = selectors.project_queryset(lead=lead).filter(pk__in=ids)
     action = form.cleaned_data["action"]
@@ -134,13 +135,14 @@ def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
                 phase=form.cleaned_data["phase"],
                 user=request.user,
                 lost_reason=form.cleaned_data["lost_reason"],
+                park_until=form.cleaned_data["park_until"],
             )
     except PermissionDenied:
         messages.error(request, _("You may not hand projects to this owner."))
         return redirect(back)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect(back)
+        add_errors(form, exc)
+        return _bulk_failed(request, form=form, lead=lead, back=back)
     messages.success(
         request,
         ngettext("%(n)d project changed.", "%(n)d projects changed.", len(result.done))
@@ -159,6 +161,17 @@ def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
     return redirect(back)
 
 
+def _bulk_failed(request: HttpRequest, *, form: BulkForm, lead: bool, back: str) -> HttpResponse:
+    """The list the action came from, again, with the rows still ticked, the action still chosen
+    and the errors beside the bulk form (a redirect would lose them all)."""
+    form.errors_mark()
+    request.method = "GET"
+    request.GET = QueryDict(urlsplit(back).query)
+    response = ProjectListView.as_view(lead=lead, bulk_form=form)(request)
+    response.status_code = 400
+    return response
+
+
 def _bulk_group(request: HttpRequest, *, form: BulkForm, projects, back: str) -> HttpResponse:
     """A new group of the selected projects (all of which the user must be able to edit)."""
     try:
@@ -172,7 +185,7 @@ def _bulk_group(request: HttpRequest, *, form: BulkForm, projects, back: str) ->
         messages.error(request, _("You may only group projects that you may edit."))
         return redirect(back)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect(back)
+        add_errors(form, exc)
+        return _bulk_failed(request, form=form, lead=form.lead, back=back)
     messages.success(request, _("Group “%(name)s” created.") % {"name": group.name})
     return redirect(group)

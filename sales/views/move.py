@@ -19,6 +19,7 @@ from sales import selectors, services
 from sales.forms import (
     MoveForm,
     OwnerForm,
+    ReopenForm,
 )
 from sales.models import SalesProject
 from sales.services import ConcurrentUpdate
@@ -31,6 +32,9 @@ from sales.views.common import (
 from sales.views.kanban import board_params, board_phase_ids, board_update
 
 __all__ = ["project_move", "project_owner", "project_reopen"]
+
+# the fields the move dialog shows, each with its own error beside it
+DIALOG_FIELDS = ("process", "phase", "owner", "lost_reason", "park_until", "park_return_phase")
 
 
 def _move_dialog(request, *, project, form, board: dict, current=None, error: str = "") -> str:
@@ -55,7 +59,7 @@ def _move_dialog(request, *, project, form, board: dict, current=None, error: st
 def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     """The move dialog (GET) and the move itself (POST), from a drop, the dialog or a plain form."""
     project = selectors.project_get(pk=pk)
-    lead = is_lead_project(project)
+    lead = is_lead_project(project, request)
     if not user_can_edit_owned(user=request.user, owner_id=project.owner_id):
         if request.method == "POST" and request.POST.get("board") == "1":
             return board_update(
@@ -93,6 +97,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     on_board = board["board"] == "1"
     form = MoveForm(request.POST, project=project)
     error, current = "", None
+    was_lead = project.customer.is_lead
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -108,6 +113,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
                 park_return_phase=data["park_return_phase"],
             )
             moved, closed = result.project, _closed_alternatives_text(result.closed_alternatives)
+            converted = _converted_text(was_lead=was_lead, project=moved)
         except ConcurrentUpdate as exc:
             current, error = exc.current, exc.messages[0]
         except PermissionDenied:
@@ -127,10 +133,12 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
                     lead=lead,
                     phase_ids=phase_ids,
                     moved=moved,
-                    message=closed,
-                    level="info",
+                    message=" ".join(m for m in (converted, closed) if m),
+                    level="success" if converted else "info",
                 )
             messages.success(request, _("Project moved to “%(phase)s”.") % {"phase": moved.phase})
+            if converted:
+                messages.success(request, converted)
             if closed:
                 messages.info(request, closed)
             return redirect_or_hx(request, safe_next(request, moved.get_absolute_url()))
@@ -144,9 +152,20 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
             },
             project=current,
         )
+    all_errors = ""
     if not error and form.errors:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        # Errors of the dialog's fields show beside them (once); the alert above the fields and
+        # the board's message only carry the others (a stale version, a locked phase ...).
+        error = " ".join(
+            str(e)
+            for name, errors in form.errors.items()
+            if name not in DIALOG_FIELDS
+            for e in errors
+        )
+        all_errors = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if on_board:
+        in_dialog = request.htmx.target == "sales-dialog-body"
+        message = error if in_dialog else error or all_errors  # a drop shows no dialog
         phase_ids = {int_or_none(board["from_phase"]), (current or project).phase_id}
         dialog = _move_dialog(
             request,
@@ -161,7 +180,7 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
             board=board,
             lead=lead,
             phase_ids=phase_ids,
-            message=error,
+            message=message,
             level="warning" if current else "danger",
             dialog=dialog,
         )
@@ -173,6 +192,18 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "sales/project_move.html", {"project": current or project, "dialog": dialog}
     )
+
+
+def _converted_text(*, was_lead: bool, project: SalesProject) -> str:
+    # The move's receivers convert a lead that reached a won or qualifying phase: say so.
+    if not was_lead:
+        return ""
+    from customers.models import Customer
+
+    customer = Customer.objects.filter(pk=project.customer_id).only("name", "status").first()
+    if customer is None or customer.is_lead:
+        return ""
+    return _("“%(name)s” is now a customer.") % {"name": customer.name}
 
 
 def _closed_alternatives_text(closed: list[SalesProject]) -> str:
@@ -211,11 +242,14 @@ def project_owner(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get_for_edit(user=request.user, pk=pk)
+    form = ReopenForm(request.POST)
+    form.is_valid()  # a malformed date counts as none: the service then asks for it
     try:
         project = services.project_reopen(
             project=project,
             user=request.user,
             expected_version=int_or_none(request.POST.get("version")),
+            park_until=form.cleaned_data.get("park_until"),
         )
         messages.success(request, _("Project reopened in “%(phase)s”.") % {"phase": project.phase})
     except ValidationError as exc:

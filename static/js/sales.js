@@ -188,7 +188,7 @@
 
   // --- list: the bulk form shows the fields of the chosen action ------------------------------
   // (without JavaScript every field shows, and the server ignores those the action does not use)
-  const BULK_FIELDS = { owner: ["owner"], phase: ["phase", "lost_reason"], group: ["group_type", "group_name"], export: [] };
+  const BULK_FIELDS = { owner: ["owner"], phase: ["phase", "lost_reason", "park_until"], group: ["group_type", "group_name"], export: ["format"] };
   function applyBulkAction(form) {
     const action = form.querySelector("select[name=action]");
     if (!action) return;

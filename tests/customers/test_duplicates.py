@@ -68,11 +68,12 @@ def test_similar_name_in_the_same_city_is_a_duplicate_even_with_another_postal_c
     assert "city" in found[0].reasons[0]
 
 
-def test_same_name_in_another_city_is_not_a_duplicate(tenant):
-    make_customer(name="Huber Logistik GmbH", postal_code="10115", city="Berlin")
-    assert (
-        customer_duplicates(name="Huber Logistik GmbH", postal_code="80331", city="München") == []
-    )
+def test_same_name_in_another_city_is_a_duplicate_but_a_similar_one_is_not(tenant):
+    # issue 14: a second "Huber Logistik GmbH" in another city is most likely the same company
+    existing = make_customer(name="Huber Logistik GmbH", postal_code="10115", city="Berlin")
+    make_customer(name="Huber Logistik Nord GmbH", postal_code="10115", city="Berlin")
+    found = customer_duplicates(name="Huber Logistik GmbH", postal_code="80331", city="München")
+    assert [c.customer for c in found] == [existing] and found[0].reasons == ["same name"]
 
 
 def test_same_email_domain_is_a_duplicate_but_freemail_is_not(tenant):

@@ -289,6 +289,25 @@ def test_detail_pages_the_move_dialog_and_the_map_have_no_axe_violation(
     audit.assert_clean()
 
 
+def test_the_project_list_after_a_failed_bulk_action_has_no_axe_violation(
+    page, live_server_url, lang, scene
+):
+    """The list that comes back from a failed bulk move: rows ticked, the action chosen, the
+    missing lost reason marked and named beside the form (issue 14, item 9)."""
+    process = scene["process"]
+    login(page, live_server_url, "dave")
+    audit = Audit(page)
+    audit.visit(f"{live_server_url}/sales/projects/?process={process.pk}")
+    page.locator("[data-project-id] input[name=ids]").first.check()
+    page.select_option("#bulk_action", "phase")
+    page.select_option("#bulk_phase", str(process.phases.get(name="Lost").pk))
+    with page.expect_navigation():
+        page.locator("#bulk-form button[type=submit]").click()
+    expect(page.get_by_test_id("bulk-errors")).to_be_visible()
+    audit.check("project list after a failed bulk action")
+    audit.assert_clean()
+
+
 def test_the_audit_finds_what_it_should(page, live_server_url, lang):
     """Without this, "no violations" could mean axe ran on nothing: a low-contrast text, an image
     without text and an unlabelled field injected into a clean page are all reported."""

@@ -4,6 +4,8 @@ starts on the first screen, and the kanban scrolls column by column."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
@@ -85,3 +87,26 @@ def test_the_kanban_scrolls_by_column_on_a_phone(phone, live_server_url):
         return Math.abs(second.getBoundingClientRect().left - box.getBoundingClientRect().left) < 20; }""")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     expect(second).to_be_attached()
+
+
+def test_the_project_list_after_a_failed_bulk_action_fits_a_phone(phone, live_server_url, e2e_db):
+    """The bulk form's error (issue 14, item 9) wraps inside the screen with the form."""
+    from crm.models import User
+    from tests.builders.sales import make_process, make_project
+
+    page = phone
+    alice = User.objects.get(email="alice@e2e.test")
+    process = make_process(name=f"Phone bulk {uuid.uuid4().hex[:6]}")
+    make_project(process=process, owner=alice)
+    login(page, live_server_url, "alice")
+    page.goto(f"{live_server_url}/sales/projects/?process={process.pk}")
+    page.locator("[data-project-id] input[name=ids]").first.check()
+    page.select_option("#bulk_action", "phase")
+    page.select_option("#bulk_phase", str(process.phases.get(name="Lost").pk))
+    with page.expect_navigation():
+        page.locator("#bulk-form button[type=submit]").click()
+    errors = page.get_by_test_id("bulk-errors")
+    expect(errors).to_be_visible()
+    fit = page.evaluate(FITS)
+    assert fit["doc"] <= fit["view"] and not fit["wide"], fit
+    assert errors.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]
