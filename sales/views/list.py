@@ -16,16 +16,15 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from crm.lib.forms import form_errors_add
 from crm.lib.http import safe_next
 from customers.pagination import CountedPaginator
 from sales import selectors, services
+from sales.bulkforms import BulkForm
 from sales.filters import ProjectFilter
-from sales.forms import (
-    BulkForm,
-)
 from sales.listing import as_project_list
 from sales.tables import ProjectTable
-from sales.views.common import add_errors, require_leads, view_urls
+from sales.views.common import require_leads, view_urls
 from sales.views.export import export_table
 
 __all__ = ["ProjectListView", "lead_list", "project_bulk", "project_list"]
@@ -141,7 +140,7 @@ def project_bulk(request: HttpRequest, lead: bool = False) -> HttpResponse:
         messages.error(request, _("You may not hand projects to this owner."))
         return redirect(back)
     except ValidationError as exc:
-        add_errors(form, exc)
+        form_errors_add(form, exc)
         return _bulk_failed(request, form=form, lead=lead, back=back)
     messages.success(
         request,
@@ -185,7 +184,7 @@ def _bulk_group(request: HttpRequest, *, form: BulkForm, projects, back: str) ->
         messages.error(request, _("You may only group projects that you may edit."))
         return redirect(back)
     except ValidationError as exc:
-        add_errors(form, exc)
+        form_errors_add(form, exc)
         return _bulk_failed(request, form=form, lead=form.lead, back=back)
     messages.success(request, _("Group “%(name)s” created.") % {"name": group.name})
     return redirect(group)
