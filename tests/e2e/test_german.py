@@ -1,5 +1,5 @@
 """A German user walks the product and finds no English text of ours: every page of the menu, the
-dashboard, the kanban with its move dialog, a form with errors, the map with a popup, the tenant
+dashboard, the kanban with its move dialog and a move (its live-region announcement), the CSV import page, a form with errors, the map with a popup, the tenant
 admin (with the phase ordering that sales.js adds there), My settings, the custom-fields pages,
 every "+ Neu" dialog (one with errors), the global search (list, no hits, results page) and the
 404 and 403 pages.
@@ -229,8 +229,16 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
     expect(card).to_contain_text("116.600\u00a0€")
     check("kanban")
     card.get_by_test_id("card-move").click()
-    expect(page.get_by_test_id("move-dialog")).to_be_visible()
+    dialog = page.get_by_test_id("move-dialog")
+    expect(dialog).to_be_visible()
     check("move dialog")
+    # the move itself: the board's column sums and the screen reader's announcement in German
+    dialog.locator("select[name=phase]").select_option(str(process.phases.get(name="Angebot").pk))
+    dialog.get_by_test_id("move-submit").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_test_id("live-region")).to_have_text("Projekt nach „Angebot“ verschoben.")
+    expect(page.locator(f"#card-{project.pk}")).to_contain_text("116.600\u00a0€")
+    check("kanban after a move")
 
     page.goto(f"{live_server_url}/sales/projects/?process={process.pk}")
     check("project list")
@@ -248,6 +256,9 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
     page.locator("form button[type=submit]").last.click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     check("customer form with errors")
+
+    page.goto(f"{live_server_url}/customers/import/")
+    check("CSV import")
 
     page.goto(f"{live_server_url}/map/?q={german_world['tag']}")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total !== undefined")
