@@ -22,6 +22,7 @@ def tenant_settings(request: HttpRequest) -> HttpResponse:
     """The lead function switch (tenant admins only)."""
     if not request.user.is_tenant_admin:
         raise PermissionDenied(_("Only tenant admins change the sales settings."))
+    request.crm_menu = "sales:project_list"  # the settings are reached from Sales projects
     tenant = request.tenant
     form = TenantSettingsForm(
         request.POST if request.method == "POST" else None,

@@ -83,6 +83,8 @@ def test_from_the_kanban_new_task_for_a_customer_picked_by_search_due_tomorrow(
 ):
     import datetime
 
+    from django.utils import timezone
+
     from activity.models import Activity
     from tests.builders.customers import make_customer
 
@@ -106,7 +108,7 @@ def test_from_the_kanban_new_task_for_a_customer_picked_by_search_due_tomorrow(
         " return f && !f.dataset.stale; }"
     )
     dialog.get_by_label("Subject").fill(f"Rückruf {uid}")
-    due = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    due = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()  # the server's date
     dialog.get_by_label("Due date").fill(due)
     dialog.get_by_label("Open the new record after saving").uncheck()
     dialog.locator("button[type=submit]", has_text="Save").click()

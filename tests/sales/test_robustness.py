@@ -320,6 +320,11 @@ def test_a_leads_pages_mark_leads_in_the_menu_and_a_projects_mark_sales_projects
     ]
 
 
+def test_the_sales_settings_mark_sales_projects_in_the_menu(client_for, dave):
+    page = client_for(dave).get(reverse("sales:tenant_settings")).content.decode()
+    assert _active_menu(page) == ["Sales projects"]
+
+
 # --- a lead converted by a move says so ---------------------------------------------------------
 
 
