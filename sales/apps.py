@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SalesConfig(AppConfig):
     name = "sales"
-    verbose_name = "Sales"
+    verbose_name = _("Sales")
 
     def ready(self) -> None:
         from crm.lib.dashboard import widget_register

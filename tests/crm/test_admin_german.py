@@ -34,3 +34,14 @@ def test_every_model_field_and_choice_of_ours_has_a_translated_name():
                     if value not in ("", None) and not isinstance(choice_label, Promise):
                         untranslated.append(f"{name}.{field.name} choice {value!r}")
     assert untranslated == [], "\n".join(untranslated)
+
+
+def test_every_app_of_ours_has_a_translated_name_in_the_admin():
+    """The admin's section headings and breadcrumbs ("Start › Vertrieb › Prozesse")."""
+    untranslated = [
+        label
+        for label in (*OUR_APPS, "customfields", "tenants")
+        if not isinstance(apps.get_app_config(label).verbose_name, Promise)
+        and label != "crm"  # CRM reads the same in German
+    ]
+    assert untranslated == []
