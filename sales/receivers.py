@@ -10,7 +10,7 @@ from sales import services
 @receiver(events.tenant_provisioned, dispatch_uid="sales.tenant_provisioned")
 def on_tenant_provisioned(sender, *, tenant, admin_user, **kwargs):
     services.process_create_default()
-    services.group_types_ensure()
+    services.group_types_ensure(in_active_language=True)  # a German tenant: Teilprojekte
     if leads_enabled(tenant):
         services.process_create_default_lead()
 

@@ -43,13 +43,18 @@ __all__ = [
 
 
 @transaction.atomic
-def group_types_ensure() -> dict[str, GroupType]:
-    """The two built-in group types by key, created when missing (an admin may rename them)."""
+def group_types_ensure(*, in_active_language: bool = False) -> dict[str, GroupType]:
+    """The two built-in group types by key, created when missing (an admin may rename them).
+    ``in_active_language`` (provisioning, in the new tenant's language): a built-in type that still
+    has its English name from the migration gets the name in the active language."""
     found = {}
     for key, name, rule, order in BUILTIN_GROUP_TYPES:
         found[key], _created = GroupType.objects.get_or_create(
             key=key, defaults={"name": _(name), "rule": rule, "order": order}
         )
+        if in_active_language and found[key].name == name and _(name) != name:
+            found[key].name = _(name)
+            found[key].save(update_fields=["name"])
     return found
 
 

@@ -45,6 +45,12 @@ def test_a_german_tenant_starts_with_german_processes_phases_and_lost_reasons(db
             "Verloren",
         ]
         assert "Kein Budget" in set(LostReason.objects.values_list("name", flat=True))
+        from sales.models import GroupType
+
+        assert set(GroupType.objects.filter(key__gt="").values_list("name", flat=True)) == {
+            "Teilprojekte",
+            "Alternativangebote",
+        }
         from sales.services import process_create_default_lead
 
         with translation.override("de"):
@@ -63,6 +69,12 @@ def test_an_english_tenant_stays_english(db):
             .values_list("name", flat=True)
         )
         assert names[:3] == ["Contacted", "Needs analysis", "Offer sent"]
+        from sales.models import GroupType
+
+        assert set(GroupType.objects.filter(key__gt="").values_list("name", flat=True)) == {
+            "Sub-projects",
+            "Alternatives",
+        }
     connection.set_schema_to_public()
 
 
