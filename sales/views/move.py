@@ -165,7 +165,8 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
         all_errors = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if on_board:
         in_dialog = request.htmx.target == "sales-dialog-body"
-        message = error if in_dialog else error or all_errors  # a drop shows no dialog
+        # the open dialog shows the errors itself; a drop has no dialog, so the board says why
+        message = "" if in_dialog else error or all_errors
         phase_ids = {int_or_none(board["from_phase"]), (current or project).phase_id}
         dialog = _move_dialog(
             request,

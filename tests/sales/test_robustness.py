@@ -241,6 +241,27 @@ def test_the_lost_reason_is_asked_for_once_in_the_dialog_on_the_board(client_for
     assert 'data-testid="move-error"' not in page and 'data-testid="board-message"' not in page
 
 
+def test_a_conflict_in_the_dialog_on_the_board_is_told_once(client_for, process, alice):
+    project = make_project(process=process, owner=alice)
+    response = client_for(alice).post(
+        reverse("sales:project_move", args=[project.pk]),
+        {
+            "process": process.pk,
+            "phase": phase(process, "Offer").pk,
+            "version": project.version + 5,  # someone else moved it meanwhile
+            "board": "1",
+            "board_process": process.pk,
+            "board_query": "",
+            "from_phase": project.phase_id,
+        },
+        HTTP_HX_TARGET="sales-dialog-body",
+        **HX,
+    )
+    page = response.content.decode()
+    assert page.count("Someone changed this project in the meantime.") == 1
+    assert 'data-testid="move-conflict"' in page
+
+
 def test_a_drop_that_fails_on_a_field_still_says_why_on_the_board(
     client_for, process, lead_process, alice
 ):
