@@ -205,7 +205,7 @@ def _project_group_context(request: HttpRequest, *, project: SalesProject, can_e
 @login_required
 def project_update(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get_for_edit(user=request.user, pk=pk)
-    is_lead_project(project, request)
+    lead = is_lead_project(project, request)
     initial = {
         "title": project.title,
         "volume": project.volume,
@@ -249,7 +249,9 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form_errors_add(form, exc)
     return render(
-        request, "sales/project_form.html", {"form": form, "project": project, "current": current}
+        request,
+        "sales/project_form.html",
+        {"form": form, "project": project, "current": current, "lead": lead},
     )
 
 

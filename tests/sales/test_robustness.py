@@ -339,6 +339,10 @@ def test_a_leads_pages_mark_leads_in_the_menu_and_a_projects_mark_sales_projects
     assert _active_menu(client.get(project.get_absolute_url()).content.decode()) == [
         "Sales projects"
     ]
+    edit = client.get(reverse("sales:project_update", args=[lead.pk])).content.decode()
+    assert '<h1 class="h3 mb-3">Edit lead</h1>' in edit
+    edit = client.get(reverse("sales:project_update", args=[project.pk])).content.decode()
+    assert '<h1 class="h3 mb-3">Edit project</h1>' in edit
 
 
 def test_the_sales_settings_mark_sales_projects_in_the_menu(client_for, dave):
