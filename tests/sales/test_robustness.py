@@ -444,3 +444,24 @@ def test_the_create_page_shows_the_identical_name_before_saving(client_for, alic
     assert response.status_code == 200 and f"/customers/{existing.pk}/" in page
     assert "same name" in page and "Save anyway" in page
     assert Customer.objects.filter(name="Eifeldata GmbH").count() == 1
+
+
+def test_a_new_project_for_a_new_customer_named_like_one_without_an_address_is_stopped(
+    client_for, process, alice
+):
+    existing = make_customer(name="Eifeldata GmbH", postal_code="", city="")
+    data = {
+        "customer_mode": "new",
+        "new-name": "Eifeldata GmbH",
+        "new-kind": "company",
+        "new-country": "DE",
+        "title": "Eifel deal",
+        "process": process.pk,
+        "owner": alice.pk,
+        "volume": "100",
+    }
+    response = client_for(alice).post(reverse("sales:project_create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="duplicates"' in page
+    assert f'name="use_customer" value="{existing.pk}"' in page and "(same name)" in page
+    assert Customer.objects.filter(name="Eifeldata GmbH").count() == 1
