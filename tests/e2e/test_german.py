@@ -316,7 +316,12 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
             )
             check("+ Neu dialog with errors")
         page.keyboard.press("Escape")
-        page.wait_for_function("() => !document.querySelector('#crm-new-dialog.show')")
+        # wholly closed: the backdrop goes only after the fade, when Bootstrap has fired "hidden"
+        # and focus has gone back to the opener (later, it would leave the search box and close
+        # the list the next lines wait for)
+        page.wait_for_function(
+            "() => !document.querySelector('#crm-new-dialog.show, .modal-backdrop')"
+        )
 
     # the global search: the top bar's list and the results page
     box = page.locator("[data-crm-search] input[name=q]")
