@@ -548,6 +548,7 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
         "request": _Request(tenant),
         "user": user_id,
         "word": max(words, key=len),
+        "name": customer_name,
         "customer": first("SELECT id FROM customers_customer ORDER BY id LIMIT 1 OFFSET 500")
         or first("SELECT id FROM customers_customer ORDER BY id LIMIT 1"),
         "contact": first("SELECT id FROM customers_contactperson ORDER BY id LIMIT 1 OFFSET 500")
@@ -697,12 +698,16 @@ def _single_pages(ctx: dict) -> list[tuple]:
         ("Saved selections (by name)", ("mapview:selection_list", {}), ""),
     ):
         spec.append((f"German: {label}", (name, kwargs), query, german, PAGE_MS))
-    # the global search: a common name with umlaut folding, a typo, two letters, the sample word
+    # the global search: a common name with umlaut folding, a typo, a missing letter, two
+    # letters, the sample word, a whole name as written
     for label, text in (
         ("mueller", "mueller"),
+        ("umlaut spelt out (Gebaeude)", "gebaeude"),
         ("a typo (Schmitd)", "schmitd"),
+        ("one letter missing (Schneder)", "schneder"),
         ("two letters", "ma"),
         ("the sample word", ctx["word"]),
+        ("an exact name", ctx.get("name") or ctx["word"]),
     ):
         spec.append(
             (f"Global search: {label}", ("crm:search", {}), urlencode({"q": text}), {}, SEARCH_MS)

@@ -241,3 +241,39 @@ def test_the_top_bar_has_the_search_combobox(tenant, client_for, alice):
     html = client_for(alice).get("/").content.decode()
     assert 'role="combobox"' in html and 'aria-controls="crm-search-dropdown"' in html
     assert 'action="/search/"' in html
+
+
+def _sorted_rows(plan: dict) -> list[int]:
+    """The number of rows each Sort node of an EXPLAIN (ANALYZE, FORMAT JSON) plan ranked."""
+    out = []
+    if plan.get("Node Type") == "Sort":
+        out.append(sum(child["Actual Rows"] for child in plan.get("Plans", [])))
+    for child in plan.get("Plans", []):
+        out += _sorted_rows(child)
+    return out
+
+
+def test_only_a_bounded_number_of_matches_is_ranked(tenant, monkeypatch):
+    # issue 18: ranking every match of a common name or a typo was the whole cost at 100,000
+    # customers; the index picks at most CAP_* candidates per step and only those are scored.
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search_lib, "CAP_CONTAINS", 4)
+    monkeypatch.setattr(search_lib, "CAP_SIMILAR", 3)
+    for i in range(12):
+        make_customer(name=f"Kranbau {i} GmbH")
+        make_customer(name=f"Kranbou {i} AG")  # resembles "kranbau" (a wrong letter)
+    for query in ("kranbau", "kranbaux"):
+        with CaptureQueriesContext(connection) as captured:
+            rows = search_lib.queryset_search(
+                Customer.objects.all(), expression='{t}."name"', query=query, limit=10
+            )
+        assert rows and len(rows) <= 7
+        sorted_counts = []
+        with connection.cursor() as cursor:
+            for q in captured.captured_queries:
+                if not q["sql"].lstrip().upper().startswith("SELECT"):
+                    continue  # search_path
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
+                sorted_counts += _sorted_rows(cursor.fetchone()[0][0]["Plan"])
+        assert sorted_counts and max(sorted_counts) <= 4, (query, sorted_counts)
