@@ -96,7 +96,8 @@ class Activity(models.Model):
             models.Index(fields=["employee", "-occurred_at"], name="activity_employee_idx"),
             models.Index(fields=["customer", "-occurred_at"], name="activity_customer_idx"),
             models.Index(fields=["project", "-occurred_at"], name="activity_project_idx"),
-            # The log filtered by type, newest first: rare system kinds would otherwise walk the whole period.
+            # The log filtered by type, newest first: rare system kinds would otherwise walk the
+            # whole period.
             models.Index(fields=["kind", "-occurred_at", "-id"], name="activity_kind_idx"),
             models.Index(
                 fields=["employee", "due_date"],

@@ -1,4 +1,5 @@
-"""Reporting periods of the log page, as half-open ranges of aware datetimes in the tenant's zone."""
+"""Reporting periods of the log page, as half-open ranges of aware datetimes in the tenant's
+zone."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Sample activity history for seed_demo (order 40): a year of calls, meetings, e-mails, notes and
 tasks by the customers' and projects' owners, plus the system entries of the seeded project history,
-conversions and new customers. People's entries go in with COPY, system entries with INSERT ... SELECT,
-so the large tenant's million rows take about a minute."""
+conversions and new customers. People's entries go in with COPY, system entries with INSERT ...
+SELECT, so the large tenant's million rows take about a minute."""
 
 from __future__ import annotations
 
@@ -274,10 +274,10 @@ def _seed(
 
 
 def _insert_system_entries(t: dict[str, str], *, budget: int, since: datetime.datetime) -> int:
-    """System entries of the seeded history of the last year, at most about ``budget``: project created
-    and phase changes (from the projects' phase history), won and lost, leads converted, customers
-    created. When the history is larger, a share of the projects (and customers) is taken whole, so
-    the entries stay spread over the year and a project's timeline stays complete."""
+    """System entries of the seeded history of the last year, at most about ``budget``: project
+    created and phase changes (from the projects' phase history), won and lost, leads converted,
+    customers created. When the history is larger, a share of the projects (and customers) is taken
+    whole, so the entries stay spread over the year and a project's timeline stays complete."""
     if budget <= 0:
         return 0
     # Only identifiers from the models' own metadata are formatted in; values go as parameters.

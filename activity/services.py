@@ -39,7 +39,8 @@ def activity_coverage_stale() -> None:
 
 
 def _touch_customer(activity: Activity, contacts: Iterable | None = None) -> None:
-    """Keep the customer's and contacts' "last activity": people's entries count, open tasks do not."""
+    """Keep the customer's and contacts' "last activity": people's entries count, open tasks do
+    not."""
     if activity.customer_id is None or activity.is_system or activity.is_open_task:
         return
     from customers.services import contact_touch_activity, customer_touch_activity

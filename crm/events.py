@@ -19,8 +19,9 @@ lead_converted = Signal()  # customer, user, project (may be None)
 # the new customers' geocode_status is "pending".
 customers_imported = Signal()  # customer_ids (list of int), user (may be None), job
 # A save changed custom fields marked "tracked" (customfields.services.tracked_changes gives
-# ``changes``: [{"key", "old", "new"}] in stored shapes). entity: customer, contact, project or lead;
-# record: the Customer, ContactPerson or SalesProject. Sent by the customers and sales services.
+# ``changes``: [{"key", "old", "new"}] in stored shapes). entity: customer, contact, project or
+# lead; record: the Customer, ContactPerson or SalesProject. Sent by the customers and sales
+# services.
 custom_fields_changed = Signal()  # entity, record, user, changes
 
 # sales

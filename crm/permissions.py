@@ -71,7 +71,8 @@ def who_can_edit(*, owner_id: int | None) -> str:
 
 
 def require_edit_owned(*, user, owner_id: int | None) -> None:
-    """Raise PermissionDenied (saying who may) unless ``user`` may edit a record owned by ``owner_id``."""
+    """Raise PermissionDenied (saying who may) unless ``user`` may edit a record owned by
+    ``owner_id``."""
     if not user_can_edit_owned(user=user, owner_id=owner_id):
         from django.utils.translation import gettext as _
 

@@ -176,7 +176,8 @@ def public_home(request: HttpRequest) -> HttpResponse:
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
-    """/favicon.ico, which browsers and crawlers ask for on every host: the static icon, cached a day."""
+    """/favicon.ico, which browsers and crawlers ask for on every host: the static icon, cached a
+    day."""
     from django.contrib.staticfiles import finders
     from django.contrib.staticfiles.storage import staticfiles_storage
 
@@ -233,7 +234,8 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    """Our fault: the layout if it can still be rendered, else plain text (the database may be down)."""
+    """Our fault: the layout if it can still be rendered, else plain text (the database may be
+    down)."""
     try:
         return _error_response(
             request,

@@ -14,7 +14,8 @@ from psycopg.types.json import Jsonb
 
 
 def reserve_ids(model, n: int) -> list[int]:
-    """``n`` fresh primary keys from the model's id sequence, so rows can reference each other before COPY."""
+    """``n`` fresh primary keys from the model's id sequence, so rows can reference each other
+    before COPY."""
     if n <= 0:
         return []
     with connection.cursor() as cursor:

@@ -94,9 +94,10 @@ class Customer(models.Model):
         _("last activity"), null=True, blank=True, db_index=True
     )
 
-    # Roll-ups of the customer's sales projects, kept exact by statement-level triggers on the projects
-    # table (migration 0006; never written by Python): the open projects (phase outcome "open") and
-    # their volume, where an alternatives group counts once (only members flagged counts_in_pipeline).
+    # Roll-ups of the customer's sales projects, kept exact by statement-level triggers on the
+    # projects table (migration 0006; never written by Python): the open projects (phase outcome
+    # "open") and their volume, where an alternatives group counts once (only members flagged
+    # counts_in_pipeline).
     open_projects_count = models.IntegerField(
         _("open projects"), default=0, db_default=0, editable=False
     )
@@ -109,7 +110,8 @@ class Customer(models.Model):
     email_domain = models.CharField(_("e-mail domain"), max_length=200, blank=True, editable=False)
     phone_digits = models.CharField(_("phone digits"), max_length=50, blank=True, editable=False)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
-    # The tenant's custom fields (customfields.FieldDefinition.key -> value, see customfields.values).
+    # The tenant's custom fields (customfields.FieldDefinition.key -> value, see
+    # customfields.values).
     custom = models.JSONField(
         _("custom fields"), default=dict, db_default={}, blank=True, editable=False
     )

@@ -197,7 +197,8 @@ def is_freemail(domain: str) -> bool:
 
 
 def phone_digits(phone: str | None, country: str | None = "DE") -> str:
-    """The phone number as international digits: "+49 (0)30 123-45" and "030 12345" -> "493012345"."""
+    """The phone number as international digits: "+49 (0)30 123-45" and "030 12345" ->
+    "493012345"."""
     if not phone:
         return ""
     text = phone.replace("(0)", "")

@@ -1,5 +1,5 @@
-"""The paginators of long lists. ``EstimatedCountPaginator`` (customer overview, contact list) counts
-itself; ``CountedPaginator`` (sales project and lead lists) is told its count by the running
+"""The paginators of long lists. ``EstimatedCountPaginator`` (customer overview, contact list)
+counts itself; ``CountedPaginator`` (sales project and lead lists) is told its count by the running
 totals. Both read one row ahead or skip over bare ids, so deep pages stay cheap.
 
 A paginator for long lists (100,000 customers): exact counts when they are cheap, "about N" beyond.

@@ -73,7 +73,8 @@ CONTACT_FIELDS = (
 
 
 def search_contacts(*, request, query: str, limit: int) -> list[Hit]:
-    """Contact persons by first and last name (not those of leads while the lead function is off)."""
+    """Contact persons by first and last name (not those of leads while the lead function is
+    off)."""
     qs = ContactPerson.objects.select_related("customer").only(*CONTACT_FIELDS)
     if not leads_enabled(request):
         qs = qs.filter(customer__status=Customer.Status.CUSTOMER)

@@ -33,7 +33,8 @@ _trgm_available: bool | None = None
 
 
 def search_uses_trigrams() -> bool:
-    """True when pg_trgm is installed (then search is "contains"), else word-prefix full-text search."""
+    """True when pg_trgm is installed (then search is "contains"), else word-prefix full-text
+    search."""
     global _trgm_available
     if _trgm_available is None:
         with connection.cursor() as cursor:
@@ -51,7 +52,8 @@ def _search(qs: QuerySet, *, text: str, table: str) -> QuerySet:
             qs = qs.filter(search_text__contains=token)
         return qs
     tsquery = " & ".join(f"{token}:*" for token in tokens)
-    # The table name is ours and the words travel as a parameter; the expression matches the GIN index.
+    # The table name is ours and the words travel as a parameter; the expression matches the GIN
+    # index.
     return qs.filter(
         RawSQL(  # noqa: S611
             f"to_tsvector('simple'::regconfig, {table}.search_text) @@ to_tsquery('simple'::regconfig, %s)",
@@ -70,12 +72,12 @@ OWNER_SORT = ("owner__first_name", "owner__last_name", "id")  # CustomerTable's 
 class CustomerOverviewQuerySet(QuerySet):
     """The overview's rows, built to stay cheap at 100,000 customers.
 
-    Slicing (one page) first picks the page's ids in the requested order, using the indexes, and then
-    loads only those rows with their owner; so deep pages never read the rows they skip. The open
-    project count and pipeline value are columns of the customer (kept by triggers, migration 0006),
-    so sorting and filtering by them use indexes like any other column. The owner sort walks the
-    owners in name order instead of sorting every customer by its owner's name (see _owner_page_ids).
-    """
+    Slicing (one page) first picks the page's ids in the requested order, using the indexes, and
+    then loads only those rows with their owner; so deep pages never read the rows they skip. The
+    open project count and pipeline value are columns of the customer (kept by triggers, migration
+    0006), so sorting and filtering by them use indexes like any other column. The owner sort walks
+    the owners in name order instead of sorting every customer by its owner's name (see
+    _owner_page_ids). """
 
     def __getitem__(self, k):
         if not isinstance(k, slice):
@@ -166,8 +168,8 @@ def customer_export_rows(qs: QuerySet, *, definitions=()) -> Iterator[tuple]:
 def customer_rollups_stale(
     *, customer_ids: list[int] | None = None
 ) -> list[tuple[int, int, Decimal, int, Decimal]]:
-    """Customers whose stored open project count or pipeline value differs from a fresh aggregate
-    of their projects: (id, stored count, stored value, true count, true value). Empty when exact."""
+    """Customers whose stored open project count or pipeline value differs from a fresh aggregate of
+    their projects: (id, stored count, stored value, true count, true value). Empty when exact."""
     only = "" if customer_ids is None else " AND c.id = ANY(%s)"
     with connection.cursor() as cursor:
         # Unqualified tables: the search_path picks the tenant's schema.
@@ -222,7 +224,8 @@ def customer_editable_q(*, user) -> Q:
 
 
 def owner_choices(*, user, include_id: int | None = None) -> QuerySet:
-    """Users ``user`` may make owner of a customer: admins anyone, managers their team, others themselves.
+    """Users ``user`` may make owner of a customer: admins anyone, managers their team, others
+    themselves.
 
     ``include_id`` keeps a record's current owner selectable even when outside that set."""
     users = User.objects.filter(is_active=True).order_by("first_name", "last_name", "email")

@@ -1,4 +1,5 @@
-"""Every write about customers and contact persons. Keyword-only, typed, atomic; events after the change."""
+"""Every write about customers and contact persons. Keyword-only, typed, atomic; events after the
+change."""
 
 from __future__ import annotations
 
@@ -88,7 +89,8 @@ def size_class_case(thresholds: SizeClassThresholds) -> Case:
 
 @transaction.atomic
 def size_thresholds_save(*, thresholds: SizeClassThresholds) -> int:
-    """Save the thresholds and re-derive the class of every customer whose class is not set by hand."""
+    """Save the thresholds and re-derive the class of every customer whose class is not set by
+    hand."""
     thresholds.full_clean()
     thresholds.save()
     return Customer.objects.filter(size_class_manual=False).update(
@@ -140,7 +142,8 @@ def _full_clean(instance) -> None:
 
 @transaction.atomic
 def customer_create(*, user, status: str = Customer.Status.CUSTOMER, **fields: Any) -> Customer:
-    """Create a lead or customer (owner defaults to the user); size class derived unless set by hand."""
+    """Create a lead or customer (owner defaults to the user); size class derived unless set by
+    hand."""
     unknown = set(fields) - set(CUSTOMER_FIELDS)
     if unknown:
         raise TypeError(f"customer_create() got unexpected fields {sorted(unknown)}")
@@ -340,7 +343,8 @@ def customer_locations_store(*, rows: list[tuple[int, float | None, float | None
 
 @transaction.atomic
 def customers_assign_owner(*, user, customer_ids: Iterable[int], owner) -> tuple[int, int]:
-    """Give the customers a new owner; those the user may not edit are skipped. (assigned, skipped)."""
+    """Give the customers a new owner; those the user may not edit are skipped. (assigned,
+    skipped)."""
     from customers.selectors import customer_editable_q, owner_choices
 
     if owner is not None and not owner_choices(user=user).filter(pk=owner.pk).exists():

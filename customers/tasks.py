@@ -1,4 +1,5 @@
-"""Background work of the customers app (tenant-aware: each task runs in the schema it was queued from)."""
+"""Background work of the customers app (tenant-aware: each task runs in the schema it was queued
+from)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ PHASE_FIELDS = [
 
 
 class PhaseInlineForm(forms.ModelForm):
-    """The order field carries the texts of the reorder handle that sales.js adds (in the user's language)."""
+    """The order field carries the texts of the reorder handle that sales.js adds (in the user's
+    language)."""
 
     class Meta:
         model = Phase
@@ -359,7 +360,8 @@ class GroupTypeAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
         return bool(obj.key)
 
     def has_delete_permission(self, request, obj=None):
-        # the built-in types are renamed or switched off, never deleted (grouping competing offers needs them)
+        # the built-in types are renamed or switched off, never deleted (grouping competing offers
+        # needs them)
         return super().has_delete_permission(request, obj) and not (obj is not None and obj.key)
 
     @transaction.atomic

@@ -61,7 +61,8 @@ def pipeline_widget(request: HttpRequest) -> dict | None:
 
 
 def followups_widget(request: HttpRequest) -> dict | None:
-    """The owner's reminder of leads (and projects) whose follow-up date has come; hidden when none."""
+    """The owner's reminder of leads (and projects) whose follow-up date has come; hidden when
+    none."""
     if not request.user.is_authenticated:
         return None
     items, count = followups_for(user=request.user)

@@ -79,7 +79,8 @@ class ProjectFieldsForm(forms.Form):
 
 
 class CustomerPickMixin(forms.Form):
-    """An existing customer chosen from a short list found by ``customer_q`` (never all customers)."""
+    """An existing customer chosen from a short list found by ``customer_q`` (never all
+    customers)."""
 
     customer = forms.ModelChoiceField(
         label=_("Customer"), queryset=Customer.objects.all(), required=False

@@ -25,7 +25,8 @@ PROJECT_FIELDS = (
 
 
 def search_projects(*, request, query: str, limit: int) -> list[Hit]:
-    """Projects by title, with customer and phase; lead projects only while the lead function is on."""
+    """Projects by title, with customer and phase; lead projects only while the lead function is
+    on."""
     qs = SalesProject.objects.select_related("customer", "phase", "process")
     if not leads_enabled(request):
         qs = qs.exclude(process__kind=Process.Kind.LEAD)

@@ -26,7 +26,8 @@ from sales.seed_words import (  # noqa: F401 - PRODUCTS_DE is also read by tests
 PROJECTS_PER_CUSTOMER = 2.5  # the large tenant: 100,000 customers -> 250,000 projects
 DAYS = 420
 
-# (name, kind, order, share of projects, volume median, phases: (name, probability, outcome, yellow, red))
+# (name, kind, order, share of projects, volume median, phases: (name, probability, outcome, yellow,
+# red))
 EXTRA_PROCESSES = [
     (
         gettext_lazy("Service contracts"),

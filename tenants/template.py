@@ -33,7 +33,8 @@ _LOCK_KEY = 0x63726D74  # "crmt"
 
 
 def template_pending_migrations() -> list[str]:
-    """The migrations the template schema has not applied yet ("app.name"), all when it is missing."""
+    """The migrations the template schema has not applied yet ("app.name"), all when it is
+    missing."""
     if not schema_exists(TEMPLATE_SCHEMA):
         return ["(no template schema)"]
     connection.set_schema(TEMPLATE_SCHEMA, include_public=False)

@@ -200,7 +200,8 @@ def tenant_client(tenant, user=None) -> Client:
 
 @pytest.fixture
 def client_for(tenant):
-    """``client_for(user)`` gives a logged-in client on the alpha host; ``client_for(None)`` anonymous."""
+    """``client_for(user)`` gives a logged-in client on the alpha host; ``client_for(None)``
+    anonymous."""
 
     def make(user=None, on=None):
         return tenant_client(on or tenant, user)

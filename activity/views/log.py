@@ -33,7 +33,8 @@ def _log_filter(request: HttpRequest) -> tuple[ActivityFilter, list]:
 
 
 def _query(request: HttpRequest, **changes) -> str:
-    """The log's query string without paging and sort state, with ``changes`` applied (None drops)."""
+    """The log's query string without paging and sort state, with ``changes`` applied (None
+    drops)."""
     params = request.GET.copy()
     for name in ("cursor", "page", "sort"):
         params.pop(name, None)
@@ -45,7 +46,8 @@ def _query(request: HttpRequest, **changes) -> str:
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
-    """The log: filters and one keyset page of entries; the summary comes as a fragment of its own."""
+    """The log: filters and one keyset page of entries; the summary comes as a fragment of its
+    own."""
     filterset, _users = _log_filter(request)
     base = filterset.qs
     period = filterset.chosen_period

@@ -1,9 +1,10 @@
-"""A Redis cache that never breaks a page: while Redis is unreachable it behaves like an empty cache.
+"""A Redis cache that never breaks a page: while Redis is unreachable it behaves like an empty
+cache.
 
-Django's own ``RedisCache`` raises ``redis.ConnectionError`` from every ``get``/``set`` when Redis is
-down, so any page that caches something (pipeline totals, the map extent, the login rate limit)
-would answer 500. This backend catches Redis errors, logs one warning per outage, and answers as
-a cache miss: ``get`` returns the default, ``add``/``touch`` return False, ``set``/``delete`` do
+Django's own ``RedisCache`` raises ``redis.ConnectionError`` from every ``get``/``set`` when Redis
+is down, so any page that caches something (pipeline totals, the map extent, the login rate limit)
+would answer 500. This backend catches Redis errors, logs one warning per outage, and answers as a
+cache miss: ``get`` returns the default, ``add``/``touch`` return False, ``set``/``delete`` do
 nothing, ``incr`` raises ``ValueError`` as for a missing key (callers already handle that).
 
 After a failure Redis is not asked again for ``RETRY_AFTER`` seconds, so a Redis host that does

@@ -55,7 +55,8 @@ def _excel_cell(value) -> str | None:
 
 
 def csv_safe(value, fmt: str = "csv") -> str:
-    """The cell text for ``value``; user-supplied text that a spreadsheet would evaluate gets a leading '."""
+    """The cell text for ``value``; user-supplied text that a spreadsheet would evaluate gets a
+    leading '."""
     if fmt == "excel" and (cell := _excel_cell(value)) is not None:
         return cell
     if value is None:

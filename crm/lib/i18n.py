@@ -1,4 +1,5 @@
-"""The translation catalogs: compiled with Babel (no GNU gettext needed), and our messages extracted.
+"""The translation catalogs: compiled with Babel (no GNU gettext needed), and our messages
+extracted.
 
 ``python -m crm.lib.i18n`` compiles every ``locale/*/LC_MESSAGES/*.po`` into its ``.mo`` (the set-up
 runs it: ``make run``, ``make test``, the Dockerfile; the test run does it again). The ``.mo`` files

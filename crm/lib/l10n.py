@@ -54,7 +54,8 @@ def money_format(value, currency: str, *, decimals: int = 0) -> str:
 
 
 def grouped(value, decimals: int | None = None) -> str:
-    """A number with the active language's thousands separator (counts in tables, totals, charts)."""
+    """A number with the active language's thousands separator (counts in tables, totals,
+    charts)."""
     if value in (None, ""):
         return ""
     return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)

@@ -33,8 +33,8 @@ class SeedContext:
 
 
 def seeding_in_german() -> bool:
-    """Whether the sample data is being written for a German tenant (seed_demo seeds in the
-    tenant's language): its names, subjects and notes are then German, an English tenant's English."""
+    """Whether the sample data is being written for a German tenant (seed_demo seeds in the tenant's
+    language): its names, subjects and notes are then German, an English tenant's English."""
     return (get_language() or "").startswith("de")
 
 

@@ -26,7 +26,8 @@ def grouped(value) -> str:
 
 @register.simple_tag(takes_context=True)
 def csv_formats(context) -> list[dict]:
-    """The export formats, the one for the user's language first: ``{% csv_formats as formats %}``."""
+    """The export formats, the one for the user's language first: ``{% csv_formats as formats
+    %}``."""
     from crm.lib.csvsafe import CSV_FORMATS, csv_format_for
 
     request = context.get("request")

@@ -1,5 +1,5 @@
-"""Checking every row of an import: the plan of customers and contacts to write and the report (line,
-column, reason); nothing is written here."""
+"""Checking every row of an import: the plan of customers and contacts to write and the report
+(line, column, reason); nothing is written here."""
 
 from __future__ import annotations
 

@@ -136,7 +136,8 @@ def _queue(*, job: ImportJob, task_name: str) -> None:
 
 
 def _send(task, job_id: int, state: str) -> None:
-    """Queue the job's task; with the broker down the job goes back one step so it can be retried."""
+    """Queue the job's task; with the broker down the job goes back one step so it can be
+    retried."""
     if task_send_safely(task, [job_id]):
         return
     back = (

@@ -173,7 +173,8 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def customer_duplicates(request: HttpRequest) -> HttpResponse:
-    """The duplicate candidates for what is typed so far (htmx, while filling in the create form)."""
+    """The duplicate candidates for what is typed so far (htmx, while filling in the create
+    form)."""
     post = request.POST
     candidates = []
     if post.get("name", "").strip():

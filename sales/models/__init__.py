@@ -184,7 +184,8 @@ class SalesProject(models.Model):
         related_name="+",
     )
     followup_due = models.DateField(_("follow-up due"), null=True, blank=True)
-    # The tenant's custom fields (customfields.FieldDefinition.key -> value, see customfields.values).
+    # The tenant's custom fields (customfields.FieldDefinition.key -> value, see
+    # customfields.values).
     custom = models.JSONField(
         _("custom fields"), default=dict, db_default={}, blank=True, editable=False
     )

@@ -178,7 +178,8 @@ def project_conflicts(*, project: SalesProject) -> list[Conflict]:
 
 
 def conflict_get(*, a_id: int, b_id: int) -> Conflict | None:
-    """The pair of projects ``a_id``, ``b_id`` if they compete, else None (404 when either is missing)."""
+    """The pair of projects ``a_id``, ``b_id`` if they compete, else None (404 when either is
+    missing)."""
     from django.http import Http404
 
     low, high = sorted((int(a_id), int(b_id)))

@@ -130,7 +130,8 @@ def open_projects_q() -> Q:
 
 
 def followups_for(*, user, limit: int = 8) -> tuple[list[SalesProject], int]:
-    """The user's projects whose follow-up date has come (returned, or still waiting for the task)."""
+    """The user's projects whose follow-up date has come (returned, or still waiting for the
+    task)."""
     from django.utils import timezone
 
     today = timezone.localdate()

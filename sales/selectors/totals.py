@@ -43,7 +43,8 @@ ZERO = Decimal("0")
 
 
 def weighted_expression(*, prefix: str = "") -> ExpressionWrapper:
-    """volume × probability / 100, as a database expression (``prefix`` reaches it through a relation)."""
+    """volume × probability / 100, as a database expression (``prefix`` reaches it through a
+    relation)."""
     return ExpressionWrapper(
         F(f"{prefix}volume") * F(f"{prefix}probability") / Value(Decimal("100")),
         output_field=DecimalField(max_digits=16, decimal_places=2),

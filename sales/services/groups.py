@@ -77,7 +77,8 @@ def group_type_check_rule(*, group_type: GroupType, rule: str) -> None:
 
 
 def group_check_type(*, group: ProjectGroup, group_type: GroupType) -> None:
-    """Can this group's members be of ``group_type``? (Alternatives: at most one won, none open beside it.)"""
+    """Can this group's members be of ``group_type``? (Alternatives: at most one won, none open
+    beside it.)"""
     if group.pk is not None:
         _check_alternatives(group_type=group_type, projects=_members(group))
 
@@ -158,7 +159,8 @@ def group_create(
     description: str = "",
     main_project: SalesProject | None = None,
 ) -> ProjectGroup:
-    """A new group of ``projects``, none of them in a group yet; needs edit rights on all of them."""
+    """A new group of ``projects``, none of them in a group yet; needs edit rights on all of
+    them."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Please give the group a name.")})
@@ -292,7 +294,8 @@ def group_delete(*, group: ProjectGroup, user) -> None:
 def conflict_dismiss(
     *, project_a: SalesProject, project_b: SalesProject, user
 ) -> ConflictDismissal:
-    """ "These two do not compete": the warning goes away for this pair; needs edit rights on both."""
+    """ "These two do not compete": the warning goes away for this pair; needs edit rights on
+    both."""
     _require_edit_all(user=user, projects=[project_a, project_b])
     low, high = sorted((project_a, project_b), key=lambda p: p.pk)
     if low.pk == high.pk:

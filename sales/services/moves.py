@@ -93,7 +93,8 @@ def lost_reason_check(*, phase: Phase, lost_reason: LostReason | None) -> None:
 
 
 def outcome_events_send(*, project: SalesProject, user, from_phase: Phase | None) -> None:
-    """``project_won``, ``project_lost`` or ``project_reopened``, as the new phase's outcome says."""
+    """``project_won``, ``project_lost`` or ``project_reopened``, as the new phase's outcome
+    says."""
     outcome = project.phase.outcome
     was_open = from_phase is None or from_phase.outcome == Phase.Outcome.OPEN
     if outcome == Phase.Outcome.WON:

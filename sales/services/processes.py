@@ -19,7 +19,8 @@ DEFAULT_SALES_PHASES = [
     (gettext_lazy("Won"), 100, Phase.Outcome.WON, None, None),
     (gettext_lazy("Lost"), 0, Phase.Outcome.LOST, None, None),
 ]
-# Names in the language active at creation (a German tenant is provisioned in German: tenant_provision)
+# Names in the language active at creation (a German tenant is provisioned in German:
+# tenant_provision)
 DEFAULT_LOST_REASONS = [
     gettext_lazy("Price"),
     gettext_lazy("Competitor"),

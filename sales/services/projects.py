@@ -244,7 +244,8 @@ def project_move(
 ) -> MoveResult:
     """Move a project to a phase (possibly of another process) and/or to another owner; into a
     follow-up phase it needs ``park_until`` (and returns on that date to ``park_return_phase``);
-    into a won phase it closes the project's open alternatives (``MoveResult.closed_alternatives``)."""
+    into a won phase it closes the project's open alternatives
+    (``MoveResult.closed_alternatives``)."""
     lock_groups_for_win(project_ids=[project.pk], phase=phase)
     locked = lock_project(project)
     check_version(locked, expected_version)

@@ -1,4 +1,5 @@
-"""Small template helpers of the sales pages: money, links into other apps that may not exist yet."""
+"""Small template helpers of the sales pages: money, links into other apps that may not exist
+yet."""
 
 from __future__ import annotations
 
@@ -214,7 +215,8 @@ def kanban_card_html(
 
 @register.simple_tag(takes_context=True)
 def kanban_cards(context, cards) -> str:
-    """The cards of a column (``urls``, ``board_query``, ``process`` and ``crm_tenant`` from the context)."""
+    """The cards of a column (``urls``, ``board_query``, ``process`` and ``crm_tenant`` from the
+    context)."""
     slot = context.template.engine.get_template(QUICKLOG_SLOT)
     tenant = context.get("crm_tenant")
     currency = getattr(tenant, "currency", None) if tenant is not None else None

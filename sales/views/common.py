@@ -29,7 +29,8 @@ def view_urls(lead: bool) -> dict[str, str]:
         name: reverse(prefix + name)
         for name in ("list", "kanban", "create", "kanban_column", "bulk", "export")
     }
-    # per-card links from one reverse() each (a board renders a hundred cards); see the for_pk filter
+    # per-card links from one reverse() each (a board renders a hundred cards); see the for_pk
+    # filter
     urls["card_detail"] = reverse("sales:project_detail", args=[0])
     urls["card_move"] = reverse("sales:project_move", args=[0])
     urls["group_detail"] = reverse("sales:group_detail", args=[0])

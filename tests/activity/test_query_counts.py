@@ -1,4 +1,5 @@
-"""The log page, timelines and the dashboard widget run a fixed number of queries, however many rows."""
+"""The log page, timelines and the dashboard widget run a fixed number of queries, however many
+rows."""
 
 import datetime
 

@@ -1,4 +1,5 @@
-"""The sample-data seeder: a spread-out history, system entries from the project history, last activity."""
+"""The sample-data seeder: a spread-out history, system entries from the project history, last
+activity."""
 
 import datetime
 import random

@@ -1,4 +1,5 @@
-"""The log page's summary on a hand-built data set: counts, previous period, coverage, overdue, weeks."""
+"""The log page's summary on a hand-built data set: counts, previous period, coverage, overdue,
+weeks."""
 
 import datetime
 
@@ -37,7 +38,8 @@ def data(tenant, alice, bob):
     make_activity(
         employee=alice, customer=c5, kind="call", occurred_at=at(d(14))
     )  # before both periods
-    # alice's tasks: one overdue, one due later, one overdue but done, one open task "touches" nobody
+    # alice's tasks: one overdue, one due later, one overdue but done, one open task "touches"
+    # nobody
     make_activity(employee=alice, customer=c4, kind="task", occurred_at=at(d(20)), due_date=d(1))
     make_activity(
         employee=alice,

@@ -362,7 +362,8 @@ def test_logging_refuses_a_next_url_on_another_host(tenant, client_for, alice):
     assert response.status_code == 302 and "evil" not in response["Location"]
 
 
-# --- editing and permissions ------------------------------------------------------------------------
+# --- editing and permissions
+# ------------------------------------------------------------------------
 
 
 def test_the_author_edits_and_deletes_their_entry(tenant, client_for, alice):
@@ -442,7 +443,8 @@ def test_marking_a_task_done_from_the_dashboard(tenant, client_for, alice):
     assert f'id="task-{task.pk}"' in response.content.decode()
 
 
-# --- dashboard -------------------------------------------------------------------------------------
+# --- dashboard
+# -------------------------------------------------------------------------------------
 
 
 def test_dashboard_shows_my_open_tasks_with_overdue_marked_and_my_week(
@@ -478,7 +480,8 @@ def test_dashboard_shows_my_open_tasks_with_overdue_marked_and_my_week(
     assert "My activity this week: 1 entry" in html
 
 
-# --- tenancy -----------------------------------------------------------------------------------------
+# --- tenancy
+# -----------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -560,7 +563,8 @@ def test_anonymous_users_are_sent_to_login(tenant, client_for):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-# --- one activity for many customers (the map's selections) ---------------------------------------------
+# --- one activity for many customers (the map's selections)
+# ---------------------------------------------
 
 
 def test_logging_one_activity_for_every_customer_of_a_selection(tenant, client_for, alice):

@@ -1,4 +1,5 @@
-"""Builders for customers and contact persons: ``make_customer(**overrides)``, ``make_contact(**overrides)``.
+"""Builders for customers and contact persons: ``make_customer(**overrides)``,
+``make_contact(**overrides)``.
 
 Both write straight to the database (no events, no duplicate check, no size-class derivation) in the
 active tenant schema, so tests of other apps get rows quickly. Any model field can be overridden.

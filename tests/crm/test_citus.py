@@ -1,4 +1,5 @@
-"""The CRM on a Citus cluster (schema-based sharding): tenants spread over the workers and move live.
+"""The CRM on a Citus cluster (schema-based sharding): tenants spread over the workers and move
+live.
 
 Runs only against a Citus coordinator: ``make test-citus`` (bin/citus) sets CITUS_DATABASE_URL and
 points the test database at the cluster. Skipped on a single PostgreSQL.

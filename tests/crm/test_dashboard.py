@@ -79,8 +79,8 @@ def test_dashboard_runs_a_fixed_number_of_queries_for_every_role(
             page = client.get("/")
         assert page.status_code == 200
         real = _real(ctx)
-        # domain, session, user; follow-ups 1; customers 3 and pipeline 1 (in production the tenant-wide
-        # counts and the pipeline come from the cache); tasks 3 tiny index reads; team 2
+        # domain, session, user; follow-ups 1; customers 3 and pipeline 1 (in production the
+        # tenant-wide counts and the pipeline come from the cache); tasks 3 tiny index reads; team 2
         assert len(real) <= 13, real
         return len(real)
 

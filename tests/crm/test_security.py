@@ -125,8 +125,8 @@ SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
 
 
 def test_templates_have_no_inline_script_handler_or_javascript_url():
-    """What the policy would block, found before a browser does: inline <script> without the
-    nonce, on*= / hx-on attributes and javascript: URLs (static/js/behaviors.js has the handlers)."""
+    """What the policy would block, found before a browser does: inline <script> without the nonce,
+    on*= / hx-on attributes and javascript: URLs (static/js/behaviors.js has the handlers)."""
     templates = sorted((ROOT / "templates").rglob("*.html"))
     assert len(templates) > 50
     problems = []
@@ -367,7 +367,8 @@ def test_the_tenant_admin_refuses_a_weak_password_and_keeps_the_input(tenant, da
     assert User.objects.get(email="newbie@alpha.test").check_password(PASSWORD)
 
 
-# --- login rate limiting beyond tests/crm/test_auth.py ------------------------------------------------
+# --- login rate limiting beyond tests/crm/test_auth.py
+# ------------------------------------------------
 
 
 @override_settings(LOGIN_RATE_LIMIT=2)

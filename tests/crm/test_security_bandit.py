@@ -1,5 +1,6 @@
 """bandit over our code inside the suite (offline): every finding is fixed or explained in
-SECURITY.md's bandit table, and the table names no finding that is gone (bin/bandit_explained.py)."""
+SECURITY.md's bandit table, and the table names no finding that is gone
+(bin/bandit_explained.py)."""
 
 from __future__ import annotations
 

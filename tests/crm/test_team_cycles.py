@@ -61,7 +61,8 @@ def test_a_raw_write_that_makes_a_cycle_is_refused_by_the_database(tree):
 
 
 def test_a_cycle_in_the_data_does_not_widen_a_managers_rights(tree, carol, bob):
-    """With North's parent chain looping back through North, the walk stops and stays below North."""
+    """With North's parent chain looping back through North, the walk stops and stays below
+    North."""
     from crm.models import User
 
     north = carol.team

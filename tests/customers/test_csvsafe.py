@@ -1,4 +1,5 @@
-"""crm.lib.csvsafe: cells a spreadsheet would evaluate are neutralised; the response streams UTF-8 with BOM."""
+"""crm.lib.csvsafe: cells a spreadsheet would evaluate are neutralised; the response streams UTF-8
+with BOM."""
 
 import csv
 import datetime as dt

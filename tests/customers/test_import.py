@@ -1,4 +1,5 @@
-"""CSV import: mapping, dry run with a per-line report, all-or-nothing import, progress, the command."""
+"""CSV import: mapping, dry run with a per-line report, all-or-nothing import, progress, the
+command."""
 
 import io
 

@@ -1,4 +1,5 @@
-"""The customer overview: columns from one query, filters, sort, htmx fragment, leads, bulk actions."""
+"""The customer overview: columns from one query, filters, sort, htmx fragment, leads, bulk
+actions."""
 
 from decimal import Decimal
 

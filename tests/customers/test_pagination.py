@@ -1,4 +1,5 @@
-"""Pagination of the long lists: exact counts when cheap, "about N" beyond, exact next links, flat query counts."""
+"""Pagination of the long lists: exact counts when cheap, "about N" beyond, exact next links, flat
+query counts."""
 
 import csv
 import io
@@ -164,13 +165,15 @@ def test_overview_queries_do_not_grow_from_5_to_50_rows(
             client.get(URL, query, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="table").status_code
             == 200
         )
-    # tenant, session, user, count (+ estimate), ids, rows, owner and team choices, the bulk form's owners
-    # (carol is a manager: her team's members); the owner filter also looks up the owner, the team filter
-    # the team and its sub-teams; the owner sort reads the counts per owner and the owners' names first
+    # tenant, session, user, count (+ estimate), ids, rows, owner and team choices, the bulk form's
+    # owners (carol is a manager: her team's members); the owner filter also looks up the owner, the
+    # team filter the team and its sub-teams; the owner sort reads the counts per owner and the
+    # owners' names first
     extra = (1 if "owner" in query else 2 if "team" in query else 0) + (
         2 if query.get("sort") == "owner" else 0
     )
-    # ... and the bulk form's saved-selection picker (Add to selection) reads the newest selections once
+    # ... and the bulk form's saved-selection picker (Add to selection) reads the newest selections
+    # once
     assert len(_real(small.captured_queries)) <= 12 + extra
 
 

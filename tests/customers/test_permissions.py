@@ -13,7 +13,8 @@ BETA_ONLY = 987_654_321  # an id no alpha row has
 
 
 def _beta_objects():
-    """A customer, contact and import job that exist only in tenant beta (same ids are absent in alpha)."""
+    """A customer, contact and import job that exist only in tenant beta (same ids are absent in
+    alpha)."""
     with schema_context("beta"):
         customer = Customer.objects.create(pk=BETA_ONLY, name="Beta Only GmbH")
         ContactPerson.objects.create(pk=BETA_ONLY, customer=customer, last_name="Beta")

@@ -1,4 +1,5 @@
-"""Customer and contact services: events, derived size class, conversion exactly once, activity touch."""
+"""Customer and contact services: events, derived size class, conversion exactly once, activity
+touch."""
 
 import threading
 import uuid

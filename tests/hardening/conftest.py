@@ -131,8 +131,8 @@ CACHE_BACKENDS = {
 
 @pytest.fixture(params=list(CACHE_BACKENDS))
 def tenant_cache(request, settings):
-    """The default cache with the tenant-aware key function, on each backend; a key prefix of its own
-    keeps the test's keys apart from everything else on the same Redis."""
+    """The default cache with the tenant-aware key function, on each backend; a key prefix of its
+    own keeps the test's keys apart from everything else on the same Redis."""
     spec = dict(CACHE_BACKENDS[request.param])
     if request.param == "redis" and not redis_reachable(spec["LOCATION"]):
         pytest.skip("Redis is not reachable")

@@ -48,7 +48,8 @@ def _run_together(*calls):
 
 @pytest.fixture
 def two_checked_imports(django_db_setup, django_db_blocker, settings, tmp_path):
-    """Two committed import jobs of the same file by two users, checked and ready to run; removed after."""
+    """Two committed import jobs of the same file by two users, checked and ready to run; removed
+    after."""
     settings.MEDIA_ROOT = tmp_path / "media"
     tag = uuid.uuid4().hex[:8]
     names = [
@@ -95,7 +96,8 @@ def test_two_people_importing_the_same_file_at_once_create_each_customer_once(
             done = {j.pk: j for j in ImportJob.objects.filter(pk__in=[j.pk for j in jobs])}
             states = sorted(j.state for j in done.values())
             # one imports everything; the other was checked before the first wrote, so it is refused
-            # with a message and writes nothing (or, had it started after the first, skips every row)
+            # with a message and writes nothing (or, had it started after the first, skips every
+            # row)
             if states == [ImportJob.State.DONE, ImportJob.State.REJECTED]:
                 loser = next(j for j in done.values() if j.state == ImportJob.State.REJECTED)
                 assert "Another import added some of these customers" in loser.message

@@ -406,7 +406,8 @@ def test_hostile_input_never_breaks_a_form(tenant, client_for, settings, name, d
         response = client.post(spec.url(objects), posted, **spec.headers)
         assert response.status_code < 500
         if response.status_code in (301, 302, 204):
-            # accepted (or refused with a message on the next page): that page renders what was stored
+            # accepted (or refused with a message on the next page): that page renders what was
+            # stored
             location = response.get("Location") or response.get("HX-Redirect")
             if location and location.startswith("/"):
                 assert client.get(location).status_code < 500

@@ -31,7 +31,8 @@ from tests.crm.test_isolation_matrix import _kind_for, _path, tenant_routes
 
 pytestmark = pytest.mark.slow
 
-# a third of the forms' examples per page (default 5: about 75 pages, 3 minutes); HYPOTHESIS_EXAMPLES=200 for more
+# a third of the forms' examples per page (default 5: about 75 pages, 3 minutes);
+# HYPOTHESIS_EXAMPLES=200 for more
 EXAMPLES = max(3, int(os.environ.get("HYPOTHESIS_EXAMPLES", "15")) // 3)
 _READ: set[str] = set()
 

@@ -26,7 +26,8 @@ SHARED_ID = 987_650_000  # an import-job id used in both tenants
 
 
 def _job(schema: str, pk: int, body: str) -> ImportJob:
-    """An uploaded import job with a fixed id in ``schema`` (as import_job_create would store it)."""
+    """An uploaded import job with a fixed id in ``schema`` (as import_job_create would store
+    it)."""
     with schema_context(schema):
         job = ImportJob(
             pk=pk,

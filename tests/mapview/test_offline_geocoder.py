@@ -1,4 +1,5 @@
-"""The offline geocoder: real addresses of Germany, Austria, Switzerland and elsewhere, no network."""
+"""The offline geocoder: real addresses of Germany, Austria, Switzerland and elsewhere, no
+network."""
 
 import math
 

@@ -1,5 +1,6 @@
 """Saved selections and the customer overview: "add to a selection" from the overview (the ticked
-rows or all matching), and a saved selection opened in the overview as a filter (issue 14, item 5)."""
+rows or all matching), and a saved selection opened in the overview as a filter (issue 14, item
+5)."""
 
 from __future__ import annotations
 

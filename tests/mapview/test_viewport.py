@@ -1,4 +1,5 @@
-"""The viewport endpoint: points when few, server-side grid clusters when many, flat query counts."""
+"""The viewport endpoint: points when few, server-side grid clusters when many, flat query
+counts."""
 
 import random
 

@@ -26,7 +26,8 @@ def redis_down_cache(settings):
 
 @pytest.fixture
 def broker_down():
-    """Celery as in production (tasks go to the broker, not run in-process), with the broker down."""
+    """Celery as in production (tasks go to the broker, not run in-process), with the broker
+    down."""
     from crm.celery import app
 
     saved = (app.conf.broker_url, app.conf.task_always_eager)

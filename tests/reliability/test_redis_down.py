@@ -65,7 +65,8 @@ def test_pages_answer_200_with_the_cache_down(tenant, client_for, dave, redis_do
 
 
 def test_logging_in_works_with_the_cache_down(tenant, client_for, redis_down_cache):
-    """The login rate limit counts in the cache: with the cache down it lets people in (fails open)."""
+    """The login rate limit counts in the cache: with the cache down it lets people in (fails
+    open)."""
     client = client_for(None)
     response = client.post("/login/", {"email": "alice@alpha.test", "password": "wrong"})
     assert response.status_code == 200 and b"alert" in response.content

@@ -1,4 +1,5 @@
-"""Group types and groups in the tenant's admin, new tenants, the flags command, and the sample data."""
+"""Group types and groups in the tenant's admin, new tenants, the flags command, and the sample
+data."""
 
 from __future__ import annotations
 

@@ -408,7 +408,8 @@ def test_kanban_and_list_totals_count_an_alternatives_group_once(client_for, pro
     assert re.search(r'data-testid="total-count">3<', listing)
     assert re.search(r'data-testid="total-volume">5,000 EUR<', listing)
     assert re.search(r'data-testid="total-weighted">2,750 EUR<', listing)
-    # the same group filtered down to one member still counts that member only if it is the counting one
+    # the same group filtered down to one member still counts that member only if it is the counting
+    # one
     only_b = client.get(
         reverse("sales:project_list") + f"?process={process.pk}&phase={negotiation.pk}"
     )

@@ -1,4 +1,5 @@
-"""manage.py import_customers --schema S FILE: the CSV import for operators, with the same per-line report."""
+"""manage.py import_customers --schema S FILE: the CSV import for operators, with the same per-line
+report."""
 
 from __future__ import annotations
 
@@ -140,7 +141,8 @@ class Command(BaseCommand):
         return ", ".join(f"{h} -> {job.mapping.get(str(i), '-')}" for i, h in enumerate(job.header))
 
     def _with_progress(self, job: ImportJob, func, label: str) -> ImportJob:
-        """Run ``func`` in a thread (its own connection, same schema) and draw a progress line meanwhile."""
+        """Run ``func`` in a thread (its own connection, same schema) and draw a progress line
+        meanwhile."""
         from django.db import connection
 
         if not sys.stdout.isatty():
