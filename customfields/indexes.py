@@ -55,8 +55,8 @@ def index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
         specs = [(f"cf_{definition.key}_idx", f"(((custom ->> {key})::numeric), id)")]
     else:
         specs = [(f"cf_{definition.key}_idx", f"((custom ->> {key}), id)")]
-    if definition.filterable and kind in (T.TEXT, T.LONG_TEXT, T.URL, T.EMAIL, T.PHONE):
-        specs.append((f"cf_{definition.key}_trgm", f"USING gin ((custom ->> {key}) {_trgm_ops()})"))
+    if definition.filterable and kind in SEARCH_TYPES:
+        specs += _fold_trigram_spec(definition)  # "contains" (customfields.query.contains_q)
     return specs
 
 
@@ -65,6 +65,12 @@ def search_index_specs(definition: FieldDefinition) -> list[tuple[str, str]]:
     matches (``customfields.search``); none without pg_trgm (the search then reads the table)."""
     if not (definition.active and definition.searchable and definition.field_type in SEARCH_TYPES):
         return []
+    return _fold_trigram_spec(definition)
+
+
+def _fold_trigram_spec(definition: FieldDefinition) -> list[tuple[str, str]]:
+    """The trigram index on ``public.crm_fold(custom ->> 'key')``: the global search's match and
+    a filter's "contains" (one index when a field is both searchable and filterable)."""
     ops = _trgm_ops()
     if ops == "jsonb_ops":
         return []

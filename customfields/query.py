@@ -13,11 +13,20 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Q
+from django.db.models import DecimalField, F, Func, Q, TextField
 from django.db.models.expressions import Expression, OrderBy
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
+from django.db.models.lookups import (
+    Contains,
+    Exact,
+    GreaterThanOrEqual,
+    In,
+    IsNull,
+    LessThanOrEqual,
+)
 
+from crm.lib.search import fold
 from customfields.models import FieldDefinition
 
 T = FieldDefinition.Type
@@ -80,3 +89,54 @@ def comparable(definition: FieldDefinition, value):
 def has_value(definition: FieldDefinition, *, prefix: str = "") -> Q:
     """Records that have a value for the field."""
     return Q(**{f"{prefix}custom__has_key": definition.key})
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+class _Fold(Func):
+    function = "public.crm_fold"
+    output_field = TextField()
+
+
+def text_expression(definition: FieldDefinition, *, prefix: str = "") -> Expression:
+    """``custom ->> 'key'``: the stored text of any type (numbers as their decimal string)."""
+    return KeyTextTransform(definition.key, f"{prefix}custom")
+
+
+def contains_q(definition: FieldDefinition, text: str, *, prefix: str = "") -> Q:
+    """Records whose value contains ``text``, ignoring case and accents (ä = a = ae), through
+    ``public.crm_fold(custom ->> 'key')``: the trigram index ``cf_<key>_search``."""
+    folded = _Fold(text_expression(definition, prefix=prefix))
+    return Q(Contains(folded, fold(text)))
+
+
+def range_q(definition: FieldDefinition, *, low=None, high=None, prefix: str = "") -> Q:
+    """Numbers, amounts or dates between ``low`` and ``high`` (each optional, both inclusive)."""
+    expression = value_expression(definition, prefix=prefix)
+    q = Q()
+    for bound, lookup in ((low, GreaterThanOrEqual), (high, LessThanOrEqual)):
+        if bound is not None:
+            q &= Q(lookup(expression, comparable(definition, bound)))
+    return q
+
+
+def boolean_q(definition: FieldDefinition, value: bool, *, prefix: str = "") -> Q:
+    """Yes: the stored value is true. No: anything else (false, or never set)."""
+    text = text_expression(definition, prefix=prefix)
+    if value:
+        return Q(Exact(text, "true"))
+    return Q(Exact(text, "false")) | Q(IsNull(text, True))
+
+
+def choices_q(definition: FieldDefinition, values: list[str], *, prefix: str = "") -> Q:
+    """Records with any of ``values``: the one choice is among them, or the several choices
+    include one of them (``@>``, served by ``cf_<key>_gin``); also a user field by ids."""
+    if not values:
+        return Q()
+    if definition.field_type == T.MULTI_CHOICE:
+        q = Q()
+        for value in values:  # (custom -> 'key') @> '["value"]'
+            q |= Q(**{f"{prefix}custom__{definition.key}__contains": [str(value)]})
+        return q
+    return Q(In(text_expression(definition, prefix=prefix), [str(v) for v in values]))
