@@ -120,6 +120,14 @@ class FieldDefinition(models.Model):
         return self.label_en
 
     @property
+    def heading(self) -> str:
+        """Its CSV export heading: the key in English (what scripts and the import read), the
+        German label (else the English one) for German users; the import reads all three."""
+        if (get_language() or "").startswith("de"):
+            return self.label_de or self.label_en
+        return self.key
+
+    @property
     def help_text(self) -> str:
         if (get_language() or "").startswith("de") and self.help_de:
             return self.help_de

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from crm.lib.csvsafe import csv_format_for, csv_response
 from customers.models import Customer
@@ -15,27 +16,29 @@ def wants_partial(request: HttpRequest, target: str) -> bool:
     return bool(getattr(request, "htmx", False)) and request.htmx.target == target
 
 
+# The CSV headings: the field keys in English (what scripts and the import read), the user's
+# language otherwise (German Excel users read "PLZ", "Betreuer"); the import reads both.
 CUSTOMER_EXPORT_HEADER = [
-    "id",
-    "name",
-    "kind",
-    "status",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "phone",
-    "email",
-    "website",
-    "industry",
-    "owner",
-    "size_class",
-    "annual_revenue",
-    "employees",
-    "open_projects",
-    "open_pipeline",
-    "last_activity",
-    "created",
+    pgettext_lazy("CSV heading", "id"),
+    pgettext_lazy("CSV heading", "name"),
+    pgettext_lazy("CSV heading", "kind"),
+    pgettext_lazy("CSV heading", "status"),
+    pgettext_lazy("CSV heading", "street"),
+    pgettext_lazy("CSV heading", "postal_code"),
+    pgettext_lazy("CSV heading", "city"),
+    pgettext_lazy("CSV heading", "country"),
+    pgettext_lazy("CSV heading", "phone"),
+    pgettext_lazy("CSV heading", "email"),
+    pgettext_lazy("CSV heading", "website"),
+    pgettext_lazy("CSV heading", "industry"),
+    pgettext_lazy("CSV heading", "owner"),
+    pgettext_lazy("CSV heading", "size_class"),
+    pgettext_lazy("CSV heading", "annual_revenue"),
+    pgettext_lazy("CSV heading", "employees"),
+    pgettext_lazy("CSV heading", "open_projects"),
+    pgettext_lazy("CSV heading", "open_pipeline"),
+    pgettext_lazy("CSV heading", "last_activity"),
+    pgettext_lazy("CSV heading", "created"),
 ]
 
 
@@ -45,9 +48,9 @@ def customer_export_response(queryset, *, request: HttpRequest, filename: str = 
     from customers.selectors import customer_export_rows
     from customfields.selectors import definitions_for
 
-    # Only the custom fields the user's role may see, as further columns named by their keys.
+    # Only the custom fields the user's role may see, as further columns (key or German label).
     definitions = definitions_for(entity="customer", user=request.user)
-    header = CUSTOMER_EXPORT_HEADER + [d.key for d in definitions]
+    header = CUSTOMER_EXPORT_HEADER + [d.heading for d in definitions]
     return csv_response(
         filename=filename,
         header=header,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -95,18 +96,19 @@ def contact_export(request: HttpRequest) -> HttpResponse:
                 *export_cells(definitions, c.custom, users=users),
             ]
 
+    # headings: the keys in English, the user's language otherwise (as the customer export)
     header = [
-        "id",
-        "first_name",
-        "last_name",
-        "position",
-        "email",
-        "phone",
-        "mobile",
-        "customer_id",
-        "customer",
-        "last_activity",
-        *(d.key for d in definitions),
+        pgettext("CSV heading", "id"),
+        pgettext("CSV heading", "first_name"),
+        pgettext("CSV heading", "last_name"),
+        pgettext("CSV heading", "position"),
+        pgettext("CSV heading", "email"),
+        pgettext("CSV heading", "phone"),
+        pgettext("CSV heading", "mobile"),
+        pgettext("CSV heading", "customer_id"),
+        pgettext("CSV heading", "customer"),
+        pgettext("CSV heading", "last_activity"),
+        *(d.heading for d in definitions),
     ]
     return csv_response(
         filename="contacts.csv", header=header, rows=rows(), fmt=csv_format_for(request)

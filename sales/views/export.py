@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from sales import selectors
@@ -39,20 +40,22 @@ def export_rows(queryset, *, definitions=()):
         yield (*row, *export_cells(definitions, custom, users=users))
 
 
+# The CSV headings: the field keys in English (what scripts and the import read), the user's
+# language otherwise (German Excel users read "PLZ", "Betreuer"); the import reads both.
 EXPORT_HEADER = [
-    "id",
-    "title",
-    "customer",
-    "process",
-    "phase",
-    "status",
-    "owner",
-    "volume",
-    "probability",
-    "expected_order_date",
-    "in_phase_since",
-    "closed_at",
-    "lost_reason",
+    pgettext_lazy("CSV heading", "id"),
+    pgettext_lazy("CSV heading", "title"),
+    pgettext_lazy("CSV heading", "customer"),
+    pgettext_lazy("CSV heading", "process"),
+    pgettext_lazy("CSV heading", "phase"),
+    pgettext_lazy("CSV heading", "status"),
+    pgettext_lazy("CSV heading", "owner"),
+    pgettext_lazy("CSV heading", "volume"),
+    pgettext_lazy("CSV heading", "probability"),
+    pgettext_lazy("CSV heading", "expected_order_date"),
+    pgettext_lazy("CSV heading", "in_phase_since"),
+    pgettext_lazy("CSV heading", "closed_at"),
+    pgettext_lazy("CSV heading", "lost_reason"),
 ]
 
 
@@ -61,7 +64,7 @@ def export_table(queryset, *, user, lead: bool) -> tuple[list[str], object]:
     from customfields.selectors import definitions_for
 
     definitions = definitions_for(entity="lead" if lead else "project", user=user)
-    header = EXPORT_HEADER + [d.key for d in definitions]
+    header = EXPORT_HEADER + [d.heading for d in definitions]
     return header, export_rows(queryset, definitions=definitions)
 
 

@@ -229,10 +229,12 @@ def test_the_project_export_is_german_excel_for_german_users_and_csv_for_english
     row = dict(zip(rows[0], rows[1], strict=True))
     assert (
         delimiter == ";"
-        and row["volume"] == "116.600,50"
-        and row["expected_order_date"] == "02.12.2026"
+        and row["Volumen"] == "116.600,50"
+        and row["Erwartetes Auftragsdatum"] == "02.12.2026"
     )
-    assert row["title"] == "Großauftrag"
+    assert (
+        row["Titel"] == "Großauftrag"
+    )  # German headings (tests/customers/test_export_headings.py)
     delimiter, rows = _csv(client.get(url, **ENGLISH))
     row = dict(zip(rows[0], rows[1], strict=True))
     assert (
