@@ -78,10 +78,12 @@ def _indexes_rebuilt_after(table: str, *, enabled: bool):
     schema, name = (part.strip('"') for part in table.split("."))
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "JOIN pg_class c ON c.relname = i.indexname "
             "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = i.schemaname "
             "JOIN pg_index x ON x.indexrelid = c.oid "
-            "WHERE i.schemaname = %s AND i.tablename = %s AND NOT x.indisunique AND NOT x.indisprimary",
+            "WHERE i.schemaname = %s AND i.tablename = %s "
+            "AND NOT x.indisunique AND NOT x.indisprimary",
             [schema, name],
         )
         indexes = cur.fetchall()
@@ -296,34 +298,46 @@ def _insert_system_entries(t: dict[str, str], *, budget: int, since: datetime.da
     changes_sql = f"""
         WITH pc AS (
             SELECT c.project_id, c.from_phase_id, c.to_phase_id, c.user_id, c.changed_at
-            FROM {t["change"]} c WHERE c.changed_at >= %(since)s AND c.project_id %% 1000 < %(per_mille)s
+            FROM {t["change"]} c
+            WHERE c.changed_at >= %(since)s AND c.project_id %% 1000 < %(per_mille)s
         )
-        INSERT INTO {t["activity"]} (kind, subject, text, occurred_at, employee_id, customer_id, project_id,
-                                     show_on_customer, is_system, payload, created_at, updated_at)
-        SELECT CASE WHEN pc.from_phase_id IS NULL THEN 'project_created' ELSE 'phase_changed' END, '', '',
-               pc.changed_at, pc.user_id, p.customer_id, p.id, pc.from_phase_id IS NULL, true,
+        INSERT INTO {t["activity"]} (kind, subject, text, occurred_at, employee_id, customer_id,
+                                     project_id, show_on_customer, is_system, payload,
+                                     created_at, updated_at)
+        SELECT CASE WHEN pc.from_phase_id IS NULL THEN 'project_created' ELSE 'phase_changed' END,
+               '', '', pc.changed_at, pc.user_id, p.customer_id, p.id,
+               pc.from_phase_id IS NULL, true,
                CASE WHEN pc.from_phase_id IS NULL
-                    THEN jsonb_build_object('project', p.title, 'phase', tp.name, 'process', pr.name)
-                    ELSE jsonb_build_object('project', p.title, 'from_phase', fp.name, 'to_phase', tp.name,
-                                            'from_phase_id', fp.id, 'to_phase_id', tp.id) END,
+                    THEN jsonb_build_object('project', p.title, 'phase', tp.name,
+                                            'process', pr.name)
+                    ELSE jsonb_build_object('project', p.title, 'from_phase', fp.name,
+                                            'to_phase', tp.name, 'from_phase_id', fp.id,
+                                            'to_phase_id', tp.id) END,
                pc.changed_at, pc.changed_at
-        FROM pc JOIN {t["project"]} p ON p.id = pc.project_id JOIN {t["phase"]} tp ON tp.id = pc.to_phase_id
-             JOIN {t["process"]} pr ON pr.id = p.process_id LEFT JOIN {t["phase"]} fp ON fp.id = pc.from_phase_id
+        FROM pc JOIN {t["project"]} p ON p.id = pc.project_id
+             JOIN {t["phase"]} tp ON tp.id = pc.to_phase_id
+             JOIN {t["process"]} pr ON pr.id = p.process_id
+             LEFT JOIN {t["phase"]} fp ON fp.id = pc.from_phase_id
         UNION ALL
         SELECT tp.outcome, '', '', pc.changed_at, pc.user_id, p.customer_id, p.id, true, true,
-               CASE WHEN tp.outcome = 'won' THEN jsonb_build_object('project', p.title, 'volume', p.volume::text)
-                    ELSE jsonb_build_object('project', p.title, 'reason', coalesce(lr.name, '')) END,
+               CASE WHEN tp.outcome = 'won'
+                    THEN jsonb_build_object('project', p.title, 'volume', p.volume::text)
+                    ELSE jsonb_build_object('project', p.title, 'reason', coalesce(lr.name, ''))
+               END,
                pc.changed_at, pc.changed_at
-        FROM pc JOIN {t["project"]} p ON p.id = pc.project_id JOIN {t["phase"]} tp ON tp.id = pc.to_phase_id
+        FROM pc JOIN {t["project"]} p ON p.id = pc.project_id
+             JOIN {t["phase"]} tp ON tp.id = pc.to_phase_id
              LEFT JOIN {t["reason"]} lr ON lr.id = p.lost_reason_id
         WHERE tp.outcome IN ('won', 'lost')
     """  # noqa: S608
     customers_sql = f"""
-        INSERT INTO {t["activity"]} (kind, subject, text, occurred_at, employee_id, customer_id, show_on_customer,
-                                     is_system, payload, created_at, updated_at)
-        SELECT e.kind, '', '', e.at, e.user_id, e.id, true, true, jsonb_build_object('customer', e.name), e.at, e.at
+        INSERT INTO {t["activity"]} (kind, subject, text, occurred_at, employee_id, customer_id,
+                                     show_on_customer, is_system, payload, created_at, updated_at)
+        SELECT e.kind, '', '', e.at, e.user_id, e.id, true, true,
+               jsonb_build_object('customer', e.name), e.at, e.at
         FROM (
-            SELECT 'customer_created' AS kind, c.created_at AS at, c.created_by_id AS user_id, c.id, c.name
+            SELECT 'customer_created' AS kind, c.created_at AS at, c.created_by_id AS user_id,
+                   c.id, c.name
             FROM {t["customer"]} c WHERE c.created_at >= %(since)s
             UNION ALL
             SELECT 'lead_converted', c.converted_at, c.converted_by_id, c.id, c.name
@@ -349,14 +363,17 @@ def _update_last_activity(t: dict[str, str]) -> None:
     with connection.cursor() as cur:
         cur.execute(
             f"UPDATE {t['customer']} c SET last_activity_at = m.at "  # noqa: S608
-            f"FROM (SELECT a.customer_id, max(coalesce(a.done_at, a.occurred_at)) AS at FROM {t['activity']} a "
+            "FROM (SELECT a.customer_id, max(coalesce(a.done_at, a.occurred_at)) AS at "
+            f"FROM {t['activity']} a "
             f"WHERE a.customer_id IS NOT NULL AND {touching} GROUP BY a.customer_id) m "
-            "WHERE c.id = m.customer_id AND (c.last_activity_at IS NULL OR c.last_activity_at < m.at)"
+            "WHERE c.id = m.customer_id "
+            "AND (c.last_activity_at IS NULL OR c.last_activity_at < m.at)"
         )
         cur.execute(
             f"UPDATE {t['contact']} p SET last_activity_at = m.at "  # noqa: S608
-            f"FROM (SELECT l.contactperson_id, max(coalesce(a.done_at, a.occurred_at)) AS at "
-            f"FROM {t['through']} l JOIN {t['activity']} a ON a.id = l.activity_id WHERE {touching} "
-            "GROUP BY l.contactperson_id) m "
-            "WHERE p.id = m.contactperson_id AND (p.last_activity_at IS NULL OR p.last_activity_at < m.at)"
+            "FROM (SELECT l.contactperson_id, max(coalesce(a.done_at, a.occurred_at)) AS at "
+            f"FROM {t['through']} l JOIN {t['activity']} a ON a.id = l.activity_id "
+            f"WHERE {touching} GROUP BY l.contactperson_id) m "
+            "WHERE p.id = m.contactperson_id "
+            "AND (p.last_activity_at IS NULL OR p.last_activity_at < m.at)"
         )
