@@ -135,7 +135,8 @@ def main() -> int:
     )
     for f in unexplained:
         print(
-            f"  UNEXPLAINED {f.test_id} ({f.severity.lower()}) {f.file}:{f.line} in {f.where}: {f.text}"
+            f"  UNEXPLAINED {f.test_id} ({f.severity.lower()}) {f.file}:{f.line} in {f.where}: "
+            f"{f.text}"
         )
     for file, where, test_id in stale:
         print(
@@ -143,7 +144,8 @@ def main() -> int:
         )
     if unexplained:
         print(
-            "Fix the code, or add a row | `file` `function` | Bxxx | why it is safe | to SECURITY.md."
+            "Fix the code, or add a row | `file` `function` | Bxxx | why it is safe | to "
+            "SECURITY.md."
         )
     return 1 if unexplained or stale else 0
 

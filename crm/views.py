@@ -242,11 +242,12 @@ def error_500(request: HttpRequest) -> HttpResponse:
             status=500,
             title=_("Something went wrong"),
             text=_(
-                "The server could not finish this request. Nothing was changed by it. The error has been "
-                "logged."
+                "The server could not finish this request. Nothing was changed by it. The error "
+                "has been logged."
             ),
             hint=_(
-                "Try again in a moment. If it keeps happening, tell a tenant admin what you were doing."
+                "Try again in a moment. If it keeps happening, "
+                "tell a tenant admin what you were doing."
             ),
         )
     except Exception:  # noqa: BLE001 - the error page must never fail itself

@@ -36,7 +36,8 @@ class SizeClassThresholdsAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        services.size_thresholds_get()  # the single row always exists, so the list is one click away
+        # The single row always exists, so the list is one click away.
+        services.size_thresholds_get()
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):

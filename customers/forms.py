@@ -220,7 +220,8 @@ class ImportUploadForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
                 _(
-                    "The file is too large (%(size)d MB); at most %(max)d MB can be imported at once."
+                    "The file is too large (%(size)d MB); at most %(max)d MB can be imported at "
+                    "once."
                 )
                 % {"size": upload.size // (1024 * 1024), "max": MAX_BYTES // (1024 * 1024)}
             )

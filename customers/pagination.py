@@ -51,7 +51,8 @@ def count_capped(qs: QuerySet, *, limit: int) -> tuple[int, dict]:
     with connections[plain.db].cursor() as cursor:
         # The table name is the model's own; the search_path picks the tenant's schema.
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), s.n_live_tup, c.reltuples, c.relpages,"  # noqa: S608
+            f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), s.n_live_tup, c.reltuples,"  # noqa: S608
+            " c.relpages,"
             " pg_relation_size(c.oid) / current_setting('block_size')::int"
             " FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
             " WHERE c.oid = to_regclass(%s)",

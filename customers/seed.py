@@ -44,7 +44,8 @@ def _company_name(rng, country: str, city: str) -> str:
     elif pattern < 0.82:
         name = f"{surname} & {rng.choice(seed_data.SURNAMES)}"
     elif pattern < 0.92:
-        name = f"{rng.choice(seed_data.STEMS)}{rng.choice(seed_data.ENDINGS)} {city.split()[0].split('/')[0]}"
+        stem = f"{rng.choice(seed_data.STEMS)}{rng.choice(seed_data.ENDINGS)}"
+        name = f"{stem} {city.split()[0].split('/')[0]}"
     else:
         name = f"{surname} {rng.choice(seed_data.TRADES)} {city.split()[0].split('/')[0]}"
     return f"{name} {legal}"
@@ -78,7 +79,8 @@ def seed_customers(ctx: SeedContext) -> None:
         if is_person:
             first, last = rng.choice(seed_data.FIRST_NAMES), rng.choice(seed_data.SURNAMES)
             name = f"{first} {last}"
-            email = f"{_slug(first)}.{_slug(last)}@{rng.choice(['gmx.de', 'web.de', 'gmail.com', 'bluewin.ch', 'aon.at'])}"
+            mail_host = rng.choice(["gmx.de", "web.de", "gmail.com", "bluewin.ch", "aon.at"])
+            email = f"{_slug(first)}.{_slug(last)}@{mail_host}"
             website, revenue, employees = "", None, None
         else:
             name = _company_name(rng, country, city)
@@ -107,7 +109,10 @@ def seed_customers(ctx: SeedContext) -> None:
             position = rng.choice(seed_data.POSITIONS)
             mobile = ""
             if rng.random() < 0.6:
-                mobile = f"{seed_data.COUNTRY_PHONE[country]} {rng.choice(seed_data.MOBILE_PREFIXES[country])} {rng.randint(1000000, 9999999)}"
+                prefix = rng.choice(seed_data.MOBILE_PREFIXES[country])
+                mobile = (
+                    f"{seed_data.COUNTRY_PHONE[country]} {prefix} {rng.randint(1000000, 9999999)}"
+                )
             contacts.append(
                 {
                     "customer_id": pk,

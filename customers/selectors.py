@@ -56,7 +56,8 @@ def _search(qs: QuerySet, *, text: str, table: str) -> QuerySet:
     # index.
     return qs.filter(
         RawSQL(  # noqa: S611
-            f"to_tsvector('simple'::regconfig, {table}.search_text) @@ to_tsquery('simple'::regconfig, %s)",
+            f"to_tsvector('simple'::regconfig, {table}.search_text) @@ "
+            "to_tsquery('simple'::regconfig, %s)",
             [tsquery],
             output_field=BooleanField(),
         )
@@ -77,7 +78,7 @@ class CustomerOverviewQuerySet(QuerySet):
     open project count and pipeline value are columns of the customer (kept by triggers, migration
     0006), so sorting and filtering by them use indexes like any other column. The owner sort walks
     the owners in name order instead of sorting every customer by its owner's name (see
-    _owner_page_ids). """
+    _owner_page_ids)."""
 
     def __getitem__(self, k):
         if not isinstance(k, slice):
@@ -174,13 +175,15 @@ def customer_rollups_stale(
     with connection.cursor() as cursor:
         # Unqualified tables: the search_path picks the tenant's schema.
         cursor.execute(
-            "SELECT c.id, c.open_projects_count, c.pipeline_value, coalesce(a.n, 0), coalesce(a.v, 0)"  # noqa: S608
+            "SELECT c.id, c.open_projects_count, c.pipeline_value,"  # noqa: S608
+            " coalesce(a.n, 0), coalesce(a.v, 0)"
             " FROM customers_customer c LEFT JOIN ("
             "   SELECT p.customer_id, count(*) AS n,"
             "          coalesce(sum(p.volume) FILTER (WHERE p.counts_in_pipeline), 0) AS v"
             "     FROM sales_salesproject p JOIN sales_phase ph ON ph.id = p.phase_id"
             "    WHERE ph.outcome = %s GROUP BY p.customer_id) a ON a.customer_id = c.id"
-            " WHERE (c.open_projects_count, c.pipeline_value) IS DISTINCT FROM (coalesce(a.n, 0), coalesce(a.v, 0))"
+            " WHERE (c.open_projects_count, c.pipeline_value) IS DISTINCT "
+            "FROM (coalesce(a.n, 0), coalesce(a.v, 0))"
             f"{only} ORDER BY c.id",
             [OPEN] if customer_ids is None else [OPEN, customer_ids],
         )

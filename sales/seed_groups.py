@@ -25,7 +25,8 @@ def _sales_projects_by_customer(
 
     with connection.cursor() as cur:
         cur.execute(
-            f"""SELECT p.customer_id, array_agg(p.id ORDER BY p.id), array_agg(ph.outcome ORDER BY p.id)
+            f"""SELECT p.customer_id, array_agg(p.id ORDER BY p.id),
+                       array_agg(ph.outcome ORDER BY p.id)
                   FROM {SalesProject._meta.db_table} p
                   JOIN {Phase._meta.db_table} ph ON ph.id = p.phase_id
                   JOIN {Process._meta.db_table} pr ON pr.id = p.process_id

@@ -95,20 +95,25 @@ def schema_clone(*, source: str, target: str) -> None:
         cursor.execute("SELECT oid FROM pg_namespace WHERE nspname = %s", [source])
         ns = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT relname FROM pg_class WHERE relnamespace = %s AND relkind = 'r' ORDER BY relname",
+            "SELECT relname FROM pg_class WHERE relnamespace = %s AND relkind = 'r' "
+            "ORDER BY relname",
             [ns],
         )
         tables = [r[0] for r in cursor.fetchall()]
         cursor.execute(
-            "SELECT c.relname, con.conname, pg_get_constraintdef(con.oid), con.contype FROM pg_constraint con "
-            "JOIN pg_class c ON c.oid = con.conrelid WHERE c.relnamespace = %s AND con.contype IN ('p', 'u', 'x', 'f') "
+            "SELECT c.relname, con.conname, pg_get_constraintdef(con.oid), con.contype "
+            "FROM pg_constraint con "
+            "JOIN pg_class c ON c.oid = con.conrelid WHERE c.relnamespace = %s "
+            "AND con.contype IN ('p', 'u', 'x', 'f') "
             "ORDER BY con.contype = 'f', c.relname, con.conname",
             [ns],
         )
         constraints = cursor.fetchall()
         cursor.execute(
-            "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE c.relnamespace = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid "
+            "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c "
+            "ON c.oid = i.indexrelid "
+            "WHERE c.relnamespace = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint con "
+            "WHERE con.conindid = i.indexrelid "
             "AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) ORDER BY c.relname",
             [ns],
         )
@@ -119,15 +124,18 @@ def schema_clone(*, source: str, target: str) -> None:
         )
         functions = [r[0] for r in cursor.fetchall()]
         cursor.execute(
-            "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c "
+            "ON c.oid = t.tgrelid "
             "WHERE c.relnamespace = %s AND NOT t.tgisinternal",
             [ns],
         )
         triggers = [r[0] for r in cursor.fetchall()]
         cursor.execute(
-            "SELECT c.relname, a.attname, pg_get_serial_sequence(format('%%I.%%I', %s::text, c.relname), a.attname) "
+            "SELECT c.relname, a.attname, pg_get_serial_sequence(format('%%I.%%I', %s::text, "
+            "c.relname), a.attname) "
             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-            "WHERE c.relnamespace = %s AND c.relkind = 'r' AND a.attidentity <> '' AND NOT a.attisdropped",
+            "WHERE c.relnamespace = %s AND c.relkind = 'r' AND a.attidentity <> '' "
+            "AND NOT a.attisdropped",
             [source, ns],
         )
         identities = cursor.fetchall()

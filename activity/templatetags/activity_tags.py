@@ -67,11 +67,15 @@ def weekly_chart(weeks, scale_max: int = 0, width: int = 180, height: int = 40, 
             bars.append(f"M{x} {height - h:.1f}h{bar}V{height}h-{bar}z")
         tip = escape(_week_label(monday, language) % {"count": int(n)})
         hits.append(
-            f'<rect class="crm-bar-hit" x="{x}" width="{bar}" height="{int(height)}"><title>{tip}</title></rect>'
+            f'<rect class="crm-bar-hit" x="{x}" width="{bar}" '
+            f'height="{int(height)}"><title>{tip}</title></rect>'
         )
     return mark_safe(  # noqa: S308 - every interpolated text is escaped above or below, the rest are numbers
-        f'<svg class="crm-weekly-chart" role="img" aria-label="{escape(label or _("Entries per week"))}" '
-        f'viewBox="0 0 {view_width} {int(height)}" width="{int(width)}" height="{int(height)}" preserveAspectRatio="none">'
-        f'<path class="crm-axis" d="M0 {height - 0.5}H{view_width}"></path><path class="crm-bar" d="{"".join(bars)}"></path>'
+        '<svg class="crm-weekly-chart" role="img" '
+        f'aria-label="{escape(label or _("Entries per week"))}" '
+        f'viewBox="0 0 {view_width} {int(height)}" width="{int(width)}" height="{int(height)}" '
+        'preserveAspectRatio="none">'
+        f'<path class="crm-axis" d="M0 {height - 0.5}H{view_width}"></path><path class="crm-bar" '
+        f'd="{"".join(bars)}"></path>'
         f"{''.join(hits)}</svg>"
     )

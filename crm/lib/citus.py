@@ -15,7 +15,8 @@ _known: dict[str, bool] = {}
 def database_is_citus(alias: str = "default") -> bool:
     """True when the database behind ``alias`` has the Citus extension (cached per database)."""
     connection = connections[alias]
-    key = f"{connection.settings_dict.get('HOST')}:{connection.settings_dict.get('PORT')}/{connection.settings_dict.get('NAME')}"
+    settings = connection.settings_dict
+    key = f"{settings.get('HOST')}:{settings.get('PORT')}/{settings.get('NAME')}"
     if key not in _known:
         with connection.cursor() as cursor:
             cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
@@ -41,7 +42,8 @@ BEGIN
   END IF;
   EXECUTE 'SELECT shardid FROM pg_catalog.pg_dist_shard WHERE logicalrelid = to_regclass($1)'
     INTO shard USING format('%I.%I', schema_name, table_name);
-  IF shard IS NULL OR to_regclass(format('%I.%I', schema_name, table_name || '_' || shard)) IS NULL THEN
+  IF shard IS NULL
+     OR to_regclass(format('%I.%I', schema_name, table_name || '_' || shard)) IS NULL THEN
     RETURN table_name;
   END IF;
   RETURN table_name || '_' || shard;

@@ -17,7 +17,8 @@ ICU_LOCALE = "de-DE"
 def create_name_collation(cursor) -> str:
     """Create public.crm_de if it is missing; returns how it sorts ("icu", "libc de_DE", ...)."""
     cursor.execute(
-        "SELECT collprovider, collcollate FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace"
+        "SELECT collprovider, collcollate FROM pg_collation c JOIN pg_namespace n "
+        "ON n.oid = c.collnamespace"
         " WHERE n.nspname = 'public' AND c.collname = %s",
         [NAME_COLLATION],
     )
@@ -36,7 +37,8 @@ def create_name_collation(cursor) -> str:
     except DatabaseError:
         pass  # built without ICU
     cursor.execute(
-        "SELECT collname FROM pg_collation WHERE collprovider = 'c' AND collname ~* '^de_(DE|AT|CH)[.]utf-?8$'"
+        "SELECT collname FROM pg_collation WHERE collprovider = 'c' "
+        "AND collname ~* '^de_(DE|AT|CH)[.]utf-?8$'"
         " ORDER BY collname LIMIT 1"
     )
     row = cursor.fetchone()
@@ -46,7 +48,8 @@ def create_name_collation(cursor) -> str:
         cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
         locale = cursor.fetchone()[0]
     cursor.execute(
-        f'CREATE COLLATION IF NOT EXISTS public."{NAME_COLLATION}" (provider = libc, locale = {_literal(locale)})'
+        f'CREATE COLLATION IF NOT EXISTS public."{NAME_COLLATION}" (provider = libc, '
+        f"locale = {_literal(locale)})"
     )
     return f"libc {locale}"
 
@@ -59,7 +62,8 @@ def _literal(value: str) -> str:
 def name_collation_is_german(cursor) -> bool:
     """True when public.crm_de sorts as German (ICU, or a libc de_* locale)."""
     cursor.execute(
-        "SELECT collprovider, collcollate FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace"
+        "SELECT collprovider, collcollate FROM pg_collation c JOIN pg_namespace n "
+        "ON n.oid = c.collnamespace"
         " WHERE n.nspname = 'public' AND c.collname = %s",
         [NAME_COLLATION],
     )

@@ -5,7 +5,7 @@ pages (projects, groups, customers, contacts) hold about 200 options (owners, ph
 which made the forms cost as much as the table. These widgets produce the same markup
 (tests/sales/test_widgets.py compares them) with one format_html per option: measured with
 bench/render_compare.py on 200 options, Django's template rendering took x3.4-4.7 the time (e.g. 101
-ms against 30 ms on a loaded 2-core machine). """
+ms against 30 ms on a loaded 2-core machine)."""
 
 from __future__ import annotations
 

@@ -131,7 +131,8 @@ def decode_csv_bytes(raw: bytes, *, encoding: str = "utf-8") -> str:
     if raw.startswith(b"PK\x03\x04"):
         raise ImportFileError(
             _(
-                'This is an Excel or other zip file, not CSV. Save it as "CSV UTF-8" and upload that.'
+                'This is an Excel or other zip file, not CSV. Save it as "CSV UTF-8" and upload '
+                "that."
             )
         )
     if b"\x00" in raw[:4096]:
@@ -145,7 +146,8 @@ def decode_csv_bytes(raw: bytes, *, encoding: str = "utf-8") -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise ImportFileError(
             _(
-                "The file is not valid %(encoding)s: byte 0x%(byte)02X in line %(line)d cannot be read. "
+                "The file is not valid %(encoding)s: byte 0x%(byte)02X in line %(line)d cannot be "
+                "read. "
                 'Save it as "CSV UTF-8" or choose the encoding it was written in.'
             )
             % {"encoding": encoding.upper(), "byte": raw[exc.start], "line": line}

@@ -41,7 +41,8 @@ def _check_not_written_meanwhile(*, plan: ImportPlan) -> None:
             raise ImportFileError(
                 _(
                     "Another import added some of these customers while this one was waiting; "
-                    "nothing was imported. Check the file again: existing customers will be skipped."
+                    "nothing was imported. Check the file again: existing customers will be "
+                    "skipped."
                 )
             )
 

@@ -35,7 +35,8 @@ COMPETING_PAIR_SQL = """
     AND a.owner_id <> b.owner_id
     AND (a.group_id IS NULL OR b.group_id IS NULL OR a.group_id <> b.group_id)
     AND NOT EXISTS (SELECT 1 FROM {dismissal} d
-                    WHERE d.project_low_id = LEAST(a.id, b.id) AND d.project_high_id = GREATEST(a.id, b.id))
+                    WHERE d.project_low_id = LEAST(a.id, b.id)
+                      AND d.project_high_id = GREATEST(a.id, b.id))
 """
 
 

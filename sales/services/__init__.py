@@ -5,8 +5,10 @@
 - ``groups``: project groups and competing offers;
 - ``moves``: the rules of a move on a locked row, including the alternatives rule;
 - ``locking``: the row locks in the one order all writers share, the version check;
-- ``flags``: the two stored flags that keep totals and the conflicts list cheap, the cache generation;
-- ``rollups``: the rebuild of the customers' open project count and pipeline value (sales owns them).
+- ``flags``: the two stored flags that keep totals and the conflicts list cheap, the cache
+  generation;
+- ``rollups``: the rebuild of the customers' open project count and pipeline value (sales owns
+  them).
 
 The import order is one-way: projects and groups -> moves -> locking, flags, processes.
 """

@@ -95,7 +95,8 @@ def competition_refresh(*, customer_ids: Iterable[int] | None) -> int:
     sql = f"""
         UPDATE {t["project"]} p SET has_competitor = c.competing
           FROM (SELECT a.id,
-                       (pa.outcome = 'open' AND ra.kind = 'sales' AND a.owner_id IS NOT NULL AND EXISTS (
+                       (pa.outcome = 'open' AND ra.kind = 'sales' AND a.owner_id IS NOT NULL
+                        AND EXISTS (
                             SELECT 1 FROM {t["project"]} b
                               JOIN {t["phase"]} pb ON pb.id = b.phase_id
                               JOIN {t["process"]} rb ON rb.id = b.process_id

@@ -273,7 +273,8 @@ def _lost_phase(project: SalesProject) -> Phase:
     if phase is None:
         raise ValidationError(
             _(
-                "The alternative “%(title)s” cannot be closed: its process “%(process)s” has no lost phase."
+                "The alternative “%(title)s” cannot be closed: its process “%(process)s” has no "
+                "lost phase."
             )
             % {"title": project.title, "process": project.process}
         )

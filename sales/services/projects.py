@@ -174,7 +174,8 @@ def project_update(
     unknown = set(data) - UPDATABLE_FIELDS
     if unknown:
         raise ValueError(
-            f"project_update cannot change {sorted(unknown)}; phases and owners move with project_move"
+            f"project_update cannot change {sorted(unknown)}; phases and owners move with "
+            "project_move"
         )
     locked = lock_project(project)
     check_version(locked, expected_version)

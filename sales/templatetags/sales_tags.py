@@ -140,7 +140,8 @@ def kanban_card_html(
     move_url = for_pk(urls["card_move"], project.pk)
     parts = [
         format_html(
-            '<article class="sales-card" id="card-{0}" data-project-id="{0}" data-version="{1}" data-move-url="{2}"{3} '
+            '<article class="sales-card" id="card-{0}" data-project-id="{0}" data-version="{1}" '
+            'data-move-url="{2}"{3} '
             'data-testid="card" data-title="{4}">'
             '<div class="d-flex justify-content-between align-items-start gap-1">'
             '<a class="sales-card-title" href="{5}">{4}</a>{6}</div>'
@@ -181,7 +182,8 @@ def kanban_card_html(
     parts.append(
         format_html(
             '<div class="d-flex justify-content-between align-items-center small mt-1">'
-            '<span class="fw-semibold{}"{}>{}</span><span class="sales-owner" title="{}">{}</span></div>',
+            '<span class="fw-semibold{}"{}>{}</span><span class="sales-owner" '
+            'title="{}">{}</span></div>',
             "" if counted else " sales-not-counted",
             "" if counted else format_html(' title="{}"', labels["not_counted"]),
             money(project.volume, currency),
@@ -192,7 +194,8 @@ def kanban_card_html(
     move = ""
     if project.can_edit:
         move = format_html(
-            '<a class="small" href="{0}?next={1}%3F{2}" hx-get="{0}?board=1&amp;board_process={3}&amp;from_phase={4}'
+            '<a class="small" href="{0}?next={1}%3F{2}" '
+            'hx-get="{0}?board=1&amp;board_process={3}&amp;from_phase={4}'
             '&amp;board_query={2}" hx-target="#sales-dialog-body" data-testid="card-move">{5}'
             '<span class="visually-hidden"> {6}</span></a>',
             move_url,
@@ -205,7 +208,8 @@ def kanban_card_html(
         )
     parts.append(
         format_html(
-            '<div class="d-flex align-items-center gap-2 mt-1 sales-card-actions">{}{}</div></article>',
+            '<div class="d-flex align-items-center gap-2 mt-1 '
+            'sales-card-actions">{}{}</div></article>',
             move,
             slot,
         )

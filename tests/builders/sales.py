@@ -73,7 +73,7 @@ def make_project(**overrides) -> SalesProject:
     """A sales project; defaults: a new customer, a new sales process, its first phase, no owner.
 
     Give ``phase`` alone and its process is used; give ``process`` alone and its first phase is
-    used. """
+    used."""
     n = next(_seq)
     phase = overrides.get("phase")
     process = overrides.get("process")

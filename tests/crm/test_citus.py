@@ -29,7 +29,8 @@ def _placements() -> dict[str, set[int]]:
     """Tenant schema -> the ports of the nodes holding its tables' shards."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT n.nspname, s.nodeport FROM citus_shards s JOIN pg_class c ON c.oid = s.table_name"
+            "SELECT n.nspname, s.nodeport FROM citus_shards s JOIN pg_class c "
+            "ON c.oid = s.table_name"
             " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE s.citus_table_type = 'schema'"
         )
         placements: dict[str, set[int]] = {}

@@ -39,8 +39,8 @@ def test_the_refusal_in_german(client_for, alice, bob):
     bob.save(update_fields=["language"])
     html = client_for(bob).get(f"/customers/{customer.pk}/edit/").content.decode()
     assert (
-        "Bearbeiten dürfen nur Alice Tester, die Teamleiter des Teams North und die Administratoren."
-        in html
+        "Bearbeiten dürfen nur Alice Tester, die Teamleiter des Teams North und die "
+        "Administratoren." in html
     )
     assert "Nicht erlaubt" in html
 

@@ -67,5 +67,8 @@ def test_the_main_pages_are_valid_html(tenant, dave, tmp_path):
 
 def test_the_checker_reports_an_error(tmp_path):
     """Without this, "no errors" could mean the checker never ran."""
-    page = b'<!doctype html><html lang="en"><head><title>x</title></head><body><input type="text" type="search">'
+    page = (
+        b'<!doctype html><html lang="en"><head><title>x</title></head>'
+        b'<body><input type="text" type="search">'
+    )
     assert any("Duplicate attribute" in e for e in nu_errors({"/broken": page}, tmp_path))

@@ -117,7 +117,8 @@ def _beta_objects() -> dict:
 def _beta_fingerprint() -> tuple:
     with schema_context("beta"), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT (SELECT count(*) FROM customers_customer), (SELECT count(*) FROM customers_contactperson),"
+            "SELECT (SELECT count(*) FROM customers_customer), (SELECT count(*) "
+            "FROM customers_contactperson),"
             " (SELECT count(*) FROM sales_salesproject), (SELECT count(*) FROM activity_activity),"
             " (SELECT md5(string_agg(c::text, ',' ORDER BY c.id)) FROM customers_customer c),"
             " (SELECT md5(string_agg(p::text, ',' ORDER BY p.id)) FROM sales_salesproject p)"

@@ -23,16 +23,20 @@ from tests.conftest import PASSWORD
 
 # Everything a migration run leaves in a schema, with the schema's own name taken out.
 CATALOG = {
-    "relations": "SELECT c.relname, c.relkind FROM pg_class c WHERE c.relnamespace = to_regnamespace(%(s)s)",
+    "relations": (
+        "SELECT c.relname, c.relkind FROM pg_class c WHERE c.relnamespace = to_regnamespace(%(s)s)"
+    ),
     "columns": """
-        SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
+        SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+               a.attidentity,
                replace(pg_get_expr(d.adbin, d.adrelid), %(s)s || '.', '')
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE c.relnamespace = to_regnamespace(%(s)s) AND a.attnum > 0 AND NOT a.attisdropped""",
     "indexes": """
         SELECT replace(pg_get_indexdef(i.indexrelid), %(s)s || '.', '')
-        FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = to_regnamespace(%(s)s)""",
+        FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+        WHERE c.relnamespace = to_regnamespace(%(s)s)""",
     "constraints": """
         SELECT conname, replace(pg_get_constraintdef(oid), %(s)s || '.', '')
         FROM pg_constraint WHERE connamespace = to_regnamespace(%(s)s)""",

@@ -210,9 +210,10 @@ import json
 from django.conf import settings as s
 from csp.utils import build_policy
 print(json.dumps({name: getattr(s, name, None) for name in (
-    "DEBUG", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_DOMAIN",
-    "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS",
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_CONTENT_TYPE_NOSNIFF", "X_FRAME_OPTIONS", "SILENCED_SYSTEM_CHECKS",
+    "DEBUG", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
+    "SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER",
+    "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_CONTENT_TYPE_NOSNIFF",
+    "X_FRAME_OPTIONS", "SILENCED_SYSTEM_CHECKS",
     "MIDDLEWARE", "PASSWORD_HASHERS", "AUTH_PASSWORD_VALIDATORS")} | {"CSP": build_policy()}))
 """
 
@@ -280,7 +281,8 @@ def test_a_production_server_redirects_to_https_and_sends_the_security_headers(t
     """A request through the whole middleware stack with production settings, against the test
     database (the test tenants are committed there)."""
     database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
+    url = f"postgres://{database['USER']}@{host}:{port}/{database['NAME']}"
     if database.get("PASSWORD") or not os.environ.get("DATABASE_URL"):
         pytest.skip("needs the DATABASE_URL server (the embedded server is reached by socket)")
     script = f"""
@@ -290,8 +292,11 @@ client = Client(HTTP_HOST="{tenant.get_primary_domain().domain}")
 plain = client.get("/login/")
 secure = client.get("/login/", secure=True)
 cookie = secure.cookies["csrftoken"]
-print(json.dumps({{"plain": [plain.status_code, plain.get("Location")], "status": secure.status_code,
-    "headers": dict(secure.headers.items()), "csrf_cookie": {{k: cookie[k] for k in ("secure", "samesite")}}}}))
+print(json.dumps({{
+    "plain": [plain.status_code, plain.get("Location")], "status": secure.status_code,
+    "headers": dict(secure.headers.items()),
+    "csrf_cookie": {{k: cookie[k] for k in ("secure", "samesite")}},
+}}))
 """
     # Production serves collected, hashed files (a fresh clone has none yet): collect them first.
     static_root = str(tmp_path / "static")

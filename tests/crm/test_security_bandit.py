@@ -58,7 +58,10 @@ def test_a_new_finding_or_a_moved_one_counts_as_unexplained():
 
 
 def test_findings_are_placed_in_their_innermost_function():
-    source = "x = 1\nclass A:\n    @dec\n    def f(self):\n        def g():\n            return 2\n        return g\n"
+    source = (
+        "x = 1\nclass A:\n    @dec\n    def f(self):\n"
+        "        def g():\n            return 2\n        return g\n"
+    )
     assert bandit_explained.enclosing(source, 1) == "<module>"
     assert bandit_explained.enclosing(source, 3) == "A.f"  # the decorator line belongs to f
     assert bandit_explained.enclosing(source, 6) == "A.f.g"

@@ -13,7 +13,8 @@ from tests.builders.customers import make_customer
 
 GOOD = (
     "\ufeffFirma;Straße;PLZ;Ort;Land;E-Mail;Umsatz;Mitarbeiter;Vorname;Nachname;Position;Betreuer\n"
-    "Müller Maschinenbau GmbH;Hauptstraße 1;80331;München;Deutschland;info@mueller-mb.de;1.234.567,89;120;Anna;Huber;Einkauf;alice@alpha.test\n"
+    "Müller Maschinenbau GmbH;Hauptstraße "
+    "1;80331;München;Deutschland;info@mueller-mb.de;1.234.567,89;120;Anna;Huber;Einkauf;alice@alpha.test\n"
     "Müller Maschinenbau GmbH;Hauptstraße 1;80331;München;Deutschland;;;;Ben;Maier;Technik;\n"
     '"Weber & Söhne KG";"Ringstraße 5; Hinterhaus";1010;Wien;AT;;;;;;;\n'
 )
@@ -159,7 +160,8 @@ def test_a_huge_file_imports_in_batches(tenant, dave, django_capture_on_commit_c
     out.write("Firma;PLZ;Ort;Telefon;Vorname;Nachname\n")
     for i in range(n):
         out.write(
-            f"Großimport {i} GmbH;{10000 + i % 900};Stadt {i % 300};+49 30 {1000000 + i};Vor{i};Nach{i}\n"
+            f"Großimport {i} GmbH;{10000 + i % 900};Stadt {i % 300};+49 30 "
+            f"{1000000 + i};Vor{i};Nach{i}\n"
         )
     job = _check_and_run(_job(out.getvalue(), dave), dave, django_capture_on_commit_callbacks)
     assert job.state == ImportJob.State.DONE, job.errors[:3]

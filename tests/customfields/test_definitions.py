@@ -224,7 +224,8 @@ def test_a_default_that_does_not_fit_the_type_is_refused(tenant, dave):
 def _cf_indexes() -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s AND indexname LIKE 'cf\\_%%'",
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s "
+            "AND indexname LIKE 'cf\\_%%'",
             [connection.schema_name],
         )
         return dict(cursor.fetchall())

@@ -45,7 +45,8 @@ def _check_and_run(job: ImportJob, user, callbacks) -> ImportJob:
 
 
 GOOD = (
-    "Firma;PLZ;Ort;USt-IdNr;Branchensegment;Etat;Kunde seit;newsletter;Nachname;Ansprechpartner Hobby\n"
+    "Firma;PLZ;Ort;USt-IdNr;Branchensegment;Etat;Kunde seit;newsletter;Nachname;Ansprechpartner "
+    "Hobby\n"
     "Feld AG;28195;Bremen;DE123;Einzelhandel;1.234,50;31.12.2020;ja;Huber;Segeln\n"
     "Feld AG;28195;Bremen;DE123;Einzelhandel;1.234,50;31.12.2020;ja;Maier;Golf\n"
     "Field Ltd;10115;Berlin;GB999;Manufacturing;2,500.75;2021-03-01;no;;\n"

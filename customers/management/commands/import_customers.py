@@ -21,7 +21,10 @@ from tenants.models import Tenant
 
 
 class Command(BaseCommand):
-    help = "Import customers (with contact persons) from a CSV file into a tenant: dry run, report, then all or nothing."
+    help = (
+        "Import customers (with contact persons) from a CSV file into a tenant: dry run, report, "
+        "then all or nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -38,8 +41,8 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="COLUMN=FIELD",
-            help=f"map a column (header text) to a field; fields: {', '.join(imports.IMPORT_FIELDS)} "
-            "and cf_<key> / contact_cf_<key> for custom fields",
+            help="map a column (header text) to a field; fields: "
+            f"{', '.join(imports.IMPORT_FIELDS)} and cf_<key> / contact_cf_<key> for custom fields",
         )
         parser.add_argument(
             "--keep-existing", action="store_true", help="import rows even if the customer exists"
@@ -107,7 +110,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     _(
-                        "Imported %(c)s customers and %(p)s contact persons in %(s)s s (job #%(job)s)."
+                        "Imported %(c)s customers and %(p)s contact persons in %(s)s s (job "
+                        "#%(job)s)."
                     )
                     % {
                         "c": job.created_customers,

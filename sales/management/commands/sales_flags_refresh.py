@@ -8,10 +8,14 @@ from tenants.models import Tenant
 
 class Command(BaseCommand):
     help = (
-        "Recompute, for every project of a tenant (or of all tenants), whether it counts in pipeline totals "
-        "(alternatives count once) and whether it has a competing offer. Only needed after data was written "
-        "around the application (SQL, restores); the services keep both right otherwise. Also sets every "
-        "customer's open project count and pipeline value afresh (the triggers keep them otherwise)."
+        "Recompute, for every project of a tenant (or of all tenants), "
+        "whether it counts in pipeline totals "
+        "(alternatives count once) and whether it has a competing offer. Only needed after data "
+        "was written "
+        "around the application (SQL, restores); the services keep both right otherwise. Also sets "
+        "every "
+        "customer's open project count and pipeline value afresh (the triggers keep them "
+        "otherwise)."
     )
 
     def add_arguments(self, parser):
@@ -37,7 +41,8 @@ class Command(BaseCommand):
             with command_translation(schema=schema, requested=opts["language"]):
                 self.stdout.write(
                     _(
-                        "%(schema)s: %(rollup)s roll-up and %(competition)s competition flags corrected"
+                        "%(schema)s: %(rollup)s roll-up and %(competition)s competition flags "
+                        "corrected"
                     )
                     % {"schema": schema, "rollup": rollup, "competition": competition}
                 )
