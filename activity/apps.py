@@ -13,5 +13,5 @@ class ActivityConfig(AppConfig):
         from crm.lib.dashboard import widget_register
         from crm.lib.seeding import seeder_register
 
-        seeder_register(order=40, name="activities", func=seed_activities)
+        seeder_register(order=40, name="activities", func=seed_activities, label=_("Activities"))
         widget_register(order=20, template="activity/_widget_tasks.html", context=widget_context)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CrmConfig(AppConfig):
@@ -11,7 +12,7 @@ class CrmConfig(AppConfig):
         from crm.lib.seeding import seeder_register
         from crm.seed import seed_users
 
-        seeder_register(order=10, name="users", func=seed_users)
+        seeder_register(order=10, name="users", func=seed_users, label=_("Users"))
         widget_register(order=90, template="crm/widgets/_team.html", context=_team_widget)
         admin_autodiscover()
 

@@ -14,7 +14,7 @@ class CustomersConfig(AppConfig):
         from customers.seed import seed_customers
         from customers.views.dashboard import dashboard_widget_context
 
-        seeder_register(order=20, name="customers", func=seed_customers)
+        seeder_register(order=20, name="customers", func=seed_customers, label=_("Customers"))
         widget_register(
             order=20, template="customers/widgets/dashboard.html", context=dashboard_widget_context
         )

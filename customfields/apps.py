@@ -10,6 +10,6 @@ class CustomfieldsConfig(AppConfig):
         from crm.lib.seeding import seeder_register
         from customfields.seed import seed_custom_fields
 
-        seeder_register(
-            order=35, name="custom fields", func=seed_custom_fields
-        )  # after customers and sales
+        seeder_register(  # after customers and sales
+            order=35, name="custom fields", func=seed_custom_fields, label=_("Custom fields")
+        )

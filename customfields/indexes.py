@@ -12,6 +12,7 @@ import logging
 from contextlib import nullcontext
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from customfields.models import FieldDefinition
 
@@ -154,12 +155,25 @@ def indexes_ensure(*, concurrently: bool = True) -> dict[str, list[str]]:
                 # duplicates written after the definition was saved: the field stays checked by
                 # the forms only; the next run (after the data is cleaned) builds it
                 cursor.execute(f'DROP INDEX{mode} IF EXISTS "{schema}"."{name}"')
-                log.warning("custom-field index %s in %s: duplicate values", name, schema)
+                # in the active language: seed_demo runs in the tenant's, so a German admin reads German
+                log.warning(
+                    "%s",
+                    _("custom-field index %(index)s in %(schema)s: duplicate values")
+                    % {"index": name, "schema": schema},
+                )
                 failed.append(name)
                 continue
             created.append(name)
     if created or dropped:
-        log.info("custom-field indexes in %s: created %s, dropped %s", schema, created, dropped)
+        log.info(
+            "%s",
+            _("custom-field indexes in %(schema)s: created %(created)s; dropped %(dropped)s")
+            % {
+                "schema": schema,
+                "created": ", ".join(created) or "–",
+                "dropped": ", ".join(dropped) or "–",
+            },
+        )
     result = {"created": created, "dropped": dropped}
     if failed:
         result["failed"] = failed

@@ -12,6 +12,10 @@ class MapviewConfig(AppConfig):
         from mapview.search import register as search_register
         from mapview.seed import seed_coordinates, seed_selections
 
-        seeder_register(order=50, name="map coordinates", func=seed_coordinates)
-        seeder_register(order=60, name="map selections", func=seed_selections)
+        seeder_register(
+            order=50, name="map coordinates", func=seed_coordinates, label=_("Map coordinates")
+        )
+        seeder_register(
+            order=60, name="map selections", func=seed_selections, label=_("Map selections")
+        )
         search_register()

@@ -16,5 +16,5 @@ class SalesConfig(AppConfig):
 
         widget_register(order=15, template="sales/_widget_followups.html", context=followups_widget)
         widget_register(order=20, template="sales/_widget_pipeline.html", context=pipeline_widget)
-        seeder_register(order=30, name="sales", func=seed_sales)
+        seeder_register(order=30, name="sales", func=seed_sales, label=_("Sales"))
         search_register()

@@ -39,12 +39,22 @@ def seeding_in_german() -> bool:
 
 
 _seeders: list[tuple[int, str, Callable[[SeedContext], None]]] = []
+_labels: dict[str, object] = {}  # name -> what seed_demo's report calls it (a lazy translation)
 
 
-def seeder_register(*, order: int, name: str, func: Callable[[SeedContext], None]) -> None:
+def seeder_register(
+    *, order: int, name: str, func: Callable[[SeedContext], None], label=None
+) -> None:
+    """``name``: the seeder's fixed key; ``label``: its name in the report, translatable."""
+    _labels[name] = label or name
     if not any(n == name for _, n, _f in _seeders):
         _seeders.append((order, name, func))
         _seeders.sort(key=lambda item: item[0])
+
+
+def seeder_label(name: str) -> str:
+    """A seeder's name in the active language (German for a German tenant's seed report)."""
+    return str(_labels.get(name, name))
 
 
 def seeders() -> list[tuple[int, str, Callable[[SeedContext], None]]]:

@@ -188,3 +188,43 @@ def test_the_sample_data_of_a_german_tenant_reads_german_and_of_an_english_one_e
         "projects",
         "custom fields",
     ]
+
+
+def test_seed_demo_reports_a_german_tenant_in_german_and_an_english_one_in_english(db, caplog):
+    """The whole command output (each seeder's line and its timing, vacuum, done) and the
+    custom-field index log line it prints: German for a German tenant, English otherwise."""
+    import io
+    import logging
+    import re
+
+    from django.core.management import call_command
+
+    _provision("lambdade", "de")
+    _provision("muen")
+    said = {}
+    for schema in ("lambdade", "muen"):
+        out = io.StringIO()
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="customfields.indexes"):
+            call_command("seed_demo", schema=schema, customers=12, stdout=out)
+        said[schema] = out.getvalue().splitlines() + [r.getMessage() for r in caplog.records]
+    connection.set_schema_to_public()
+    german, english = "\n".join(said["lambdade"]), "\n".join(said["muen"])
+    timings = [line.strip().split(":")[0] for line in said["lambdade"] if line.endswith(" s")]
+    assert timings[:7] == [
+        "Benutzer",
+        "Kunden",
+        "Vertrieb",
+        "Eigene Felder",
+        "Aktivitäten",
+        "Kartenkoordinaten",
+        "Kartenauswahlen",
+    ], said["lambdade"]
+    assert re.search(r"^  Benutzer: \d+,\d s$", german, re.M)  # German decimal comma
+    assert "Indizes eigener Felder in lambdade: angelegt cf_vat_id_idx, " in german
+    assert "Seeded" not in german and "„lambdade“" in german and "vacuum" not in german
+    english_timings = [line.strip().split(":")[0] for line in said["muen"] if line.endswith(" s")]
+    assert english_timings[:3] == ["Users", "Customers", "Sales"]
+    assert re.search(r"^  Users: \d+\.\d s$", english, re.M)
+    assert "custom-field indexes in muen: created cf_vat_id_idx, " in english
+    assert "Seeded “muen”." in english

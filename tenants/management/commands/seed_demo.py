@@ -5,10 +5,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from crm.lib.seeding import SeedContext, seeders
+from crm.lib.seeding import SeedContext, seeder_label, seeders
 from tenants.models import Tenant
 
 
@@ -37,15 +38,24 @@ class Command(BaseCommand):
             for _order, name, func in seeders():
                 started = time.monotonic()
                 func(ctx)
-                self.stdout.write(f"  {name}: {time.monotonic() - started:.1f}s")
+                self.stdout.write(
+                    "  "
+                    + _("%(name)s: %(seconds)s s")
+                    % {"name": seeder_label(name), "seconds": _seconds(started)}
+                )
             started = time.monotonic()
             tables = _vacuum_analyze(schema)
             self.stdout.write(
                 "  "
                 + _("vacuum (analyze) of %(tables)s tables: %(seconds)s s")
-                % {"tables": tables, "seconds": f"{time.monotonic() - started:.1f}"}
+                % {"tables": tables, "seconds": _seconds(started)}
             )
             self.stdout.write(self.style.SUCCESS(_("Seeded “%(schema)s”.") % {"schema": schema}))
+
+
+def _seconds(started: float) -> str:
+    """Seconds since ``started`` with one decimal, in the active language (German 0,4)."""
+    return number_format(round(time.monotonic() - started, 1), decimal_pos=1, use_l10n=True)
 
 
 def _vacuum_analyze(schema: str) -> int:
