@@ -38,3 +38,31 @@ document.addEventListener("htmx:afterSettle", (event) => {
   const box = root && (root.matches && root.matches("[data-crm-announce]") ? root : root.querySelector && root.querySelector("[data-crm-announce]"));
   if (box) window.crmAnnounce(box.dataset.crmAnnounce);
 });
+
+// While a Bootstrap dialog (.modal) is open, the page behind it is inert: no Tab stop, no click,
+// not read by screen readers, and not audited as visible content. Everything beside the dialog's
+// way up to <body> is made inert when it opens and given back when it has closed (capture phase,
+// so the dialogs' own "hidden" handlers can already return focus to their opener). The live
+// region stays live, so a move's announcement is still heard.
+(() => {
+  const inerted = new Map();
+  document.addEventListener("show.bs.modal", (event) => {
+    const modal = event.target;
+    if (!(modal instanceof Element) || !modal.classList.contains("modal") || inerted.has(modal)) return;
+    const made = [];
+    for (let node = modal; node.parentElement && node !== document.body; node = node.parentElement) {
+      for (const sibling of node.parentElement.children) {
+        if (sibling === node || sibling.inert || sibling.matches("script, [aria-live], .modal-backdrop")) continue;
+        sibling.inert = true;
+        made.push(sibling);
+      }
+    }
+    inerted.set(modal, made);
+  });
+  document.addEventListener("hidden.bs.modal", (event) => {
+    const made = inerted.get(event.target);
+    if (!made) return;
+    made.forEach((el) => { el.inert = false; });
+    inerted.delete(event.target);
+  }, true);
+})();

@@ -81,9 +81,14 @@
     if (link) { link.focus(); return true; }
     return false;
   };
+  // While the dialog is still closing the board is inert (crm.js) and cannot take focus: the
+  // moved card gets it once the dialog has gone.
+  let focusAfterClose = "";
   document.addEventListener("salesMovedSettled", (event) => {
     const detail = event.detail || {};
-    cardFocus(document.getElementById("card-" + detail.project));
+    const card = document.getElementById("card-" + detail.project);
+    if (card && card.closest("[inert]")) focusAfterClose = card.id;
+    else cardFocus(card);
     window.crmAnnounce(detail.text);
     opener = null;
   });
@@ -118,9 +123,11 @@
     const card = opener && opener.closest && opener.closest(".sales-card");
     const id = card ? card.id : "";
     document.getElementById("sales-dialog-body").innerHTML = "";
-    if (opener && opener.isConnected) opener.focus();
+    if (focusAfterClose) cardFocus(document.getElementById(focusAfterClose));
+    else if (opener && opener.isConnected) opener.focus();
     else if (id) cardFocus(document.getElementById(id));  // the card was redrawn meanwhile
     opener = null;
+    focusAfterClose = "";
   });
 
   // --- the board by keyboard: arrow keys between cards, "m" opens the move dialog -------------

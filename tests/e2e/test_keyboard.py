@@ -63,9 +63,11 @@ def test_the_kanban_is_worked_with_the_keyboard_alone(page, live_server_url, boa
     page.wait_for_function(
         "() => document.activeElement.closest('[data-testid=move-dialog]') !== null"
     )
+    assert page.evaluate("() => document.getElementById('board').closest('[inert]') !== null")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     page.wait_for_function(f"() => ({FOCUSED})() === 'Key 1 {tag}'")
+    assert page.evaluate("() => document.querySelectorAll('[inert]').length") == 0
 
     # M again, choose the second phase with the keyboard, submit with Enter
     page.keyboard.press("m")

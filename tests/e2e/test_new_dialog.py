@@ -45,7 +45,11 @@ def test_from_the_map_new_contact_for_a_customer_stay_on_the_page(page, live_ser
     assert "/map/" in page.url
 
     # pick the customer by typing its name, stay on the page
-    dialog.get_by_label("Find customer").fill(f"Kartenkunde {uid}")
+    # the error's form may already list the customer: wait for the picker's own answer, or it
+    # lands after the choice below and empties it again
+    with page.expect_response(lambda r: "/customer-picker/" in r.url):
+        dialog.get_by_label("Find customer").fill(f"Kartenkunde {uid}")
+    page.wait_for_function("() => !document.querySelector('#crm-new-dialog .htmx-request')")
     page.wait_for_function(
         "(id) => [...document.querySelectorAll('#crm-new-dialog select[name=customer] option')]"
         ".some((o) => o.value === String(id))",
