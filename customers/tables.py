@@ -1,8 +1,9 @@
 """django-tables2 tables of the customer overview and the contact list.
 
-The tables define columns, headers and sorting; their rows are written out by
-``customers/_customer_table.html`` and ``customers/_contact_table.html`` (the ``render_*`` methods
-serve other uses of the tables, e.g. tests reading cells).
+The tables define columns, headers and sorting; their body rows are written in Python
+(crm.lib.tables.FastBodyMixin, ``cells``), so the cells follow the table's columns: the
+visible custom fields (customfields.columns) come after the standard ones. The ``render_*``
+methods serve other uses of the tables, e.g. tests reading cells.
 """
 
 from __future__ import annotations
@@ -10,11 +11,15 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.l10n import money_format, tenant_currency
+from crm.lib.tables import FastBodyMixin
 from customers.models import ContactPerson, Customer
+from customfields.columns import custom_columns
 
 TABLE_ATTRS = {
     "class": "table table-sm table-hover align-middle table-crm mb-2",
@@ -22,10 +27,21 @@ TABLE_ATTRS = {
 }
 
 
-class PagedTable(tables.Table):
+def _short_date(value) -> str:
+    return date_format(timezone.localtime(value), "SHORT_DATE_FORMAT") if value else "—"
+
+
+class PagedTable(FastBodyMixin, tables.Table):
     """A table whose pagination links come from its paginator (exact or estimated count)."""
 
     ellipsis = Paginator.ELLIPSIS
+    empty_in_template = True  # customers/_table.html: "No rows on this page" past the end
+
+    def __init__(self, *args, definitions=(), currency: str = "", **kwargs):
+        self.currency = currency or tenant_currency()
+        if definitions:
+            kwargs["extra_columns"] = custom_columns(definitions, currency=self.currency)
+        super().__init__(*args, **kwargs)
 
     @property
     def page_links(self) -> list:
@@ -108,8 +124,31 @@ class CustomerTable(PagedTable):
 
     def __init__(self, *args, leads_on: bool = False, **kwargs):
         self.leads_on = leads_on
-        self.currency = tenant_currency()
         super().__init__(*args, **kwargs)
+        self.select_label = str(_("Select"))
+
+    def row_attrs_html(self, record: Customer, index: int) -> str:
+        return f'data-testid="customer-row" data-status="{record.status}"'  # a fixed word
+
+    def cells(self, record: Customer) -> dict:
+        owner = record.owner
+        return {
+            "selection": format_html(
+                '<input type="checkbox" name="ids" value="{}" form="bulk-form"'
+                ' class="form-check-input" aria-label="{}">',
+                record.pk,
+                self.select_label,
+            ),
+            "name": self.render_name(record),
+            "kind": record.get_kind_display(),
+            "city": record.city or "—",
+            "country": record.country or "—",
+            "size_class": self.render_size_class(record),
+            "owner": (owner.get_full_name() or owner.email) if owner else "—",
+            "open_projects": self.render_open_projects(record.open_projects_count),
+            "pipeline_value": self.render_pipeline_value(record.pipeline_value),
+            "last_activity_at": _short_date(record.last_activity_at),
+        }
 
     def render_name(self, record: Customer):
         url = reverse("customers:customer_detail", args=[record.pk])
@@ -177,6 +216,23 @@ class ContactTable(PagedTable):
     def __init__(self, *args, leads_on: bool = False, **kwargs):
         self.leads_on = leads_on
         super().__init__(*args, **kwargs)
+
+    def row_attrs_html(self, record: ContactPerson, index: int) -> str:
+        return 'data-testid="contact-row"'
+
+    def cells(self, record: ContactPerson) -> dict:
+        return {
+            "name": self.render_name(record),
+            "customer": self.render_customer(record),
+            "position": record.position or "—",
+            "email": (
+                format_html('<a href="mailto:{}">{}</a>', record.email, record.email)
+                if record.email
+                else "—"
+            ),
+            "phone": self.render_phone(record),
+            "last_activity_at": _short_date(record.last_activity_at),
+        }
 
     def render_name(self, record: ContactPerson):
         url = reverse("customers:contact_detail", args=[record.pk])

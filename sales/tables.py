@@ -5,11 +5,12 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from crm.lib.tables import FastBodyMixin
+from customfields.columns import custom_columns
 from sales.models import ProjectGroup, SalesProject
 from sales.templatetags.sales_tags import for_pk, money, project_badges
 
@@ -19,42 +20,6 @@ NOWRAP = {"td": {"class": "text-nowrap"}}
 
 def _pattern(name: str) -> str:
     return reverse(name, args=[0])
-
-
-class FastBodyMixin:
-    """Renders the body rows in Python, one function call per cell, instead of django-tables2's
-    per-cell template nodes and signature introspection (a list page has 500-600 cells; measured
-    with bench/render_compare.py on 50 rows, django-tables2's cell templates took x7-17 the time
-    of this body, e.g. 870 ms against 130 ms on a loaded 2-core machine). Header, sorting and pagination
-    stay django-tables2's. ``sales/_table.html`` calls ``body_html``; subclasses give every
-    column's cell in ``cells(record)`` (a dict by column name); tests/sales/test_tables.py checks
-    the output against django-tables2's own rendering."""
-
-    row_key = "data-id"  # the row attribute that carries the record's id
-
-    def cells(self, record) -> dict:
-        raise NotImplementedError
-
-    def body_html(self) -> SafeString:
-        columns = list(self.columns)
-        td = [c.attrs["td"].as_html() for c in columns]
-        records = [row.record for row in self.paginated_rows]
-        if not records:
-            if not self.empty_text:
-                return mark_safe("")  # noqa: S308
-            return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text)
-        names = [c.name for c in columns]
-        out = []
-        for i, record in enumerate(records):
-            by_name = self.cells(record)
-            row = "".join(
-                f"<td {attrs}>{conditional_escape(by_name[name])}</td>"
-                for name, attrs in zip(names, td, strict=True)
-            )
-            out.append(
-                f'<tr {self.row_key}="{int(record.pk)}" class="{"odd" if i % 2 else "even"}">{row}</tr>'
-            )
-        return mark_safe("\n".join(out))  # noqa: S308 (every cell is escaped or built by format_html)
 
 
 def _dash(value):
@@ -123,7 +88,9 @@ class ProjectTable(FastBodyMixin, tables.Table):
 
     row_key = "data-project-id"
 
-    def __init__(self, *args, currency: str = "EUR", ticked=(), **kwargs):
+    def __init__(self, *args, currency: str = "EUR", ticked=(), definitions=(), **kwargs):
+        if definitions:  # the custom fields the user's role may see, after the standard columns
+            kwargs["extra_columns"] = custom_columns(definitions, currency=currency)
         super().__init__(*args, **kwargs)
         self.currency = currency
         self.ticked = set(ticked)  # rows ticked before a bulk action failed stay ticked

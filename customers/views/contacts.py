@@ -28,6 +28,7 @@ from customers.models import Customer
 from customers.pagination import EstimatedCountPaginator
 from customers.tables import ContactTable
 from customers.views.common import wants_partial
+from customfields.selectors import definitions_for
 
 
 def _contacts(request: HttpRequest):
@@ -46,7 +47,10 @@ class ContactListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return _contacts(self.request)
 
     def get_table_kwargs(self):
-        return {"leads_on": leads_enabled(self.request)}
+        return {
+            "leads_on": leads_enabled(self.request),
+            "definitions": definitions_for(entity="contact", user=self.request.user),
+        }
 
     def get_table_pagination(self, table):
         return {"per_page": 25, "paginator_class": EstimatedCountPaginator}
@@ -70,14 +74,12 @@ contact_list = ContactListView.as_view()
 def contact_export(request: HttpRequest) -> HttpResponse:
     """CSV of every contact person matching the list's filters."""
     qs = ContactFilter(request.GET, queryset=_contacts(request), request=request).qs
+    definitions = definitions_for(entity="contact", user=request.user)  # only what the role may see
     sort = request.GET.get("sort")
     if sort:
-        qs = ContactTable(qs, order_by=sort).data.data
+        qs = ContactTable(qs, definitions=definitions, order_by=sort).data.data
 
-    from customfields.selectors import definitions_for
     from customfields.values import export_cells, export_users
-
-    definitions = definitions_for(entity="contact", user=request.user)  # only what the role may see
 
     def rows():
         users = export_users(definitions)

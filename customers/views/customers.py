@@ -28,6 +28,7 @@ from customers.models import Customer
 from customers.pagination import EstimatedCountPaginator
 from customers.tables import CustomerTable
 from customers.views.common import currency, customer_export_response, wants_partial
+from customfields.selectors import definitions_for
 
 
 class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -41,7 +42,10 @@ class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return selectors.customer_list(leads_visible=leads_enabled(self.request))
 
     def get_table_kwargs(self):
-        return {"leads_on": leads_enabled(self.request)}
+        return {
+            "leads_on": leads_enabled(self.request),
+            "definitions": definitions_for(entity="customer", user=self.request.user),
+        }
 
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page", "")
@@ -71,7 +75,11 @@ def _filtered(request: HttpRequest, query: QueryDict):
     qs = customer_overview_queryset(request=request, query=query)
     sort = query.get("sort")
     if sort:
-        return CustomerTable(qs, leads_on=leads_enabled(request), order_by=sort).data.data
+        definitions = definitions_for(entity="customer", user=request.user)
+        table = CustomerTable(
+            qs, leads_on=leads_enabled(request), definitions=definitions, order_by=sort
+        )
+        return table.data.data
     return qs
 
 

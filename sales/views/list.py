@@ -19,6 +19,7 @@ from django_tables2 import SingleTableMixin
 from crm.lib.forms import form_errors_add
 from crm.lib.http import safe_next
 from customers.pagination import CountedPaginator
+from customfields.selectors import definitions_for
 from sales import selectors, services
 from sales.bulkforms import BulkForm
 from sales.filters import ProjectFilter
@@ -62,7 +63,13 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         ticked = self.bulk_form.cleaned_ids() if self.bulk_form is not None else ()
-        return {"currency": getattr(self.request.tenant, "currency", "EUR"), "ticked": ticked}
+        return {
+            "currency": getattr(self.request.tenant, "currency", "EUR"),
+            "ticked": ticked,
+            "definitions": definitions_for(
+                entity="lead" if self.lead else "project", user=self.request.user
+            ),
+        }
 
     def get_table_pagination(self, table):
         # The totals count the same filtered rows, so the paginator needs no COUNT query of its own.
