@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, FloatField, Max, Min, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -250,6 +250,49 @@ def selection_preview(
 def selection_customer_ids(*, qs: QuerySet, geometry: Geometry) -> list[int]:
     """The ids of every matching customer inside the drawn shapes (for saving)."""
     return list(qs.filter(geometry_condition(geometry)).values_list("pk", flat=True))
+
+
+NEAR_RADIUS_M = 25_000  # "customers near me": within 25 km of the phone's position
+NEAR_LIMIT = 20
+
+
+def parse_near(text: str) -> tuple[float, float] | None:
+    """``lat,lon`` in degrees, or None for anything else (hostile values are ignored)."""
+    parts = (text or "").split(",")
+    if len(parts) != 2:
+        return None
+    try:
+        return _number(parts[0], low=-90, high=90), _number(parts[1], low=-180, high=180)
+    except ValidationError:
+        return None
+
+
+def nearest(
+    *,
+    qs: QuerySet,
+    lat: float,
+    lon: float,
+    radius_m: float = NEAR_RADIUS_M,
+    limit: int = NEAR_LIMIT,
+) -> tuple[int, list[tuple[Customer, float]]]:
+    """The matching customers within ``radius_m`` of a position: how many, and the ``limit``
+    nearest with their distance in metres, nearest first (the circle's box answers from the
+    coordinate index, one count and one read)."""
+    sql, params = _circle_sql(lat, lon, radius_m)
+    inside = qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - values are parameters
+    total = inside.count()
+    if not total:
+        return 0, []
+    distance = RawSQL(  # noqa: S611 - constant SQL, the position is a parameter
+        f"2 * {EARTH_RADIUS_M} * asin(sqrt(least(1.0, "
+        f"power(sin(radians({TABLE}.latitude - %s) / 2), 2) + "
+        f"cos(radians(%s)) * cos(radians({TABLE}.latitude)) * "
+        f"power(sin(radians({TABLE}.longitude - %s) / 2), 2))))",
+        [lat, lat, lon],
+        output_field=FloatField(),
+    )
+    rows = inside.annotate(distance_m=distance).select_related("owner").order_by("distance_m", "pk")
+    return total, [(c, c.distance_m) for c in rows[:limit]]
 
 
 # --- the viewport ----------------------------------------------------------------------------------

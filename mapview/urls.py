@@ -1,12 +1,13 @@
 from django.urls import path
 
-from mapview import views
+from mapview import near, views
 
 app_name = "mapview"
 
 urlpatterns = [
     path("", views.map_page, name="map"),
     path("data/", views.map_data, name="map_data"),
+    path("near/", near.near_list, name="near"),
     path("customers/<int:pk>/popup/", views.customer_popup, name="customer_popup"),
     path("customers/<int:pk>/location/", views.customer_location, name="customer_location"),
     path("customers/<int:pk>/geocode/", views.customer_geocode, name="customer_geocode"),

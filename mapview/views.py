@@ -30,7 +30,7 @@ from crm.lib.pagination import SafePaginator
 from crm.permissions import user_can_edit_owned
 from customers.filters import customer_overview_queryset
 from customers.models import Customer
-from mapview import selectors, services
+from mapview import near, selectors, services
 from mapview.forms import LocationForm, OwnerForm, SelectionRenameForm, SelectionSaveForm
 from mapview.leaflet_texts import attribution, leaflet_texts
 from mapview.tables import MapCustomerTable
@@ -69,6 +69,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "dataUrl": reverse("mapview:map_data"),
         "popupUrl": reverse("mapview:customer_popup", args=[0]),
         "previewUrl": reverse("mapview:selection_preview"),
+        "nearUrl": reverse("mapview:near"),
+        "nearRadius": selectors.NEAR_RADIUS_M,
         "query": _query_without(request, "hide"),
         "hidden": [h for h in request.GET.getlist("hide") if h in selectors.LEGEND_KEYS],
         "extent": selectors.map_extent(qs=qs, cache_key=request.GET.urlencode()),
@@ -90,6 +92,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "clusterSelect": _("%(count)s customers at one place – click to select them"),
             "loading": _("Loading …"),
             "failed": _("The map data could not be loaded."),
+            **near.texts(),
         },
     }
     return render(

@@ -286,6 +286,46 @@
         load(); refreshSelection();
       });
     }
+    // --- customers near me: the browser's position, asked for only when the button is pressed ---
+    const nearPanel = document.querySelector("[data-testid=near-panel]");
+    const nearButton = document.getElementById("near-me");
+    const nearResult = document.getElementById("near-result");
+    let nearLayer = null;
+    let locating = false;
+    function nearMessage(text, isError) {
+      nearResult.replaceChildren(el("p", { className: isError ? "text-danger mb-0" : "text-muted small mb-0",
+        "data-testid": isError ? "near-error" : "near-status" }, text));
+    }
+    function showNear(lat, lon) {
+      if (nearLayer) map.removeLayer(nearLayer);
+      const here = L.latLng(lat, lon);
+      const area = L.circle(here, { radius: config.nearRadius, color: "#146c43", weight: 2, fill: false,
+        dashArray: "6 6", interactive: false });
+      const dot = L.circleMarker(here, { radius: 9, color: "#ffffff", weight: 3, fillColor: "#146c43", fillOpacity: 1 });
+      dot.bindTooltip(el("span", {}, t.nearHere), { direction: "top" });
+      nearLayer = L.layerGroup([area, dot]).addTo(map);
+      map.fitBounds(area.getBounds());
+      const near = lat.toFixed(6) + "," + lon.toFixed(6);
+      container.dataset.near = near;
+      const url = config.nearUrl + "?" + params({ near: near }).toString();
+      if (window.htmx) htmx.ajax("GET", url, { target: nearResult, swap: "innerHTML", source: nearResult });
+    }
+    if (nearPanel && nearButton && nearResult && config.nearUrl) {
+      nearPanel.hidden = false;
+      nearButton.addEventListener("click", () => {
+        if (locating) return;
+        if (!navigator.geolocation) { nearMessage(t.nearUnsupported, true); return; }
+        locating = true;
+        nearButton.setAttribute("aria-busy", "true");
+        nearMessage(t.nearLocating, false);
+        const done = () => { locating = false; nearButton.removeAttribute("aria-busy"); };
+        navigator.geolocation.getCurrentPosition(
+          (pos) => { done(); showNear(pos.coords.latitude, pos.coords.longitude); },
+          (err) => { done(); nearMessage(err && err.code === 1 ? t.nearDenied : t.nearUnavailable, true); },
+          { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
+      });
+    }
+
     // Keep the legend in the URL and in the filter form, so reloading or filtering keeps it.
     function rememberLegend() {
       const form = document.querySelector("[data-testid=map-filters]");

@@ -290,6 +290,12 @@ def test_detail_pages_the_move_dialog_and_the_map_have_no_axe_violation(
     page.get_by_test_id("selection-count").wait_for()
     assert page.get_by_test_id("selection-count").inner_text() == "2"
     audit.check("map with a drawn selection")
+    # "customers near me" with the browser's position next to the scene's customers
+    page.context.set_geolocation({"latitude": 48.137, "longitude": 11.575})
+    page.context.grant_permissions(["geolocation"])
+    page.get_by_test_id("near-me").click()
+    expect(page.get_by_test_id("near-row")).to_have_count(2)
+    audit.check("map with customers near me")
     audit.assert_clean()
 
 

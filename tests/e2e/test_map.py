@@ -8,6 +8,7 @@ import io
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from crm.models import User
 from customers.models import Customer
@@ -222,3 +223,86 @@ def test_the_legend_toggles_size_classes_and_leads(page, live_server_url, made, 
     page.reload()
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '2'")
     assert not page.get_by_test_id("legend-lead").is_checked()
+
+
+TORSHAVN = {"latitude": 62.0107, "longitude": -6.7741}  # far from any other test's customers
+
+
+def near_page(browser, live_server_url, *, granted: bool, user: str = "alice"):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        geolocation=TORSHAVN,
+        permissions=["geolocation"] if granted else [],
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    login(page, live_server_url, user)
+    open_map(page, live_server_url, "")
+    return context, page
+
+
+def test_customers_near_me_centres_the_map_and_lists_the_nearest(
+    browser, live_server_url, made, tag
+):
+    from tests.builders.mapview import make_located_customer
+
+    lat, lon = TORSHAVN["latitude"], TORSHAVN["longitude"]
+    nearest = make_located_customer(lat + 0.01, lon, name=f"Havn {tag} Fisk")  # ~1.1 km
+    further = make_located_customer(lat + 0.1, lon, name=f"Hoyvík {tag} Bátar")  # ~11 km
+    far = make_located_customer(lat + 0.5, lon, name=f"Eiði {tag} Ull")  # ~56 km: not near
+    made.extend([nearest, further, far])
+    context, page = near_page(browser, live_server_url, granted=True)
+    try:
+        panel = page.get_by_test_id("near-panel")
+        # on a phone it comes before the map, so the thumb finds it on the first screen
+        assert panel.bounding_box()["y"] < page.get_by_test_id("map").bounding_box()["y"]
+        assert page.evaluate("document.getElementById('crm-map').dataset.near") is None
+        page.get_by_role("button", name="Show customers near me").click()
+        rows = page.get_by_test_id("near-row")
+        expect(rows).to_have_count(2)
+        expect(rows.nth(0)).to_contain_text(nearest.name)
+        expect(rows.nth(0).get_by_test_id("near-distance")).to_have_text("1.1 km")
+        expect(rows.nth(1)).to_contain_text(further.name)
+        expect(page.get_by_test_id("near-count")).to_contain_text(
+            "2 matching customers within 25 km"
+        )
+        center = page.evaluate(
+            "() => { const c = document.getElementById('crm-map').__crmMap.getCenter(); return [c.lat, c.lng]; }"
+        )
+        assert abs(center[0] - lat) < 0.05 and abs(center[1] - lon) < 0.05, center
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        with page.expect_navigation():
+            rows.nth(0).get_by_role("link").click()
+        assert page.url.endswith(f"/customers/{nearest.pk}/")
+    finally:
+        context.close()
+
+
+def test_a_denied_position_is_explained_in_the_users_language(browser, live_server_url, e2e_db):
+    from crm.models import User
+    from crm.services import user_create
+    from tests.conftest import PASSWORD
+
+    name = f"near.{uuid.uuid4().hex[:6]}"
+    user = user_create(
+        email=f"{name}@e2e.test",
+        password=PASSWORD,
+        role=User.Role.SALESPERSON,
+        first_name="Jana",
+        last_name="Nah",
+        language="de",
+        validate=False,
+    )
+    context, page = near_page(browser, live_server_url, granted=False, user=name)
+    try:
+        page.get_by_role("button", name="Kunden in meiner Nähe zeigen").click()
+        expect(page.get_by_test_id("near-error")).to_have_text(
+            "Der Browser hat der Karte Ihren Standort nicht freigegeben. Erlauben Sie ihn in den"
+            " Website-Einstellungen des Browsers und versuchen Sie es erneut."
+        )
+        expect(page.get_by_test_id("near-row")).to_have_count(0)
+    finally:
+        context.close()
+        user.delete()
