@@ -28,6 +28,7 @@ class Activity(models.Model):
         CUSTOMER_CREATED = "customer_created", _("Customer created")
         ALTERNATIVE_CLOSED = "alternative_closed", _("Alternative closed")
         FIELD_CHANGED = "field_changed", _("Field changed")
+        CUSTOMERS_IMPORTED = "customers_imported", _("Customers imported")
 
     kind = models.CharField(_("type"), max_length=24, choices=Kind.choices, default=Kind.CALL)
     subject = models.CharField(_("subject"), max_length=200, blank=True)

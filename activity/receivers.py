@@ -71,5 +71,7 @@ def on_customer_updated(sender, *, customer, changed=(), **kwargs):
 
 
 @receiver(events.customers_imported, dispatch_uid="activity.customers_imported")
-def on_customers_imported(sender, **kwargs):
-    services.activity_coverage_stale()
+def on_customers_imported(sender, *, customer_ids, user, job, contact_count=0, **kwargs):
+    services.activity_record_customers_imported(
+        job=job, user=user, count=len(customer_ids), contacts=contact_count
+    )

@@ -396,6 +396,21 @@ def activity_record_alternative_closed(*, project, user, group, winner) -> Activ
     )
 
 
+def activity_record_customers_imported(*, job, user, count: int, contacts: int = 0) -> Activity:
+    """System entry: one CSV import created ``count`` customers (one entry per import, not per row)."""
+    activity_coverage_stale()  # the new customers count in their owners' coverage
+    return _record(
+        kind=Activity.Kind.CUSTOMERS_IMPORTED,
+        user=user,
+        payload={
+            "count": count,
+            "contacts": contacts,
+            "file": job.original_name,
+            "job": job.pk,
+        },
+    )
+
+
 def activity_counts_rebuild() -> int:
     """Recreate the daily-count trigger function for the current TIME_ZONE and recount every day
     (needed only after changing TIME_ZONE); returns the number of count rows."""

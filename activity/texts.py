@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+
+from crm.lib.l10n import grouped
 
 
 def system_title(*, kind: str, payload: dict) -> str:
@@ -48,6 +50,13 @@ def system_title(*, kind: str, payload: dict) -> str:
         }
     if kind == "field_changed":
         return field_changes_title(p.get("changes") or [])
+    if kind == "customers_imported":
+        count = p.get("count") or 0
+        return ngettext(
+            "%(count)s customer imported from %(file)s",
+            "%(count)s customers imported from %(file)s",
+            count,
+        ) % {"count": grouped(count), "file": p.get("file", "")}
     return kind
 
 

@@ -17,7 +17,8 @@ customer_address_changed = Signal()  # customer
 lead_converted = Signal()  # customer, user, project (may be None)
 # The CSV import sends one event for all its rows instead of customer_created per row;
 # the new customers' geocode_status is "pending".
-customers_imported = Signal()  # customer_ids (list of int), user (may be None), job
+# activity writes one system entry per import from it ("2,000 customers imported from file.csv").
+customers_imported = Signal()  # customer_ids (list of int), user (may be None), job, contact_count
 # A save changed custom fields marked "tracked" (customfields.services.tracked_changes gives
 # ``changes``: [{"key", "old", "new"}] in stored shapes). entity: customer, contact, project or
 # lead; record: the Customer, ContactPerson or SalesProject. Sent by the customers and sales

@@ -126,6 +126,16 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The CSV import that created the customer (set by the import's COPY itself), for its timeline.
+    import_job = models.ForeignKey(
+        "customers.ImportJob",
+        verbose_name=_("CSV import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customers",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["name", "id"]

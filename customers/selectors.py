@@ -421,13 +421,23 @@ def import_job_get(*, pk: int, user) -> ImportJob:
         if user.is_tenant_admin
         else ImportJob.objects.filter(created_by=user)
     )
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(qs.select_related("created_by"), pk=pk)
 
 
 def import_job_list(*, user, limit: int = 10) -> list[ImportJob]:
+    """The import history: the latest jobs with who started them (admins see everyone's)."""
     qs = (
         ImportJob.objects.all()
         if user.is_tenant_admin
         else ImportJob.objects.filter(created_by=user)
     )
-    return list(qs.defer("errors", "header", "mapping")[:limit])
+    return list(qs.select_related("created_by").defer("errors", "header", "mapping")[:limit])
+
+
+def import_job_url(*, job: ImportJob, user) -> str | None:
+    """The import's page if ``user`` may open it (importers: admins any, managers their own)."""
+    from django.urls import reverse
+
+    if user.is_tenant_admin or (user.is_manager and job.created_by_id == user.pk):
+        return reverse("customers:import_detail", args=[job.pk])
+    return None

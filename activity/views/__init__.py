@@ -58,7 +58,10 @@ def _timeline_subject(params) -> tuple[str, object]:
         if pk is None:
             break
         if kind == "customer":
-            return kind, get_object_or_404(Customer, pk=pk)
+            # the CSV import that created it closes its timeline (no query of its own)
+            return kind, get_object_or_404(
+                Customer.objects.select_related("import_job__created_by"), pk=pk
+            )
         if kind == "project":
             return kind, get_object_or_404(SalesProject.objects.select_related("customer"), pk=pk)
         if kind == "contact":
@@ -97,6 +100,20 @@ def _quicklog_context(kind: str, obj) -> dict:
     return {}
 
 
+def _import_origin(kind: str, obj, user) -> dict | None:
+    """The CSV import a customer came from, shown as the oldest line of its timeline."""
+    job = getattr(obj, "import_job", None) if kind == "customer" else None
+    if job is None:
+        return None
+    from customers.selectors import import_job_url
+
+    return {
+        "job": job,
+        "at": job.finished_at or job.created_at,
+        "url": import_job_url(job=job, user=user),
+    }
+
+
 def _timeline_context(
     request: HttpRequest, kind: str, obj, *, form=None, open_form: bool = False
 ) -> dict:
@@ -112,6 +129,7 @@ def _timeline_context(
             initial={"contacts": [quick["contact"]]} if quick["contact"] else None,
         )
     return {
+        "origin": _import_origin(kind, obj, request.user) if next_cursor is None else None,
         "back": _current_path(request),
         "kind": kind,
         "subject": obj,

@@ -69,6 +69,7 @@ def plan_write(*, job: ImportJob, plan: ImportPlan) -> tuple[int, int]:
             pk = ids[start + offset]
             people = plan.contacts[start + offset]
             customer["id"] = pk
+            customer["import_job_id"] = job.pk  # the customer's timeline names its import
             customer["name_key"] = normalize.name_key(customer["name"])[:200]
             customer["email_domain"] = normalize.email_domain(
                 customer["email"], customer["website"]
@@ -100,5 +101,11 @@ def plan_write(*, job: ImportJob, plan: ImportPlan) -> tuple[int, int]:
         import_progress_set(
             job_id=job.pk, phase="write", done=min(total, start + BATCH_SIZE), total=total
         )
-    events.customers_imported.send(sender=Customer, customer_ids=ids, user=job.created_by, job=job)
+    events.customers_imported.send(
+        sender=Customer,
+        customer_ids=ids,
+        user=job.created_by,
+        job=job,
+        contact_count=plan.contact_count,
+    )
     return total, plan.contact_count
