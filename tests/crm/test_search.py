@@ -277,3 +277,48 @@ def test_only_a_bounded_number_of_matches_is_ranked(tenant, monkeypatch):
                 cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
                 sorted_counts += _sorted_rows(cursor.fetchone()[0][0]["Plan"])
         assert sorted_counts and max(sorted_counts) <= 4, (query, sorted_counts)
+
+
+def test_a_match_anywhere_in_a_big_table_is_found_and_the_candidates_are_not_correlated(
+    tenant, monkeypatch
+):
+    # The candidates' subquery once named the outer table inside "pk IN (SELECT U0.id ...
+    # LIMIT cap)": a correlated subquery, run per row (8-11 s per kind at 100,000 customers),
+    # that found only matches among the table's first `cap` rows. The match is the last row
+    # here, behind more than `cap` others, for the contains step and the lookalike step.
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search_lib, "CAP_CONTAINS", 3)
+    monkeypatch.setattr(search_lib, "CAP_SIMILAR", 3)
+    for i in range(8):
+        make_customer(name=f"Füllkunde {i} AG")
+    target = make_customer(name="Zielkunde Mannheim GmbH")
+    contact = make_contact(customer=target, first_name="Jana", last_name="Zielperson")
+    for query in ("zielkunde", "zielkunda", "mannheim"):
+        with CaptureQueriesContext(connection) as captured:
+            rows = search_lib.queryset_search(
+                Customer.objects.all(), expression='{t}."name"', query=query, limit=5
+            )
+        assert [c.pk for c in rows] == [target.pk], query
+        ranked = [q["sql"] for q in captured.captured_queries if " IN (SELECT " in q["sql"]]
+        assert ranked, query
+        for sql in ranked:  # inside the subquery only its own alias (U0), never the outer table
+            subquery = sql.partition(" IN (SELECT ")[2].rpartition(") ORDER BY ")[0]
+            assert subquery and '"customers_customer".' not in subquery, sql
+    from customers.models import ContactPerson
+
+    rows = search_lib.queryset_search(
+        ContactPerson.objects.select_related("customer").filter(customer__status="customer"),
+        expression="""{t}."first_name" || ' ' || {t}."last_name\"""",
+        query="zielperson",
+        limit=5,
+    )
+    assert [c.pk for c in rows] == [contact.pk]
+
+
+def test_two_letters_find_the_words_they_begin(tenant, client_for, alice):
+    # without three letters in a row there is no contains step: the lookalikes are all there is,
+    # and the names containing the letters are among them (they were once excluded: no hits)
+    make_customer(name="Mannheimer Kranbau GmbH")
+    make_customer(name="Kölner Werft AG")
+    assert "Mannheimer Kranbau GmbH" in _titles(client_for(alice).get("/search/", {"q": "ma"}))
