@@ -23,6 +23,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from crm.lib.citus import database_is_citus, plan_rows
 from crm.lib.pagination import SafePaginator
 
 MAX_PAGE = (
@@ -48,16 +49,25 @@ def count_capped(qs: QuerySet, *, limit: int) -> tuple[int, dict]:
     ):  # ``qs.none()`` (an invalid filter) or a filter that matches nothing by itself
         return 0, {}
     table = qs.model._meta.db_table
-    with connections[plain.db].cursor() as cursor:
-        # The table name is the model's own; the search_path picks the tenant's schema.
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), s.n_live_tup, c.reltuples,"  # noqa: S608
-            " c.relpages,"
-            " pg_relation_size(c.oid) / current_setting('block_size')::int"
-            " FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
-            " WHERE c.oid = to_regclass(%s)",
-            (*params, table),
-        )
+    connection = connections[plain.db]
+    with connection.cursor() as cursor:
+        if database_is_citus(plain.db):
+            # The coordinator's table is an empty shell: the statement goes to the tenant's worker
+            # as a whole, where crm_table_stats reads the shard's statistics (crm.lib.citus).
+            cursor.execute(
+                f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), st.live, st.reltuples,"  # noqa: S608
+                " st.relpages, st.pages FROM public.crm_table_stats(%s, %s) AS st",
+                (*params, connection.schema_name, table),
+            )
+        else:
+            # The table name is the model's own; the search_path picks the tenant's schema.
+            cursor.execute(
+                f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), s.n_live_tup, c.reltuples, c.relpages,"  # noqa: S608
+                " pg_relation_size(c.oid) / current_setting('block_size')::int"
+                " FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+                " WHERE c.oid = to_regclass(%s)",
+                (*params, table),
+            )
         row = cursor.fetchone()
     if row is None:  # the table is not where the search_path says; count the plain way
         return plain.count(), {}
@@ -77,7 +87,7 @@ def count_estimate(qs: QuerySet, *, stats: dict) -> int:
     if not plain.query.where and stats.get("live"):
         return int(stats["live"])  # the whole table: the statistics collector's count is enough
     plan = json.loads(plain.explain(format="json"))
-    rows = float(plan[0]["Plan"]["Plan Rows"])
+    rows = plan_rows(plan[0]["Plan"])
     reltuples, relpages, pages, live = (
         stats.get(k) for k in ("reltuples", "relpages", "pages", "live")
     )

@@ -75,3 +75,51 @@ def local_table_sql(table: str) -> str:
 def local_sequence_sql(table: str) -> str:
     """The plpgsql expression naming the id sequence of ``table`` of the firing trigger's schema."""
     return f"pg_get_serial_sequence(format('%I.%I', TG_TABLE_SCHEMA, '{table}'), 'id')"
+
+
+# public.crm_table_stats(schema, table): the size statistics of schema.table on the node that holds
+# its rows (live rows, the planner's reltuples and relpages, the pages it has now), for the long
+# lists' estimated count (customers.pagination). On a Citus coordinator a tenant's table is an empty
+# shell whose statistics say nothing; a statement that names the table together with this function
+# is routed to the tenant's worker as a whole, where the function reads the shard's statistics (it
+# is a distributed function, so it exists on every node). On a single PostgreSQL it reads the table.
+TABLE_STATS_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION public.crm_table_stats(schema_name text, table_name text,
+  OUT live bigint, OUT reltuples real, OUT relpages integer, OUT pages bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $body$
+  SELECT s.n_live_tup, c.reltuples, c.relpages,
+         pg_relation_size(c.oid) / current_setting('block_size')::int
+  FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+  WHERE c.oid = to_regclass(format('%I.%I', schema_name, public.crm_local_table(schema_name, table_name)))
+$body$
+"""
+
+
+def table_stats_function_ensure(cursor) -> None:
+    """Create public.crm_table_stats (idempotent); on Citus also on every worker."""
+    cursor.execute(TABLE_STATS_FUNCTION_SQL)
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+    if cursor.fetchone()[0]:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_object"
+            " WHERE objid = 'public.crm_table_stats(text, text)'::regprocedure)"
+        )
+        if not cursor.fetchone()[0]:
+            cursor.execute(
+                "SELECT create_distributed_function('public.crm_table_stats(text, text)')"
+            )
+
+
+def plan_rows(plan: dict) -> float:
+    """The planner's row estimate of an ``EXPLAIN (FORMAT json)`` plan's top node. Through a Citus
+    coordinator the top node is the distributed scan (its estimate is 0); the rows are the sum of
+    its tasks' remote plans (a tenant's query is one task on its worker)."""
+    tasks = plan.get("Distributed Query", {}).get("Job", {}).get("Tasks")
+    if not tasks:
+        return float(plan["Plan Rows"])
+    rows = 0.0
+    for task in tasks:
+        for remote in task.get("Remote Plan") or []:
+            for entry in remote if isinstance(remote, list) else [remote]:
+                rows += float(entry["Plan"]["Plan Rows"])
+    return rows

@@ -5,6 +5,8 @@
 
 from django.db import migrations
 
+from crm.lib.sql import sql_statements
+
 FORWARD = r"""
 CREATE OR REPLACE FUNCTION crm_team_no_cycle() RETURNS trigger LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp AS $body$
@@ -46,5 +48,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(FORWARD, BACKWARD, elidable=False),
+        # one statement per execute: Citus cannot forward a multi-command string to a worker
+        migrations.RunSQL(sql_statements(FORWARD), sql_statements(BACKWARD), elidable=False),
     ]

@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from crm.lib.citus import plan_rows
 from customers import selectors
 from customers.models import Customer
-from customers.pagination import EstimatedCountPaginator, about
+from customers.pagination import EstimatedCountPaginator, about, count_capped, count_estimate
 from tests.builders.customers import make_contact, make_customer
 from tests.builders.sales import make_process, make_project
 
@@ -70,6 +71,34 @@ def test_past_the_limit_the_count_is_an_estimate_and_next_links_stay_exact(
     last = client.get(URL, {"q": "pag", "page": 2})
     assert _names(last) == [f"Pag {i:03d} GmbH" for i in range(25, 30)]
     assert 'rel="next"' not in last.content.decode() and 'rel="prev"' in last.content.decode()
+
+
+def test_the_estimate_reads_the_statistics_of_the_table_that_holds_the_rows(tenant):
+    # On a Citus coordinator the tenant's table is an empty shell (the rows sit in the worker's
+    # shard): count and statistics come from the worker in one statement (crm_table_stats), and
+    # the filtered estimate from the worker's plan. On a single PostgreSQL the same from the table.
+    _customers(60, prefix="Est")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+    everyone = Customer.objects.all()
+    count, stats = count_capped(everyone, limit=10)
+    assert count == 11
+    assert stats["pages"] >= 1 and stats["reltuples"] >= 60, stats
+    filtered = Customer.objects.filter(status="lead")  # 15 of the 60
+    _count, stats = count_capped(filtered, limit=10)
+    assert 5 <= count_estimate(filtered, stats=stats) <= 60
+
+
+def test_the_planner_rows_of_a_distributed_plan_are_its_tasks_rows():
+    assert plan_rows({"Node Type": "Seq Scan", "Plan Rows": 42}) == 42
+    citus = {
+        "Node Type": "Custom Scan",
+        "Plan Rows": 0,
+        "Distributed Query": {
+            "Job": {"Tasks": [{"Remote Plan": [[{"Plan": {"Plan Rows": 1234}}]]}]}
+        },
+    }
+    assert plan_rows(citus) == 1234
 
 
 def test_a_bookmarked_page_keeps_working_and_a_page_past_the_end_offers_the_way_back(
