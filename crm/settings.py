@@ -98,9 +98,13 @@ PUBLIC_SCHEMA_URLCONF = "crm.urls_public"
 ROOT_URLCONF = "crm.urls"
 # An unknown host answers 404 instead of falling back to the public site.
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
-# Keep django-tenants' SET search_path per query: TENANT_LIMIT_SET_CALLS has a cross-tenant
-# bug after savepoint rollbacks.
-TENANT_LIMIT_SET_CALLS = False
+# SET search_path once per connection and tenant, not before every query: django-tenants >= 4.0
+# forgets the path it set after a rollback or a savepoint rollback (either may revert the SET),
+# so the next query sets it again (tests/crm/test_tenancy.py). Each request starts in the public
+# schema and switches to its tenant (set_tenant), which sets the path anew.
+TENANT_LIMIT_SET_CALLS = True
+# The host name -> tenant lookup cached per process (tenants/middleware.py); 0 switches it off.
+TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 0 if TESTING else 10)
 
 AUTH_USER_MODEL = "crm.User"
 LOGIN_URL = "crm:login"
@@ -108,7 +112,7 @@ LOGIN_REDIRECT_URL = "crm:dashboard"
 LOGOUT_REDIRECT_URL = "crm:login"
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "tenants.middleware.CachedTenantMiddleware",  # django-tenants' TenantMainMiddleware, cached
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, pre-compressed by collectstatic
     # Pages and fragments gzip-compressed (BREACH: see SECURITY.md, "Compression")

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TenantsConfig(AppConfig):
     name = "tenants"
     verbose_name = _("Tenants")
+
+    def ready(self):
+        from tenants import receivers  # noqa: F401

@@ -76,10 +76,18 @@ class BenchInstrumentMiddleware:
         return response
 
 
+def _param(value):
+    """A parameter as JSON: psycopg's Json/Jsonb wrappers as their JSON text (the replay passes it
+    as a literal that PostgreSQL casts to json), dates and decimals as their text."""
+    if hasattr(value, "obj") and type(value).__module__.startswith("psycopg"):
+        return json.dumps(value.obj)
+    return str(value)
+
+
 def _write_capture(key: str, schema: str, recorder: _Recorder) -> None:
     CAPTURE_DIR.mkdir(parents=True, exist_ok=True)
     (CAPTURE_DIR / f"{key}.json").write_text(
-        json.dumps({"schema": schema, "statements": recorder.statements}, default=str)
+        json.dumps({"schema": schema, "statements": recorder.statements}, default=_param)
     )
 
 

@@ -136,3 +136,47 @@ def test_provision_command_creates_a_working_tenant_that_sees_nothing_of_others(
         assert list(User.objects.values_list("email", flat=True)) == ["admin@gamma.test"]
         assert Process.objects.filter(kind="sales").count() == 1
     connection.set_schema_to_public()
+
+
+def _current_schema() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        return cursor.fetchone()[0]
+
+
+def test_the_search_path_is_set_again_after_a_savepoint_rollback_reverted_it(tenant, other_tenant):
+    """TENANT_LIMIT_SET_CALLS sets the path once per tenant switch; a savepoint rollback reverts a
+    SET issued after the savepoint, so the backend must not trust its memory of it."""
+    from django.conf import settings
+    from django.db import transaction
+
+    assert settings.TENANT_LIMIT_SET_CALLS
+    assert _current_schema() == "alpha"
+    savepoint = transaction.savepoint()
+    connection.set_tenant(other_tenant)
+    assert _current_schema() == "beta"  # SET search_path to beta, inside the savepoint
+    transaction.savepoint_rollback(savepoint)  # the database is back on alpha's path
+    assert connection.schema_name == "beta"
+    assert _current_schema() == "beta"  # set again, not assumed
+    assert not User.objects.filter(email__endswith="@alpha.test").exists()
+    connection.set_tenant(tenant)
+    assert _current_schema() == "alpha"
+
+
+def test_a_page_sets_the_search_path_once_per_schema(tenant, alice, settings):
+    from django.test.utils import CaptureQueriesContext
+
+    client = tenant_client(tenant, alice)
+    client.get("/customers/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/customers/").status_code == 200
+    sets = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SET search_path")]
+    # the public schema for the host name lookup, then the tenant's: once each, not per query
+    assert sets == ['SET search_path = "public"', 'SET search_path = "alpha","public"']
+    settings.TENANT_CACHE_SECONDS = 60  # with the host name cached, only the tenant's
+    client.get("/customers/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/customers/").status_code == 200
+    sets = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SET search_path")]
+    assert sets == ['SET search_path = "alpha","public"']
+    assert not any("tenants_domain" in q["sql"] for q in captured.captured_queries)
