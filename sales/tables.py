@@ -54,7 +54,7 @@ class ProjectTable(FastBodyMixin, tables.Table):
     probability = tables.Column(
         verbose_name=_("Prob."), order_by=("probability", "id"), attrs=NUMBER
     )
-    weighted = tables.Column(verbose_name=_("Weighted"), attrs=NUMBER)
+    weighted = tables.Column(verbose_name=_("Weighted"), order_by=("weighted", "id"), attrs=NUMBER)
     expected_order_date = tables.DateColumn(
         verbose_name=_("Expected"), short=True, order_by=("expected_order_date", "id"), attrs=NOWRAP
     )
@@ -179,7 +179,7 @@ class GroupTable(FastBodyMixin, tables.Table):
     n_members = tables.Column(verbose_name=_("Members"), attrs=NUMBER)
     owner_names = tables.Column(verbose_name=_("Owners"), orderable=False)
     value = tables.Column(verbose_name=_("Value"), attrs=NUMBER)
-    weighted = tables.Column(verbose_name=_("Weighted"), attrs=NUMBER)
+    weighted = tables.Column(verbose_name=_("Weighted"), order_by=("weighted", "id"), attrs=NUMBER)
     status = tables.Column(verbose_name=_("Status"), attrs=NOWRAP)
 
     class Meta:

@@ -266,6 +266,17 @@ class SalesProject(models.Model):
             models.Index(fields=["probability", "id"], name="project_probability_idx"),
             models.Index(fields=["customer"], name="project_customer_idx"),
             models.Index(fields=["expected_order_date", "id"], name="project_expected_id_idx"),
+            # the weighted sort: the same expression as sales.selectors.weighted_expression
+            models.Index(
+                models.F("volume") * models.F("probability") / 100,
+                models.F("id"),
+                name="project_weighted_idx",
+            ),
+            # the lead list (one lead process, as an id list) by expected date and probability
+            models.Index(
+                fields=["process", "expected_order_date", "id"], name="project_process_expected_idx"
+            ),
+            models.Index(fields=["process", "probability", "id"], name="project_process_prob_idx"),
             models.Index(
                 fields=["group"], name="project_group_idx", condition=models.Q(group__isnull=False)
             ),
