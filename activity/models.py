@@ -110,6 +110,7 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=models.Q(due_date__isnull=True) | models.Q(kind="task"),
                 name="activity_due_only_on_tasks",
+                violation_error_message=_("Only tasks have a due date."),
             ),
         ]
 

@@ -87,6 +87,9 @@ class CustomerForm(forms.ModelForm):
             'Only used when "set by hand" is ticked; otherwise derived.'
         )
         self.fields["website"].widget.attrs.setdefault("placeholder", "www.example.com")
+        self.fields["employees"].error_messages["min_value"] = _(
+            "The number of employees cannot be negative."
+        )
         _bootstrap(self)
         custom_fields_attach(
             self, entity="customer", user=user, values=self.instance.custom, creating=creating

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +70,12 @@ class Customer(models.Model):
         related_name="owned_customers",
     )
     annual_revenue = models.DecimalField(
-        _("annual revenue"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("annual revenue"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("The annual revenue cannot be negative."))],
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     size_class = models.CharField(
@@ -172,6 +178,12 @@ class Customer(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="lead") | models.Q(status="customer"),
                 name="customer_status_valid",
+                violation_error_message=_("The status is either lead or customer."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(annual_revenue__isnull=True) | models.Q(annual_revenue__gte=0),
+                name="customer_revenue_not_negative",
+                violation_error_message=_("The annual revenue cannot be negative."),
             ),
         ]
 
@@ -258,6 +270,10 @@ class SizeClassThresholds(models.Model):
                 & models.Q(a_min_employees__gte=models.F("b_min_employees"))
                 & models.Q(b_min_employees__gte=models.F("c_min_employees")),
                 name="size_thresholds_descending",
+                violation_error_message=_(
+                    "Each size class needs at least the thresholds of the next smaller one: "
+                    "A at least B and B at least C, for annual revenue and for employees."
+                ),
             ),
         ]
 

@@ -54,7 +54,9 @@ class SelectionItem(models.Model):
         verbose_name_plural = _("selected customers")
         constraints = [
             models.UniqueConstraint(
-                fields=["selection", "customer"], name="mapview_selection_item_unique"
+                fields=["selection", "customer"],
+                name="mapview_selection_item_unique",
+                violation_error_message=_("This customer is already in the selection."),
             ),
         ]
         indexes = [models.Index(fields=["customer"], name="mapview_item_customer_idx")]

@@ -55,7 +55,12 @@ class ProjectFieldsForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     volume = LocalizedDecimalField(
-        label=_("Volume"), max_digits=14, decimal_places=2, min_value=0, initial=0
+        label=_("Volume"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        initial=0,
+        error_messages={"min_value": _("The volume cannot be negative.")},
     )
     probability = forms.IntegerField(
         label=_("Probability (%)"),

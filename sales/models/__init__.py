@@ -4,6 +4,8 @@ pipeline totals; project groups and dismissed competing offers in ``sales.models
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.lib.collation import NAME_COLLATION
 from sales.models.groups import ConflictDismissal, GroupType, ProjectGroup
+
+PROBABILITY_MAX = MaxValueValidator(100, message=_("The probability is at most 100 %%."))
 
 __all__ = [
     "ConflictDismissal",
@@ -76,7 +80,9 @@ class Phase(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveIntegerField(_("order"), default=0)
-    probability = models.PositiveSmallIntegerField(_("default probability (%)"), default=10)
+    probability = models.PositiveSmallIntegerField(
+        _("default probability (%)"), default=10, validators=[PROBABILITY_MAX]
+    )
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN
     )
@@ -104,12 +110,27 @@ class Phase(models.Model):
         verbose_name_plural = _("phases")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(probability__lte=100), name="phase_probability_max_100"
+                condition=models.Q(probability__lte=100),
+                name="phase_probability_max_100",
+                violation_error_message=_("The probability is at most 100 %%."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The yellow marker comes before the red one (checked by every ModelForm, the admin's too)."""
+        yellow, red = self.yellow_days, self.red_days
+        if yellow is not None and red is not None and yellow >= red:
+            raise ValidationError(
+                {
+                    "yellow_days": _(
+                        "Yellow must come before red: fewer days than the red threshold (%(red)s)."
+                    )
+                    % {"red": red}
+                }
+            )
 
 
 class LostReason(models.Model):
@@ -156,8 +177,16 @@ class SalesProject(models.Model):
         related_name="owned_projects",
     )
     title = models.CharField(_("title"), max_length=200, db_collation=NAME_COLLATION)
-    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, default=0)
-    probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0)
+    volume = models.DecimalField(
+        _("volume"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0, message=_("The volume cannot be negative."))],
+    )
+    probability = models.PositiveSmallIntegerField(
+        _("probability (%)"), default=0, validators=[PROBABILITY_MAX]
+    )
     probability_overridden = models.BooleanField(_("probability set by hand"), default=False)
     expected_order_date = models.DateField(_("expected order date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -290,7 +319,14 @@ class SalesProject(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(probability__lte=100), name="project_probability_max_100"
+                condition=models.Q(probability__lte=100),
+                name="project_probability_max_100",
+                violation_error_message=_("The probability is at most 100 %%."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(volume__gte=0),
+                name="project_volume_not_negative",
+                violation_error_message=_("The volume cannot be negative."),
             ),
         ]
 
@@ -350,7 +386,11 @@ class ProjectContact(models.Model):
         verbose_name = _("project contact")
         verbose_name_plural = _("project contacts")
         constraints = [
-            models.UniqueConstraint(fields=["project", "contact"], name="project_contact_unique")
+            models.UniqueConstraint(
+                fields=["project", "contact"],
+                name="project_contact_unique",
+                violation_error_message=_("This contact person is already on the project."),
+            )
         ]
 
     def __str__(self) -> str:

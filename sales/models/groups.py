@@ -117,11 +117,14 @@ class ConflictDismissal(models.Model):
         verbose_name_plural = _("dismissed conflicts")
         constraints = [
             models.UniqueConstraint(
-                fields=["project_low", "project_high"], name="conflictdismissal_pair_unique"
+                fields=["project_low", "project_high"],
+                name="conflictdismissal_pair_unique",
+                violation_error_message=_("These two offers were already marked as no conflict."),
             ),
             models.CheckConstraint(
                 condition=models.Q(project_low__lt=models.F("project_high")),
                 name="conflictdismissal_low_first",
+                violation_error_message=_("Choose two different offers."),
             ),
         ]
 
