@@ -28,22 +28,41 @@ def _customer_hit(c: Customer, *, field=None) -> Hit:
 
 
 def _customer_hits(*, request, status: str, query: str, limit: int) -> list[Hit]:
-    qs = Customer.objects.filter(status=status)
-    rows = queryset_search(
-        qs.only(*CUSTOMER_FIELDS), expression='{t}."name"', query=query, limit=limit
-    )
-    found = custom_search(
-        qs.only(*CUSTOMER_FIELDS, "custom"),
-        entity="customer",
-        user=request.user,
-        query=query,
-        limit=limit,
-    )
-    return merge_hits(
-        [_customer_hit(c) for c in rows],
-        [_customer_hit(c, field=d) for c, d in found],
-        limit=limit,
-    )
+    """The customer or the lead hits. Customers and leads share one table and its trigram index:
+    the first kind asked searches both (one index scan per step, the best ``limit`` of each
+    status) and keeps the other's hits on the request for the second."""
+    statuses = (Customer.Status.CUSTOMER, Customer.Status.LEAD)
+    if not leads_enabled(request):
+        statuses = (Customer.Status.CUSTOMER,)
+    memo = request.__dict__.setdefault("_crm_customer_search", {})
+    key = (query, limit, statuses)
+    if key not in memo:
+        qs = Customer.objects.filter(status__in=statuses)
+        partition = ("status", statuses)
+        rows = queryset_search(
+            qs.only(*CUSTOMER_FIELDS),
+            expression='{t}."name"',
+            query=query,
+            limit=limit,
+            partition=partition,
+        )
+        found = custom_search(
+            qs.only(*CUSTOMER_FIELDS, "custom"),
+            entity="customer",
+            user=request.user,
+            query=query,
+            limit=limit,
+            partition=partition,
+        )
+        memo[key] = {
+            value: merge_hits(
+                [_customer_hit(c) for c in rows if c.status == value],
+                [_customer_hit(c, field=d) for c, d in found if c.status == value],
+                limit=limit,
+            )
+            for value in statuses
+        }
+    return memo[key].get(status, [])
 
 
 def search_customers(*, request, query: str, limit: int) -> list[Hit]:

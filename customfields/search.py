@@ -31,19 +31,32 @@ def search_expression(definition: FieldDefinition) -> str:
 
 
 def custom_search(
-    queryset: QuerySet, *, entity: str, user, query: str, limit: int
+    queryset: QuerySet, *, entity: str, user, query: str, limit: int, partition=None
 ) -> list[tuple[object, FieldDefinition]]:
     """(record with ``search_score``, the field that matched) for the best ``limit`` records of
-    ``queryset`` whose searchable custom fields match ``query``; one query per field."""
+    ``queryset`` whose searchable custom fields match ``query``; one query per field.
+    ``partition`` as for ``queryset_search``: the best ``limit`` of each value."""
     best: dict[int, tuple[object, FieldDefinition]] = {}
     for definition in searchable_definitions(entity=entity, user=user):
         rows = queryset_search(
-            queryset, expression=search_expression(definition), query=query, limit=limit
+            queryset,
+            expression=search_expression(definition),
+            query=query,
+            limit=limit,
+            partition=partition,
         )
         for row in rows:
             if row.pk not in best or row.search_score > best[row.pk][0].search_score:
                 best[row.pk] = (row, definition)
-    return sorted(best.values(), key=lambda pair: (-pair[0].search_score, -pair[0].pk))[:limit]
+    ranked = sorted(best.values(), key=lambda pair: (-pair[0].search_score, -pair[0].pk))
+    if partition is None:
+        return ranked[:limit]
+    field, values = partition
+    return [
+        pair
+        for value in values
+        for pair in [p for p in ranked if getattr(p[0], field) == value][:limit]
+    ]
 
 
 def matched_text(record, definition: FieldDefinition | None) -> str:

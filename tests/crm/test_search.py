@@ -322,3 +322,27 @@ def test_two_letters_find_the_words_they_begin(tenant, client_for, alice):
     make_customer(name="Mannheimer Kranbau GmbH")
     make_customer(name="Kölner Werft AG")
     assert "Mannheimer Kranbau GmbH" in _titles(client_for(alice).get("/search/", {"q": "ma"}))
+
+
+def test_customers_and_leads_share_one_index_scan_and_each_gets_its_best(tenant, client_for, alice):
+    # issue 18 at 100,000 customers: one table, one trigram scan per step for both kinds (the
+    # best of each status), not one per kind; a status with too few rows containing the
+    # query still gets its lookalikes
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.views import SEARCH_PAGE_LIMIT
+
+    for i in range(SEARCH_PAGE_LIMIT + 2):
+        make_customer(name=f"Kranbau {i} GmbH")
+    make_customer(name="Kranbou Interessent", status="lead")  # a lookalike only, a lead
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(alice).get("/search/", {"q": "kranbau"})
+    titles = _titles(response)
+    assert "Kranbou Interessent" in titles
+    assert sum(1 for t in titles if t.startswith("Kranbau ")) == SEARCH_PAGE_LIMIT  # the best
+    scans = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "customers_customer" U0' in q["sql"] and 'crm_fold(U0."name")' in q["sql"]
+    ]
+    assert len(scans) == 2, scans  # contains, then lookalikes: for customers and leads together
