@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0016_readable_constraints'),
-        ('sales', '0017_customer_rollups_owned_by_sales'),
+        ('sales', '0018_list_weighted_and_lead_sort_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
