@@ -1,5 +1,6 @@
 """A German user walks the product and finds no English text of ours: every page of the menu, the
-dashboard, the kanban with its move dialog and a move (its live-region announcement), the CSV import page, a form with errors, the map with a popup, the tenant
+dashboard, the kanban with its move dialog and a move (its live-region announcement), the CSV import page, a contact person's
+page, "Log activity", the lead board, the sales settings, saved selections, customers without coordinates and near a place, a form with errors, the map with a popup, the tenant
 admin (with the phase ordering that sales.js adds there), My settings, the custom-fields pages,
 every "+ Neu" dialog (one with errors), the global search (list, no hits, results page) and the
 404 and 403 pages.
@@ -172,6 +173,7 @@ def german_world(e2e_db):
         "process": process,
         "project": project,
         "customer": customer,
+        "contact": contact,
         "tag": tag,
     }
     contact.delete()
@@ -259,6 +261,19 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
 
     page.goto(f"{live_server_url}/customers/import/")
     check("CSV import")
+
+    # the further pages the menu pages lead to
+    for label, url in (
+        ("contact person page", f"/customers/contacts/{german_world['contact'].pk}/"),
+        ("log activity", "/activity/new/"),
+        ("lead board", "/sales/leads/board/"),
+        ("sales settings", "/sales/settings/"),
+        ("saved selections", "/map/selections/"),
+        ("customers without coordinates", "/map/missing/"),
+        ("customers near a place", "/map/near/?near=52.52,13.40"),
+    ):
+        page.goto(f"{live_server_url}{url}")
+        check(label)
 
     page.goto(f"{live_server_url}/map/?q={german_world['tag']}")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total !== undefined")
