@@ -1,6 +1,6 @@
 """A German user walks the product and finds no English text of ours: every page of the menu, the
 dashboard, the kanban with its move dialog and a move (its live-region announcement), the CSV import page, a contact person's
-page, "Log activity", the lead board, the sales settings, saved selections, customers without coordinates and near a place, a form with errors, the map with a popup, the tenant
+page, "Log activity", the lead board, the sales settings, saved selections, customers without coordinates, a form with errors, the map with a popup, the tenant
 admin (with the phase ordering that sales.js adds there), My settings, the custom-fields pages,
 every "+ Neu" dialog (one with errors), the global search (list, no hits, results page) and the
 404 and 403 pages.
@@ -270,7 +270,6 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
         ("sales settings", "/sales/settings/"),
         ("saved selections", "/map/selections/"),
         ("customers without coordinates", "/map/missing/"),
-        ("customers near a place", "/map/near/?near=52.52,13.40"),
     ):
         page.goto(f"{live_server_url}{url}")
         check(label)
