@@ -77,7 +77,12 @@ class ActivityForm(forms.ModelForm):
             and "show_on_customer" in self.fields
         ):
             del self.fields["show_on_customer"]
-        self.fields["subject"].required = False
+        # People say what an entry is about (system entries and the seeders write no subject:
+        # the model keeps it optional, only this form asks for it).
+        self.fields["subject"].required = True
+        self.fields["subject"].error_messages["required"] = _(
+            "Give the activity a subject, e.g. “Call about the offer”."
+        )
 
     def _add_link_fields(self):
         """Customer, project and contacts picked in the form (the stand-alone page, "+ New"): the

@@ -30,8 +30,14 @@ NEW_MENU = [
 ]
 
 
-def _new_menu() -> list[dict]:
-    return [{"label": label, "url": reverse(name) + query} for label, name, query in NEW_MENU]
+def _new_menu(*, in_leads: bool = False) -> list[dict]:
+    """The "+ New" items; in the Leads area a new customer starts as a lead."""
+    items = []
+    for label, name, query in NEW_MENU:
+        if in_leads and name == "customers:customer_create":
+            query = "?status=lead"
+        items.append({"label": label, "url": reverse(name) + query})
+    return items
 
 
 def _submenu(request) -> list[dict]:
@@ -60,4 +66,11 @@ def shell(request) -> dict:
     is_public = tenant is None or connection.schema_name == "public"
     if is_public or not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"crm_tenant": tenant, "crm_submenu": [], "crm_new_menu": []}
-    return {"crm_tenant": tenant, "crm_submenu": _submenu(request), "crm_new_menu": _new_menu()}
+    submenu = _submenu(request)
+    leads_url = reverse("sales:lead_list")
+    in_leads = any(item["active"] and item["url"] == leads_url for item in submenu)
+    return {
+        "crm_tenant": tenant,
+        "crm_submenu": submenu,
+        "crm_new_menu": _new_menu(in_leads=in_leads),
+    }

@@ -71,7 +71,8 @@ class CustomerForm(forms.ModelForm):
         )
         if creating and leads_on:
             self.fields["status"].choices = Customer.Status.choices
-            self.fields["status"].initial = Customer.Status.LEAD
+            # A customer unless opened from the Leads area (?status=lead, see customer_create).
+            self.fields["status"].initial = Customer.Status.CUSTOMER
         else:
             del self.fields["status"]
         self.fields["owner"].queryset = selectors.owner_choices(

@@ -145,6 +145,8 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     """New customer or lead; likely duplicates are shown before anything is saved."""
     on = leads_enabled(request)
     initial = {k: request.GET[k] for k in ("name", "city", "postal_code") if request.GET.get(k)}
+    if on and request.GET.get("status") == Customer.Status.LEAD:  # opened from the Leads area
+        initial["status"] = Customer.Status.LEAD
     form = CustomerForm(
         request.POST or None, user=request.user, leads_on=on, creating=True, initial=initial
     )

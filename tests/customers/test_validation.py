@@ -52,3 +52,24 @@ def test_the_size_thresholds_in_the_admin_say_what_is_wrong(tenant, dave):
     with translation.override("de"):
         form = form_class(data=data, instance=SizeClassThresholds())
         assert "A mindestens B und B mindestens C" in " ".join(form.non_field_errors())
+
+
+def _checked_status(html: str) -> list[str]:
+    import re
+
+    inputs = re.findall(r"<input[^>]*name=\"status\"[^>]*>", html)
+    return [re.search(r'value="(\w+)"', i).group(1) for i in inputs if " checked" in i]
+
+
+def test_a_new_customer_starts_as_a_customer_unless_opened_from_the_leads(tenant, client_for, dave):
+    client = client_for(dave)
+    assert _checked_status(client.get("/customers/new/").content.decode()) == ["customer"]
+    assert _checked_status(client.get("/customers/new/?status=lead").content.decode()) == ["lead"]
+    # the "+ New" menu: from the Leads area its customer item opens the form with lead ticked
+    leads = client.get("/sales/leads/").content.decode()
+    assert 'href="/customers/new/?status=lead" data-new-dialog' in leads
+    overview = client.get("/customers/").content.decode()
+    assert 'href="/customers/new/" data-new-dialog' in overview
+    # posted without a status (e.g. an old form), it is a customer too
+    response = client.post("/customers/new/", {**_customer_data(name="Ohne Status KG")})
+    assert response.status_code in (200, 302)
