@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.utils.translation import gettext
 
+from crm.lib.citus import constraints_set
 from crm.lib.seeding import SeedContext
 from customfields.models import FieldDefinition
 
@@ -78,33 +79,41 @@ def seed_custom_fields(ctx: SeedContext) -> None:
     segments = [o["value"] for o in SEGMENTS]
     with connection.cursor() as cursor:
         # One statement per table (seeding only: in the product a definition never rewrites rows).
+        # Only IMMUTABLE functions on the rows' columns (JSON by text, the date by its parts, the
+        # connection's UTC made explicit): Citus refuses an UPDATE that calls STABLE ones
+        # (jsonb_build_object, to_char) with column references. Same values as before.
         cursor.execute(
             """
-            UPDATE customers_customer SET custom = custom || jsonb_build_object(
-                'vat_id', CASE WHEN country = 'DE' THEN 'DE' ELSE country END || lpad(id::text, 9, '0'),
-                'segment', (%s::text[])[1 + (hashint8(id) & 9223372036854775807) %% %s])
-                || CASE WHEN id %% 3 = 0 THEN '{}'::jsonb
-                        ELSE jsonb_build_object('credit_limit', ((1 + (hashint8(id + 7) & 9223372036854775807) %% 50) * 5000)::text || '.00') END
+            UPDATE customers_customer SET custom = custom || (
+                '{"vat_id": "' || CASE WHEN country = 'DE' THEN 'DE' ELSE country END || lpad(id::text, 9, '0')
+                || '", "segment": "' || (%s::text[])[1 + (hashint8(id) & 9223372036854775807) %% %s] || '"'
+                || CASE WHEN id %% 3 = 0 THEN ''
+                        ELSE ', "credit_limit": "' || ((1 + (hashint8(id + 7) & 9223372036854775807) %% 50) * 5000)::text || '.00"' END
+                || '}')::jsonb
             WHERE kind = 'company'
             """,
             [segments, len(segments)],
         )
         cursor.execute(
             """
-            UPDATE sales_salesproject SET custom = custom || jsonb_build_object(
-                'contract_end', to_char(coalesce(expected_order_date, created_at::date)
-                                        + (365 * (1 + id % 3))::int, 'YYYY-MM-DD'))
+            UPDATE sales_salesproject SET custom = custom || ('{"contract_end": "'
+                || lpad(extract(year FROM
+                    coalesce(expected_order_date, (created_at AT TIME ZONE 'UTC')::date) + (365 * (1 + id % 3))::int)::int::text, 4, '0')
+                || '-' || lpad(extract(month FROM
+                    coalesce(expected_order_date, (created_at AT TIME ZONE 'UTC')::date) + (365 * (1 + id % 3))::int)::int::text, 2, '0')
+                || '-' || lpad(extract(day FROM
+                    coalesce(expected_order_date, (created_at AT TIME ZONE 'UTC')::date) + (365 * (1 + id % 3))::int)::int::text, 2, '0') || '"}')::jsonb
             WHERE id % 4 <> 0
             """
         )
     in_transaction = connection.in_atomic_block
     if in_transaction:  # tests: deferred foreign-key checks must run before an index can be built
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            constraints_set(cursor, immediate=True)
     built = indexes_ensure(concurrently=not in_transaction)
     if in_transaction:
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            constraints_set(cursor, immediate=False)
     ctx.stdout(
         gettext("custom fields: %(fields)s (indexes: %(indexes)s)")
         % {"fields": len(DEMO_FIELDS), "indexes": ", ".join(built["created"]) or "–"}

@@ -123,3 +123,52 @@ def plan_rows(plan: dict) -> float:
             for entry in remote if isinstance(remote, list) else [remote]:
                 rows += float(entry["Plan"]["Plan Rows"])
     return rows
+
+
+# public.crm_set_constraints(immediate): SET CONSTRAINTS ALL IMMEDIATE (or DEFERRED) where it is
+# called. On a Citus coordinator a tenant's rows are written in the worker's part of the
+# transaction, where the coordinator's SET CONSTRAINTS does not reach (it is not forwarded), so
+# deferred foreign-key checks stay pending there and an index cannot be built in the same
+# transaction ("pending trigger events"). A statement naming a tenant table together with this
+# (distributed) function is routed to the tenant's worker and runs it in that part.
+SET_CONSTRAINTS_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION public.crm_set_constraints(immediate boolean, OUT done boolean)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $body$
+BEGIN
+  IF immediate THEN
+    SET CONSTRAINTS ALL IMMEDIATE;
+  ELSE
+    SET CONSTRAINTS ALL DEFERRED;
+  END IF;
+  done := true;
+END
+$body$
+"""
+
+
+def set_constraints_function_ensure(cursor) -> None:
+    """Create public.crm_set_constraints (idempotent); on Citus also on every worker."""
+    cursor.execute(SET_CONSTRAINTS_FUNCTION_SQL)
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+    if cursor.fetchone()[0]:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_object"
+            " WHERE objid = 'public.crm_set_constraints(boolean)'::regprocedure)"
+        )
+        if not cursor.fetchone()[0]:
+            cursor.execute(
+                "SELECT create_distributed_function('public.crm_set_constraints(boolean)')"
+            )
+
+
+def constraints_set(cursor, *, immediate: bool) -> None:
+    """``SET CONSTRAINTS ALL IMMEDIATE|DEFERRED`` for the current transaction; on Citus also in
+    the part of it on the current tenant's worker (the tenant's crm_user table routes the statement
+    there; see crm_set_constraints above)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE" if immediate else "SET CONSTRAINTS ALL DEFERRED")
+    if database_is_citus():
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM crm_user LIMIT 1) AS one), s.done"
+            " FROM public.crm_set_constraints(%s) AS s",
+            [immediate],
+        )
