@@ -32,11 +32,20 @@ window.crmAnnounce = (text) => {
   region.textContent = "";
   window.setTimeout(() => { region.textContent = text; }, 50);
 };
-// A fragment may ask for an announcement: <div data-crm-announce="42 customers">.
+// A swapped fragment may ask for an announcement: <div data-crm-announce="42 customers"> (the
+// lists after filtering, crm/templatetags/crm_announce.py). The event fires on the new content
+// (an outerHTML swap's old target is gone). With data-crm-announce-changes (a polled fragment,
+// the import's progress) only a changed text is spoken.
+let crmLastAnnounced = "";
 document.addEventListener("htmx:afterSettle", (event) => {
-  const root = event.detail.target;
-  const box = root && (root.matches && root.matches("[data-crm-announce]") ? root : root.querySelector && root.querySelector("[data-crm-announce]"));
-  if (box) window.crmAnnounce(box.dataset.crmAnnounce);
+  const root = event.target;
+  if (!(root instanceof Element) || !root.isConnected) return;
+  const box = root.matches("[data-crm-announce]") ? root : root.querySelector("[data-crm-announce]");
+  if (!box || !box.dataset.crmAnnounce) return;
+  const text = box.dataset.crmAnnounce;
+  if ("crmAnnounceChanges" in box.dataset && text === crmLastAnnounced) return;
+  crmLastAnnounced = text;
+  window.crmAnnounce(text);
 });
 
 // While a Bootstrap dialog (.modal) is open, the page behind it is inert: no Tab stop, no click,

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.e2e
 
 CATALOG = Path(__file__).resolve().parents[2] / "locale" / "de" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+COUNT = r"[\d.,\s\u00a0\u202f]+?"
 
 # Every text node and the texts of attributes a user meets (tooltips, screen-reader labels), also
 # of hidden elements (a menu, a dialog's later step); not scripts, styles, or data for scripts.
@@ -69,8 +70,17 @@ def _english_messages() -> tuple[set[str], list[re.Pattern]]:
             if english in strings or not re.search(r"[A-Za-z]{3}", PLACEHOLDER.sub("", english)):
                 continue  # the same in German (Name, Status, Team), or no words of its own
             if PLACEHOLDER.search(english):
-                parts = PLACEHOLDER.split(english)
-                patterns.append(re.compile(".+?".join(re.escape(p) for p in parts)))
+                # %(n)s is a count everywhere in the catalog: it matches a number only, so "%(n)s
+                # lead" does not claim a data name ending in "lead" ("Lead acquisition – New lead")
+                pattern = "".join(
+                    COUNT
+                    if piece == "%(n)s"
+                    else ".+?"
+                    if PLACEHOLDER.fullmatch(piece)
+                    else re.escape(piece)
+                    for piece in re.split(f"({PLACEHOLDER.pattern})", english)
+                )
+                patterns.append(re.compile(pattern))
             else:
                 exact.add(english)
     return exact, patterns
