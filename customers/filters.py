@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from crm.features import leads_enabled
-from crm.lib.widgets import FastSelect
+from crm.lib.widgets import FastSelect, fast_selects
 from crm.models import Team
 from crm.selectors import owner_or_team_q, user_list_active
 from customers import selectors
@@ -94,6 +94,7 @@ class CustomerFilter(django_filters.FilterSet):
         if not leads_enabled(request):
             # With the lead function off there are no leads to filter for.
             del self.filters["status"]
+        fast_selects(self.form.fields)
 
     def filter_q(self, queryset, name, value):
         return selectors.customer_search(queryset, text=value)
@@ -182,6 +183,7 @@ class ContactFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         if not leads_enabled(request):
             del self.filters["status"]
+        fast_selects(self.form.fields)
 
     def filter_q(self, queryset, name, value):
         return selectors.contact_search(queryset, text=value)
