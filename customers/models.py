@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.collation import NAME_COLLATION
+from crm.lib.validators import phone_validate, website_url, website_validate
 
 
 class Customer(models.Model):
@@ -56,9 +57,9 @@ class Customer(models.Model):
         _("country"), max_length=2, default="DE", help_text=_("ISO 3166 code, e.g. DE")
     )
 
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=[phone_validate])
     email = models.EmailField(_("e-mail"), blank=True)
-    website = models.CharField(_("web"), max_length=200, blank=True)
+    website = models.CharField(_("web"), max_length=200, blank=True, validators=[website_validate])
     industry = models.CharField(_("industry"), max_length=120, blank=True)
 
     owner = models.ForeignKey(
@@ -195,6 +196,11 @@ class Customer(models.Model):
         return self.status == self.Status.LEAD
 
     @property
+    def website_url(self) -> str:
+        """The web address to link to (www.example.de -> https://www.example.de)."""
+        return website_url(self.website)
+
+    @property
     def address_lines(self) -> list[str]:
         place = " ".join(p for p in (self.postal_code, self.city) if p)
         return [line for line in (self.street, place, self.country) if line]
@@ -210,8 +216,8 @@ class ContactPerson(models.Model):
     last_name = models.CharField(_("last name"), max_length=100, db_collation=NAME_COLLATION)
     position = models.CharField(_("position"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=[phone_validate])
+    mobile = models.CharField(_("mobile"), max_length=50, blank=True, validators=[phone_validate])
     notes = models.TextField(_("notes"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     search_text = models.TextField(_("search text"), blank=True, editable=False)

@@ -73,3 +73,74 @@ def test_a_new_customer_starts_as_a_customer_unless_opened_from_the_leads(tenant
     # posted without a status (e.g. an old form), it is a customer too
     response = client.post("/customers/new/", {**_customer_data(name="Ohne Status KG")})
     assert response.status_code in (200, 302)
+
+
+def test_phone_numbers_are_checked_on_customers_and_contacts(tenant, dave):
+    from customers.forms import ContactForm
+
+    for good in ("+49 (0)89 123 456-7", "0228/12345", "030 1234567"):
+        assert "phone" not in _form(dave, phone=good).errors, good
+    for bad in ("call me", "12 34", "+49 89 12345 ext. 7"):
+        errors = _form(dave, phone=bad).errors
+        assert errors["phone"][0].startswith("Enter a phone number with at least five digits"), bad
+    contact = ContactForm(data={"last_name": "Huber", "phone": "abc", "mobile": "0171"})
+    assert "phone" in contact.errors and "mobile" in contact.errors
+    with translation.override("de"):
+        assert (
+            _form(dave, phone="abc")
+            .errors["phone"][0]
+            .startswith("Geben Sie eine Telefonnummer mit mindestens fünf Ziffern ein")
+        )
+
+
+def test_a_web_address_is_checked_and_accepted_without_https(tenant, dave):
+    for good in ("www.example.de", "https://example.com/kontakt", "http://beispiel.de"):
+        assert "website" not in _form(dave, website=good).errors, good
+    for bad in ("not a website", "javascript:alert(1)", "www"):
+        assert _form(dave, website=bad).errors["website"] == [
+            "Enter a web address such as www.example.de."
+        ], bad
+    with translation.override("de"):
+        assert _form(dave, website="kaputt").errors["website"] == [
+            "Geben Sie eine Webadresse wie www.example.de ein."
+        ]
+
+
+def test_the_customer_page_links_the_web_address(tenant, client_for, dave):
+    from tests.builders.customers import make_customer
+
+    customer = make_customer(name="Verlinkt GmbH", owner=dave, website="www.verlinkt.de")
+    html = client_for(dave).get(f"/customers/{customer.pk}/").content.decode()
+    assert (
+        '<a href="https://www.verlinkt.de" rel="noopener noreferrer" '
+        'data-testid="customer-website">www.verlinkt.de</a>'
+    ) in html
+    hostile = make_customer(name="Böse GmbH", owner=dave, website="javascript:alert(1)")
+    html = client_for(dave).get(f"/customers/{hostile.pk}/").content.decode()
+    assert 'href="https://javascript:alert(1)"' in html and 'href="javascript:' not in html
+
+
+def test_a_name_longer_than_its_field_says_so_and_is_never_cut(
+    tenant, dave, client_for, django_capture_on_commit_callbacks
+):
+    form = _form(dave)
+    assert 'maxlength="200"' in str(form["name"])
+    long_name = "L" * 201
+    errors = _form(dave, name=long_name).errors["name"]
+    assert errors == ["Ensure this value has at most 200 characters (it has 201)."]
+    response = client_for(dave).post(
+        "/customers/new/", {**_customer_data(name=long_name), "owner": dave.pk}
+    )
+    assert response.status_code == 200 and not Customer.objects.filter(name__startswith="LLLL")
+    # the CSV import reports the line instead of cutting the name
+    from tests.customers.test_import import _check_and_run, _job
+
+    job = _check_and_run(
+        _job(f"Name;Ort\nKurz GmbH;Bonn\n{long_name};Bonn\n", dave),
+        dave,
+        django_capture_on_commit_callbacks,
+    )
+    assert job.state == "rejected"
+    assert {(e["line"], e["column"]) for e in job.errors} == {(3, "Name")}
+    assert "200" in job.errors[0]["reason"]
+    assert not Customer.objects.filter(name__startswith="LLLL").exists()
