@@ -19,3 +19,23 @@ class CustomersConfig(AppConfig):
             order=20, template="customers/widgets/dashboard.html", context=dashboard_widget_context
         )
         search_register()
+        _layouts_register()
+
+
+def _layouts_register() -> None:
+    """The customer overview and the contact list as configurable overviews (customfields)."""
+    from customers.tables import ContactTable, CustomerTable
+    from customfields.columns import standard_columns
+    from customfields.layouts import ListSpec, register
+
+    register(
+        ListSpec(
+            key="customers",
+            entity="customer",
+            standard=lambda: standard_columns(CustomerTable, skip=("selection",)),
+            fixed=("selection",),
+        )
+    )
+    register(
+        ListSpec(key="contacts", entity="contact", standard=lambda: standard_columns(ContactTable))
+    )

@@ -1,12 +1,14 @@
 """Tenant admin: custom-field definitions (the same form and rules as the settings page)."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from crm.lib.admin import TenantOnlyAdminMixin
 from customfields import services
 from customfields.forms import FieldDefinitionForm
-from customfields.models import FieldDefinition
+from customfields.models import FieldDefinition, ListLayout
 
 
 @admin.register(FieldDefinition)
@@ -43,5 +45,55 @@ class FieldDefinitionAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
         except (
             ValidationError
         ) as exc:  # the form checked the same rules; a race is all that is left
+            raise ValidationError(exc.messages) from exc
+        obj.pk = saved.pk
+
+
+class ListLayoutForm(forms.ModelForm):
+    columns_text = forms.CharField(
+        label=_("Columns"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "One column a line, in order: a standard column's name (e.g. city) or cf_ and a "
+            "custom field's key (e.g. cf_vat_id)."
+        ),
+    )
+
+    class Meta:
+        model = ListLayout
+        fields = ["key"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["columns_text"].initial = "\n".join(self.instance.columns)
+            self.fields["key"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        text = data.get("columns_text", "")
+        data["columns"] = [c.strip() for c in text.splitlines() if c.strip()]
+        key = data.get("key") or self.instance.key
+        try:
+            services.layout_check(key=key, columns=data["columns"])
+        except ValidationError as exc:
+            self.add_error("columns_text", exc)
+        return data
+
+
+@admin.register(ListLayout)
+class ListLayoutAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+    """The same rules as the Overviews settings page (customfields.services.layout_save)."""
+
+    form = ListLayoutForm
+    list_display = ["key", "updated_at"]
+    fields = ["key", "columns_text"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.layout_save(
+                user=request.user, key=obj.key, columns=form.cleaned_data["columns"]
+            )
+        except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
         obj.pk = saved.pk

@@ -106,3 +106,24 @@ def custom_columns(
         (column_name(d), CustomFieldColumn(d, prefix=prefix, currency=currency, users=users))
         for d in definitions
     ]
+
+
+def standard_columns(table_class, *, skip=()) -> list[tuple[str, str]]:
+    """(name, header) of a table's own columns in its default order (for customfields.layouts)."""
+    names = [n for n in table_class._meta.fields or table_class.base_columns if n not in skip]
+    return [(n, str(table_class.base_columns[n].verbose_name)) for n in names]
+
+
+def layout_kwargs(table_class, *, layout, definitions, fixed=()) -> dict:
+    """The table's keyword arguments that show the ``layout``'s columns (after ``fixed``): the
+    standard columns not in it excluded, the custom fields in it (and only those) as extra
+    columns, everything in the layout's order."""
+    if layout is None:
+        return {"definitions": definitions}
+    by_column = {d.column: d for d in definitions}
+    shown = [*fixed, *layout]
+    return {
+        "definitions": [by_column[c] for c in layout if c in by_column],
+        "sequence": [*shown, "..."],
+        "exclude": [n for n in table_class.base_columns if n not in shown],
+    }

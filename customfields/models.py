@@ -144,3 +144,33 @@ class FieldDefinition(models.Model):
     def column(self) -> str:
         """The name this field has in lists, filters and forms (never clashes with a model field)."""
         return f"cf_{self.key}"
+
+
+class ListLayout(models.Model):
+    """The columns of one list (or the fields of the kanban card) for the whole tenant, in order.
+
+    The keys are the lists' standard column names and ``cf_<key>`` of custom fields
+    (customfields.layouts); keys no longer offered (a retired field) are ignored when read.
+    Without a row the list shows its default columns. Removing a column never touches data.
+    """
+
+    class Key(models.TextChoices):
+        CUSTOMERS = "customers", _("Customer overview")
+        CONTACTS = "contacts", _("Contact persons")
+        PROJECTS = "projects", _("Sales project list")
+        LEADS = "leads", _("Lead list")
+        KANBAN = "kanban", _("Kanban cards")
+
+    key = models.CharField(_("list"), max_length=20, choices=Key.choices, unique=True)
+    columns = ArrayField(
+        models.CharField(max_length=60), verbose_name=_("columns"), default=list, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("overview layout")
+        verbose_name_plural = _("overview layouts")
+
+    def __str__(self) -> str:
+        return str(self.get_key_display())

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from crm.lib.broker import task_send_safely
 from crm.lib.generations import generation_bump
-from customfields.models import FieldDefinition
+from customfields.models import FieldDefinition, ListLayout
 from customfields.selectors import TOPIC
 
 FIXED_AFTER_CREATE = ("key", "entity", "field_type")
@@ -173,3 +173,45 @@ def values_check_unique(
                 "field": definition.label
             }
     return errors
+
+
+def _require_tenant_admin(user) -> None:
+    if not getattr(user, "is_tenant_admin", False):
+        raise PermissionDenied
+
+
+def layout_check(*, key: str, columns: list[str]) -> None:
+    """Raise ValidationError unless ``columns`` are offered by the list ``key``, once each."""
+    from customfields.layouts import REGISTRY, admin_definitions, offered
+
+    spec = REGISTRY.get(key)
+    if spec is None:
+        raise ValidationError(_("Unknown list."))
+    available = offered(spec, admin_definitions(spec))
+    unknown = [c for c in columns if c not in available]
+    if unknown:
+        raise ValidationError(
+            _("These columns are not offered: %(names)s.") % {"names": ", ".join(unknown)}
+        )
+    if len(set(columns)) != len(columns):
+        raise ValidationError(_("A column may appear only once."))
+    if not columns:
+        raise ValidationError(_("Keep at least one column."))
+
+
+@transaction.atomic
+def layout_save(*, user, key: str, columns: list[str]) -> ListLayout:
+    """Save the columns (in order) of one list for the whole tenant (tenant admins only)."""
+    _require_tenant_admin(user)
+    layout_check(key=key, columns=columns)
+    layout, _created = ListLayout.objects.update_or_create(key=key, defaults={"columns": columns})
+    generation_bump(topic=TOPIC)
+    return layout
+
+
+@transaction.atomic
+def layout_reset(*, user, key: str) -> None:
+    """Back to the list's default columns (tenant admins only)."""
+    _require_tenant_admin(user)
+    ListLayout.objects.filter(key=key).delete()
+    generation_bump(topic=TOPIC)

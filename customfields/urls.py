@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.field_list, name="field_list"),
     path("new/", views.field_create, name="field_create"),
     path("<int:pk>/edit/", views.field_edit, name="field_edit"),
+    path("layouts/", views.layout_list, name="layout_list"),
+    path("layouts/<str:key>/", views.layout_edit, name="layout_edit"),
 ]

@@ -18,3 +18,31 @@ class SalesConfig(AppConfig):
         widget_register(order=20, template="sales/_widget_pipeline.html", context=pipeline_widget)
         seeder_register(order=30, name="sales", func=seed_sales, label=_("Sales"))
         search_register()
+        _layouts_register()
+
+
+def _layouts_register() -> None:
+    """The project and lead lists and the kanban card as configurable overviews (customfields)."""
+    from customfields.columns import standard_columns
+    from customfields.layouts import ListSpec, register
+    from sales.tables import ProjectTable
+    from sales.templatetags.sales_tags import CARD_DEFAULT, card_fields
+
+    for key, entity in (("projects", "project"), ("leads", "lead")):
+        register(
+            ListSpec(
+                key=key,
+                entity=entity,
+                standard=lambda: standard_columns(ProjectTable, skip=("select",)),
+                fixed=("select",),
+            )
+        )
+    register(
+        ListSpec(
+            key="kanban",
+            entity="lead",  # a lead board's cards: the project fields and the lead fields
+            standard=card_fields,
+            default=lambda: list(CARD_DEFAULT),
+            custom_by_default=False,
+        )
+    )

@@ -28,6 +28,8 @@ from customers.models import Customer
 from customers.pagination import EstimatedCountPaginator
 from customers.tables import ContactTable
 from customers.views.common import wants_partial
+from customfields.columns import layout_kwargs
+from customfields.layouts import layout_for
 from customfields.selectors import definitions_for
 
 
@@ -47,9 +49,11 @@ class ContactListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return _contacts(self.request)
 
     def get_table_kwargs(self):
+        definitions = definitions_for(entity="contact", user=self.request.user)
+        layout = layout_for("contacts", definitions=definitions)
         return {
             "leads_on": leads_enabled(self.request),
-            "definitions": definitions_for(entity="contact", user=self.request.user),
+            **layout_kwargs(ContactTable, layout=layout, definitions=definitions),
         }
 
     def get_table_pagination(self, table):

@@ -28,6 +28,8 @@ from customers.models import Customer
 from customers.pagination import EstimatedCountPaginator
 from customers.tables import CustomerTable
 from customers.views.common import currency, customer_export_response, wants_partial
+from customfields.columns import layout_kwargs
+from customfields.layouts import layout_for
 from customfields.selectors import definitions_for
 
 
@@ -42,9 +44,13 @@ class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return selectors.customer_list(leads_visible=leads_enabled(self.request))
 
     def get_table_kwargs(self):
+        definitions = definitions_for(entity="customer", user=self.request.user)
+        layout = layout_for("customers", definitions=definitions)
         return {
             "leads_on": leads_enabled(self.request),
-            "definitions": definitions_for(entity="customer", user=self.request.user),
+            **layout_kwargs(
+                CustomerTable, layout=layout, definitions=definitions, fixed=("selection",)
+            ),
         }
 
     def get_table_pagination(self, table):

@@ -125,6 +125,22 @@ def _age_dot(project, labels: dict) -> str:
     )
 
 
+# The fields a kanban card can show (customfields.layouts, key "kanban"); the title always.
+CARD_DEFAULT = ("customer", "volume", "owner")
+
+
+def card_fields() -> list[tuple[str, str]]:
+    """(name, label) of the card's standard fields, the default ones first."""
+    return [
+        ("customer", str(_("Customer"))),
+        ("volume", str(_("Volume"))),
+        ("owner", str(_("Owner"))),
+        ("probability", str(_("Probability"))),
+        ("expected_order_date", str(_("Expected order date"))),
+        ("phase_entered_at", str(_("Days in phase"))),
+    ]
+
+
 def kanban_card_html(
     project,
     *,

@@ -19,6 +19,8 @@ from django_tables2 import SingleTableMixin
 from crm.lib.forms import form_errors_add
 from crm.lib.http import safe_next
 from customers.pagination import CountedPaginator
+from customfields.columns import layout_kwargs
+from customfields.layouts import layout_for
 from customfields.selectors import definitions_for
 from sales import selectors, services
 from sales.bulkforms import BulkForm
@@ -63,11 +65,15 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         ticked = self.bulk_form.cleaned_ids() if self.bulk_form is not None else ()
+        definitions = definitions_for(
+            entity="lead" if self.lead else "project", user=self.request.user
+        )
+        layout = layout_for("leads" if self.lead else "projects", definitions=definitions)
         return {
             "currency": getattr(self.request.tenant, "currency", "EUR"),
             "ticked": ticked,
-            "definitions": definitions_for(
-                entity="lead" if self.lead else "project", user=self.request.user
+            **layout_kwargs(
+                ProjectTable, layout=layout, definitions=definitions, fixed=("select",)
             ),
         }
 

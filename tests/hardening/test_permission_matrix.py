@@ -24,7 +24,7 @@ from django.utils import timezone
 from activity.models import Activity
 from crm.models import User
 from customers.models import ContactPerson, Customer, ImportJob
-from customfields.models import FieldDefinition
+from customfields.models import FieldDefinition, ListLayout
 from mapview.models import Selection
 from sales.models import LostReason, Process, ProjectGroup, SalesProject
 from tests.builders.activity import make_activity
@@ -641,6 +641,16 @@ ACTIONS: dict[str, Action] = {
         ),
         lambda ctx: FieldDefinition.objects.get(pk=ctx["definition"].pk).label_en,
     ),
+    "overview layout: remove a column (settings page)": Action(
+        _nothing,
+        lambda c, ctx: c.post("/fields/layouts/customers/", {"action": "remove", "column": "kind"}),
+        lambda ctx: list(ListLayout.objects.values_list("key", "columns")),
+    ),
+    "overview layout: reset (settings page)": Action(
+        lambda ctx: {"layout": ListLayout.objects.create(key="contacts", columns=["name"])},
+        lambda c, ctx: c.post("/fields/layouts/contacts/", {"action": "reset"}),
+        lambda ctx: list(ListLayout.objects.values_list("key", "columns")),
+    ),
     # the top bar's "+ New" dialog posts the same forms (htmx, dialog=1): the same rules
     "+ New dialog: customer": Action(
         _nothing,
@@ -784,6 +794,8 @@ MATRIX: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "admin site: add a lost reason": (Y, N, N, N, N),
     "custom field create (settings page)": (Y, N, N, N, N),  # tenant admins only
     "custom field edit (settings page)": (Y, N, N, N, N),
+    "overview layout: remove a column (settings page)": (Y, N, N, N, N),  # tenant admins only
+    "overview layout: reset (settings page)": (Y, N, N, N, N),
     "my settings: own language": (Y, Y, Y, Y, Y),  # everyone sets their own
     "+ New dialog: customer": (Y, Y, Y, N, N),  # as the customer form
     "+ New dialog: contact person": (Y, Y, Y, N, N),
