@@ -285,6 +285,10 @@ LEAFLET_CONFIG = {
 }
 
 # --- Security (production) -----------------------------------------------------------------
+# With Redis as the cache, a request reads its session from Redis (keys carry the schema) and
+# PostgreSQL only on a miss; every write still goes to the tenant's django_session table.
+if CACHES["default"]["BACKEND"] == "crm.lib.cache.TolerantRedisCache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less hx-headers attribute

@@ -174,3 +174,23 @@ def test_a_cached_host_name_skips_the_domain_lookup(tenant, alice, settings):
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/customers/").status_code == 200
     assert not any("tenants_domain" in q["sql"] for q in captured.captured_queries)
+
+
+def test_cached_sessions_are_read_from_the_cache_and_stay_per_tenant(
+    tenant, other_tenant, alice, settings
+):
+    """Production with Redis keeps sessions in cached_db: a signed-in request reads no
+    django_session row, and the cache key carries the schema, so alpha's cookie is nobody on beta."""
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    alpha = tenant_client(tenant, alice)
+    assert alpha.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert alpha.get("/").status_code == 200
+    assert not any("django_session" in q["sql"] for q in captured.captured_queries)
+    beta = Client(HTTP_HOST="beta.localhost")
+    beta.cookies["sessionid"] = alpha.cookies["sessionid"].value
+    response = beta.get("/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    connection.set_tenant(tenant)
