@@ -75,3 +75,35 @@ document.addEventListener("htmx:afterSettle", (event) => {
     inerted.delete(event.target);
   }, true);
 })();
+
+// Focus after a swap or a page load, so keyboard and screen-reader users go on where the work
+// is: an element the server marks data-crm-focus (the new timeline entry after logging an
+// activity, tabindex=-1) gets it; after a failed form post the first field in error gets it. The
+// dialogs (.modal) place their own focus.
+(() => {
+  const FIELDS = "input, select, textarea";
+  const firstInvalid = (root) => Array.from(root.querySelectorAll("form [aria-invalid=true], form .is-invalid"))
+    .map((el) => (el.matches(FIELDS) ? el : el.querySelector(FIELDS)))
+    .find((el) => el && !el.disabled && el.type !== "hidden" && el.getClientRects().length);
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const root = event.target;
+    if (!(root instanceof Element) || !root.isConnected || root.closest(".modal")) return;
+    const marked = root.matches("[data-crm-focus]") ? root : root.querySelector("[data-crm-focus]");
+    if (marked) {
+      marked.removeAttribute("data-crm-focus");
+      marked.focus();
+      return;
+    }
+    const config = event.detail && event.detail.requestConfig;
+    if (!config || String(config.verb).toLowerCase() === "get") return;
+    const field = firstInvalid(root);
+    if (field) field.focus();
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    if (document.querySelector("[autofocus]") || window.location.hash) return;
+    const main = document.getElementById("main");
+    const field = main && firstInvalid(main);
+    if (field) field.focus();
+  });
+})();
