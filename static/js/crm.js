@@ -107,3 +107,14 @@ document.addEventListener("htmx:afterSettle", (event) => {
     if (field) field.focus();
   });
 })();
+
+// prefers-reduced-motion: no animated transitions. Bootstrap's own CSS already drops its fades
+// (dialogs, alerts) and the striped bar's movement; Leaflet (loaded by the map pages after this
+// file) gets its zoom, fade and marker animations and the pan's inertia switched off before
+// mapview.js makes a map (this DOMContentLoaded listener is registered first).
+document.addEventListener("DOMContentLoaded", () => {
+  const reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  if (reduce && window.L && window.L.Map) {
+    window.L.Map.mergeOptions({ zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false, inertia: false });
+  }
+});
