@@ -674,6 +674,9 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
     notes_file = ROOT / "bench" / "NOTES.md"
     if notes_file.exists():
         lines += ["", notes_file.read_text().strip()]
+    search = ROOT / "bench" / "SEARCH.md"  # the global search and German sorts (issues 18, 21)
+    if search.exists():
+        lines += ["", search.read_text().strip()]
     scaling = ROOT / "bench" / "SCALING.md"
     if scaling.exists():
         lines += ["", scaling.read_text().strip()]
