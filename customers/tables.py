@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.l10n import money_format, tenant_currency
-from crm.lib.tables import FastBodyMixin
+from crm.lib.tables import CheckTargetColumn, FastBodyMixin, check_target
 from customers.models import ContactPerson, Customer
 from customfields.columns import custom_columns
 
@@ -61,7 +61,7 @@ class PagedTable(FastBodyMixin, tables.Table):
 
 
 class CustomerTable(PagedTable):
-    selection = tables.CheckBoxColumn(
+    selection = CheckTargetColumn(
         accessor="pk",
         orderable=False,
         attrs={
@@ -133,11 +133,13 @@ class CustomerTable(PagedTable):
     def cells(self, record: Customer) -> dict:
         owner = record.owner
         return {
-            "selection": format_html(
-                '<input type="checkbox" name="ids" value="{}" form="bulk-form"'
-                ' class="form-check-input" aria-label="{}">',
-                record.pk,
-                self.select_label,
+            "selection": check_target(
+                format_html(
+                    '<input type="checkbox" name="ids" value="{}" form="bulk-form"'
+                    ' class="form-check-input" aria-label="{}">',
+                    record.pk,
+                    self.select_label,
+                )
             ),
             "name": self.render_name(record),
             "kind": record.get_kind_display(),

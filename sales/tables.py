@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from crm.lib.tables import FastBodyMixin
+from crm.lib.tables import CheckTargetColumn, FastBodyMixin, check_target
 from customfields.columns import custom_columns
 from sales.models import ProjectGroup, SalesProject
 from sales.templatetags.sales_tags import for_pk, money, project_badges
@@ -27,7 +27,7 @@ def _dash(value):
 
 
 class ProjectTable(FastBodyMixin, tables.Table):
-    select = tables.CheckBoxColumn(
+    select = CheckTargetColumn(
         accessor="pk",
         orderable=False,
         exclude_from_export=True,
@@ -101,11 +101,13 @@ class ProjectTable(FastBodyMixin, tables.Table):
 
     def cells(self, record) -> dict:
         return {
-            "select": format_html(
-                '<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="{}"{} />',
-                record.pk,
-                self.select_label,
-                " checked" if record.pk in self.ticked else "",  # nothing to escape in it
+            "select": check_target(
+                format_html(
+                    '<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="{}"{} />',
+                    record.pk,
+                    self.select_label,
+                    " checked" if record.pk in self.ticked else "",  # nothing to escape in it
+                )
             ),
             "title": self.render_title(record, record.title),
             "customer": self.render_customer(record),

@@ -4,6 +4,7 @@ starts on the first screen, and the kanban scrolls column by column."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -14,10 +15,13 @@ from tests.e2e.conftest import login
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
-FITS = """() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth,
+# The width is the layout viewport's (documentElement.clientWidth, 390), not window.innerWidth: a
+# mobile browser zooms out to show a page wider than the screen, and innerWidth grows with it.
+FITS = """() => ({ doc: document.documentElement.scrollWidth, view: document.documentElement.clientWidth,
+  inner: window.innerWidth,
   wide: [...document.querySelectorAll('main *')].filter((el) => {
     const r = el.getBoundingClientRect();
-    if (r.right <= window.innerWidth + 1 || r.width === 0) return false;
+    if (r.right <= document.documentElement.clientWidth + 1 || r.width === 0) return false;
     for (let p = el.parentElement; p; p = p.parentElement) {
       const o = getComputedStyle(p).overflowX;
       if (o === 'auto' || o === 'scroll' || o === 'hidden') return false;
@@ -65,7 +69,8 @@ def test_every_menu_page_fits_a_phone_and_starts_with_its_content(phone, live_se
             "() => document.querySelector('main h1, main h2, main form, main table')"
             "?.getBoundingClientRect().top"
         )
-        if fit["doc"] > fit["view"] or fit["wide"] or top is None or top > PHONE["height"] / 2:
+        too_wide = fit["doc"] > PHONE["width"] or fit["inner"] > PHONE["width"] or fit["wide"]
+        if too_wide or top is None or top > PHONE["height"] / 2:
             problems[href] = {**fit, "content_top": top}
     assert problems == {}
 
@@ -108,5 +113,80 @@ def test_the_project_list_after_a_failed_bulk_action_fits_a_phone(phone, live_se
     errors = page.get_by_test_id("bulk-errors")
     expect(errors).to_be_visible()
     fit = page.evaluate(FITS)
-    assert fit["doc"] <= fit["view"] and not fit["wide"], fit
+    assert fit["doc"] <= PHONE["width"] >= fit["inner"] and not fit["wide"], fit
     assert errors.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]
+
+
+# Every interactive element a thumb may hit is at least 44×44 CSS px on a phone (Apple's and
+# Lighthouse's tap-target size; WCAG 2.5.5). The target is the element or the label around it
+# (a checkbox's label is what a finger hits). Exempt, with the reason:
+#  - links inside running text (a paragraph, an alert's sentence, a help text, the map's tile
+#    credits): WCAG 2.5.5 exempts inline targets, enlarging them would break the text's lines;
+#  - the map's markers are drawn on a canvas (no elements); a popup's close "×" is 44 px in
+#    mapview.css but not opened here.
+TARGETS = """() => {
+  const exempt = (el) => el.closest('p, .alert > span, .form-text, .leaflet-control-attribution, .crm-inline-links');
+  const visible = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && r.bottom > 0 && r.top < document.documentElement.scrollHeight; };
+  const box = (el) => { let r = el.getBoundingClientRect(); const label = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`));
+    if (label) { const l = label.getBoundingClientRect(); if (l.height * l.width > r.height * r.width) r = l; } return r; };
+  return [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
+    .filter((el) => visible(el) && !(el.tagName === 'A' && exempt(el)) && !el.closest('.visually-hidden'))
+    .map((el) => [el, box(el)])
+    .filter(([el, r]) => r.height < 43.5 || r.width < 43.5)
+    .slice(0, 40)
+    .map(([el, r]) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].slice(0, 2).join('.')} "${(el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+}"""
+
+
+def test_every_target_is_thumb_sized_on_a_phone(phone, live_server_url, e2e_db):
+    from crm.models import User
+    from customers.models import Customer
+    from sales.models import Process
+    from tests.builders.customers import make_customer
+    from tests.builders.sales import make_project
+
+    page = phone
+    alice = User.objects.get(email="alice@e2e.test")
+    customer = make_customer(
+        name=f"Thumb {uuid.uuid4().hex[:6]} GmbH",
+        owner=alice,
+        city="Kiel",
+        latitude=54.32,
+        longitude=10.13,
+        geocode_status=Customer.GeocodeStatus.FOUND,
+    )
+    project = make_project(
+        process=Process.objects.filter(kind="sales").order_by("order", "id").first(),
+        owner=alice,
+        customer=customer,
+        title=f"Thumb project {customer.pk}",
+    )
+    try:
+        login(page, live_server_url, "alice")
+        problems = {}
+        page.get_by_role("button", name="Menu").click()
+        expect(page.get_by_test_id("submenu-phone")).to_be_visible()
+        problems["menu open"] = page.evaluate(TARGETS)
+        hrefs = (
+            page.get_by_test_id("submenu-phone")
+            .locator("a")
+            .evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        )
+        for href in [
+            "/",
+            *hrefs,
+            "/sales/projects/board/",
+            f"/customers/{customer.pk}/",
+            "/activity/new/",
+        ]:
+            page.goto(live_server_url + href)
+            page.wait_for_load_state("networkidle")
+            if href == "/sales/projects/board/":  # the card's buttons are measured too
+                expect(page.get_by_test_id("card-move").first).to_be_visible()
+            problems[href] = page.evaluate(TARGETS)
+        problems = {k: v for k, v in problems.items() if v}
+        assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+    finally:
+        project.delete()
+        customer.delete()
