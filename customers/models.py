@@ -248,20 +248,35 @@ class ContactPerson(models.Model):
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
+THRESHOLD_MIN = MinValueValidator(0, message=_("A threshold cannot be negative."))
+
+
 class SizeClassThresholds(models.Model):
     """The tenant's thresholds: a customer gets the highest class whose revenue OR employee
     threshold it reaches; below all of them it is D. One row per tenant."""
 
     a_min_revenue = models.DecimalField(
-        _("A from annual revenue"), max_digits=16, decimal_places=2, default=50_000_000
+        _("A from annual revenue"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[THRESHOLD_MIN],
+        default=50_000_000,
     )
     a_min_employees = models.PositiveIntegerField(_("A from employees"), default=500)
     b_min_revenue = models.DecimalField(
-        _("B from annual revenue"), max_digits=16, decimal_places=2, default=10_000_000
+        _("B from annual revenue"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[THRESHOLD_MIN],
+        default=10_000_000,
     )
     b_min_employees = models.PositiveIntegerField(_("B from employees"), default=100)
     c_min_revenue = models.DecimalField(
-        _("C from annual revenue"), max_digits=16, decimal_places=2, default=1_000_000
+        _("C from annual revenue"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[THRESHOLD_MIN],
+        default=1_000_000,
     )
     c_min_employees = models.PositiveIntegerField(_("C from employees"), default=10)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

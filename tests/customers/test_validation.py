@@ -144,3 +144,22 @@ def test_a_name_longer_than_its_field_says_so_and_is_never_cut(
     assert {(e["line"], e["column"]) for e in job.errors} == {(3, "Name")}
     assert "200" in job.errors[0]["reason"]
     assert not Customer.objects.filter(name__startswith="LLLL").exists()
+
+
+def test_a_negative_revenue_threshold_is_refused_on_its_field(tenant, dave):
+    admin = site._registry[SizeClassThresholds]
+    request = RequestFactory().get("/admin/")
+    request.user = dave
+    data = {
+        "a_min_revenue": "100",
+        "a_min_employees": "500",
+        "b_min_revenue": "50",
+        "b_min_employees": "100",
+        "c_min_revenue": "-10",
+        "c_min_employees": "10",
+    }
+    form = admin.get_form(request)(data=data, instance=SizeClassThresholds())
+    assert form.errors["c_min_revenue"] == ["A threshold cannot be negative."]
+    with translation.override("de"):
+        form = admin.get_form(request)(data=data, instance=SizeClassThresholds())
+        assert form.errors["c_min_revenue"] == ["Ein Schwellenwert kann nicht negativ sein."]
