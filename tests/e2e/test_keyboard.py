@@ -84,3 +84,24 @@ def test_the_kanban_is_worked_with_the_keyboard_alone(page, live_server_url, boa
     expect(page.get_by_test_id("live-region")).to_have_text(
         f"Project moved to “{board['second'].name}”."
     )
+
+
+def test_the_move_dialog_closed_by_cancel_or_the_cross_gives_focus_back_to_its_opener(
+    page, live_server_url, board
+):
+    tag = board["tag"]
+    login(page, live_server_url, "alice")
+    page.goto(f"{live_server_url}/sales/projects/board/?process={board['process'].pk}")
+    move = page.locator(f".sales-card[data-title='Key 2 {tag}'] [data-testid=card-move]")
+    dialog = page.get_by_test_id("move-dialog")
+    for close in ("Cancel", "Close"):
+        move.focus()
+        page.keyboard.press("Enter")
+        expect(dialog).to_be_visible()
+        page.wait_for_function(
+            "() => document.activeElement.closest('[data-testid=move-dialog]') !== null"
+        )
+        dialog.get_by_role("button", name=close, exact=True).click()
+        expect(dialog).to_be_hidden()
+        expect(move).to_be_focused()
+        assert page.evaluate("() => document.querySelectorAll('[inert]').length") == 0
