@@ -25,8 +25,8 @@ def _layouts_register() -> None:
     """The project and lead lists and the kanban card as configurable overviews (customfields)."""
     from customfields.columns import standard_columns
     from customfields.layouts import ListSpec, register
+    from sales.cards import CARD_DEFAULT, card_fields
     from sales.tables import ProjectTable
-    from sales.templatetags.sales_tags import CARD_DEFAULT, card_fields
 
     for key, entity in (("projects", "project"), ("leads", "lead")):
         register(

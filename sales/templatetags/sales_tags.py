@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crm.lib.l10n import money_format
+from sales.cards import CARD_DEFAULT, PLACED, card_fields_for, card_value
 
 register = template.Library()
 
@@ -125,20 +126,32 @@ def _age_dot(project, labels: dict) -> str:
     )
 
 
-# The fields a kanban card can show (customfields.layouts, key "kanban"); the title always.
-CARD_DEFAULT = ("customer", "volume", "owner")
-
-
-def card_fields() -> list[tuple[str, str]]:
-    """(name, label) of the card's standard fields, the default ones first."""
-    return [
-        ("customer", str(_("Customer"))),
-        ("volume", str(_("Volume"))),
-        ("owner", str(_("Owner"))),
-        ("probability", str(_("Probability"))),
-        ("expected_order_date", str(_("Expected order date"))),
-        ("phase_entered_at", str(_("Days in phase"))),
-    ]
+def _volume_owner(project, *, keys, currency, labels) -> str:
+    counted = project.counts_in_pipeline
+    volume = (
+        format_html(
+            '<span class="fw-semibold{}"{}>{}</span>',
+            "" if counted else " sales-not-counted",
+            "" if counted else format_html(' title="{}"', labels["not_counted"]),
+            money(project.volume, currency),
+        )
+        if "volume" in keys
+        else ""
+    )
+    owner = (
+        format_html(
+            '<span class="sales-owner" title="{}">{}</span>',
+            project.owner if project.owner_id else labels["no_owner"],
+            (project.owner.initials if project.owner_id else "") or "–",
+        )
+        if "owner" in keys
+        else ""
+    )
+    return format_html(
+        '<div class="d-flex justify-content-between align-items-center small mt-1">{}{}</div>',
+        volume,
+        owner,
+    )
 
 
 def kanban_card_html(
@@ -150,9 +163,12 @@ def kanban_card_html(
     currency: str | None,
     slot: str,
     labels: dict | None = None,
+    fields: list | None = None,
 ) -> str:
-    """One card of the board (``slot``: the rendered quick-log control of this card)."""
+    """One card of the board (``slot``: the rendered quick-log control of this card; ``fields``:
+    the card fields of the tenant's layout, sales.cards; None: customer, volume and owner)."""
     labels = labels or _card_labels()
+    keys = [f.key for f in fields] if fields is not None else list(CARD_DEFAULT)
     move_url = for_pk(urls["card_move"], project.pk)
     parts = [
         format_html(
@@ -160,8 +176,7 @@ def kanban_card_html(
             'data-move-url="{2}"{3} '
             'data-testid="card" data-title="{4}">'
             '<div class="d-flex justify-content-between align-items-start gap-1">'
-            '<a class="sales-card-title" href="{5}">{4}</a>{6}</div>'
-            '<div class="small text-truncate {7}">{8}</div>',
+            '<a class="sales-card-title" href="{5}">{4}</a>{6}</div>',
             project.pk,
             project.version,
             move_url,
@@ -169,10 +184,16 @@ def kanban_card_html(
             project.title,
             for_pk(urls["card_detail"], project.pk),
             _age_dot(project, labels),
-            "crm-name-lead" if project.customer.is_lead else "crm-name-customer",
-            project.customer.name,
         )
     ]
+    if "customer" in keys:
+        parts.append(
+            format_html(
+                '<div class="small text-truncate {}">{}</div>',
+                "crm-name-lead" if project.customer.is_lead else "crm-name-customer",
+                project.customer.name,
+            )
+        )
     if project.group_id or project.has_competitor:
         parts.append(
             format_html(
@@ -194,19 +215,19 @@ def kanban_card_html(
                 '<div class="small text-danger fw-semibold">{}</div>', labels["followup_due"]
             )
         )
-    counted = project.counts_in_pipeline
-    parts.append(
-        format_html(
-            '<div class="d-flex justify-content-between align-items-center small mt-1">'
-            '<span class="fw-semibold{}"{}>{}</span><span class="sales-owner" '
-            'title="{}">{}</span></div>',
-            "" if counted else " sales-not-counted",
-            "" if counted else format_html(' title="{}"', labels["not_counted"]),
-            money(project.volume, currency),
-            project.owner if project.owner_id else labels["no_owner"],
-            (project.owner.initials if project.owner_id else "") or "–",
-        )
-    )
+    if "volume" in keys or "owner" in keys:
+        parts.append(_volume_owner(project, keys=keys, currency=currency, labels=labels))
+    for field in fields or ():
+        if field.key not in PLACED:
+            parts.append(
+                format_html(
+                    '<div class="small text-truncate" data-testid="card-field" data-key="{}">'
+                    '<span class="text-muted">{}:</span> {}</div>',
+                    field.key,
+                    field.label,
+                    card_value(project, field),
+                )
+            )
     move = ""
     if project.can_edit:
         move = format_html(
@@ -242,6 +263,12 @@ def kanban_cards(context, cards) -> str:
     currency = getattr(tenant, "currency", None) if tenant is not None else None
     process = context.get("process")
     labels = _card_labels()
+    request = context.get("request")
+    fields = (
+        card_fields_for(request, lead=getattr(process, "kind", "") == "lead", currency=currency)
+        if request is not None and getattr(request, "user", None) is not None
+        else None
+    )
     out = []
     for project in cards:
         with context.push(project=project):
@@ -255,6 +282,7 @@ def kanban_cards(context, cards) -> str:
                 currency=currency,
                 slot=rendered,
                 labels=labels,
+                fields=fields,
             )
         )
     return mark_safe("\n".join(out))  # noqa: S308 (every card is built by format_html)

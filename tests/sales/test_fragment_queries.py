@@ -89,7 +89,9 @@ def test_fragment_query_counts_do_not_grow_with_the_number_of_projects(client_fo
     add_projects(process, alice, 60)
     many = measure()
     assert many == few
-    assert max(v for k, v in few.items() if k != "move") <= 12
-    assert (
-        few["move"] <= 20
-    )  # the move itself (lock, update, history, log) and the two redrawn columns
+    # the lists' columns and the cards' fields read the custom-field definitions and the overview
+    # layouts once each (cached across requests outside the tests)
+    assert max(v for k, v in few.items() if k != "move") <= 14
+    # the move itself (lock, update, history, log) and the two redrawn columns (their cards' fields:
+    # the custom-field definitions and the overview layouts, read once each)
+    assert few["move"] <= 22

@@ -179,4 +179,6 @@ def test_a_deep_list_page_shows_the_right_rows_in_order_with_a_flat_number_of_qu
     assert re.findall(r">(P\d)</a>", page) == ["P2", "P1"]
     with CaptureQueriesContext(connection) as first:
         client.get(url.replace("page=3", "page=1"), HTTP_HX_REQUEST="true")
-    assert real_queries(deep) == real_queries(first) + 1 <= 11
+    # (the columns read the custom-field definitions and the overview layouts once each; cached
+    # across requests outside the tests)
+    assert real_queries(deep) == real_queries(first) + 1 <= 13

@@ -135,7 +135,9 @@ def test_the_board_query_count_does_not_grow_with_the_number_of_projects(
         make_project(process=process, phase=phases[i % len(phases)], owner=alice)
     with django_assert_max_num_queries(len(few)):
         assert client.get(board_url(process)).status_code == 200
-    assert real_queries(few) <= 10
+    # ... with the custom-field definitions and the overview layouts (the card fields) read once
+    # each (cached across requests outside the tests)
+    assert real_queries(few) <= 12
 
 
 def test_a_column_shows_the_first_cards_and_loads_more_on_demand(client_for, process, alice):
