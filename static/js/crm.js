@@ -85,9 +85,23 @@ document.addEventListener("htmx:afterSettle", (event) => {
   const firstInvalid = (root) => Array.from(root.querySelectorAll("form [aria-invalid=true], form .is-invalid"))
     .map((el) => (el.matches(FIELDS) ? el : el.querySelector(FIELDS)))
     .find((el) => el && !el.disabled && el.type !== "hidden" && el.getClientRects().length);
+  // Focus that was inside what a swap replaced ("Show older", a column's "Load more", a card's
+  // quick log) would fall back to <body>: it goes to the first link or control of the new content
+  // instead, or to the new content itself.
+  const CONTROLS = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])";
+  let lostFrom = null;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    const here = document.activeElement;
+    lostFrom = target && here && here !== document.body && target.contains(here) ? target : null;
+  });
+  const lost = () => !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
   document.addEventListener("htmx:afterSettle", (event) => {
     const root = event.target;
-    if (!(root instanceof Element) || !root.isConnected || root.closest(".modal")) return;
+    if (!(root instanceof Element) || !root.isConnected) return;
+    const from = lostFrom;
+    lostFrom = null;
+    if (root.closest(".modal")) return;
     const marked = root.matches("[data-crm-focus]") ? root : root.querySelector("[data-crm-focus]");
     if (marked) {
       marked.removeAttribute("data-crm-focus");
@@ -95,9 +109,13 @@ document.addEventListener("htmx:afterSettle", (event) => {
       return;
     }
     const config = event.detail && event.detail.requestConfig;
-    if (!config || String(config.verb).toLowerCase() === "get") return;
-    const field = firstInvalid(root);
-    if (field) field.focus();
+    const field = config && String(config.verb).toLowerCase() !== "get" && firstInvalid(root);
+    if (field) { field.focus(); return; }
+    if (!from || !lost()) return;
+    const control = root.matches(CONTROLS) ? root : root.querySelector(CONTROLS);
+    if (control) { control.focus(); return; }
+    if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "-1");
+    root.focus();
   });
   document.addEventListener("DOMContentLoaded", () => {
     if (document.activeElement && document.activeElement !== document.body) return;

@@ -75,3 +75,24 @@ def test_a_plain_form_sent_with_errors_focuses_its_first_field_in_error(
     page.goto(f"{live_server_url}/customers/")
     page.keyboard.press("Tab")
     expect(page.get_by_test_id("skip-link")).to_be_focused()
+
+
+def test_show_older_in_a_timeline_keeps_focus_on_the_next_entries(page, live_server_url, project):
+    from activity.models import Activity
+    from tests.builders.activity import make_activity
+
+    for n in range(23):
+        make_activity(customer=project.customer, project=project, subject=f"Older {n:02d}")
+    login(page, live_server_url, "alice")
+    page.goto(f"{live_server_url}/sales/projects/{project.pk}/")
+    more = page.get_by_test_id("timeline-more")
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(more).to_have_count(0)
+    first_older = (
+        Activity.objects.filter(project=project).order_by("-occurred_at", "-pk")[20:21].get()
+    )
+    # the first entry the swap brought in has the focus (its link), not <body>
+    page.wait_for_function(
+        f"() => document.activeElement.closest('li')?.id === 'activity-{first_older.pk}'"
+    )
