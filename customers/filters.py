@@ -1,6 +1,7 @@
 """FilterSets of the customer overview and the contact list. The map page may reuse CustomerFilter:
 its parameters are q, status, size_class, owner, team, country, has_open_projects and selection
-(the members of a saved map selection)."""
+(the members of a saved map selection), and ``cf_<key>...`` for the custom fields marked
+filterable that the user's role may see (``customfields.filters``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from crm.selectors import owner_or_team_q, user_list_active
 from customers import selectors
 from customers.countries import COUNTRY_CHOICES
 from customers.models import ContactPerson, Customer
+from customfields.filters import custom_filters_add
 
 _SEARCH_ATTRS = {"class": "form-control", "type": "search", "autocomplete": "off"}
 _SELECT = {"class": "form-select"}
@@ -94,6 +96,7 @@ class CustomerFilter(django_filters.FilterSet):
         if not leads_enabled(request):
             # With the lead function off there are no leads to filter for.
             del self.filters["status"]
+        custom_filters_add(self, entity="customer", user=getattr(request, "user", None))
         fast_selects(self.form.fields)
 
     def filter_q(self, queryset, name, value):
@@ -183,6 +186,7 @@ class ContactFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         if not leads_enabled(request):
             del self.filters["status"]
+        custom_filters_add(self, entity="contact", user=getattr(request, "user", None))
         fast_selects(self.form.fields)
 
     def filter_q(self, queryset, name, value):

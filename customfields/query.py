@@ -31,6 +31,7 @@ from customfields.models import FieldDefinition
 
 T = FieldDefinition.Type
 NUMERIC = (T.NUMBER, T.MONEY)
+TEXTS = (T.TEXT, T.LONG_TEXT, T.URL, T.EMAIL, T.PHONE)  # "contains"
 # types whose values order meaningfully (a list of several choices does not)
 SORTABLE_TYPES = tuple(t for t in T.values if t != T.MULTI_CHOICE)
 

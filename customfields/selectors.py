@@ -28,6 +28,20 @@ def definitions_all() -> list[FieldDefinition]:
     )
 
 
+REQUEST_MEMO = "_customfields_definitions"
+
+
+def request_definitions(user) -> list[FieldDefinition]:
+    """``definitions_all()`` read once per request: kept on the request's user object (which
+    lives one request), so the filters, the columns and the forms of a page share one read."""
+    definitions = getattr(user, REQUEST_MEMO, None)
+    if definitions is None:
+        definitions = definitions_all()
+        if getattr(user, "is_authenticated", False):
+            setattr(user, REQUEST_MEMO, definitions)
+    return definitions
+
+
 def entities_of(entity: str) -> tuple[str, ...]:
     """The definitions' record types that apply to ``entity`` (a lead is a project too)."""
     return ("project", "lead") if entity == "lead" else (entity,)
@@ -48,8 +62,10 @@ def definitions_for(
     """
     role = role_of(user) if user is not None else None
     entities = entities_of(entity)
+    if definitions is None:
+        definitions = request_definitions(user) if user is not None else definitions_all()
     found = []
-    for definition in definitions if definitions is not None else definitions_all():
+    for definition in definitions:
         if definition.entity not in entities or (active and not definition.active):
             continue
         if role is not None:

@@ -12,6 +12,7 @@ from crm.lib.l10n import ISO_DATE
 from crm.lib.widgets import fast_selects
 from crm.models import Team
 from crm.selectors import owner_or_team_q, user_ids_in_team, user_list_active
+from customfields.filters import custom_filters_add, custom_filters_set
 from sales.models import Phase, ProjectGroup, SalesProject
 from sales.selectors import group_type_list, phase_list, process_list, totals_scope_q
 
@@ -68,6 +69,9 @@ class ProjectFilter(django_filters.FilterSet):
     def __init__(self, *args, lead: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead
+        # custom fields only with the request's user (whose role decides which fields it sees)
+        user = getattr(self.request, "user", None)
+        custom_filters_add(self, entity="lead" if lead else "project", user=user, small=True)
         self.filters["process"].queryset = process_list(lead=lead)
         self.filters["phase"].queryset = phase_list(lead=lead)
         self.filters["owner"].queryset = user_list_active()
@@ -106,7 +110,8 @@ class ProjectFilter(django_filters.FilterSet):
 
     def totals_where(self) -> Q | None:
         """The same filter over the running totals (``sales.models.PipelineTotal``), or None when
-        a filter they cannot answer is set (text, expected dates) or the input is invalid."""
+        a filter they cannot answer is set (text, expected dates, custom fields) or the input is
+        invalid."""
         where = totals_scope_q(lead=self.lead)
         if not self.is_bound:
             return where
@@ -114,6 +119,8 @@ class ProjectFilter(django_filters.FilterSet):
             return None
         data = self.form.cleaned_data
         if (data.get("q") or "").strip() or data.get("expected_from") or data.get("expected_to"):
+            return None
+        if custom_filters_set(self):
             return None
         if data.get("process") is not None:
             where &= Q(process=data["process"])

@@ -76,7 +76,10 @@ def project_export(request: HttpRequest, lead: bool = False) -> HttpResponse:
 
     require_leads(request, lead)
     filterset = ProjectFilter(
-        request.GET or None, queryset=selectors.project_queryset(lead=lead), lead=lead
+        request.GET or None,
+        queryset=selectors.project_queryset(lead=lead),
+        lead=lead,
+        request=request,
     )
     name = "leads.csv" if lead else "projects.csv"
     header, rows = export_table(filterset.qs, user=request.user, lead=lead)

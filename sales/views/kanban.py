@@ -27,11 +27,13 @@ SORT_LABELS = {
 }  # lazy: read per request in its language
 
 
-def _board_filter(query: QueryDict, lead: bool) -> ProjectFilter:
+def _board_filter(query: QueryDict, lead: bool, request=None) -> ProjectFilter:
     # The board's process is given by its columns; not filtering on it saves validating the id.
     query = query.copy()
     query.pop("process", None)
-    return ProjectFilter(query or None, queryset=selectors.project_queryset(lead=lead), lead=lead)
+    return ProjectFilter(
+        query or None, queryset=selectors.project_queryset(lead=lead), lead=lead, request=request
+    )
 
 
 def _board_process(query: QueryDict, lead: bool, processes: list | None = None) -> Process | None:
@@ -51,7 +53,7 @@ def _board_sort(query: QueryDict) -> str:
 def board_context(
     *, request, query: QueryDict, lead: bool, process: Process, phase_ids=None
 ) -> dict:
-    filterset = _board_filter(query, lead)
+    filterset = _board_filter(query, lead, request)
     sort = _board_sort(query)
     columns = selectors.kanban_board(
         process=process,
@@ -71,6 +73,7 @@ def board_context(
         "lead": lead,
         "board_query": board_query.urlencode(),
         "urls": view_urls(lead),
+        "custom_filters": getattr(filterset, "custom_filter_names", []),
     }
 
 
@@ -89,7 +92,7 @@ def project_kanban(request: HttpRequest, lead: bool = False) -> HttpResponse:
     context = board_context(request=request, query=request.GET, lead=lead, process=process)
     carry = [
         (k, v)
-        for k in ("status", "expected_from", "expected_to", "phase")
+        for k in ("status", "expected_from", "expected_to", "phase", *context["custom_filters"])
         for v in request.GET.getlist(k)
     ]
     context.update(processes=processes, sorts=SORT_LABELS, carry=carry)
@@ -112,7 +115,7 @@ def project_kanban_column(request: HttpRequest, lead: bool = False) -> HttpRespo
         offset = max(0, int(request.GET.get("offset", "0")))
     except (ValueError, Phase.DoesNotExist, AttributeError):
         raise Http404 from None
-    filterset = _board_filter(request.GET, lead)
+    filterset = _board_filter(request.GET, lead, request)
     sort = _board_sort(request.GET)
     cards = selectors.kanban_cards(
         projects=filterset.qs,

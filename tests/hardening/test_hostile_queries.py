@@ -7,6 +7,8 @@ Generated, so that a new page or a new filter is covered without touching this f
 * the query parameters of each page are the ones it actually reads: the page is requested once
   while ``request.GET`` records every key asked for, and the fields of every FilterSet (and its
   form) in the response's context are added;
+* the test tenant has a filterable custom field of every kind (its ``cf_...`` filters come in
+  with the FilterSets);
 * values: unknown ids, ids of nothing, huge and negative numbers, NUL bytes, unknown choices,
   impossible dates, repeated parameters; sent as plain GET and as an htmx request.
 
@@ -141,7 +143,28 @@ def _objects(dave) -> dict:
     job.save()
     from tests.builders.customfields import make_field
 
-    definition = make_field(key="hostile_field", label_en="Hostile field")
+    definition = make_field(key="hostile_field", label_en="Hostile field", filterable=True)
+    # custom-field filters of every kind (issue 19): their parameters come from the FilterSets
+    options = [{"value": "a", "en": "A", "de": "A"}, {"value": "b", "en": "B", "de": "B"}]
+    for entity, key, kind in (
+        ("customer", "hostile_amount", "money"),
+        ("customer", "hostile_date", "date"),
+        ("customer", "hostile_yes", "boolean"),
+        ("customer", "hostile_choice", "choice"),
+        ("customer", "hostile_tags", "multi_choice"),
+        ("customer", "hostile_user", "user"),
+        ("contact", "hostile_badge", "number"),
+        ("project", "hostile_ends", "date"),
+        ("lead", "hostile_source", "multi_choice"),
+    ):
+        make_field(
+            entity=entity,
+            key=key,
+            field_type=kind,
+            filterable=True,
+            sortable=True,
+            options=options if "choice" in kind else [],
+        )
     return {
         "field_definition": definition.pk,
         "customer": customer.pk,
@@ -264,3 +287,21 @@ def test_the_walk_reads_the_filters_of_the_lists(tenant, client_for, recording, 
     assert {"phase", "process", "status", "expected_from"} <= set(
         _read_params(client, "/sales/projects/")
     )
+
+
+def test_the_walk_reads_the_custom_field_filters(tenant, client_for, recording, objects, dave):
+    client = client_for(dave)
+    assert {
+        "cf_hostile_field",
+        "cf_hostile_amount_from",
+        "cf_hostile_amount_to",
+        "cf_hostile_date_from",
+        "cf_hostile_yes",
+        "cf_hostile_choice",
+        "cf_hostile_tags",
+        "cf_hostile_user",
+    } <= set(_read_params(client, "/customers/"))
+    assert {"cf_hostile_amount_from", "cf_hostile_tags"} <= set(_read_params(client, "/map/"))
+    assert {"cf_hostile_badge_from"} <= set(_read_params(client, "/customers/contacts/"))
+    assert {"cf_hostile_ends_to"} <= set(_read_params(client, "/sales/projects/"))
+    assert {"cf_hostile_ends_to", "cf_hostile_source"} <= set(_read_params(client, "/sales/leads/"))
