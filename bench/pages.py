@@ -259,6 +259,26 @@ def orderable_columns(table_class) -> list[str]:
     return [column.name for column in table_class([]).columns.iterorderable()]
 
 
+# the lists whose sortable custom fields are columns too (issue 19), by the fields' record type
+CUSTOM_COLUMNS = {
+    "customers:customer_list": "customer",
+    "customers:contact_list": "contact",
+    "sales:project_list": "project",
+    "sales:lead_list": "lead",
+}
+
+
+def custom_sort_columns(url_name: str) -> list[str]:
+    """The ``sort`` values of the tenant's sortable custom fields on the list ``url_name``."""
+    from customfields.query import is_sortable
+    from customfields.selectors import definitions_for
+
+    entity = CUSTOM_COLUMNS.get(url_name)
+    if entity is None:
+        return []
+    return [d.column for d in definitions_for(entity=entity) if is_sortable(d)]
+
+
 # --- values drawn from the data -----------------------------------------------------------------
 
 
@@ -402,7 +422,7 @@ def list_pages(spec: ListSpec, ctx: dict) -> list[dict]:
     table = spec.table() if spec.table else None
     sorts: list[str] = []
     if table is not None:
-        for name in orderable_columns(table):
+        for name in orderable_columns(table) + custom_sort_columns(spec.url):
             sorts += [name, f"-{name}"]
     sorts = ["", *sorts] if table is not None else list(spec.sorts)
     cursors = _activity_deep_cursors(ctx) if spec.url == "activity:activity_list" else {}

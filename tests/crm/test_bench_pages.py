@@ -174,3 +174,20 @@ def test_every_generated_page_answers(generated, client_for, carol):
         )
         answered += 1
     assert answered == len(checked) > 150
+
+
+def test_the_sortable_custom_fields_are_benchmarked_both_ways(generated, carol):
+    from tests.builders.customfields import make_field
+
+    make_field(key="bench_code", sortable=True)
+    make_field(key="bench_plain")  # not sortable: no sort row
+    make_field(entity="project", key="bench_end", field_type="date", sortable=True)
+    make_customer(name="Bench Feld GmbH", owner=carol, custom={"bench_code": "B1"})
+    ctx, _rows = generated
+    sorts = {(p.get("list"), dict(_params(p)).get("sort")) for p in bench_pages.pages(ctx)}
+    lists = {spec.url: spec.label for spec in bench_pages.LISTS}
+    customers, projects = lists["customers:customer_list"], lists["sales:project_list"]
+    assert {(customers, "cf_bench_code"), (customers, "-cf_bench_code")} <= sorts
+    assert {(projects, "cf_bench_end"), (projects, "-cf_bench_end")} <= sorts
+    assert (lists["sales:lead_list"], "cf_bench_end") in sorts  # a lead is a project too
+    assert not any(sort and "bench_plain" in sort for _list, sort in sorts)
