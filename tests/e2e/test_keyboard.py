@@ -105,3 +105,36 @@ def test_the_move_dialog_closed_by_cancel_or_the_cross_gives_focus_back_to_its_o
         expect(dialog).to_be_hidden()
         expect(move).to_be_focused()
         assert page.evaluate("() => document.querySelectorAll('[inert]').length") == 0
+
+
+def test_load_more_by_keyboard_leaves_focus_on_the_first_new_card(page, live_server_url, e2e_db):
+    from crm.models import User
+    from sales import selectors
+    from tests.builders.sales import make_process, make_project
+
+    tag = uuid.uuid4().hex[:6]
+    alice = User.objects.get(email="alice@e2e.test")
+    process = make_process(name=f"Many {tag}", order=0)
+    first_phase = process.phases.order_by("order").first()
+    for n in range(selectors.KANBAN_PAGE + 2):
+        make_project(process=process, phase=first_phase, owner=alice, title=f"Many {n:02d} {tag}")
+    login(page, live_server_url, "alice")
+    page.goto(f"{live_server_url}/sales/projects/board/?process={process.pk}")
+    column = page.locator(f"#col-{first_phase.pk}")
+    cards = column.locator(".sales-card")
+    expect(column.get_by_test_id("load-more")).to_be_visible()
+    shown = cards.count()
+    column.get_by_test_id("load-more").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "([id, n]) => document.querySelectorAll(`#col-${id} .sales-card`).length > n",
+        arg=[first_phase.pk, shown],
+    )
+    # focus is on the first card the swap brought in, and the arrow keys go on from there
+    index = (
+        "() => { const card = document.activeElement.closest('.sales-card');"
+        " return card ? [...card.parentElement.querySelectorAll('.sales-card')].indexOf(card) : -1; }"
+    )
+    page.wait_for_function(f"(n) => ({index})() === n", arg=shown)
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(f"(n) => ({index})() === n", arg=shown + 1)
