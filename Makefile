@@ -12,7 +12,7 @@ PORT   ?= 8000
 export DEBUG ?= 1
 
 .PHONY: run test bootstrap venv lint worker provision bench check-faults load audit clean-data \
-	catalogs messages e2e-js citus citus-stop test-citus
+	catalogs messages e2e-js citus citus-stop test-citus lighthouse
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -95,3 +95,13 @@ test-citus: catalogs e2e-js
 	@bin/citus createdb test_crm_citus
 	@DATABASE_URL=$$(bin/citus url crm) TEST_DATABASE_NAME=test_crm_citus CITUS_DATABASE_URL=$$(bin/citus url crm) \
 	  $(PY) -m pytest --reuse-db $(PYTEST_ARGS)
+
+# Lighthouse 12 (mobile) over the dashboard, kanban, customer overview and map against a DEBUG=0
+# gunicorn; rewrites bench/LIGHTHOUSE.md. Not part of `make test` (slow). Pinned by
+# bench/lighthouse/package-lock.json; needs Chromium (CHROME_PATH, default /usr/bin/chromium).
+LH_JS := bench/lighthouse
+$(LH_JS)/node_modules/.package-lock.json: $(LH_JS)/package-lock.json
+	@cd $(LH_JS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+lighthouse: bootstrap $(LH_JS)/node_modules/.package-lock.json
+	@DEBUG=0 $(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
