@@ -94,7 +94,10 @@ def _project_filter(lead: bool):
         from sales.filters import ProjectFilter
         from sales.models import SalesProject
 
-        return ProjectFilter(None, queryset=SalesProject.objects.all(), lead=lead)
+        # with the request: its user's custom-field filters (customfields.filters) are measured too
+        return ProjectFilter(
+            None, queryset=SalesProject.objects.all(), lead=lead, request=ctx.get("request")
+        )
 
     return make
 
@@ -349,6 +352,8 @@ def filter_value(filterset, name: str, ctx: dict):
         late = flt.lookup_expr in ("lte", "lt") or name.endswith("_to")
         return (today if late else today - datetime.timedelta(days=30)).isoformat()
     if isinstance(form_field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+        if common is None and name.startswith("cf_"):  # a custom number's range: from 1 / to 10^6
+            return "1000000" if name.endswith("_to") else "1"
         if common is None:
             raise ValueError(f"filter {name}: no value in the data")
         return str(common)
@@ -490,7 +495,8 @@ def list_pages(spec: ListSpec, ctx: dict) -> list[dict]:
 
 
 class _Request:
-    """The little of a request the FilterSets read (the tenant's lead function)."""
+    """The little of a request the FilterSets read (the tenant's lead function, the user whose
+    role decides which custom-field filters there are)."""
 
     def __init__(self, tenant):
         self.tenant = tenant
@@ -563,9 +569,15 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
         or "GmbH"
     )
     words = [w for w in re.findall(r"\w+", customer_name) if len(w) >= 4] or [customer_name]
+    request = _Request(tenant)
+    from crm.models import User
+
+    with schema_context(schema):
+        # the bench user: the filters of the custom fields its role sees are measured too
+        request.user = User.objects.filter(pk=user_id).first()
     return {
         "schema": schema,
-        "request": _Request(tenant),
+        "request": request,
         "user": user_id,
         "word": max(words, key=len),
         "name": customer_name,
@@ -691,6 +703,29 @@ def _single_pages(ctx: dict) -> list[tuple]:
             PAGE_MS,
         ),
         ("Map: marker popup", ("mapview:customer_popup", {"pk": ctx["customer"]}), "", {}, MAP_MS),
+        # custom fields (issue 19): sorted by the typed expression through its index (the lists'
+        # Tables get their custom columns per request, so these are not generated)
+        (
+            "Customer overview sorted by a custom choice (Industry segment)",
+            ("customers:customer_list", {}),
+            "sort=cf_segment",
+            {},
+            PAGE_MS,
+        ),
+        (
+            "Customer overview sorted by a custom text, descending (VAT id)",
+            ("customers:customer_list", {}),
+            "sort=-cf_vat_id",
+            {},
+            PAGE_MS,
+        ),
+        (
+            "Sales list sorted by a custom date (Contract end)",
+            ("sales:project_list", {}),
+            "sort=cf_contract_end",
+            {},
+            PAGE_MS,
+        ),
         (
             "Customer overview: sidebar search (htmx)",
             ("customers:customer_list", {}),
