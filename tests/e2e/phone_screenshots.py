@@ -54,6 +54,7 @@ def test_screenshots(browser, live_server_url, e2e_db, lang):
         login(page, live_server_url, "alice")
         page.get_by_role("button", name="Menü" if lang == "de" else "Menu").click()
         expect(page.get_by_test_id("submenu-phone")).to_be_visible()
+        page.wait_for_function("() => !document.querySelector('.collapsing')")  # opened fully
         page.screenshot(path=str(out / f"{lang}-00-menu.png"))
         hrefs = (
             page.get_by_test_id("submenu-phone")
