@@ -112,10 +112,17 @@
     if (field) field.focus();
   }
 
+  // Bootstrap ignores hide() while the dialog is still fading in: a quick move (open, choose,
+  // Enter within its 300 ms) would leave it open over an inert page. Close it once it is shown.
+  let shown = false;
+  document.addEventListener("shown.bs.modal", (event) => { if (event.target.id === "sales-dialog") shown = true; });
+  document.addEventListener("hide.bs.modal", (event) => { if (event.target.id === "sales-dialog") shown = false; });
   document.addEventListener("salesMoved", () => {
     if (!dialog()) return;
     const modal = bootstrap.Modal.getInstance(dialog());
-    if (modal) modal.hide();
+    if (!modal) return;
+    if (shown || !dialog().classList.contains("show")) modal.hide();
+    else dialog().addEventListener("shown.bs.modal", () => modal.hide(), { once: true });
   });
 
   document.addEventListener("hidden.bs.modal", (event) => {

@@ -76,8 +76,9 @@ def test_the_kanban_is_worked_with_the_keyboard_alone(page, live_server_url, boa
     phase.focus()
     phase.select_option(str(board["second"].pk))
     dialog.get_by_test_id("move-submit").focus()
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # at once, while the dialog may still be fading in
     expect(dialog).to_be_hidden()
+    page.wait_for_function("() => !document.querySelector('#sales-dialog.show')")
     moved = page.locator(f"#col-{board['second'].pk} .sales-card[data-title='Key 1 {tag}']")
     expect(moved).to_be_visible()
     page.wait_for_function(f"() => ({FOCUSED})() === 'Key 1 {tag}'")
