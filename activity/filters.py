@@ -160,7 +160,8 @@ class ActivityFilter(django_filters.FilterSet):
         )
 
     def counts_kinds(self) -> tuple[bool, list | None]:
-        """Whether the daily counts can answer these filters, and which kinds they take (None: all)."""
+        """Whether the daily counts can answer these filters, and which kinds they take (None:
+        all)."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
         if any(
             data.get(name) not in (None, "")

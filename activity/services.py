@@ -397,7 +397,8 @@ def activity_record_alternative_closed(*, project, user, group, winner) -> Activ
 
 
 def activity_record_customers_imported(*, job, user, count: int, contacts: int = 0) -> Activity:
-    """System entry: one CSV import created ``count`` customers (one entry per import, not per row)."""
+    """System entry: one CSV import created ``count`` customers (one entry per import, not per
+    row)."""
     activity_coverage_stale()  # the new customers count in their owners' coverage
     return _record(
         kind=Activity.Kind.CUSTOMERS_IMPORTED,

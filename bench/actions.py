@@ -142,7 +142,8 @@ def import_csv(rows: int, *, seed: int = 9, custom: bool = False) -> bytes:
 
 
 def _custom_fields_define() -> None:
-    """The import row's custom fields in the scratch tenant (through the service, as the page does)."""
+    """The import row's custom fields in the scratch tenant (through the service, as the page
+    does)."""
     from customfields.services import definition_create
 
     options = [{"value": v, "en": en, "de": de} for v, en, de in SEGMENTS]
@@ -193,7 +194,8 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-# --- a kanban move ----------------------------------------------------------------------------------
+# --- a kanban move
+# ----------------------------------------------------------------------------------
 
 
 def kanban_move(
@@ -255,7 +257,8 @@ def kanban_move(
     )
 
 
-# --- tenant provisioning ------------------------------------------------------------------------------
+# --- tenant provisioning
+# ------------------------------------------------------------------------------
 
 
 def _drop_tenant(schema: str) -> None:
@@ -271,7 +274,8 @@ def _drop_tenant(schema: str) -> None:
 
 
 def provisioning(samples: int = 3) -> dict:
-    """``tenant_provision`` of a new tenant (schema cloned from the template, domain, admin, defaults)."""
+    """``tenant_provision`` of a new tenant (schema cloned from the template, domain, admin,
+    defaults)."""
     from tenants.services import tenant_provision
     from tenants.template import template_migrate
 
@@ -308,13 +312,15 @@ def provisioning(samples: int = 3) -> dict:
     )
 
 
-# --- the CSV import -------------------------------------------------------------------------------------
+# --- the CSV import
+# -------------------------------------------------------------------------------------
 
 
 def _job_state(job_id: int) -> tuple[str, int, int]:
     with schema_context(IMPORT_SCHEMA), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT state, processed_rows, created_customers FROM customers_importjob WHERE id = %s",
+            "SELECT state, processed_rows, created_customers FROM customers_importjob "
+            "WHERE id = %s",
             [job_id],
         )
         return cursor.fetchone()
@@ -405,7 +411,8 @@ def csv_import(
         if state != "done":
             raise SystemExit(f"the import ended in state {state!r}")
     finally:
-        before_drop()  # the worker stops before its tenant goes (geocoding of the imported rows is queued)
+        # the worker stops before its tenant goes (geocoding of the imported rows is queued)
+        before_drop()
         _drop_tenant(IMPORT_SCHEMA)
     total = finished - started
     return {
@@ -423,6 +430,7 @@ def csv_import(
         "created": created,
         "check_s": checked - started,
         "import_s": finished - checked,
-        "floor": f"n/a: a background job; {rows / total:,.0f} rows/s; dry run {checked - started:.1f} s, "
-        f"import {finished - checked:.1f} s, {created:,} customers created, into an empty scratch tenant",
+        "floor": f"n/a: a background job; {rows / total:,.0f} rows/s; "
+        f"dry run {checked - started:.1f} s, import {finished - checked:.1f} s, {created:,} customers created, "
+        "into an empty scratch tenant",
     }

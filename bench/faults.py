@@ -10,8 +10,8 @@ Drills (each prints PASS/FAIL lines saying what was checked; the exit status is 
 
 redis     Redis stopped: pages answer 200, saves work (customer, project move, activity, CSV import
           request), /healthz says degraded; Redis back: the beat sweep geocodes what was not queued.
-worker    A CSV import is running on a real worker; the worker is SIGKILLed in the middle of writing;
-          a new worker picks the task up again and the import ends done, without duplicates.
+worker    A CSV import is running on a real worker; the worker is SIGKILLed in the middle of
+          writing; a new worker picks the task up again and the import ends done, without duplicates.
 postgres  PostgreSQL restarted under a running gunicorn: the next requests succeed without
           restarting the app.
 
@@ -79,7 +79,8 @@ def _pg_bindir() -> Path:
 
 
 class Postgres:
-    """A throwaway cluster in ``base``; runs as the postgres user when we are root (initdb refuses root)."""
+    """A throwaway cluster in ``base``; runs as the postgres user when we are root (initdb refuses
+    root)."""
 
     def __init__(self, base: Path, port: int):
         self.bin, self.port = _pg_bindir(), port
@@ -113,7 +114,10 @@ class Postgres:
         self.start()
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        options = (
+            f"-p {self.port} -k {self.sock} "
+            "-c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
 
     def restart(self) -> None:
@@ -232,7 +236,8 @@ def start_worker(env: dict, log: Path, name: str) -> Proc:
     cmd = [
         PY,
         "-c",
-        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bench.faults import worker_main; worker_main()",
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bench.faults import worker_main; "
+        "worker_main()",
         "-n",
         f"{name}@%h",
     ]
@@ -246,8 +251,9 @@ def start_worker(env: dict, log: Path, name: str) -> Proc:
 
 
 def worker_main() -> None:
-    """A Celery worker of the app, with a short visibility timeout so that a message whose worker was
-    killed is handed out again within seconds (in production: CELERY_BROKER_TRANSPORT_OPTIONS, 1 hour)."""
+    """A Celery worker of the app, with a short visibility timeout so that a message whose worker
+    was killed is handed out again within seconds (in production: CELERY_BROKER_TRANSPORT_OPTIONS, 1
+    hour)."""
     from crm.celery import app
 
     app.conf.broker_transport_options = {"visibility_timeout": WORKER_VISIBILITY_TIMEOUT}
@@ -276,11 +282,13 @@ def _port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-# --- HTTP ----------------------------------------------------------------------------------------------
+# --- HTTP
+# ----------------------------------------------------------------------------------------------
 
 
 class Client:
-    """A small HTTP client for 127.0.0.1 with the tenant's Host header, cookies and the CSRF token."""
+    """A small HTTP client for 127.0.0.1 with the tenant's Host header, cookies and the CSRF
+    token."""
 
     def __init__(self, port: int, host: str = DOMAIN):
         self.port, self.host, self.cookies = port, host, {}
@@ -332,7 +340,8 @@ def created_id(location: str, prefix: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-# --- the environment -------------------------------------------------------------------------------
+# --- the environment
+# -------------------------------------------------------------------------------
 
 
 def drill_env(base: Path, pg_port: int, redis_port: int) -> dict:
@@ -381,7 +390,8 @@ def setup_database(customers: int) -> None:
     )
     call_command("seed_demo", schema=SCHEMA, customers=customers)
     say(
-        f"database ready: tenant {SCHEMA} with {customers} customers ({time.monotonic() - started:.0f} s)"
+        f"database ready: tenant {SCHEMA} with {customers} customers "
+        f"({time.monotonic() - started:.0f} s)"
     )
 
 
@@ -576,8 +586,9 @@ def drill_redis(ctx: dict) -> None:
 
     status, _, _ = client.get("/")
     check("redis: pages answer 200 after Redis is back", status == 200, f"HTTP {status}")
-    # The beat task mapview-geocode-pending would run within 5 minutes and skips customers changed in the
-    # last 2 minutes (their own task may still be on its way): age the customer and send the task now.
+    # The beat task mapview-geocode-pending would run within 5 minutes and skips customers changed
+    # in the last 2 minutes (their own task may still be on its way): age the customer and send the
+    # task now.
     with schema_context(SCHEMA):
         Customer.objects.filter(pk=customer_id).update(
             updated_at=timezone.now() - timedelta(minutes=3)
@@ -610,7 +621,8 @@ def drill_redis(ctx: dict) -> None:
         _close_db()
 
 
-# --- drill: worker killed mid-task ------------------------------------------------------------------
+# --- drill: worker killed mid-task
+# ------------------------------------------------------------------
 
 
 def _csv(rows: int, tag: str) -> bytes:
@@ -626,7 +638,8 @@ def _csv(rows: int, tag: str) -> bytes:
         postal, city = cities[n % len(cities)]
         country = "AT" if city == "Wien" else "DE"
         lines.append(
-            f"Killtest {tag} {n:06d} GmbH;Hauptstr. {n % 200 + 1};{postal};{city};{country};Eva;Muster{n};{n % 400}"
+            f"Killtest {tag} {n:06d} GmbH;Hauptstr. "
+            f"{n % 200 + 1};{postal};{city};{country};Eva;Muster{n};{n % 400}"
         )
     return ("\n".join(lines) + "\n").encode()
 
@@ -639,8 +652,8 @@ def _children(pid: int) -> list[int]:
 
 
 def drill_worker(ctx: dict) -> None:
-    """Two ways a worker dies mid-import: the whole worker (a machine or container gone), and only the
-    pool process running the task (the kernel's OOM killer picks the biggest process)."""
+    """Two ways a worker dies mid-import: the whole worker (a machine or container gone), and only
+    the pool process running the task (the kernel's OOM killer picks the biggest process)."""
     _kill_mid_import(ctx, whole_worker=True)
     _kill_mid_import(ctx, whole_worker=False)
 
@@ -699,7 +712,8 @@ def _kill_mid_import(ctx: dict, *, whole_worker: bool) -> None:
             for pid in pool:
                 os.kill(pid, signal.SIGKILL)
             say(
-                f"SIGKILLed the pool process {pool} running the task while it was writing: {progress}"
+                f"SIGKILLed the pool process {pool} running the task while it was writing: "
+                f"{progress}"
             )
         check(f"{what}: killed in the middle of writing the import", bool(progress), f"{progress}")
         with schema_context(SCHEMA):
@@ -713,12 +727,14 @@ def _kill_mid_import(ctx: dict, *, whole_worker: bool) -> None:
         if whole_worker:
             second = start_worker(env, base / f"worker-{tag}-2.log", f"drill-{tag}-2")
             say(
-                f"started a new worker; the unacknowledged task is handed out again after the visibility timeout "
+                "started a new worker; the unacknowledged task is handed out again after the "
+                "visibility timeout "
                 f"({WORKER_VISIBILITY_TIMEOUT} s in this drill)"
             )
         else:
             say(
-                "the worker's main process saw its pool process die and gave the task back (reject_on_worker_lost)"
+                "the worker's main process saw its pool process die and gave the task back "
+                "(reject_on_worker_lost)"
             )
         final = wait_until(
             lambda: (s := state()) != "importing" and s, WORKER_VISIBILITY_TIMEOUT + 180, 0.5
@@ -738,7 +754,8 @@ def _kill_mid_import(ctx: dict, *, whole_worker: bool) -> None:
         check(
             f"{what}: every row imported exactly once (no duplicates, counts right)",
             total == distinct == rows == job.created_customers and contacts == rows,
-            f"{total} customers, {distinct} distinct names, {contacts} contacts, job says {job.created_customers}",
+            f"{total} customers, {distinct} distinct names, {contacts} contacts, "
+            f"job says {job.created_customers}",
         )
         log = (second or first).text()
         succeeded = len(re.findall(r"Task customers\.import_job_run\[[^\]]+\] succeeded", log))
@@ -776,7 +793,8 @@ def drill_postgres(ctx: dict) -> None:
         client.get(path)[0] for path in ("/", "/customers/", "/sales/projects/board/", "/activity/")
     ]
     check(
-        "postgres: pages answer 200 before the restart (persistent connections in both gunicorn workers)",
+        "postgres: pages answer 200 before the restart (persistent connections in both gunicorn "
+        "workers)",
         all(s == 200 for s in before),
         f"{before}",
     )
@@ -784,7 +802,8 @@ def drill_postgres(ctx: dict) -> None:
     started = time.monotonic()
     pg.restart()
     say(
-        f"PostgreSQL restarted (pg_ctl restart -m fast: every open connection was cut) in {time.monotonic() - started:.1f} s"
+        "PostgreSQL restarted (pg_ctl restart -m fast: every open connection was cut) in "
+        f"{time.monotonic() - started:.1f} s"
     )
     statuses = []
     for path in (
@@ -884,7 +903,8 @@ DRILLS = {
 }
 
 
-# --- main ---------------------------------------------------------------------------------------------
+# --- main
+# ---------------------------------------------------------------------------------------------
 
 
 def main() -> int:
@@ -939,7 +959,8 @@ def main() -> int:
         "rows": args.rows,
     }
     say(
-        f"working directory {base}; PostgreSQL {pg.bin} on {args.pg_port}, Redis on {args.redis_port}, "
+        f"working directory {base}; PostgreSQL {pg.bin} on {args.pg_port}, "
+        f"Redis on {args.redis_port}, "
         f"gunicorn on {args.http_port}"
     )
     try:

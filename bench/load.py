@@ -28,7 +28,8 @@ DOC = ROOT / "docs" / "reliability.md"
 BEGIN, END = "<!-- load-results:begin -->", "<!-- load-results:end -->"
 
 
-# ==== the locust side (this module imported by locust) ===============================================
+# ==== the locust side (this module imported by locust)
+# ===============================================
 
 if __name__ != "__main__":
     import itertools
@@ -80,8 +81,8 @@ if __name__ != "__main__":
                     resp.failure(f"login as {self.me['email']}: HTTP {resp.status_code}")
 
         def _request(self, method: str, path: str, label: str, **kwargs):
-            """One request with our own cookie header: DEBUG=0 marks the cookies Secure, and a client's
-            cookie jar would not send them back over plain-HTTP loopback."""
+            """One request with our own cookie header: DEBUG=0 marks the cookies Secure, and a
+            client's cookie jar would not send them back over plain-HTTP loopback."""
             headers = {"Host": DOMAIN, "Cookie": "; ".join(f"{k}={v}" for k, v in self.jar.items())}
             resp = self.client.request(
                 method,
@@ -101,7 +102,8 @@ if __name__ != "__main__":
             with self._request("GET", path, label) as resp:
                 if resp.status_code != 200:
                     resp.failure(
-                        f"HTTP {resp.status_code} {resp.headers.get('Location', '')} {resp.error or ''}"
+                        f"HTTP {resp.status_code} {resp.headers.get('Location', '')} "
+                        f"{resp.error or ''}"
                     )
                 return resp
 
@@ -122,7 +124,8 @@ if __name__ != "__main__":
                         r"(invalid-feedback|alert-danger|errorlist)[^>]*>([^<]{0,160})", snippet
                     )
                     resp.failure(
-                        f"HTTP {resp.status_code} -> {location!r} {found.group(2) if found else ''} "
+                        f"HTTP {resp.status_code} -> {location!r} "
+                        f"{found.group(2) if found else ''} "
                         f"{resp.error or ''}"
                     )
                     return None
@@ -321,7 +324,8 @@ if __name__ != "__main__":
                 project["phase"] = target
 
 
-# ==== the driver (python bench/load.py) ===============================================================
+# ==== the driver (python bench/load.py)
+# ===============================================================
 
 
 def _setup_env(args) -> None:
@@ -336,7 +340,8 @@ def _setup_env(args) -> None:
 
 
 def build_tenant(users: int, customers: int) -> dict:
-    """The loadtest tenant with its users and seeded data; returns the plan the locust users follow."""
+    """The loadtest tenant with its users and seeded data; returns the plan the locust users
+    follow."""
     import random
     import time
 
@@ -383,7 +388,8 @@ def build_tenant(users: int, customers: int) -> dict:
         )
     call_command("seed_demo", schema=SCHEMA, customers=customers)
     print(
-        f"tenant {SCHEMA}: {users} users, {customers} customers ({time.monotonic() - started:.0f} s)",
+        f"tenant {SCHEMA}: {users} users, {customers} customers ({time.monotonic() - started:.0f} "
+        "s)",
         flush=True,
     )
 
@@ -445,7 +451,8 @@ def drop_tenant() -> None:
 
 
 def verify(record_path: Path) -> dict:
-    """Every record a user was told was created exists; every project is in its last move's phase."""
+    """Every record a user was told was created exists; every project is in its last move's
+    phase."""
     import json
 
     from django_tenants.utils import schema_context
@@ -503,7 +510,8 @@ def _machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GB RAM"
     except (OSError, AttributeError):
         pass
-    return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPU ({cpu}){mem}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{system}, {os.cpu_count()} CPU ({cpu}){mem}, Python {platform.python_version()}"
 
 
 def _stats(prefix: Path) -> list[dict]:
@@ -533,15 +541,24 @@ def write_doc(
     lost = sum(len(v["missing"]) for v in report.values())
     lines = [
         BEGIN,
-        f"Run of {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}: {args.users} users for {args.seconds} s, "
-        f"{args.customers:,} seeded customers, gunicorn {args.workers} workers x {args.threads} threads on 127.0.0.1, "
-        f"DEBUG=0{', Celery worker on Redis' if os.environ.get('REDIS_URL') else ', no Redis (tasks in-process)'}.",
+        f"Run of {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}: {args.users} users for "
+        f"{args.seconds} s, "
+        f"{args.customers:,} seeded customers, gunicorn {args.workers} workers x {args.threads} "
+        "threads on 127.0.0.1, "
+        "DEBUG=0"
+        + (
+            ", Celery worker on Redis"
+            if os.environ.get("REDIS_URL")
+            else ", no Redis (tasks in-process)"
+        )
+        + ".",
         "",
         f"Machine: {_machine()}.",
         *(f"{note}" for note in notes),
         "",
         f"**{int(total['Request Count']):,} requests, {int(total['Failure Count'])} errors, "
-        f"{float(total['Requests/s']):.1f} requests/s, p50 {total['50%']} ms, p95 {total['95%']} ms; "
+        f"{float(total['Requests/s']):.1f} requests/s, p50 {total['50%']} ms, "
+        f"p95 {total['95%']} ms; "
         f"{lost} records lost.**",
         "",
         "| endpoint | method | requests | errors | p50 ms | p95 ms | max ms |",
@@ -549,7 +566,8 @@ def write_doc(
     ]
     for s in sorted(rows, key=lambda s: (s["Type"], s["Name"])):
         lines.append(
-            f"| {s['Name']} | {s['Type']} | {s['Request Count']} | {s['Failure Count']} | {s['50%']} | "
+            f"| {s['Name']} | {s['Type']} | {s['Request Count']} | {s['Failure Count']} | "
+            f"{s['50%']} | "
             f"{s['95%']} | {float(s['Max Response Time']):.0f} |"
         )
     lines += [
@@ -573,7 +591,8 @@ def write_doc(
         )
         if kind == "move":
             lines.append(
-                f"| moves: {value['reported']} on {value['projects']} projects, each in the phase of its last "
+                f"| moves: {value['reported']} on {value['projects']} projects, "
+                "each in the phase of its last "
                 f"move | {value['projects']} | {value['found']}{missing} |"
             )
         else:
@@ -650,8 +669,9 @@ def main() -> int:
                     str(args.threads),
                     "--timeout",
                     "60",
-                    # Keep idle connections longer than the users' think time: with gunicorn's default of
-                    # 2 s, a client reusing a connection the server is just closing gets a reset.
+                    # Keep idle connections longer than the users' think time: with gunicorn's
+                    # default of 2 s, a client reusing a connection the server is just closing gets
+                    # a reset.
                     "--keep-alive",
                     "10",
                 ],
@@ -731,7 +751,8 @@ def main() -> int:
         stats, failures = _stats(prefix), _failures(prefix)
         notes = list(args.note)
         notes.append(
-            f"Load average (1 min) {load_before[0]:.1f} before the run and {load_after[0]:.1f} at its end "
+            f"Load average (1 min) {load_before[0]:.1f} before the run and {load_after[0]:.1f} at "
+            "its end "
             f"(locust, gunicorn, PostgreSQL and the worker share the machine)."
         )
         block = (
@@ -744,7 +765,8 @@ def main() -> int:
         lost = sum(len(v["missing"]) for v in report.values())
         code = 0 if int(total["Failure Count"]) == 0 and lost == 0 else 1
         print(
-            f"\n{'OK' if code == 0 else 'FAILED'}: {total['Failure Count']} errors, {lost} records lost",
+            f"\n{'OK' if code == 0 else 'FAILED'}: {total['Failure Count']} errors, "
+            f"{lost} records lost",
             flush=True,
         )
         for proc in procs:
@@ -756,7 +778,8 @@ def main() -> int:
         ]
         if gunicorn_errors:
             print(
-                f"gunicorn/worker log has {len(gunicorn_errors)} tracebacks: {work / 'gunicorn.log'}",
+                f"gunicorn/worker log has {len(gunicorn_errors)} tracebacks: "
+                f"{work / 'gunicorn.log'}",
                 flush=True,
             )
             code = 1

@@ -161,7 +161,8 @@ class ListSpec:
     rows: str = ""  # SQL counting the unfiltered list's rows (for the deep page)
     fragment: dict = field(default_factory=lambda: dict(HTMX))  # headers of its htmx table fragment
     kwargs: str = ""  # a ctx key whose value is the URL's pk
-    extra: tuple = ()  # (parameter, [values]) measured like filters: parameters that are no FilterSet's
+    # (parameter, [values]) measured like filters: parameters that are no FilterSet's
+    extra: tuple = ()
     budget: int = PAGE_MS
     sorts: tuple = ()  # sorts of a list without a Table ("" = its default order)
 
@@ -531,7 +532,8 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
     column = (
         first(
             "SELECT ph.id FROM sales_phase ph JOIN sales_salesproject p ON p.phase_id = ph.id "
-            "WHERE ph.process_id = %s AND ph.outcome = 'open' AND NOT ph.parks GROUP BY ph.id ORDER BY count(*) DESC LIMIT 1",
+            "WHERE ph.process_id = %s AND ph.outcome = 'open' AND NOT ph.parks GROUP BY ph.id "
+            "ORDER BY count(*) DESC LIMIT 1",
             [first_process],
         )
         if first_process
@@ -539,7 +541,8 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
     )
     other_phase = (
         first(
-            "SELECT id FROM sales_phase WHERE process_id = %s AND outcome = 'open' AND NOT parks AND id <> %s "
+            "SELECT id FROM sales_phase WHERE process_id = %s AND outcome = 'open' AND NOT parks "
+            "AND id <> %s "
             'ORDER BY "order", id LIMIT 1',
             [first_process, column],
         )
@@ -548,7 +551,8 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
     )
     movable = (
         first(
-            "SELECT id FROM sales_salesproject WHERE owner_id = %s AND phase_id = %s ORDER BY id LIMIT 1",
+            "SELECT id FROM sales_salesproject WHERE owner_id = %s AND phase_id = %s ORDER BY id "
+            "LIMIT 1",
             [user_id, column],
         )
         if column
@@ -556,11 +560,13 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
     )
     # The team whose customers number closest to 10,000: the CSV export of 10,000 rows.
     team = first(
-        "SELECT u.team_id FROM customers_customer c JOIN crm_user u ON u.id = c.owner_id WHERE u.team_id IS NOT NULL "
+        "SELECT u.team_id FROM customers_customer c JOIN crm_user u ON u.id = c.owner_id "
+        "WHERE u.team_id IS NOT NULL "
         "GROUP BY u.team_id ORDER BY abs(count(*) - 10000) LIMIT 1"
     )
     extent = _rows(
-        "SELECT min(longitude), min(latitude), max(longitude), max(latitude) FROM customers_customer",
+        "SELECT min(longitude), min(latitude), max(longitude), max(latitude) "
+        "FROM customers_customer",
         schema=schema,
     )[0]
     customer_name = (
@@ -590,7 +596,8 @@ def context(user_email: str, schema: str = SCHEMA) -> dict:
         "group": first("SELECT id FROM sales_projectgroup ORDER BY id LIMIT 1"),
         # the largest saved selection: its sorts and deep page
         "selection": first(
-            "SELECT selection_id FROM mapview_selectionitem GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+            "SELECT selection_id FROM mapview_selectionitem GROUP BY 1 ORDER BY count(*) DESC, 1 "
+            "LIMIT 1"
         )
         or first("SELECT id FROM mapview_selection ORDER BY id LIMIT 1"),
         "processes": processes,
@@ -624,7 +631,8 @@ def _viewport(extent, zoom: int, span_lon: float | None, schema: str = SCHEMA) -
         box = (west - 0.5, south - 0.5, east + 0.5, north + 0.5)
     else:
         lon, lat = _rows(
-            "SELECT round(longitude::numeric, 1), round(latitude::numeric, 1) FROM customers_customer "
+            "SELECT round(longitude::numeric, 1), round(latitude::numeric, 1) "
+            "FROM customers_customer "
             "WHERE latitude IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1",
             schema=schema,
         )[0]

@@ -93,7 +93,8 @@ def main() -> None:
         py = _median_ms(lambda: python_cards.render(context, request), args.runs)
         tpl = _median_ms(lambda: template_cards.render(context, request), args.runs)
         print(
-            f"kanban cards ({len(cards)}): python {py:.1f} ms, template {tpl:.1f} ms, template/python x{tpl / py:.1f}"
+            f"kanban cards ({len(cards)}): python {py:.1f} ms, template {tpl:.1f} ms, "
+            f"template/python x{tpl / py:.1f}"
         )
 
         rows = list(
@@ -117,7 +118,8 @@ def main() -> None:
         py = _median_ms(fast_body, args.runs)
         tpl = _median_ms(template_body, args.runs)
         print(
-            f"project table ({len(rows)} rows): python body {py:.1f} ms, django-tables2 templates {tpl:.1f} ms, "
+            f"project table ({len(rows)} rows): python body {py:.1f} ms, "
+            f"django-tables2 templates {tpl:.1f} ms, "
             f"template/python x{tpl / py:.1f}"
         )
 
@@ -125,7 +127,8 @@ def main() -> None:
     py = _median_ms(lambda: FastSelect(choices=choices).render("owner", "7"), args.runs)
     tpl = _median_ms(lambda: forms.Select(choices=choices).render("owner", "7"), args.runs)
     print(
-        f"select (200 options): python {py:.2f} ms, template {tpl:.2f} ms, template/python x{tpl / py:.1f}"
+        f"select (200 options): python {py:.2f} ms, template {tpl:.2f} ms, "
+        f"template/python x{tpl / py:.1f}"
     )
 
 

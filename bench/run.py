@@ -47,7 +47,8 @@ from bench.pages import PASSWORD  # noqa: E402 - the seeded users' password
 
 
 class Client:
-    """A tiny HTTP client that talks to 127.0.0.1 with the tenant's Host header and keeps cookies."""
+    """A tiny HTTP client that talks to 127.0.0.1 with the tenant's Host header and keeps
+    cookies."""
 
     def __init__(self, port: int, host: str = DOMAIN):
         self.port, self.host, self.cookies = port, host, {}
@@ -87,12 +88,14 @@ class Client:
         boundary = "----crmbench" + os.urandom(8).hex()
         parts = []
         for name, value in fields.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            part = (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
             )
+            parts.append(part.encode())
         for name, (filename, data, ctype) in files.items():
             parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\n'
                 f"Content-Type: {ctype}\r\n\r\n".encode()
                 + data
                 + b"\r\n"
@@ -346,7 +349,8 @@ def measure_page(client: Client, page: dict, samples: int, capture_dir: Path) ->
 def _print(row: dict) -> None:
     q = row["queries"]
     print(
-        f"  {row['label'][:58]:58s} p50 {row['p50']:8.1f} ms  p95 {row['p95']:8.1f} ms  q {q!s:>3}  "
+        f"  {row['label'][:58]:58s} p50 {row['p50']:8.1f} ms  p95 {row['p95']:8.1f} ms  q {q!s:>3} "
+        " "
         f"{row['bytes'] / 1024:8.1f} KiB  HTTP {row['status']}",
         flush=True,
     )
@@ -368,7 +372,8 @@ def measure_pages(
         if wanted(page["label"], only):
             row = measure_page(client, page, samples, capture_dir)
             if row["p95"] > row["budget"] and row["status"] < 400:
-                # the machine may be shared: measure an over-budget row once more, keep the better run
+                # the machine may be shared: measure an over-budget row once more, keep the better
+                # run
                 again = measure_page(client, page, samples, capture_dir)
                 first = row
                 row = min(first, again, key=lambda r: r["p95"])
@@ -505,7 +510,8 @@ def throughput(
             )
         out.append(row)
         print(
-            f"  throughput {label}: {row['rps']:.0f} req/s, {row['errors']} errors, latency p50 {row['p50']} ms, "
+            f"  throughput {label}: {row['rps']:.0f} req/s, {row['errors']} errors, "
+            f"latency p50 {row['p50']} ms, "
             f"p99 {row['p99']} ms ({row['tool']})",
             flush=True,
         )
@@ -535,7 +541,10 @@ def machine() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
-    return f"{platform.node()}: {os.cpu_count()} cores ({cpu}){mem}; Python {platform.python_version()}; PostgreSQL {pg}"
+    python = platform.python_version()
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores ({cpu}){mem}; Python {python}; PostgreSQL {pg}"
+    )
 
 
 def _ms(value: float) -> str:
@@ -548,7 +557,8 @@ def _health_rps(tput: list[dict]) -> float:
 
 def ratio_lines(rows: list[dict], tput: list[dict]) -> list[str]:
     """The ratio table: each list's slowest row against its bare-Django floor, and requests/s of
-    each page against /healthz in the same load run (ratios hold on a busy machine; times do not)."""
+    each page against /healthz in the same load run (ratios hold on a busy machine; times do
+    not)."""
     out = [
         "| list | rows | within budget | worst p95 ms (row) | median p50 / bare floor |",
         "|---|---:|---:|---|---:|",
@@ -560,11 +570,10 @@ def ratio_lines(rows: list[dict], tput: list[dict]) -> list[str]:
         worst = max(members, key=lambda r: r["p95"] / r["budget"])
         ratios = [r["p50"] / r["bare_p50"] for r in members if r.get("bare_p50")]
         inside = sum(1 for r in members if r["p95"] <= r["budget"] and r["status"] < 400)
+        ratio = f"{statistics.median(ratios):.2f}×" if ratios else "–"
         out.append(
-            f"| {group} | {len(members)} | {inside} | {_ms(worst['p95'])} ({worst['label']}) | "
-            f"{statistics.median(ratios):.2f}× |"
-            if ratios
-            else f"| {group} | {len(members)} | {inside} | {_ms(worst['p95'])} ({worst['label']}) | – |"
+            f"| {group} | {len(members)} | {inside} | {_ms(worst['p95'])} ({worst['label']}) "
+            f"| {ratio} |"
         )
     if tput:
         health = _health_rps(tput)
@@ -574,7 +583,8 @@ def ratio_lines(rows: list[dict], tput: list[dict]) -> list[str]:
             "|---|---:|---:|---:|---:|",
         ]
         out += [
-            f"| {t['label']} | {t['rps']:.0f} | {t['rps'] / health:.2f} | {t['errors']} | {t['p99'] or '–'} |"
+            f"| {t['label']} | {t['rps']:.0f} | {t['rps'] / health:.2f} | {t['errors']} | "
+            f"{t['p99'] or '–'} |"
             for t in tput
         ]
     return out
@@ -588,11 +598,17 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
         "# Benchmark results",
         "",
         f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M')}. Machine: {machine()}.",
-        f"Server: {server}, DEBUG off. Each page: 2 warm-ups, then {samples} requests as {os.environ.get('BENCH_USER', 'anna.1@demo.test')} (by default a manager: her team's records, more than a salesperson sees).",
-        "Server time = time inside Django (X-Server-ms; a streamed CSV until its last row); floors measured in the",
-        "same run: **SQL** = the page's own statements replayed directly; **bare** = a bare Django view running the",
-        "same SQL and rendering its rows without tables, filters or layout. Budgets: 100 ms per page and fragment,",
-        "150 ms for map data and selections, 1 s for the export of 10,000 rows, 2 minutes for the import, 2 s for",
+        f"Server: {server}, DEBUG off. Each page: 2 warm-ups, "
+        f"then {samples} requests as {os.environ.get('BENCH_USER', 'anna.1@demo.test')} (by "
+        "default a manager: her team's records, more than a salesperson sees).",
+        "Server time = time inside Django (X-Server-ms; a streamed CSV until its last row); floors "
+        "measured in the",
+        "same run: **SQL** = the page's own statements replayed directly; **bare** = a bare Django "
+        "view running the",
+        "same SQL and rendering its rows without tables, "
+        "filters or layout. Budgets: 100 ms per page and fragment,",
+        "150 ms for map data and selections, 1 s for the export of 10,000 rows, "
+        "2 minutes for the import, 2 s for",
         "provisioning.",
         "",
         "## The tenant",
@@ -624,9 +640,12 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
     lines += [
         "## Pages",
         "",
-        "Generated from the lists' tables and filter sets (bench/pages.py): every orderable column both ways,",
-        "first and deep page; every filter alone with a value from the data; the common combinations; text",
-        "search with each sort; each list's htmx fragment. A row over budget was measured twice (both p95",
+        "Generated from the lists' tables and filter sets (bench/pages.py): every orderable column "
+        "both ways,",
+        "first and deep page; every filter alone with a value from the data; the common "
+        "combinations; text",
+        "search with each sort; each list's htmx fragment. A row over budget was measured twice "
+        "(both p95",
         "figures in the last column) and the better run is shown: the machine is shared.",
     ]
     notes = []
@@ -638,7 +657,8 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
             "",
             f"### {group}",
             "",
-            "| page | p50 ms | p95 ms | budget | queries | KiB | SQL floor ms | bare floor ms | p50/bare | ok |",
+            "| page | p50 ms | p95 ms | budget | queries | KiB | SQL floor ms | bare floor ms | "
+            "p50/bare | ok |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
         ]
         for r in members:
@@ -651,7 +671,8 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
                 ratio = f"{r['p50'] / r['bare_p50']:.1f}×" if r.get("bare_p50") else "–"
             mark = ok(r) + (f" (twice: {r['repeated']})" if r.get("repeated") else "")
             lines.append(
-                f"| {r['label']} | {_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['budget'])} | {r['queries']} | "
+                f"| {r['label']} | {_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['budget'])} | "
+                f"{r['queries']} | "
                 f"{r['bytes'] / 1024:.1f} | {sql} | {bare} | {ratio} | {mark} |"
             )
     if notes:
@@ -661,14 +682,16 @@ def write_results(path: Path, *, rows, timings, facts, tput, samples, server) ->
             "",
             "## Throughput",
             "",
-            "| page | concurrent users | seconds | requests/s | of /healthz | latency p50 ms | latency p99 ms | errors | of which timeouts (10 s) | tool |",
+            "| page | concurrent users | seconds | requests/s | of /healthz | latency p50 ms | "
+            "latency p99 ms | errors | of which timeouts (10 s) | tool |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         health = _health_rps(tput)
         lines += [
             f"| {t['label']} | {t['users']} | {t['seconds']} | {t['rps']:.0f} | "
             f"{t['rps'] / health:.2f} | {t['p50'] or '–'} | "
-            f"{t['p99'] or '–'} | {t['errors']} | {t['timeouts'] if t['timeouts'] is not None else '–'} | {t['tool']} |"
+            f"{t['p99'] or '–'} | {t['errors']} | "
+            f"{t['timeouts'] if t['timeouts'] is not None else '–'} | {t['tool']} |"
             for t in tput
         ]
     notes_file = ROOT / "bench" / "NOTES.md"

@@ -150,7 +150,8 @@ def measure(count: int) -> dict:
         out[f"{executor}_apply_s"] = migrate(executor)
         out[f"{executor}_noop_s"] = migrate(executor)
         print(
-            f"migrate_schemas --executor={executor}: one migration {out[f'{executor}_apply_s']:.1f} s, "
+            f"migrate_schemas --executor={executor}: one migration "
+            f"{out[f'{executor}_apply_s']:.1f} s, "
             f"nothing to apply {out[f'{executor}_noop_s']:.1f} s",
             flush=True,
         )
@@ -188,7 +189,8 @@ def connection_cost(count: int) -> dict:
                     conn.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 - fixed table names
             row = conn.execute(
                 "SELECT sum(total_bytes) FROM pg_backend_memory_contexts "
-                "WHERE name IN ('CacheMemoryContext', 'index info') OR parent = 'CacheMemoryContext'"
+                "WHERE name IN ('CacheMemoryContext', 'index info') "
+                "OR parent = 'CacheMemoryContext'"
             ).fetchone()
             return int(row[0] or 0)
 

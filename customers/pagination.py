@@ -55,14 +55,16 @@ def count_capped(qs: QuerySet, *, limit: int) -> tuple[int, dict]:
             # The coordinator's table is an empty shell: the statement goes to the tenant's worker
             # as a whole, where crm_table_stats reads the shard's statistics (crm.lib.citus).
             cursor.execute(
-                f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), st.live, st.reltuples,"  # noqa: S608
+                f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), st.live, "  # noqa: S608
+                "st.reltuples,"
                 " st.relpages, st.pages FROM public.crm_table_stats(%s, %s) AS st",
                 (*params, connection.schema_name, table),
             )
         else:
             # The table name is the model's own; the search_path picks the tenant's schema.
             cursor.execute(
-                f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), s.n_live_tup, c.reltuples, c.relpages,"  # noqa: S608
+                f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), s.n_live_tup, c.reltuples, "  # noqa: S608
+                "c.relpages,"
                 " pg_relation_size(c.oid) / current_setting('block_size')::int"
                 " FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
                 " WHERE c.oid = to_regclass(%s)",

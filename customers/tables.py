@@ -45,7 +45,8 @@ class PagedTable(FastBodyMixin, tables.Table):
 
     @property
     def page_links(self) -> list:
-        """Page numbers to link: first, last and neighbours; without an exact count, only known pages."""
+        """Page numbers to link: first, last and neighbours; without an exact count, only known
+        pages."""
         page, paginator = getattr(self, "page", None), getattr(self, "paginator", None)
         if page is None:
             return []

@@ -36,7 +36,8 @@ def _quote(key: str) -> str:
 
 
 def quote_key(key: str) -> str:
-    """A definition's key as an SQL string literal (keys are [a-z][a-z0-9_]*; anything else raises)."""
+    """A definition's key as an SQL string literal (keys are [a-z][a-z0-9_]*; anything else
+    raises)."""
     return _quote(key)
 
 
@@ -95,7 +96,8 @@ def unique_duplicates(definition: FieldDefinition, *, limit: int = 3) -> list[tu
     key, table = _quote(definition.key), TABLES[definition.entity]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT custom ->> {key}, count(*) FROM {table} WHERE (custom ->> {key}) IS NOT NULL"  # noqa: S608 - key checked by _quote, table fixed
+            f"SELECT custom ->> {key}, count(*) FROM {table} "  # noqa: S608 - key checked by _quote, table fixed
+            f"WHERE (custom ->> {key}) IS NOT NULL"
             f" GROUP BY 1 HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT %s",
             [limit],
         )
@@ -115,8 +117,10 @@ def _trgm_ops() -> str:
 def _existing(schema: str) -> dict[str, bool]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname LIKE 'cf\\_%%'",
+            "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c "
+            "ON c.oid = i.indexrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+            "AND c.relname LIKE 'cf\\_%%'",
             [schema],
         )
         return dict(cursor.fetchall())
@@ -155,7 +159,8 @@ def indexes_ensure(*, concurrently: bool = True) -> dict[str, list[str]]:
                 # duplicates written after the definition was saved: the field stays checked by
                 # the forms only; the next run (after the data is cleaned) builds it
                 cursor.execute(f'DROP INDEX{mode} IF EXISTS "{schema}"."{name}"')
-                # in the active language: seed_demo runs in the tenant's, so a German admin reads German
+                # in the active language: seed_demo runs in the tenant's, so a German admin reads
+                # German
                 log.warning(
                     "%s",
                     _("custom-field index %(index)s in %(schema)s: duplicate values")

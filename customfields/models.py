@@ -142,7 +142,8 @@ class FieldDefinition(models.Model):
 
     @property
     def column(self) -> str:
-        """The name this field has in lists, filters and forms (never clashes with a model field)."""
+        """The name this field has in lists, filters and forms (never clashes with a model
+        field)."""
         return f"cf_{self.key}"
 
 

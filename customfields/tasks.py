@@ -7,7 +7,8 @@ from crm.celery import app
 
 @app.task(name="customfields.indexes_ensure")
 def indexes_ensure_task() -> None:
-    """Build (CONCURRENTLY) the expression indexes of filterable and sortable fields, drop unused ones."""
+    """Build (CONCURRENTLY) the expression indexes of filterable and sortable fields, drop unused
+    ones."""
     from customfields.indexes import indexes_ensure
 
     indexes_ensure(concurrently=True)

@@ -222,7 +222,8 @@ def export_cells(definitions, custom: dict | None, *, users: dict | None = None)
 
 
 def parse_text(definition: FieldDefinition, text: str, *, field: forms.Field | None = None):
-    """A typed text (CSV cell, default) as a stored value; raises ValidationError when it does not fit.
+    """A typed text (CSV cell, default) as a stored value; raises ValidationError when it does not
+    fit.
 
     ``field``: the definition's ``form_field(required=False)``, when many cells are parsed."""
     field = field or form_field(definition, required=False)

@@ -103,7 +103,8 @@ class ProjectTable(FastBodyMixin, tables.Table):
         return {
             "select": check_target(
                 format_html(
-                    '<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="{}"{} />',
+                    '<input type="checkbox" name="ids" value="{}" form="bulk-form" '
+                    'aria-label="{}"{} />',
                     record.pk,
                     self.select_label,
                     " checked" if record.pk in self.ticked else "",  # nothing to escape in it

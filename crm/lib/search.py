@@ -150,7 +150,8 @@ def fold_index_sql(*, table: str, name: str, expression: str) -> list[str]:
         return []
     opclass = connection.ops.quote_name(row[0]) + ".gin_trgm_ops"
     return [
-        f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((public.crm_fold({expression})) {opclass})"
+        f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+        f"USING gin ((public.crm_fold({expression})) {opclass})"
     ]
 
 

@@ -30,7 +30,8 @@ def phone_validate(value: str) -> None:
 
 
 def website_url(value: str) -> str:
-    """The address to link to: as typed when it starts with http(s)://, else with https:// before."""
+    """The address to link to: as typed when it starts with http(s)://, else with https://
+    before."""
     value = (value or "").strip()
     if not value or _SCHEME.match(value):
         return value

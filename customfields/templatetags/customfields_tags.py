@@ -12,7 +12,8 @@ register = template.Library()
 
 @register.filter
 def custom_sections(form) -> list[tuple[str, list]]:
-    """[(section, [bound fields])] of the form's custom fields, sections in the order they first appear."""
+    """[(section, [bound fields])] of the form's custom fields, sections in the order they first
+    appear."""
     sections: dict[str, list] = {}
     for definition in getattr(form, "custom_definitions", []):
         if definition.column in form.fields:

@@ -120,7 +120,8 @@ class Phase(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """The yellow marker comes before the red one (checked by every ModelForm, the admin's too)."""
+        """The yellow marker comes before the red one (checked by every ModelForm, the admin's
+        too)."""
         yellow, red = self.yellow_days, self.red_days
         if yellow is not None and red is not None and yellow >= red:
             raise ValidationError(

@@ -180,7 +180,8 @@ def test_cached_sessions_are_read_from_the_cache_and_stay_per_tenant(
     tenant, other_tenant, alice, settings
 ):
     """Production with Redis keeps sessions in cached_db: a signed-in request reads no
-    django_session row, and the cache key carries the schema, so alpha's cookie is nobody on beta."""
+    django_session row, and the cache key carries the schema, so alpha's cookie is nobody on
+    beta."""
     from django.test.utils import CaptureQueriesContext
 
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -8,7 +8,10 @@ from crm.lib.commands import add_language_argument, command_translation
 
 
 class Command(BaseCommand):
-    help = "Create (CONCURRENTLY) the indexes custom fields need and drop unused ones, in one tenant schema."
+    help = (
+        "Create (CONCURRENTLY) the indexes custom fields need and drop unused ones, "
+        "in one tenant schema."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--schema", required=True)
