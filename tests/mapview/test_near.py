@@ -99,7 +99,7 @@ def test_parse_near_accepts_only_a_position():
 
 def test_the_query_count_is_flat(tenant, alice, client_for, django_assert_max_num_queries):
     """Session, user, one count and one read (each after django-tenants' search_path), however
-    many customers are near."""
+    many customers are near: the count does not grow with them."""
     client = client_for(alice)
     make_located_customer(48.14, 11.58, name="One")
     near(client)
@@ -118,7 +118,8 @@ def test_the_query_count_is_flat(tenant, alice, client_for, django_assert_max_nu
     )
     with django_assert_max_num_queries(len(few)):
         html = near(client)
-    assert len(few) <= 10
+    # + the tenant's domain (and its search_path) when that lookup is not cached yet
+    assert len(few) <= 12, [q["sql"][:120] for q in few.captured_queries]
     assert html.count('data-testid="near-row"') == selectors.NEAR_LIMIT
     assert "and 41 more further away" in html
 
