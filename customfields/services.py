@@ -70,7 +70,11 @@ def unique_guard():
             yield
     except IntegrityError as exc:
         name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
-        match = re.fullmatch(r"cf_([a-z][a-z0-9_]*)_uniq", name)
+        if not name:  # through a Citus coordinator the worker's error carries only its message
+            found = re.search(r'unique constraint "([a-z0-9_]+)"', str(exc))
+            name = found.group(1) if found else ""
+        # on a Citus worker the index is the shard's: its name ends in the shard id (_102051)
+        match = re.fullmatch(r"cf_([a-z][a-z0-9_]*)_uniq(?:_[0-9]+)?", name)
         if not match:
             raise
         definition = FieldDefinition.objects.filter(key=match.group(1)).first()

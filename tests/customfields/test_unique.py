@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from crm.lib.citus import constraints_set
 from customers import services as customer_services
 from customers.models import Customer
 from customfields import indexes, services
@@ -29,7 +30,7 @@ def _indexdef(name: str) -> str:
 def _constraints_now() -> None:
     """Run the deferred checks of the rows made so far (an index cannot be built before)."""
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        constraints_set(cursor, immediate=True)  # on Citus also on the tenant's worker
 
 
 def test_a_unique_field_gets_a_partial_unique_index_that_decides_a_race(tenant, alice):
