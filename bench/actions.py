@@ -431,6 +431,7 @@ def csv_import(
         "check_s": checked - started,
         "import_s": finished - checked,
         "floor": f"n/a: a background job; {rows / total:,.0f} rows/s; "
-        f"dry run {checked - started:.1f} s, import {finished - checked:.1f} s, {created:,} customers created, "
+        f"dry run {checked - started:.1f} s, import {finished - checked:.1f} s, "
+        f"{created:,} customers created, "
         "into an empty scratch tenant",
     }

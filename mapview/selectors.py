@@ -295,7 +295,8 @@ def nearest(
     return total, [(c, c.distance_m) for c in rows[:limit]]
 
 
-# --- the viewport ----------------------------------------------------------------------------------
+# --- the viewport
+# ----------------------------------------------------------------------------------
 
 
 def _mercator_y(lat_sql: str) -> str:
@@ -396,7 +397,8 @@ def map_viewport(*, qs: QuerySet, bbox: tuple[float, float, float, float], zoom:
     return {"mode": "clusters", "total": total, "points": out_points, "clusters": out_clusters}
 
 
-# --- popups, missing coordinates -------------------------------------------------------------------
+# --- popups, missing coordinates
+# -------------------------------------------------------------------
 
 
 def customer_popup(*, pk: int) -> dict:
@@ -426,7 +428,8 @@ def customers_without_coordinates(*, qs: QuerySet) -> QuerySet:
     return qs.filter(_unlocated()).select_related("owner").order_by("name", "id")
 
 
-# --- saved selections ------------------------------------------------------------------------------
+# --- saved selections
+# ------------------------------------------------------------------------------
 
 
 def selection_list() -> QuerySet:

@@ -246,7 +246,8 @@ def customer_geocode_again(*, customer: Customer, user) -> None:
     customer_geocode_request(customer=customer)
 
 
-# --- selections -------------------------------------------------------------------------------------
+# --- selections
+# -------------------------------------------------------------------------------------
 
 
 def _clean_name(name: str) -> str:
@@ -295,7 +296,8 @@ def selection_delete(*, selection: Selection, user) -> None:
 
 @transaction.atomic
 def selection_add_customers(*, selection: Selection, user, customer_ids: Iterable[int]) -> int:
-    """Add customers to a saved selection (e.g. from the customer overview); returns how many were new."""
+    """Add customers to a saved selection (e.g. from the customer overview); returns how many were
+    new."""
     require_edit_owned(user=user, owner_id=selection.owner_id)
     wanted = set(Customer.objects.filter(pk__in=list(customer_ids)).values_list("pk", flat=True))
     present = set(
@@ -325,7 +327,8 @@ def selection_remove_customers(*, selection: Selection, user, customer_ids: Iter
 
 
 def selection_change_owner(*, selection: Selection, user, owner) -> tuple[int, int]:
-    """Give every customer of the selection that the user may edit to ``owner``: (changed, skipped)."""
+    """Give every customer of the selection that the user may edit to ``owner``: (changed,
+    skipped)."""
     from customers.services import customers_assign_owner
 
     ids = SelectionItem.objects.filter(selection=selection).values_list("customer_id", flat=True)

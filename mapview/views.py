@@ -54,7 +54,8 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
-# --- the map ---------------------------------------------------------------------------------------
+# --- the map
+# ---------------------------------------------------------------------------------------
 
 
 @login_required
@@ -146,7 +147,8 @@ def customer_popup(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(data)
 
 
-# --- drawn selections ---------------------------------------------------------------------------------
+# --- drawn selections
+# ---------------------------------------------------------------------------------
 
 
 def _geometry(raw: str) -> selectors.Geometry:
@@ -225,7 +227,8 @@ def selection_save(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("mapview:map") + (f"?{request.GET.urlencode()}" if request.GET else ""))
 
 
-# --- saved selections ---------------------------------------------------------------------------------
+# --- saved selections
+# ---------------------------------------------------------------------------------
 
 
 @login_required
@@ -412,7 +415,8 @@ def selection_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("mapview:selection_list")
 
 
-# --- customers without coordinates, manual pins -----------------------------------------------------------
+# --- customers without coordinates, manual pins
+# -----------------------------------------------------------
 
 
 @login_required

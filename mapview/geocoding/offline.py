@@ -111,7 +111,8 @@ class Gazetteer:
         db = sqlite3.connect(path)
         try:
             db.executescript(
-                "CREATE TABLE place (country TEXT, key TEXT, alternate INTEGER, lat REAL, lon REAL, pop INTEGER,"
+                "CREATE TABLE place (country TEXT, key TEXT, alternate INTEGER, lat REAL, "
+                "lon REAL, pop INTEGER,"
                 " PRIMARY KEY (country, key, alternate)) WITHOUT ROWID;"
                 "CREATE TABLE postal (country TEXT, code TEXT, lat REAL, lon REAL,"
                 " PRIMARY KEY (country, code)) WITHOUT ROWID;"

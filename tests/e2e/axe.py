@@ -17,7 +17,8 @@ AXE_JS = JS_DIR / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 RUN = """async (tags) => {
-  const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+  const result = await axe.run(document, { runOnly: { type: "tag", values: tags },
+    resultTypes: ["violations"] });
   return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 160),
                                             why: (n.failureSummary || "").slice(0, 300) })),

@@ -49,7 +49,8 @@ def page(browser, request, lang):
 
 @pytest.fixture
 def scene(e2e_db):
-    """A lead and a customer (located, with a contact, projects, a group, an activity, a selection)."""
+    """A lead and a customer (located, with a contact, projects, a group, an activity, a
+    selection)."""
     from activity.models import Activity
     from crm.models import User
     from customers.models import Customer
@@ -113,7 +114,8 @@ def scene(e2e_db):
 
 
 class Audit:
-    """Collects axe-core's findings over many page states; fails once at the end with all of them."""
+    """Collects axe-core's findings over many page states; fails once at the end with all of
+    them."""
 
     def __init__(self, page):
         self.page = page
@@ -213,7 +215,8 @@ def test_every_menu_page_and_form_has_no_axe_violation(page, live_server_url, la
     ]:
         audit.visit(live_server_url + href)
         page.locator(
-            "main form[method=post] input[type=text]:visible, main form[method=post] input:not([type])"
+            "main form[method=post] input[type=text]:visible, "
+            "main form[method=post] input:not([type])"
             ":visible"
         ).evaluate_all("inputs => inputs.forEach(i => { i.value = ''; })")
         submit_empty(page)
@@ -253,7 +256,10 @@ def test_detail_pages_the_move_dialog_and_the_map_have_no_axe_violation(
     card.get_by_test_id("card-move").click()
     expect(page.get_by_test_id("move-dialog")).to_be_visible()
     page.wait_for_function(
-        "() => ![...document.querySelectorAll('.modal.fade:not(.show), .modal-backdrop.fade:not(.show)')].some(el => getComputedStyle(el).display !== 'none') && [...document.querySelectorAll('.modal.show')].every(m => getComputedStyle(m).opacity === '1')"
+        "() => ![...document.querySelectorAll('.modal.fade:not(.show), "
+        ".modal-backdrop.fade:not(.show)')].some(el => getComputedStyle(el).display !== 'none') && "
+        "[...document.querySelectorAll('.modal.show')].every(m => getComputedStyle(m).opacity === "
+        "'1')"
     )
     # the page behind the open dialog is inert (crm.js): no Tab stop, not read, not audited
     page.wait_for_function(
@@ -267,7 +273,8 @@ def test_detail_pages_the_move_dialog_and_the_map_have_no_axe_violation(
     audit.visit(f"{live_server_url}/map/?q={tag}")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '2'")
     page.evaluate(
-        "document.getElementById('crm-map').__crmMap.setView([48.138, 11.577], 15, {animate: false})"
+        "document.getElementById('crm-map').__crmMap.setView([48.138, 11.577], 15, "
+        "{animate: false})"
     )
     page.wait_for_function("() => document.getElementById('crm-map').dataset.mode === 'points'")
     audit.check("map")
@@ -326,7 +333,8 @@ def test_the_audit_finds_what_it_should(page, live_server_url, lang):
     without text and an unlabelled field injected into a clean page are all reported."""
     login(page, live_server_url, "alice")
     page.evaluate("""() => document.querySelector('main').insertAdjacentHTML('beforeend',
-        '<p style="color:#aaa;background:#fff">faint text</p><img src="/static/none.png"><input type="text">')""")
+        '<p style="color:#aaa;background:#fff">faint text</p>'
+        + '<img src="/static/none.png"><input type="text">')""")
     ids = {v["id"] for v in axe_violations(page)}
     assert {"color-contrast", "image-alt", "label"} <= ids, ids
 
@@ -335,7 +343,8 @@ def screen_point(page, lat: float, lon: float) -> tuple[float, float]:
     return tuple(
         page.evaluate(
             """([lat, lon]) => { const box = document.getElementById('crm-map');
-            const p = box.__crmMap.latLngToContainerPoint([lat, lon]); const r = box.getBoundingClientRect();
+            const p = box.__crmMap.latLngToContainerPoint([lat, lon]);
+              const r = box.getBoundingClientRect();
             return [r.left + p.x, r.top + p.y]; }""",
             [lat, lon],
         )

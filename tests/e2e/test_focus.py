@@ -46,7 +46,8 @@ def test_after_logging_an_activity_the_new_entry_has_focus(page, live_server_url
     # sent without a subject: the field in error gets focus
     form.get_by_role("button", name="Save").click()
     page.wait_for_function(
-        "() => document.activeElement && document.activeElement.getAttribute('aria-invalid') === 'true'"
+        "() => document.activeElement && document.activeElement.getAttribute('aria-invalid') === "
+        "'true'"
         " && document.activeElement.closest('[data-testid=quicklog-form]') !== null"
     )
 

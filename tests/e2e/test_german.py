@@ -1,9 +1,9 @@
 """A German user walks the product and finds no English text of ours: every page of the menu, the
-dashboard, the kanban with its move dialog and a move (its live-region announcement), the CSV import page, a contact person's
-page, "Log activity", the lead board, the sales settings, saved selections, customers without coordinates, a form with errors, the map with a popup, the tenant
-admin (with the phase ordering that sales.js adds there), My settings, the custom-fields pages,
-every "+ Neu" dialog (one with errors), the global search (list, no hits, results page) and the
-404 and 403 pages.
+dashboard, the kanban with its move dialog and a move (its live-region announcement), the CSV import
+page, a contact person's page, "Log activity", the lead board, the sales settings, saved selections,
+customers without coordinates, a form with errors, the map with a popup, the tenant admin (with the
+phase ordering that sales.js adds there), My settings, the custom-fields pages, every "+ Neu" dialog
+(one with errors), the global search (list, no hits, results page) and the 404 and 403 pages.
 
 "English text of ours" = a visible text node, or a title / aria-label / placeholder / alt, that
 reads exactly as a message of our German catalog whose German differs from the English. Names and
@@ -40,7 +40,8 @@ TEXTS_JS = """() => {
     const text = node.nodeValue.replace(/\\s+/g, " ").trim();
     if (text) out.push(text);
   }
-  document.querySelectorAll("[title], [aria-label], [placeholder], [alt], input[type=submit][value]").forEach((el) => {
+  const labelled = "[title], [aria-label], [placeholder], [alt], input[type=submit][value]";
+  document.querySelectorAll(labelled).forEach((el) => {
     for (const name of ["title", "aria-label", "placeholder", "alt", "value"]) {
       if (name === "value" && el.type !== "submit") continue;
       const text = (el.getAttribute(name) || "").replace(/\\s+/g, " ").trim();
@@ -122,7 +123,8 @@ def _english_on(page, exact: set[str], patterns: list[re.Pattern], allowed: set[
 
 @pytest.fixture
 def german_world(e2e_db):
-    """A German-speaking tenant admin with a board of German phases, a customer on the map and a lead."""
+    """A German-speaking tenant admin with a board of German phases, a customer on the map and a
+    lead."""
     from crm.models import User
     from crm.services import user_create
     from customers.models import Customer
@@ -301,7 +303,8 @@ def test_a_german_user_finds_no_english_text_of_ours(page, live_server_url, germ
         "m.eachLayer((l) => { if (l instanceof L.CircleMarker) found = true; }); return found; }"
     )
     page.evaluate("""() => { const m = document.getElementById('crm-map').__crmMap;
-        m.eachLayer((l) => { if (l instanceof L.CircleMarker) l.fire('click', {latlng: l.getLatLng()}); }); }""")
+        m.eachLayer((l) => { if (l instanceof L.CircleMarker) l.fire('click',
+          {latlng: l.getLatLng()}); }); }""")
     page.locator(".leaflet-popup-content .crm-popup-name").wait_for()
     check("map with a popup")
 

@@ -153,11 +153,10 @@ def test_payloads_in_every_text_field_stay_text_on_every_page(page, live_server_
     page.evaluate("document.getElementById('crm-map').__crmMap.setView([54.3233, 10.1228], 15)")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.mode === 'points'")
     page.wait_for_timeout(300)
-    x, y = (
-        page.evaluate("""() => { const box = document.getElementById('crm-map'); const m = box.__crmMap;
-        const r = box.getBoundingClientRect(); const p = m.latLngToContainerPoint([54.3233, 10.1228]);
+    x, y = page.evaluate("""() => { const box = document.getElementById('crm-map');
+        const m = box.__crmMap; const r = box.getBoundingClientRect();
+        const p = m.latLngToContainerPoint([54.3233, 10.1228]);
         return [r.left + p.x, r.top + p.y]; }""")
-    )
     page.mouse.click(x, y)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()

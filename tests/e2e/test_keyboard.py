@@ -13,7 +13,10 @@ from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 
-FOCUSED = "() => document.activeElement && (document.activeElement.closest('.sales-card')?.dataset.title || '')"
+FOCUSED = (
+    "() => document.activeElement"
+    " && (document.activeElement.closest('.sales-card')?.dataset.title || '')"
+)
 
 
 @pytest.fixture
@@ -134,7 +137,8 @@ def test_load_more_by_keyboard_leaves_focus_on_the_first_new_card(page, live_ser
     # focus is on the first card the swap brought in, and the arrow keys go on from there
     index = (
         "() => { const card = document.activeElement.closest('.sales-card');"
-        " return card ? [...card.parentElement.querySelectorAll('.sales-card')].indexOf(card) : -1; }"
+        " return card ? [...card.parentElement.querySelectorAll('.sales-card')].indexOf(card) : "
+        "-1; }"
     )
     page.wait_for_function(f"(n) => ({index})() === n", arg=shown)
     page.keyboard.press("ArrowDown")

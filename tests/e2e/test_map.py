@@ -54,7 +54,8 @@ def screen_point(page, lat: float, lon: float) -> tuple[float, float]:
     return tuple(
         page.evaluate(
             """([lat, lon]) => { const box = document.getElementById('crm-map');
-            const p = box.__crmMap.latLngToContainerPoint([lat, lon]); const r = box.getBoundingClientRect();
+            const p = box.__crmMap.latLngToContainerPoint([lat, lon]);
+              const r = box.getBoundingClientRect();
             return [r.left + p.x, r.top + p.y]; }""",
             [lat, lon],
         )
@@ -146,9 +147,11 @@ def test_hostile_names_in_popups_and_lists_stay_text(page, live_server_url, made
     page.wait_for_function("() => document.getElementById('crm-map').dataset.mode === 'points'")
     page.wait_for_timeout(300)
     # the two customers share coordinates: the map spreads them; click each spread marker
-    marker_points = """() => { const box = document.getElementById('crm-map'); const m = box.__crmMap; const out = [];
+    marker_points = """() => { const box = document.getElementById('crm-map');
+        const m = box.__crmMap; const out = [];
         const r = box.getBoundingClientRect();
-        m.eachLayer((l) => { if (l instanceof L.CircleMarker) { const p = m.latLngToContainerPoint(l.getLatLng());
+        m.eachLayer((l) => { if (l instanceof L.CircleMarker) {
+          const p = m.latLngToContainerPoint(l.getLatLng());
           out.push([r.left + p.x, r.top + p.y]); } });
         return out; }"""
     assert len(page.evaluate(marker_points)) == 2
@@ -269,7 +272,8 @@ def test_customers_near_me_centres_the_map_and_lists_the_nearest(
             "2 matching customers within 25 km"
         )
         center = page.evaluate(
-            "() => { const c = document.getElementById('crm-map').__crmMap.getCenter(); return [c.lat, c.lng]; }"
+            "() => { const c = document.getElementById('crm-map').__crmMap.getCenter(); return "
+            "[c.lat, c.lng]; }"
         )
         assert abs(center[0] - lat) < 0.05 and abs(center[1] - lon) < 0.05, center
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,5 +1,5 @@
-"""Browser check (issue 14, item 7): "+ New" → Customer starts as a customer, and as a lead only when
-opened from the Leads area; the customer page links its web address."""
+"""Browser check (issue 14, item 7): "+ New" → Customer starts as a customer, and as a lead only
+when opened from the Leads area; the customer page links its web address."""
 
 import uuid
 

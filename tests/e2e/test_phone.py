@@ -1,6 +1,6 @@
-"""A phone at 390×844 (an iPhone 12-14): every menu page fits the screen's width (lists scroll inside
-their own box, never the page), the submenu waits behind the menu button so the page's own content
-starts on the first screen, and the kanban scrolls column by column."""
+"""A phone at 390×844 (an iPhone 12-14): every menu page fits the screen's width (lists scroll
+inside their own box, never the page), the submenu waits behind the menu button so the page's own
+content starts on the first screen, and the kanban scrolls column by column."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 # The width is the layout viewport's (documentElement.clientWidth, 390), not window.innerWidth: a
 # mobile browser zooms out to show a page wider than the screen, and innerWidth grows with it.
-FITS = """() => ({ doc: document.documentElement.scrollWidth, view: document.documentElement.clientWidth,
+FITS = """() => ({ doc: document.documentElement.scrollWidth,
+  view: document.documentElement.clientWidth,
   inner: window.innerWidth,
   wide: [...document.querySelectorAll('main *')].filter((el) => {
     const r = el.getBoundingClientRect();
@@ -27,7 +28,8 @@ FITS = """() => ({ doc: document.documentElement.scrollWidth, view: document.doc
       if (o === 'auto' || o === 'scroll' || o === 'hidden') return false;
     }
     return true;
-  }).slice(0, 3).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right)) })"""
+  }).slice(0, 3).map((el) =>
+    el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right)) })"""
 
 
 @pytest.fixture
@@ -85,11 +87,13 @@ def test_the_kanban_scrolls_by_column_on_a_phone(phone, live_server_url):
     assert first.evaluate("el => el.getBoundingClientRect().width") > PHONE["width"] * 0.6
     # a swipe of most of a column's width settles on the next column's start, not in between
     columns.evaluate(
-        "el => el.scrollBy({left: el.querySelector('.sales-column').offsetWidth * 0.7, behavior: 'instant'})"
+        "el => el.scrollBy({left: el.querySelector('.sales-column').offsetWidth * 0.7, "
+        "behavior: 'instant'})"
     )
     page.wait_for_function("""() => { const box = document.querySelector('.sales-columns');
         const second = box.querySelectorAll('.sales-column')[1];
-        return Math.abs(second.getBoundingClientRect().left - box.getBoundingClientRect().left) < 20; }""")
+        const gap = second.getBoundingClientRect().left - box.getBoundingClientRect().left;
+        return Math.abs(gap) < 20; }""")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     expect(second).to_be_attached()
 
@@ -125,17 +129,29 @@ def test_the_project_list_after_a_failed_bulk_action_fits_a_phone(phone, live_se
 #  - the map's markers are drawn on a canvas (no elements); a popup's close "×" is 44 px in
 #    mapview.css but not opened here.
 TARGETS = """() => {
-  const exempt = (el) => el.closest('p, .alert > span, .form-text, .leaflet-control-attribution, .crm-inline-links');
+  const exempt = (el) =>
+    el.closest('p, .alert > span, .form-text, .leaflet-control-attribution, .crm-inline-links');
   const visible = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && r.bottom > 0 && r.top < document.documentElement.scrollHeight; };
-  const box = (el) => { let r = el.getBoundingClientRect(); const label = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`));
-    if (label) { const l = label.getBoundingClientRect(); if (l.height * l.width > r.height * r.width) r = l; } return r; };
-  return [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
-    .filter((el) => visible(el) && !(el.tagName === 'A' && exempt(el)) && !el.closest('.visually-hidden'))
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && r.bottom > 0 &&
+      r.top < document.documentElement.scrollHeight; };
+  const box = (el) => { let r = el.getBoundingClientRect(); const label = el.closest('label') ||
+    (el.id && document.querySelector(`label[for="${el.id}"]`));
+    if (label) { const l = label.getBoundingClientRect();
+      if (l.height * l.width > r.height * r.width) r = l; } return r; };
+  const controls = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+  return [...document.querySelectorAll(controls)]
+    .filter((el) => visible(el) && !(el.tagName === 'A' && exempt(el)) &&
+      !el.closest('.visually-hidden'))
     .map((el) => [el, box(el)])
     .filter(([el, r]) => r.height < 43.5 || r.width < 43.5)
     .slice(0, 40)
-    .map(([el, r]) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].slice(0, 2).join('.')} "${(el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+    .map(([el, r]) => {
+      const name = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`;
+      const classes = [...el.classList].slice(0, 2).join('.');
+      const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim();
+      const size = `${Math.round(r.width)}x${Math.round(r.height)}`;
+      return `${name}.${classes} "${text.slice(0, 20)}" ${size}`;
+    });
 }"""
 
 

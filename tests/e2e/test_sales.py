@@ -1,4 +1,5 @@
-"""Browser journeys of sales projects: drag on the board, the keyboard move dialog, the list filter."""
+"""Browser journeys of sales projects: drag on the board, the keyboard move dialog, the list
+filter."""
 
 from __future__ import annotations
 

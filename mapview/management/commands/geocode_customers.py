@@ -21,7 +21,10 @@ Status = Customer.GeocodeStatus
 
 
 class Command(BaseCommand):
-    help = "Geocode a tenant's customers (offline gazetteer by default, see GEOCODER) with a progress bar."
+    help = (
+        "Geocode a tenant's customers (offline gazetteer by default, see GEOCODER) "
+        "with a progress bar."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--schema", required=True, help="the tenant's schema name")
