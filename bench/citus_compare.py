@@ -1,6 +1,7 @@
 """The same pages on a single PostgreSQL and through a Citus coordinator, in one run.
 
-    .venv/bin/python bench/citus_compare.py --single postgres://.../crm --citus postgres://...:9710/crm \
+    .venv/bin/python bench/citus_compare.py \
+        --single postgres://.../crm --citus postgres://...:9710/crm \
         [--schema demo] [--user anna.1@demo.test] [--samples 5] [--pages 40] [--out bench/CITUS.md]
 
 Both databases must hold the same tenant (``make bootstrap`` against each: the demo tenant's 500
@@ -135,7 +136,8 @@ def main() -> None:
             print(f"{label}: " + "\n".join(errors[-10:]), file=sys.stderr)
         results[label] = json.loads(child.stdout.strip().splitlines()[-1])
     lines = [
-        f"| page ({args.schema}, median of {args.samples}) | single PostgreSQL ms | Citus coordinator ms | ratio |",
+        f"| page ({args.schema}, median of {args.samples}) "
+        "| single PostgreSQL ms | Citus coordinator ms | ratio |",
         "|---|---:|---:|---:|",
     ]
     ratios = []
@@ -148,9 +150,8 @@ def main() -> None:
         ratios.append(citus / single)
         lines.append(f"| {page} | {single:.0f} | {citus:.0f} | {citus / single:.2f} |")
     if ratios:
-        lines.append(
-            f"| **median ratio over {len(ratios)} pages** | | | **{statistics.median(ratios):.2f}** |"
-        )
+        median = statistics.median(ratios)
+        lines.append(f"| **median ratio over {len(ratios)} pages** | | | **{median:.2f}** |")
     lines.append(
         f"| provisioning a tenant | {results['single']['provision_ms']:.0f} | "
         f"{results['citus']['provision_ms']:.0f} | "

@@ -11,7 +11,8 @@ Drills (each prints PASS/FAIL lines saying what was checked; the exit status is 
 redis     Redis stopped: pages answer 200, saves work (customer, project move, activity, CSV import
           request), /healthz says degraded; Redis back: the beat sweep geocodes what was not queued.
 worker    A CSV import is running on a real worker; the worker is SIGKILLed in the middle of
-          writing; a new worker picks the task up again and the import ends done, without duplicates.
+          writing; a new worker picks the task up again and the import ends done, without
+          duplicates.
 postgres  PostgreSQL restarted under a running gunicorn: the next requests succeed without
           restarting the app.
 

@@ -204,23 +204,55 @@ def connection_cost(count: int) -> dict:
 def write(r: dict) -> None:
     mib = 1024 * 1024
     std, par = r["standard_apply_s"], r["multiprocessing_apply_s"]
+    n = r["tenants"]
+    figures = [
+        (
+            "create one tenant schema (clone of `_template`), p50 / max",
+            f"{r['clone_s_p50'] * 1000:.0f} ms / {r['clone_s_max'] * 1000:.0f} ms",
+        ),
+        (
+            "migrate_schemas, one migration in every tenant, standard executor",
+            f"{std:.1f} s ({std / n * 1000:.0f} ms per tenant)",
+        ),
+        (
+            f"the same, parallel executor (multiprocessing, {r['cores']} processes)",
+            f"{par:.1f} s ({par / n * 1000:.0f} ms per tenant)",
+        ),
+        (
+            "migrate_schemas with nothing to apply, standard / parallel",
+            f"{r['standard_noop_s']:.1f} s / {r['multiprocessing_noop_s']:.1f} s",
+        ),
+        (
+            "catalog rows per tenant (pg_class / pg_attribute)",
+            f"{r['pg_class_per_tenant']:.0f} / {r['pg_attribute_per_tenant']:.0f}",
+        ),
+        (
+            f"catalog at {n} tenants (pg_class / pg_attribute rows)",
+            f"{r['pg_class']:,} / {r['pg_attribute']:,}",
+        ),
+        (
+            f"database size at {n} empty tenants",
+            f"{r['db_bytes'] / mib:.0f} MiB ({r['bytes_per_tenant'] / 1024:.0f} KiB per tenant)",
+        ),
+        (
+            "open a connection and run a first query in a tenant schema (p50)",
+            f"{r['connect_ms_p50']:.1f} ms",
+        ),
+        (
+            f"cache memory of one backend after touching one tenant / all {n}",
+            f"{r['cache_one'] / mib:.1f} MiB / {r['cache_all'] / mib:.1f} MiB",
+        ),
+    ]
+    table = "\n".join(f"| {what} | {figure} |" for what, figure in figures)
     text = f"""{SECTION}
 
 Measured by `bench/scale.py` on {time.strftime("%Y-%m-%d %H:%M")} ({r["cores"]} cores, load average
-{r["load"]:.1f} at the end): {r["tenants"]} empty tenants in a scratch database, each created the way provisioning does
-it (a clone of the template schema).
+{r["load"]:.1f} at the end): {n} empty tenants in a scratch database, each created the way
+provisioning does it (a clone of the template schema).
 
 | what | figure |
 |---|---|
-| create one tenant schema (clone of `_template`), p50 / max | {r["clone_s_p50"] * 1000:.0f} ms / {r["clone_s_max"] * 1000:.0f} ms |
-| migrate_schemas, one migration in every tenant, standard executor | {std:.1f} s ({std / r["tenants"] * 1000:.0f} ms per tenant) |
-| the same, parallel executor (multiprocessing, {r["cores"]} processes) | {par:.1f} s ({par / r["tenants"] * 1000:.0f} ms per tenant) |
-| migrate_schemas with nothing to apply, standard / parallel | {r["standard_noop_s"]:.1f} s / {r["multiprocessing_noop_s"]:.1f} s |
-| catalog rows per tenant (pg_class / pg_attribute) | {r["pg_class_per_tenant"]:.0f} / {r["pg_attribute_per_tenant"]:.0f} |
-| catalog at {r["tenants"]} tenants (pg_class / pg_attribute rows) | {r["pg_class"]:,} / {r["pg_attribute"]:,} |
-| database size at {r["tenants"]} empty tenants | {r["db_bytes"] / mib:.0f} MiB ({r["bytes_per_tenant"] / 1024:.0f} KiB per tenant) |
-| open a connection and run a first query in a tenant schema (p50) | {r["connect_ms_p50"]:.1f} ms |
-| cache memory of one backend after touching one tenant / all {r["tenants"]} | {r["cache_one"] / mib:.1f} MiB / {r["cache_all"] / mib:.1f} MiB |
+{table}
 
 Most of the time per tenant is the migrate command's fixed work per schema (the migration graph, the
 content types and permissions checked after every run), which is why a run with nothing to apply
@@ -228,10 +260,11 @@ costs about as much as one that applies a migration to empty tables.
 
 What this means for one machine: migrations grow linearly with the number of tenants (the parallel
 executor divides by the cores, not by the tenants: at 2,000 tenants a release with one migration
-takes about {par * 2000 / r["tenants"] / 60:.1f} minutes with it, {std * 2000 / r["tenants"] / 60:.1f} without); the catalog grows by about
-{r["pg_class_per_tenant"]:.0f} relations per tenant, and a backend that serves many tenants caches each schema's
-relations, so long-lived connections that wander across all tenants cost memory per connection
-(the last row). Provisioning stays constant (a clone, about {r["clone_s_p50"] * 1000:.0f} ms of it).
+takes about {par * 2000 / n / 60:.1f} minutes with it, {std * 2000 / n / 60:.1f} without); the
+catalog grows by about {r["pg_class_per_tenant"]:.0f} relations per tenant, and a backend that
+serves many tenants caches each schema's relations, so long-lived connections that wander across
+all tenants cost memory per connection (the last row). Provisioning stays constant (a clone,
+about {r["clone_s_p50"] * 1000:.0f} ms of it).
 
 The plan, in the order we would take it:
 

@@ -85,10 +85,14 @@ def seed_custom_fields(ctx: SeedContext) -> None:
         cursor.execute(
             """
             UPDATE customers_customer SET custom = custom || (
-                '{"vat_id": "' || CASE WHEN country = 'DE' THEN 'DE' ELSE country END || lpad(id::text, 9, '0')
-                || '", "segment": "' || (%s::text[])[1 + (hashint8(id) & 9223372036854775807) %% %s] || '"'
+                '{"vat_id": "' || CASE WHEN country = 'DE' THEN 'DE' ELSE country END
+                || lpad(id::text, 9, '0')
+                || '", "segment": "'
+                || (%s::text[])[1 + (hashint8(id) & 9223372036854775807) %% %s] || '"'
                 || CASE WHEN id %% 3 = 0 THEN ''
-                        ELSE ', "credit_limit": "' || ((1 + (hashint8(id + 7) & 9223372036854775807) %% 50) * 5000)::text || '.00"' END
+                        ELSE ', "credit_limit": "'
+                             || ((1 + (hashint8(id + 7) & 9223372036854775807) %% 50) * 5000)::text
+                             || '.00"' END
                 || '}')::jsonb
             WHERE kind = 'company'
             """,
@@ -98,11 +102,14 @@ def seed_custom_fields(ctx: SeedContext) -> None:
             """
             UPDATE sales_salesproject SET custom = custom || ('{"contract_end": "'
                 || lpad(extract(year FROM
-                    coalesce(expected_order_date, (created_at AT TIME ZONE 'UTC')::date) + (365 * (1 + id % 3))::int)::int::text, 4, '0')
+                    coalesce(expected_order_date, (created_at AT TIME ZONE 'UTC')::date)
+                    + (365 * (1 + id % 3))::int)::int::text, 4, '0')
                 || '-' || lpad(extract(month FROM
-                    coalesce(expected_order_date, (created_at AT TIME ZONE 'UTC')::date) + (365 * (1 + id % 3))::int)::int::text, 2, '0')
+                    coalesce(expected_order_date, (created_at AT TIME ZONE 'UTC')::date)
+                    + (365 * (1 + id % 3))::int)::int::text, 2, '0')
                 || '-' || lpad(extract(day FROM
-                    coalesce(expected_order_date, (created_at AT TIME ZONE 'UTC')::date) + (365 * (1 + id % 3))::int)::int::text, 2, '0') || '"}')::jsonb
+                    coalesce(expected_order_date, (created_at AT TIME ZONE 'UTC')::date)
+                    + (365 * (1 + id % 3))::int)::int::text, 2, '0') || '"}')::jsonb
             WHERE id % 4 <> 0
             """
         )

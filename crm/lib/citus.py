@@ -90,7 +90,8 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $body$
   SELECT s.n_live_tup, c.reltuples, c.relpages,
          pg_relation_size(c.oid) / current_setting('block_size')::int
   FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-  WHERE c.oid = to_regclass(format('%I.%I', schema_name, public.crm_local_table(schema_name, table_name)))
+  WHERE c.oid = to_regclass(
+    format('%I.%I', schema_name, public.crm_local_table(schema_name, table_name)))
 $body$
 """
 
