@@ -56,6 +56,10 @@ def test_reduced_motion_drops_the_dialog_fade_and_the_map_animations(
         "() => getComputedStyle(document.getElementById('sales-dialog')).transitionDuration"
     )
     assert (duration == "0s") is page.reduce, duration
+    column = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.sales-column')).transitionDuration"
+    )
+    assert (set(column.replace(" ", "").split(",")) == {"0s"}) is page.reduce, column
 
     page.goto(f"{live_server_url}/map/")
     page.wait_for_function("() => document.getElementById('crm-map').__crmMap !== undefined")
