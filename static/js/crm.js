@@ -90,10 +90,30 @@ document.addEventListener("htmx:afterSettle", (event) => {
   // instead, or to the new content itself.
   const CONTROLS = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])";
   let lostFrom = null;
+  let lostKey = null;
+  // A sort link in a table's header or a pagination link: after the swap the same column's link
+  // (or the same page link by its rel or text) gets focus again, so a keyboard user can sort twice.
+  const keyOf = (el) => {
+    const th = el.closest("thead th");
+    if (th) return { th: th.cellIndex };
+    if (el.closest(".pagination")) return { rel: el.getAttribute("rel"), text: el.textContent.trim() };
+    return null;
+  };
+  const findKey = (root, key) => {
+    if (!key) return null;
+    if (key.th !== undefined) {
+      const th = root.querySelectorAll("thead tr:first-child th")[key.th];
+      return th && th.querySelector("a[href]");
+    }
+    const links = Array.from(root.querySelectorAll(".pagination a[href]"));
+    return links.find((a) => key.rel && a.getAttribute("rel") === key.rel)
+      || links.find((a) => a.textContent.trim() === key.text) || null;
+  };
   document.addEventListener("htmx:beforeSwap", (event) => {
     const target = event.detail.target;
     const here = document.activeElement;
     lostFrom = target && here && here !== document.body && target.contains(here) ? target : null;
+    lostKey = lostFrom ? keyOf(here) : null;
   });
   const lost = () => !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
   document.addEventListener("htmx:afterSettle", (event) => {
@@ -111,7 +131,11 @@ document.addEventListener("htmx:afterSettle", (event) => {
     const config = event.detail && event.detail.requestConfig;
     const field = config && String(config.verb).toLowerCase() !== "get" && firstInvalid(root);
     if (field) { field.focus(); return; }
+    const key = lostKey;
+    lostKey = null;
     if (!from || !lost()) return;
+    const again = findKey(root, key);
+    if (again) { again.focus(); return; }
     const control = root.matches(CONTROLS) ? root : root.querySelector(CONTROLS);
     if (control) { control.focus(); return; }
     if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "-1");

@@ -97,3 +97,32 @@ def test_show_older_in_a_timeline_keeps_focus_on_the_next_entries(page, live_ser
     page.wait_for_function(
         f"() => document.activeElement.closest('li')?.id === 'activity-{first_older.pk}'"
     )
+
+
+def test_sorting_by_keyboard_keeps_focus_on_the_columns_sort_link(page, live_server_url, project):
+    """Enter on a sort link swaps the table; focus lands on the same column's new link (whose
+    address now sorts the other way), so a second Enter sorts back."""
+    login(page, live_server_url, "alice")
+    swapped_and_focused = (
+        "([i, before]) => {"
+        " const th = document.querySelectorAll('#table thead tr:first-child th')[i];"
+        " const a = th && th.querySelector('a[href]');"
+        " return a && a.getAttribute('href') !== before && document.activeElement === a; }"
+    )
+    for path in ("/customers/", "/sales/projects/"):
+        page.goto(f"{live_server_url}{path}")
+        link = page.locator("#table thead th a[href]").nth(2)  # not the first control
+        index = link.evaluate("a => a.closest('th').cellIndex")
+        for _ in range(2):
+            before = page.evaluate(
+                "i => document.querySelectorAll('#table thead tr:first-child th')[i]"
+                ".querySelector('a[href]').getAttribute('href')",
+                index,
+            )
+            page.evaluate(
+                "i => document.querySelectorAll('#table thead tr:first-child th')[i]"
+                ".querySelector('a[href]').focus()",
+                index,
+            )
+            page.keyboard.press("Enter")
+            page.wait_for_function(swapped_and_focused, arg=[index, before])
