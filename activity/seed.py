@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from activity.seed_words import HUMAN, HUMAN_DE, TEXTS, TEXTS_DE
-from crm.lib.seeding import SeedContext, seeding_in_german
+from crm.lib.seeding import SeedContext, report_counts, seeding_in_german
 
 BULK_LOAD_ROWS = 50_000  # from here on, build the indexes once after loading instead of row by row
 PER_CUSTOMER = 10  # the large tenant: 100,000 customers -> 1,000,000 activities
@@ -271,7 +271,7 @@ def _seed(
             "activities: %(human)s logged by people, %(system)s recorded by the system, "
             "%(links)s contact links"
         )
-        % {"human": n_human, "system": n_system, "links": len(links)}
+        % report_counts({"human": n_human, "system": n_system, "links": len(links)})
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext
 
-from crm.lib.seeding import SeedContext, seeding_in_german
+from crm.lib.seeding import SeedContext, report_counts, seeding_in_german
 from crm.models import Team, User
 
 DEMO_PASSWORD = "crm-demo-2026"  # noqa: S105 - the documented demo login
@@ -131,7 +131,7 @@ def seed_users(ctx: SeedContext) -> None:
     ctx.made["teams"] = teams
     ctx.stdout(
         gettext("users: %(users)s in %(teams)s teams")
-        % {"users": len(ctx.made["users"]), "teams": len(teams)}
+        % report_counts({"users": len(ctx.made["users"]), "teams": len(teams)})
     )
 
 

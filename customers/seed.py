@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils.translation import gettext
 
-from crm.lib.seeding import SeedContext
+from crm.lib.seeding import SeedContext, report_counts
 from customers import normalize, seed_data
 from customers.bulk import copy_rows, indexes_rebuilt_after, reserve_ids
 from customers.models import ContactPerson, Customer
@@ -200,9 +200,11 @@ def seed_customers(ctx: SeedContext) -> None:
     ctx.made["contacts_by_customer"] = contacts_by_customer
     ctx.stdout(
         gettext("customers: %(customers)s (%(leads)s leads), contact persons: %(contacts)s")
-        % {
-            "customers": len(customers),
-            "leads": len(ctx.made["lead_ids"]),
-            "contacts": len(contacts),
-        }
+        % report_counts(
+            {
+                "customers": len(customers),
+                "leads": len(ctx.made["lead_ids"]),
+                "contacts": len(contacts),
+            }
+        )
     )

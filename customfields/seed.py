@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils.translation import gettext
 
 from crm.lib.citus import constraints_set
-from crm.lib.seeding import SeedContext
+from crm.lib.seeding import SeedContext, report_counts
 from customfields.models import FieldDefinition
 
 SEGMENTS = [
@@ -123,5 +123,5 @@ def seed_custom_fields(ctx: SeedContext) -> None:
             constraints_set(cursor, immediate=False)
     ctx.stdout(
         gettext("custom fields: %(fields)s (indexes: %(indexes)s)")
-        % {"fields": len(DEMO_FIELDS), "indexes": ", ".join(built["created"]) or "–"}
+        % report_counts({"fields": len(DEMO_FIELDS), "indexes": ", ".join(built["created"]) or "–"})
     )

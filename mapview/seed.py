@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
-from crm.lib.seeding import SeedContext
+from crm.lib.seeding import SeedContext, report_counts
 from customers.models import Customer
 from mapview.geocoding.offline import OfflineGeocoder
 from mapview.services import customers_geocode_batch
@@ -19,11 +19,13 @@ def seed_coordinates(ctx: SeedContext) -> None:
         gettext(
             "coordinates: %(found)s found, %(not_found)s not found (%(places)s distinct places)"
         )
-        % {
-            "found": result.found,
-            "not_found": result.not_found,
-            "places": result.distinct_addresses,
-        }
+        % report_counts(
+            {
+                "found": result.found,
+                "not_found": result.not_found,
+                "places": result.distinct_addresses,
+            }
+        )
     )
 
 
@@ -57,5 +59,5 @@ def seed_selections(ctx: SeedContext) -> None:
         made, members = made + 1, members + len(ids)
     ctx.stdout(
         gettext("map selections: %(made)s with %(members)s customers in all")
-        % {"made": made, "members": members}
+        % report_counts({"made": made, "members": members})
     )

@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from crm.lib.seeding import SeedContext, seeding_in_german
+from crm.lib.seeding import SeedContext, report_counts, seeding_in_german
 from sales.seed_groups import seed_groups
 from sales.seed_words import (  # noqa: F401 - PRODUCTS_DE is also read by tests
     PRODUCTS,
@@ -404,11 +404,13 @@ def seed_sales(ctx: SeedContext) -> None:
             "projects: %(projects)s in %(processes)s processes, %(leads)s leads; "
             "%(groups)s project groups, %(conflicts)s competing offers"
         )
-        % {
-            "projects": len(ids),
-            "processes": len(processes),
-            "leads": len(lead_ids),
-            "groups": n_groups,
-            "conflicts": n_conflicts,
-        }
+        % report_counts(
+            {
+                "projects": len(ids),
+                "processes": len(processes),
+                "leads": len(lead_ids),
+                "groups": n_groups,
+                "conflicts": n_conflicts,
+            }
+        )
     )

@@ -32,6 +32,14 @@ class SeedContext:
         return max(minimum, round(self.customers * per_customer))
 
 
+def report_counts(values: dict) -> dict:
+    """The figures of a seeder's report line in the report's language: whole numbers grouped
+    ("3.248" in German, "3,248" in English), anything else as it is."""
+    from crm.lib.l10n import grouped
+
+    return {k: grouped(v) if isinstance(v, int) else v for k, v in values.items()}
+
+
 def seeding_in_german() -> bool:
     """Whether the sample data is being written for a German tenant (seed_demo seeds in the tenant's
     language): its names, subjects and notes are then German, an English tenant's English."""

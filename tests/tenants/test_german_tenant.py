@@ -228,3 +228,15 @@ def test_seed_demo_reports_a_german_tenant_in_german_and_an_english_one_in_engli
     assert re.search(r"^  Users: \d+\.\d s$", english, re.M)
     assert "custom-field indexes in muen: created cf_vat_id_idx, " in english
     assert "Seeded “muen”." in english
+
+
+def test_the_seed_report_groups_its_counts_in_the_reports_language():
+    from django.utils import translation
+
+    from crm.lib.seeding import report_counts
+
+    values = {"human": 3248, "ratio": "1,5", "links": 12}
+    with translation.override("de"):
+        assert report_counts(values) == {"human": "3.248", "ratio": "1,5", "links": "12"}
+    with translation.override("en"):
+        assert report_counts(values)["human"] == "3,248"
