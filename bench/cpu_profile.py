@@ -21,11 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
-os.environ["SECURE_SSL_REDIRECT"] = "0"
-os.environ.setdefault("ALLOWED_HOSTS", ".localhost,localhost,127.0.0.1,testserver")
+from bench.env import production_like  # noqa: E402 - the repository is on the path only now
+
+production_like()
 
 
 def main() -> None:

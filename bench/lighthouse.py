@@ -27,13 +27,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "lighthouse-only-secret-key-not-for-production-0123456789")
-os.environ["SECURE_SSL_REDIRECT"] = "0"
-os.environ["BENCH_INSTRUMENT"] = "0"
-os.environ["MAP_TILES_URL"] = "/static/img/offline-tile.png"
-os.environ.setdefault("ALLOWED_HOSTS", ".localhost,localhost,127.0.0.1")
+from bench.env import production_like  # noqa: E402 - the repository is on the path only now
+
+production_like(
+    hosts=".localhost,localhost,127.0.0.1",
+    BENCH_INSTRUMENT="0",
+    MAP_TILES_URL="/static/img/offline-tile.png",
+)
 
 from bench import run as bench_run  # noqa: E402 - after the environment above
 

@@ -15,7 +15,6 @@ DEBUG is off, so templates come from the cached loader as in production.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -23,10 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
-os.environ["SECURE_SSL_REDIRECT"] = "0"
+from bench.env import production_like  # noqa: E402 - the repository is on the path only now
+
+production_like(hosts=None)
 
 
 def _median_ms(fn, runs: int) -> float:
