@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from crm.lib.validators import phone_validate, website_validate
 from crm.models import User
 from customers import normalize
 from customers.imports.custom import CONTACT_PREFIX, CustomColumns
@@ -166,6 +167,19 @@ class _RowChecker:
     def _err(self, line: int, fname: str, reason: str) -> None:
         self.plan.add(line=line, column=self.columns.get(fname, fname), reason=reason)
 
+    def _formats(self, line: int, values: dict, names: tuple[str, ...], *, prefix: str) -> None:
+        """Phone numbers and web addresses get the check (and message) the forms give them."""
+        for name in names:
+            text = values.get(name, "")
+            try:
+                (website_validate if name == "website" else phone_validate)(text)
+            except ValidationError as exc:
+                self._err(
+                    line,
+                    prefix + name,
+                    _('"%(v)s": %(reason)s') % {"v": text, "reason": exc.messages[0]},
+                )
+
     def check(self, line: int, row: list[str]) -> None:
         if len(row) != len(self.header):
             self.plan.add(
@@ -188,6 +202,7 @@ class _RowChecker:
             limit = self.max_lengths.get(fname)
             if limit and len(text) > limit:
                 self._err(line, fname, _("longer than %(n)d characters") % {"n": limit})
+        self._formats(line, values, ("phone", "website"), prefix="")
         values["custom"] = self.custom.values(line, v, contact=False)
         kind = v.get("kind", "")
         values["kind"] = (
@@ -271,6 +286,7 @@ class _RowChecker:
                     "contact_email",
                     _('"%(v)s" is not a valid e-mail address') % {"v": contact["email"]},
                 )
+        self._formats(line, contact, ("phone", "mobile"), prefix="contact_")
         for key, text in contact.items():
             limit = self.contact_max.get(key)
             if limit and len(text) > limit:

@@ -118,6 +118,38 @@ def test_bad_lines_are_reported_by_line_column_and_reason_and_nothing_is_written
     assert Customer.objects.count() == before
 
 
+FORMATS = (
+    "Firma;Telefon;Web;Nachname;Durchwahl;Handy\n"
+    "Gut GmbH;+49 (0)89 123 456-7;www.gut.de;Huber;0228/12345;0171 2345678\n"
+    "Falsch GmbH;ruf mich an;nicht eine adresse;Maier;12;+49 171 x\n"
+)
+
+
+def test_phone_numbers_and_web_addresses_get_the_forms_check_per_line(
+    tenant, dave, django_capture_on_commit_callbacks
+):
+    job = _check_and_run(_job(FORMATS, dave), dave, django_capture_on_commit_callbacks)
+    assert job.state == ImportJob.State.REJECTED
+    by_column = {e["column"]: e["reason"] for e in job.errors if e["line"] == 3}
+    assert set(by_column) == {"Telefon", "Web", "Durchwahl", "Handy"}
+    assert by_column["Telefon"].startswith('"ruf mich an": Enter a phone number')
+    assert "www.example.de" in by_column["Web"]
+    assert not [e for e in job.errors if e["line"] == 2]  # the good line passes
+    assert not Customer.objects.filter(name__in=["Gut GmbH", "Falsch GmbH"]).exists()
+
+
+def test_the_format_messages_are_in_the_users_language(tenant, dave):
+    from django.utils import translation
+
+    from customers.imports.checks import import_plan_build
+
+    job = _job(FORMATS, dave)
+    with translation.override("de"):
+        plan = import_plan_build(job=job)
+    reasons = [e["reason"] for e in plan.report if e["column"] == "Telefon"]
+    assert reasons and "Telefonnummer" in reasons[0], reasons
+
+
 def test_a_failure_while_writing_rolls_everything_back(
     tenant, dave, monkeypatch, django_capture_on_commit_callbacks
 ):
