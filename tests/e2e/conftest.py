@@ -30,6 +30,10 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Generous waits: a passing test never waits them out, and on a loaded two-core machine (CI beside
+# other jobs) a page may take several seconds; a 5 s expect() once failed a green test there.
+ACTION_TIMEOUT_MS = 20_000
+EXPECT_TIMEOUT_MS = 15_000
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -73,7 +77,9 @@ def e2e_db(django_db_blocker):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -84,7 +90,7 @@ def browser():
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     pg = context.new_page()
     dialogs: list[str] = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.axe import axe_violations
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, ARTIFACTS, login
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ def lang(request):
 def page(browser, request, lang):
     """A page whose browser asks for ``lang`` (the e2e users keep "the browser's language")."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=LOCALES[lang])
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     pg = context.new_page()
     pg.on("dialog", lambda d: d.dismiss())
     pg.route(

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, ARTIFACTS, login
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 def page(browser, request):
     """A page whose browser asks for English or German (the e2e users follow the browser)."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=request.param)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     pg = context.new_page()
     pg.german = request.param.startswith("de")
     yield pg

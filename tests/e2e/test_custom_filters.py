@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.axe import WCAG_TAGS, axe_violations
-from tests.e2e.conftest import login
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, login
 
 pytestmark = pytest.mark.e2e
 
@@ -121,7 +121,7 @@ def test_the_project_list_and_the_map_offer_the_custom_filters(page, live_server
 
 def test_the_custom_filters_fit_a_phone(browser, live_server_url, scene):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     page.route("**/*tile.openstreetmap.org/**", lambda route: route.abort())
     try:

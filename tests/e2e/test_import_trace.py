@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
 from tests.e2e.axe import axe_violations
-from tests.e2e.conftest import login
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, login
 from tests.e2e.test_phone import FITS
 
 pytestmark = pytest.mark.e2e
@@ -46,7 +46,7 @@ def imported(e2e_db):
 
 def test_the_import_history_and_the_timeline_line_on_a_phone(browser, live_server_url, imported):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     page.route("**/*tile.openstreetmap.org/**", lambda route: route.abort())
     try:

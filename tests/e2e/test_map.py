@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from crm.models import User
 from customers.models import Customer
 from mapview.models import Selection
-from tests.e2e.conftest import login
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, login
 
 pytestmark = pytest.mark.e2e
 
@@ -239,7 +239,7 @@ def near_page(browser, live_server_url, *, granted: bool, user: str = "alice"):
         geolocation=TORSHAVN,
         permissions=["geolocation"] if granted else [],
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     login(page, live_server_url, user)
     open_map(page, live_server_url, "")

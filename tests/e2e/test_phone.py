@@ -10,7 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, login
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def phone(browser):
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     page.route("**/*tile.openstreetmap.org/**", lambda route: route.abort())
     yield page

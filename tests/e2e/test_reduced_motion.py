@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, login
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def motion_page(browser, request):
     context = browser.new_context(
         viewport={"width": 1366, "height": 900}, reduced_motion=request.param
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     pg = context.new_page()
     pg.route("**/*tile.openstreetmap.org/**", lambda route: route.abort())
     pg.reduce = request.param == "reduce"
