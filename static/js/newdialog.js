@@ -10,6 +10,10 @@
   const modalEl = () => document.getElementById("crm-new-dialog");
   const content = () => document.getElementById("crm-new-dialog-content");
   let returnFocus = null;
+  // Bootstrap ignores hide() while the dialog is still fading in (its backdrop 150 ms, then the
+  // dialog 300 ms): a save answered within that time would leave the dialog open and empty over
+  // an inert page. From show() until "shown" the dialog is opening; a close waits for "shown".
+  let opening = false;
 
   function withDialogParam(url) {
     return url + (url.includes("?") ? "&" : "?") + "dialog=1";
@@ -59,7 +63,13 @@
     }
     const link = done.querySelector("a");
     returnFocus = link || returnFocus;
-    window.bootstrap.Modal.getOrCreateInstance(modalEl()).hide();
+    close();
+  }
+
+  function close() {
+    const modal = window.bootstrap.Modal.getOrCreateInstance(modalEl());
+    if (opening) modalEl().addEventListener("shown.bs.modal", () => modal.hide(), { once: true });
+    else modal.hide();
   }
 
   document.addEventListener("click", (event) => {
@@ -101,8 +111,16 @@
     show();
   });
 
+  document.addEventListener("show.bs.modal", (event) => {
+    if (event.target === modalEl()) opening = true;
+  });
+  document.addEventListener("shown.bs.modal", (event) => {
+    if (event.target === modalEl()) opening = false;
+  }, true);
+
   document.addEventListener("hidden.bs.modal", (event) => {
     if (event.target !== modalEl()) return;
+    opening = false;
     content().innerHTML = "";
     const target = returnFocus && document.contains(returnFocus) ? returnFocus : document.getElementById("crm-new-button");
     if (target) target.focus();

@@ -126,3 +126,34 @@ def test_from_the_kanban_new_task_for_a_customer_picked_by_search_due_tomorrow(
     page.get_by_text(f"Rückruf {uid}").first.wait_for()
     page.goto(f"{live_server_url}/")
     page.get_by_text(f"Rückruf {uid}").first.wait_for()
+
+
+def test_saving_while_the_dialog_still_opens_closes_it(page, live_server_url, e2e_db):
+    """A save answered before the dialog has finished opening still closes it (Bootstrap ignores
+    hide() mid-transition; the dialog stayed open and empty over the inert page)."""
+    from customers.models import Customer
+
+    uid = uuid.uuid4().hex[:6]
+    login(page, live_server_url, "alice")
+    page.goto(f"{live_server_url}/customers/")
+    # The opening's 300 ms made 2 s, without movement (so Playwright's clicks need not wait for
+    # it): the save below is answered while the dialog is still opening, on any machine.
+    page.evaluate(
+        "() => { const d = document.querySelector('#crm-new-dialog .modal-dialog');"
+        " d.style.transform = 'none'; d.style.transitionDuration = '2s'; }"
+    )
+    page.get_by_role("button", name="+ New").click()
+    page.get_by_role("link", name="Customer", exact=True).click()
+    dialog = page.get_by_test_id("new-dialog")
+    dialog.locator("input[name=name]").fill(f"Schnell {uid} GmbH")
+    dialog.get_by_label("Open the new record after saving").uncheck()
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        dialog.get_by_test_id("save").click()
+    assert page.evaluate("() => document.querySelector('#crm-new-dialog.show') !== null")
+    page.wait_for_function("() => !document.querySelector('#crm-new-dialog.show')")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.closest('[data-new-dialog-done]')"
+    )
+    assert Customer.objects.filter(name=f"Schnell {uid} GmbH").exists()
+    assert page.locator("#crm-new-dialog-content").inner_html() == ""
+    assert "/customers/" in page.url
