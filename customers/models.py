@@ -34,6 +34,9 @@ class Customer(models.Model):
         MANUAL = "manual", _("Set by hand")
 
     ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
+    # The address, how to reach the customer and its industry, in this order: every customer form,
+    # the write services and the CSV export list them.
+    PROFILE_FIELDS = (*ADDRESS_FIELDS, "phone", "email", "website", "industry")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
     name = models.CharField(_("name"), max_length=200, db_collation=NAME_COLLATION)

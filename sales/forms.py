@@ -212,14 +212,7 @@ class NewCustomerForm(forms.ModelForm):
         fields = [
             "kind",
             "name",
-            "street",
-            "postal_code",
-            "city",
-            "country",
-            "phone",
-            "email",
-            "website",
-            "industry",
+            *Customer.PROFILE_FIELDS,
         ]
 
     def __init__(self, *args, user=None, **kwargs):

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from customers import imports
-from customers.imports.reading import guess_mapping
+from customers.imports.custom import CONTACT_PREFIX
+from customers.imports.reading import IMPORT_FIELDS, guess_mapping
 from customers.models import Customer, ImportJob
 from tests.builders.customers import make_contact, make_customer
 from tests.builders.customfields import make_field
@@ -20,24 +21,9 @@ from tests.builders.sales import make_process, make_project
 
 GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
-# the columns of the customer export that the import takes (the rest are figures it computes)
-IMPORTED = {
-    "name",
-    "kind",
-    "status",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "phone",
-    "email",
-    "website",
-    "industry",
-    "owner",
-    "size_class",
-    "annual_revenue",
-    "employees",
-}
+# the columns of the customer export that the import takes: every customer field it knows (the
+# rest of the export are figures it computes)
+IMPORTED = {name for name in IMPORT_FIELDS if not name.startswith(CONTACT_PREFIX)}
 
 
 def _body(response) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,20 +88,30 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+@contextmanager
+def desktop_page(browser, request, **context_options):
+    """A page of its own browser context (1366x900, timeout ACTION_TIMEOUT_MS; further context
+    options such as ``locale`` as keywords); when the test failed, a full-page screenshot in
+    ARTIFACTS named after it. For the ``page`` fixtures, here and in test modules that need
+    another one."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, **context_options)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     pg = context.new_page()
-    dialogs: list[str] = []
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    pg.dialogs = dialogs
     yield pg
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    with desktop_page(browser, request) as pg:
+        dialogs: list[str] = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.dialogs = dialogs
+        yield pg
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

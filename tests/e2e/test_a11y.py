@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.axe import axe_violations
-from tests.e2e.conftest import ACTION_TIMEOUT_MS, ARTIFACTS, login
+from tests.e2e.conftest import desktop_page, login
 
 pytestmark = pytest.mark.e2e
 
@@ -31,20 +31,13 @@ def lang(request):
 @pytest.fixture
 def page(browser, request, lang):
     """A page whose browser asks for ``lang`` (the e2e users keep "the browser's language")."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=LOCALES[lang])
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-    pg = context.new_page()
-    pg.on("dialog", lambda d: d.dismiss())
-    pg.route(
-        "**/*tile.openstreetmap.org/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=TILE),
-    )
-    yield pg
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    with desktop_page(browser, request, locale=LOCALES[lang]) as pg:
+        pg.on("dialog", lambda d: d.dismiss())
+        pg.route(
+            "**/*tile.openstreetmap.org/**",
+            lambda route: route.fulfill(status=200, content_type="image/png", body=TILE),
+        )
+        yield pg
 
 
 @pytest.fixture

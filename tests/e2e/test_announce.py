@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ACTION_TIMEOUT_MS, ARTIFACTS, login
+from tests.e2e.conftest import desktop_page, login
 
 pytestmark = pytest.mark.e2e
 
@@ -17,16 +17,9 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(params=["en-US", "de-DE"])
 def page(browser, request):
     """A page whose browser asks for English or German (the e2e users follow the browser)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=request.param)
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-    pg = context.new_page()
-    pg.german = request.param.startswith("de")
-    yield pg
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    with desktop_page(browser, request, locale=request.param) as pg:
+        pg.german = request.param.startswith("de")
+        yield pg
 
 
 @pytest.fixture
