@@ -244,12 +244,18 @@ def test_the_top_bar_has_the_search_combobox(tenant, client_for, alice):
 
 
 def _sorted_rows(plan: dict) -> list[int]:
-    """The number of rows each Sort node of an EXPLAIN (ANALYZE, FORMAT JSON) plan ranked."""
+    """The number of rows each Sort node of an EXPLAIN (ANALYZE, FORMAT JSON) plan ranked. Through
+    a Citus coordinator the sorts run on the tenant's worker: they are in the distributed scan's
+    tasks' remote plans."""
     out = []
     if plan.get("Node Type") == "Sort":
         out.append(sum(child["Actual Rows"] for child in plan.get("Plans", [])))
     for child in plan.get("Plans", []):
         out += _sorted_rows(child)
+    for task in plan.get("Distributed Query", {}).get("Job", {}).get("Tasks", []):
+        for remote in task.get("Remote Plan") or []:
+            for entry in remote if isinstance(remote, list) else [remote]:
+                out += _sorted_rows(entry["Plan"])
     return out
 
 
