@@ -142,6 +142,15 @@ def keyset_page(
     return rows, (cursor_encode(rows[-1]) if more and rows else None)
 
 
+def activity_count_capped(*, queryset: QuerySet, limit: int) -> tuple[int, bool]:
+    """How many rows ``queryset`` has, counted up to ``limit`` (one statement that stops early):
+    ``(n, False)``, or ``(limit, True)`` for more than ``limit``. For the log's live region."""
+    from customers.pagination import count_capped
+
+    n, _stats = count_capped(queryset, limit=limit)
+    return (limit, True) if n > limit else (n, False)
+
+
 def timeline_page(
     *, queryset: QuerySet, cursor: str | None = None, size: int = TIMELINE_PAGE
 ) -> tuple[list[Activity], str | None]:

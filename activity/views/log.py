@@ -18,6 +18,8 @@ from crm.models import Team
 from crm.selectors import user_list_active
 
 LOG_PER_PAGE = 25
+# the live region's count after filtering or paging is exact up to this many entries
+LOG_COUNT_LIMIT = 1_000
 
 
 def _log_filter(request: HttpRequest) -> tuple[ActivityFilter, list]:
@@ -75,6 +77,11 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "summary_query": _query(request),
     }
     target = request.htmx.target if request.htmx else None
+    if target in ("activity-entries", "activity-results"):
+        # only a swap is announced (crm.js); a full page load does not pay for the count
+        context["total"], context["total_more"] = selectors.activity_count_capped(
+            queryset=rows, limit=LOG_COUNT_LIMIT
+        )
     if target == "activity-entries":
         return render(request, "activity/activity_list.html#entries", context)
     if target == "activity-results":

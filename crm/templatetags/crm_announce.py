@@ -21,8 +21,8 @@ _KINDS = {
 
 @register.simple_tag
 def row_count_announce(kind: str, count, estimate: bool = False, more: bool = False) -> str:
-    """ "312 customers"; ``estimate``: "about 1,000 rows"; ``more`` (a page of a longer list
-    whose total is not counted): "more than 25 activities"."""
+    """ "312 customers"; ``estimate``: "about 1,000 rows"; ``more`` (a list counted only up to
+    ``count``): "more than 1,000 activities"."""
     n = int(count or 0)
     if estimate:
         return gettext("about %(n)s rows") % {"n": grouped(n)}

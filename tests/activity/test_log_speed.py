@@ -208,3 +208,35 @@ def test_every_log_page_and_fragment_runs_a_fixed_number_of_queries(
     for user in (alice, bob, carol):
         bulk_activities(400, employee=user, customer=customer, step=datetime.timedelta(hours=3))
     assert run() == few
+
+
+def _announced(response) -> str:
+    found = re.search(r'id="entries-title" data-crm-announce="([^"]*)"', response.content.decode())
+    return html.unescape(found.group(1))
+
+
+def test_the_live_region_hears_the_filters_real_count_on_every_page(
+    tenant, client_for, alice, monkeypatch
+):
+    """After filtering (and paging) the log says how many entries match: "30 activities", not
+    "more than 25" of the first page; counted up to a limit, past it "more than 1,000"."""
+    from activity.views import log
+
+    customer = make_customer(owner=alice)
+    bulk_activities(30, employee=alice, customer=customer)
+    client = client_for(alice)
+    url = f"{LOG}?customer={customer.pk}"
+    first = client.get(url, **RESULTS)
+    assert len(_subjects(first)) == 25
+    assert _announced(first) == "30 activities"
+    assert _announced(client.get(_next(first), **ENTRIES)) == "30 activities"
+    assert _announced(client.get(f"{url}&kind=call", **RESULTS)) == (
+        f"{Activity.objects.filter(customer=customer, kind='call').count()} activities"
+    )
+    assert _announced(client.get(url, **RESULTS, HTTP_ACCEPT_LANGUAGE="de")) == "30 Aktivitäten"
+    monkeypatch.setattr(log, "LOG_COUNT_LIMIT", 10)
+    assert _announced(client.get(url, **RESULTS, HTTP_ACCEPT_LANGUAGE="de")) == (
+        "mehr als 10 Aktivitäten"
+    )
+    # a full page load is not announced and does not count
+    assert _announced(client.get(url)) == ""
