@@ -141,9 +141,9 @@ def import_csv(rows: int, *, seed: int = 9, custom: bool = False) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _custom_fields_define() -> None:
+def _custom_fields_define(admin) -> None:
     """The import row's custom fields in the scratch tenant (through the service, as the page
-    does)."""
+    does, by the tenant admin ``admin``)."""
     from customfields.services import definition_create
 
     options = [{"value": v, "en": en, "de": de} for v, en, de in SEGMENTS]
@@ -154,7 +154,7 @@ def _custom_fields_define() -> None:
         ("credit", "Credit limit", "Kreditlimit", "money", {}),
     ):
         definition_create(
-            user=None,
+            user=admin,
             entity="customer",
             key=key,
             label_en=label_en,
@@ -372,7 +372,9 @@ def csv_import(
     try:
         if custom:
             with schema_context(IMPORT_SCHEMA):
-                _custom_fields_define()
+                from crm.models import User
+
+                _custom_fields_define(User.objects.get(email=IMPORT_ADMIN))
         data = import_csv(rows, custom=custom)
         client = make_client(IMPORT_DOMAIN)
         client.login(IMPORT_ADMIN)

@@ -1,5 +1,7 @@
 """Who may edit what. Everyone sees every record of the tenant; salespeople edit their own
-records, managers their team's (including sub-teams) and unowned ones, admins everything.
+records, managers their team's (including sub-teams) and unowned ones, admins everything. The
+tenant's settings (lead function, custom fields, list layouts, company language) are the tenant
+admins'; CSV imports the managers' and admins'.
 
 The rule lives in ``editable_owner_ids``; the single-record check and the queryset filter derive
 from it, so lists and bulk actions check many rows with the same two queries at most.
@@ -79,3 +81,16 @@ def require_edit_owned(*, user, owner_id: int | None) -> None:
         raise PermissionDenied(
             _("You may not edit this record.") + " " + who_can_edit(owner_id=owner_id)
         )
+
+
+def require_tenant_admin(user) -> None:
+    """Raise PermissionDenied unless ``user`` is a tenant admin (the tenant's settings)."""
+    if not getattr(user, "is_tenant_admin", False):
+        raise PermissionDenied
+
+
+def require_importer(user) -> None:
+    """Raise PermissionDenied unless ``user`` may import customers: imports create customers for
+    others, so managers and tenant admins; salespeople ask their manager."""
+    if not (getattr(user, "is_tenant_admin", False) or getattr(user, "is_manager", False)):
+        raise PermissionDenied

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from crm.models import Team, User
+from crm.permissions import require_tenant_admin
 
 
 @transaction.atomic
@@ -108,7 +109,6 @@ def user_after_create_set(*, user: User, after_create: str) -> User:
 @transaction.atomic
 def tenant_default_language_set(*, tenant, language: str, user: User) -> None:
     """The language new users of the tenant get (tenant admins only)."""
-    if not user.is_tenant_admin:
-        raise PermissionDenied
+    require_tenant_admin(user)
     tenant.default_language = _checked_language(language)
     type(tenant).objects.filter(pk=tenant.pk).update(default_language=tenant.default_language)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from crm.lib.broker import task_send_safely
 from crm.lib.generations import generation_bump
+from crm.permissions import require_tenant_admin
 from customfields.models import FieldDefinition, ListLayout
 from customfields.selectors import TOPIC
 
@@ -86,7 +87,9 @@ def unique_guard():
 
 @transaction.atomic
 def definition_create(*, user, **values) -> FieldDefinition:
-    """A new field; its indexes are built in the background when it is filterable or sortable."""
+    """A new field (tenant admins only); its indexes are built in the background when it is
+    filterable or sortable."""
+    require_tenant_admin(user)
     definition = FieldDefinition(**values)
     definition.full_clean()
     _check(definition)
@@ -101,7 +104,9 @@ def definition_create(*, user, **values) -> FieldDefinition:
 
 @transaction.atomic
 def definition_update(*, definition: FieldDefinition, user, data: dict) -> FieldDefinition:
-    """Change a field's definition (never its key, record type or type); no value is rewritten."""
+    """Change a field's definition (tenant admins only; never its key, record type or type); no
+    value is rewritten."""
+    require_tenant_admin(user)
     locked = FieldDefinition.objects.select_for_update().get(pk=definition.pk)
     before = (locked.active, locked.filterable, locked.sortable, locked.searchable, locked.unique)
     for name, value in data.items():
@@ -179,11 +184,6 @@ def values_check_unique(
     return errors
 
 
-def _require_tenant_admin(user) -> None:
-    if not getattr(user, "is_tenant_admin", False):
-        raise PermissionDenied
-
-
 def layout_check(*, key: str, columns: list[str]) -> None:
     """Raise ValidationError unless ``columns`` are offered by the list ``key``, once each."""
     from customfields.layouts import REGISTRY, admin_definitions, offered
@@ -206,7 +206,7 @@ def layout_check(*, key: str, columns: list[str]) -> None:
 @transaction.atomic
 def layout_save(*, user, key: str, columns: list[str]) -> ListLayout:
     """Save the columns (in order) of one list for the whole tenant (tenant admins only)."""
-    _require_tenant_admin(user)
+    require_tenant_admin(user)
     layout_check(key=key, columns=columns)
     layout, _created = ListLayout.objects.update_or_create(key=key, defaults={"columns": columns})
     generation_bump(topic=TOPIC)
@@ -216,6 +216,6 @@ def layout_save(*, user, key: str, columns: list[str]) -> ListLayout:
 @transaction.atomic
 def layout_reset(*, user, key: str) -> None:
     """Back to the list's default columns (tenant admins only)."""
-    _require_tenant_admin(user)
+    require_tenant_admin(user)
     ListLayout.objects.filter(key=key).delete()
     generation_bump(topic=TOPIC)

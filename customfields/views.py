@@ -6,27 +6,23 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.lib.forms import form_errors_add
+from crm.permissions import require_tenant_admin
 from customfields import selectors, services
 from customfields.forms import FieldDefinitionForm
 from customfields.models import FieldDefinition, ListLayout
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if not request.user.is_tenant_admin:
-        raise PermissionDenied
-
-
 @login_required
 def field_list(request: HttpRequest) -> HttpResponse:
     """Every field of the tenant per record type, retired ones greyed."""
-    _require_admin(request)
+    require_tenant_admin(request.user)
     definitions = list(FieldDefinition.objects.order_by("entity", "order", "id"))
     groups = [
         (label, [d for d in definitions if d.entity == value])
@@ -51,7 +47,7 @@ def _save(request: HttpRequest, form: FieldDefinitionForm, definition: FieldDefi
 
 @login_required
 def field_create(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_tenant_admin(request.user)
     form = FieldDefinitionForm(
         request.POST or None, initial={"entity": request.GET.get("entity", "customer")}
     )
@@ -72,7 +68,7 @@ def field_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def field_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require_tenant_admin(request.user)
     definition = selectors.definition_get(pk=pk)
     form = FieldDefinitionForm(
         request.POST or None, instance=FieldDefinition.objects.get(pk=definition.pk)
@@ -103,7 +99,7 @@ def layout_list(request: HttpRequest) -> HttpResponse:
     """The configurable overviews of the tenant: each list's columns, and the kanban card's."""
     from customfields.layouts import REGISTRY, admin_definitions, layout_for, offered
 
-    _require_admin(request)
+    require_tenant_admin(request.user)
     rows = []
     for key, label in ListLayout.Key.choices:
         spec = REGISTRY.get(key)
@@ -137,7 +133,7 @@ def layout_edit(request: HttpRequest, key: str) -> HttpResponse:
     """Pick, order and remove the columns of one list (each button saves at once; no drag)."""
     from customfields.layouts import admin_definitions, layout_for, offered
 
-    _require_admin(request)
+    require_tenant_admin(request.user)
     spec = _layout_spec(key)
     definitions = admin_definitions(spec)
     headers = offered(spec, definitions)

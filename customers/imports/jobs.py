@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.lib.broker import task_send_safely
+from crm.permissions import require_importer
 from customers.imports.checks import ImportPlan, import_plan_build
 from customers.imports.custom import import_fields
 from customers.imports.progress import import_progress_set
@@ -38,7 +39,10 @@ __all__ = [
 
 
 def import_job_create(*, user, upload, encoding: str = "utf-8", delimiter: str = "") -> ImportJob:
-    """Store an uploaded CSV as an import job after checking size, encoding and header."""
+    """Store an uploaded CSV as an import job after checking size, encoding and header (a manager
+    or tenant admin; ``user`` None: the operator's ``import_customers`` command)."""
+    if user is not None:
+        require_importer(user)
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
         raise ImportFileError(
@@ -180,7 +184,8 @@ def import_job_check(*, job_id: int) -> ImportJob:
 
 @transaction.atomic
 def import_job_start(*, job: ImportJob, user) -> ImportJob:
-    """Queue the real import of a checked job (once)."""
+    """Queue the real import of a checked job (once; a manager or tenant admin)."""
+    require_importer(user)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.state != ImportJob.State.CHECKED:
         raise ValidationError(_("Only a checked file without errors can be imported."))

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from crm.permissions import require_importer
 from customers import imports, selectors
 from customers.forms import ImportMappingForm, ImportUploadForm
 from customers.models import ImportJob
 
 
-def _require_importer(user) -> None:
-    # Imports create customers for others; salespeople ask their manager.
-    if not (user.is_tenant_admin or user.is_manager):
-        raise PermissionDenied
-
-
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    _require_importer(request.user)
+    require_importer(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +43,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_importer(request.user)
+    require_importer(request.user)
     job = selectors.import_job_get(pk=pk, user=request.user)
     if job.is_active or job.state == ImportJob.State.DONE:
         return redirect("customers:import_detail", pk=job.pk)
@@ -79,7 +74,7 @@ def _detail_context(job: ImportJob) -> dict:
 
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_importer(request.user)
+    require_importer(request.user)
     job = selectors.import_job_get(pk=pk, user=request.user)
     return render(request, "customers/import_detail.html", _detail_context(job))
 
@@ -87,7 +82,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The status fragment; it keeps polling itself while the job runs."""
-    _require_importer(request.user)
+    require_importer(request.user)
     job = selectors.import_job_get(pk=pk, user=request.user)
     return render(request, "customers/import_detail.html#status", _detail_context(job))
 
@@ -95,7 +90,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_start(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_importer(request.user)
+    require_importer(request.user)
     job = selectors.import_job_get(pk=pk, user=request.user)
     try:
         imports.import_job_start(job=job, user=request.user)

@@ -3,11 +3,12 @@ where new projects start."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.permissions import require_tenant_admin
 from sales.models import LostReason, Phase, Process
 
 DEFAULT_SALES_PHASES = [
@@ -110,8 +111,7 @@ def process_create_default_lead() -> Process:
 @transaction.atomic
 def tenant_lead_function_set(*, tenant, enabled: bool, user) -> None:
     """Switch the tenant's lead function on or off; nothing is deleted, leads are only hidden."""
-    if not getattr(user, "is_tenant_admin", False):
-        raise PermissionDenied
+    require_tenant_admin(user)
     if enabled:
         process_create_default_lead()
     if tenant.lead_function_enabled != enabled:

@@ -117,7 +117,7 @@ def test_key_record_type_and_type_stay_as_created(tenant, dave, client_for):
     )
     assert definition.label_en == "Customer since (year)" and not definition.active
     with pytest.raises(forms.ValidationError):
-        services.definition_update(definition=definition, user=None, data={"field_type": "text"})
+        services.definition_update(definition=definition, user=dave, data={"field_type": "text"})
 
 
 def test_retiring_a_field_keeps_every_stored_value(tenant, dave, client_for):

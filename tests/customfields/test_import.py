@@ -162,7 +162,7 @@ def test_the_benchmarks_file_with_custom_columns_imports_cleanly(
 ):
     from bench.actions import CUSTOM_COLUMNS, IMPORT_COLUMNS, _custom_fields_define, import_csv
 
-    _custom_fields_define()
+    _custom_fields_define(dave)
     upload = SimpleUploadedFile("bench.csv", import_csv(50, custom=True), content_type="text/csv")
     job = imports.import_job_create(user=dave, upload=upload)
     expected = [field for _h, field in IMPORT_COLUMNS + CUSTOM_COLUMNS]
