@@ -77,6 +77,21 @@ def _validate(activity: Activity, contacts: Iterable | None) -> None:
         raise ValidationError(errors)
 
 
+def _entry(*, user, kind, subject, text, occurred_at, duration_minutes, due_date, **more):
+    """An unsaved entry of ``user`` as it was typed (subject trimmed; now when no time is given);
+    ``more``: the record it is logged on and the like."""
+    return Activity(
+        kind=kind,
+        subject=subject.strip(),
+        text=text,
+        occurred_at=occurred_at or timezone.now(),
+        duration_minutes=duration_minutes,
+        employee=user,
+        due_date=due_date,
+        **more,
+    )
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -94,17 +109,17 @@ def activity_create(
     done: bool = False,
 ) -> Activity:
     """Log an activity of ``user``; on a project its customer is the project's customer."""
-    activity = Activity(
+    activity = _entry(
+        user=user,
         kind=kind,
-        subject=subject.strip(),
+        subject=subject,
         text=text,
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=occurred_at,
         duration_minutes=duration_minutes,
-        employee=user,
+        due_date=due_date,
         customer=customer,
         project=project,
         show_on_customer=show_on_customer if project is not None else True,
-        due_date=due_date,
     )
     if kind == Activity.Kind.TASK and done:
         activity.done_at = timezone.now()
@@ -144,13 +159,13 @@ def activity_create_for_customers(
         raise ValidationError(_("No customers to log the activity for."))
     if len(ids) > BULK_MAX:
         raise ValidationError(_("At most %(max)s customers at once.") % {"max": BULK_MAX})
-    template = Activity(
+    template = _entry(
+        user=user,
         kind=kind,
-        subject=subject.strip(),
+        subject=subject,
         text=text,
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=occurred_at,
         duration_minutes=duration_minutes,
-        employee=user,
         due_date=due_date,
         done_at=timezone.now() if kind == Activity.Kind.TASK and done else None,
     )
@@ -297,6 +312,17 @@ def activity_record_project_created(*, project, user) -> Activity:
     )
 
 
+def _change_payload(what: str, before, after) -> dict:
+    """A change entry's payload: the names and ids of ``before`` and ``after`` (a phase, an
+    owner) under from_<what>, to_<what>, from_<what>_id and to_<what>_id."""
+    return {
+        f"from_{what}": _name(before),
+        f"to_{what}": _name(after),
+        f"from_{what}_id": getattr(before, "pk", None),
+        f"to_{what}_id": getattr(after, "pk", None),
+    }
+
+
 def activity_record_phase_changed(*, project, user, from_phase, to_phase) -> Activity:
     """System entry: a project moved from one phase to another (only on the project's timeline)."""
     return _record(
@@ -304,12 +330,7 @@ def activity_record_phase_changed(*, project, user, from_phase, to_phase) -> Act
         user=user,
         project=project,
         show_on_customer=False,
-        payload={
-            "from_phase": _name(from_phase),
-            "to_phase": _name(to_phase),
-            "from_phase_id": getattr(from_phase, "pk", None),
-            "to_phase_id": getattr(to_phase, "pk", None),
-        },
+        payload=_change_payload("phase", from_phase, to_phase),
     )
 
 
@@ -320,12 +341,7 @@ def activity_record_owner_changed(*, project, user, from_owner, to_owner) -> Act
         user=user,
         project=project,
         show_on_customer=False,
-        payload={
-            "from_owner": _name(from_owner),
-            "to_owner": _name(to_owner),
-            "from_owner_id": getattr(from_owner, "pk", None),
-            "to_owner_id": getattr(to_owner, "pk", None),
-        },
+        payload=_change_payload("owner", from_owner, to_owner),
     )
 
 

@@ -30,6 +30,7 @@ from crm.lib.pagination import SafePaginator
 from crm.permissions import user_can_edit_owned
 from customers.filters import customer_overview_queryset
 from customers.models import Customer
+from customers.views.common import owner_change_reported
 from mapview import near, selectors, services
 from mapview.forms import LocationForm, OwnerForm, SelectionRenameForm, SelectionSaveForm
 from mapview.leaflet_texts import attribution, leaflet_texts
@@ -366,25 +367,8 @@ def selection_owner(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
-    messages.success(
-        request,
-        ngettext(
-            "%(n)d customer now belongs to %(owner)s.",
-            "%(n)d customers now belong to %(owner)s.",
-            changed,
-        )
-        % {"n": changed, "owner": form.cleaned_data["owner"]},
-    )
-    if skipped:
-        messages.warning(
-            request,
-            ngettext(
-                "%(n)d customer was skipped: you may not edit it.",
-                "%(n)d customers were skipped: you may not edit them.",
-                skipped,
-            )
-            % {"n": skipped},
-        )
+    owner = form.cleaned_data["owner"]
+    owner_change_reported(request, changed=changed, skipped=skipped, owner=owner)
     return redirect(back)
 
 

@@ -175,14 +175,7 @@ class SalesProjectAdminForm(forms.ModelForm):
         model = SalesProject
         fields = [
             "customer",
-            "title",
-            "process",
-            "phase",
-            "owner",
-            "volume",
-            "probability",
-            "expected_order_date",
-            "description",
+            *SalesProject.CREATE_FIELDS,
             "lost_reason",
             "parked_until",
             "park_return_phase",
@@ -226,16 +219,8 @@ class SalesProjectAdminForm(forms.ModelForm):
 @admin.register(SalesProject)
 class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
     form = SalesProjectAdminForm
-    list_display = [
-        "title",
-        "customer",
-        "process",
-        "phase",
-        "owner",
-        "volume",
-        "probability",
-        "expected_order_date",
-    ]
+    # the title, the customer, then what a project is started with except its description
+    list_display = ["title", "customer", *SalesProject.CREATE_FIELDS[1:-1]]
     list_filter = ["process", "phase__outcome"]
     list_select_related = ["customer", "process", "phase", "owner"]
     search_fields = ["title", "customer__name"]

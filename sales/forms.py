@@ -157,14 +157,7 @@ class ProjectCreateForm(CustomerPickMixin, ProjectFieldsForm):
         "customer_mode",
         "customer_q",
         "customer",
-        "title",
-        "process",
-        "phase",
-        "owner",
-        "volume",
-        "probability",
-        "expected_order_date",
-        "description",
+        *SalesProject.CREATE_FIELDS,
     ]
 
     def __init__(self, *args, lead: bool = False, user=None, **kwargs):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from crm.lib.csvsafe import csv_format_for, csv_response
 from customers.models import Customer
@@ -65,3 +66,27 @@ def currency() -> str:
 
 def status_label(customer: Customer) -> str:
     return _("Lead") if customer.is_lead else _("Customer")
+
+
+def owner_change_reported(request: HttpRequest, *, changed: int, skipped: int, owner) -> None:
+    """The messages after customers were handed to ``owner`` (the overview's bulk action, a map
+    selection's): how many now belong to them, and how many were skipped."""
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d customer now belongs to %(owner)s.",
+            "%(n)d customers now belong to %(owner)s.",
+            changed,
+        )
+        % {"n": changed, "owner": owner},
+    )
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d customer was skipped: you may not edit it.",
+                "%(n)d customers were skipped: you may not edit them.",
+                skipped,
+            )
+            % {"n": skipped},
+        )

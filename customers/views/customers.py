@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -27,7 +26,12 @@ from customers.forms import BulkForm, ContactForm, CustomerForm
 from customers.models import Customer
 from customers.pagination import EstimatedCountPaginator
 from customers.tables import CustomerTable
-from customers.views.common import currency, customer_export_response, wants_partial
+from customers.views.common import (
+    currency,
+    customer_export_response,
+    owner_change_reported,
+    wants_partial,
+)
 from customfields.columns import layout_kwargs
 from customfields.layouts import layout_for
 from customfields.selectors import definitions_for
@@ -124,25 +128,7 @@ def customer_bulk(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
-    messages.success(
-        request,
-        ngettext(
-            "%(n)d customer now belongs to %(owner)s.",
-            "%(n)d customers now belong to %(owner)s.",
-            assigned,
-        )
-        % {"n": assigned, "owner": data["owner"]},
-    )
-    if skipped:
-        messages.warning(
-            request,
-            ngettext(
-                "%(n)d customer was skipped: you may not edit it.",
-                "%(n)d customers were skipped: you may not edit them.",
-                skipped,
-            )
-            % {"n": skipped},
-        )
+    owner_change_reported(request, changed=assigned, skipped=skipped, owner=data["owner"])
     return redirect(back)
 
 

@@ -157,6 +157,19 @@ class LostReason(models.Model):
 
 
 class SalesProject(models.Model):
+    # What a new project is started with, in the order the create form and the admin show it
+    # (besides its customer).
+    CREATE_FIELDS = (
+        "title",
+        "process",
+        "phase",
+        "owner",
+        "volume",
+        "probability",
+        "expected_order_date",
+        "description",
+    )
+
     customer = models.ForeignKey(
         "customers.Customer",
         verbose_name=_("customer"),

@@ -51,13 +51,9 @@ __all__ = [
 ]
 
 
-@transaction.atomic
-def process_create_default() -> Process:
-    """A new tenant's default sales process and lost reasons (idempotent)."""
-    existing = Process.objects.filter(kind=Process.Kind.SALES).first()
-    if existing:
-        return existing
-    process = Process.objects.create(name=_("Sales"), kind=Process.Kind.SALES, order=10)
+def _phases_create(process: Process, rows) -> None:
+    """A default process's phases in the order of ``rows`` (DEFAULT_SALES_PHASES or
+    DEFAULT_LEAD_PHASES, whose rows also say whether a phase qualifies the lead and parks)."""
     Phase.objects.bulk_create(
         Phase(
             process=process,
@@ -67,9 +63,21 @@ def process_create_default() -> Process:
             outcome=outcome,
             yellow_days=yellow,
             red_days=red,
+            qualifies_lead=lead[0] if lead else False,
+            parks=lead[1] if lead else False,
         )
-        for i, (name, prob, outcome, yellow, red) in enumerate(DEFAULT_SALES_PHASES)
+        for i, (name, prob, outcome, yellow, red, *lead) in enumerate(rows)
     )
+
+
+@transaction.atomic
+def process_create_default() -> Process:
+    """A new tenant's default sales process and lost reasons (idempotent)."""
+    existing = Process.objects.filter(kind=Process.Kind.SALES).first()
+    if existing:
+        return existing
+    process = Process.objects.create(name=_("Sales"), kind=Process.Kind.SALES, order=10)
+    _phases_create(process, DEFAULT_SALES_PHASES)
     for i, reason in enumerate(DEFAULT_LOST_REASONS):
         LostReason.objects.get_or_create(name=str(reason), defaults={"order": i})
     return process
@@ -89,22 +97,7 @@ def process_create_default_lead() -> Process:
         followup_process=sales,
         followup_phase=phase_first_open(process=sales),
     )
-    Phase.objects.bulk_create(
-        Phase(
-            process=process,
-            name=str(name),
-            order=(i + 1) * 10,
-            probability=prob,
-            outcome=outcome,
-            yellow_days=yellow,
-            red_days=red,
-            qualifies_lead=qualifies,
-            parks=parks,
-        )
-        for i, (name, prob, outcome, yellow, red, qualifies, parks) in enumerate(
-            DEFAULT_LEAD_PHASES
-        )
-    )
+    _phases_create(process, DEFAULT_LEAD_PHASES)
     return process
 
 

@@ -78,19 +78,7 @@ def project_create(request: HttpRequest, lead: bool = False) -> HttpResponse:
     duplicates = []
     if data is not None and form.is_valid():
         values = form.cleaned_data
-        project_values = {
-            k: values[k]
-            for k in (
-                "title",
-                "process",
-                "phase",
-                "owner",
-                "volume",
-                "probability",
-                "expected_order_date",
-                "description",
-            )
-        }
+        project_values = {k: values[k] for k in SalesProject.CREATE_FIELDS}
         project_values["custom"] = custom_values(form)
         try:
             if values["customer_mode"] == ProjectCreateForm.MODE_EXISTING:
