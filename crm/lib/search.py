@@ -23,10 +23,11 @@ are one word, as are "Gebäude" and "Gebaude".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, F, FloatField, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
@@ -137,6 +138,50 @@ def trgm_available() -> bool:
     return _TRGM[key]
 
 
+# The planner settings the search's statements run with (see ``index_plans``).
+_PLAN_SETTINGS = ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
+
+
+@contextmanager
+def index_plans() -> Iterator[None]:
+    """Run the search's statements with the trigram indexes as their only way in: sequential,
+    plain index and index-only scans off (``SET LOCAL``, in a transaction, the previous values
+    back afterwards; a no-op when already active or without pg_trgm).
+
+    The planner reads a trigram index where it should for most words, but at 100,000 customers
+    it went wrong in two ways (issue 18): it costs the inlined ``crm_fold`` as a few cheap
+    operators, so it read small tables (2,600 project groups) sequentially and folded every
+    name (17-40 ms for a long name, 1-5 ms through the index); and it overestimates how many
+    rows resemble a typo (``<%``), so under the step's LIMIT it walked the contacts' name btree
+    and filtered 137,000 rows (470 ms for "schmitd", 10 ms through the index). Bitmap scans
+    stay allowed: the trigram index's, and the primary keys' for the rows found. The settings
+    only weigh plans; a table without a usable index is still read, just last in line."""
+    if getattr(connection, "_crm_index_plans", False) or not trgm_available():
+        yield
+        return
+    nested = connection.in_atomic_block  # then the settings must go back by hand
+    names = _PLAN_SETTINGS
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT "
+                + ", ".join(f"current_setting('{n}')" for n in names)
+                + ", "
+                + ", ".join(f"set_config('{n}', 'off', true)" for n in names)
+            )
+            before = list(cursor.fetchone()[: len(names)])
+        connection._crm_index_plans = True
+        try:
+            yield
+        finally:
+            connection._crm_index_plans = False
+        # on an error the savepoint's or transaction's rollback takes the settings back
+        if nested:
+            with connection.cursor() as cursor:
+                sets = ", ".join(f"set_config('{n}', %s, true)" for n in names)
+                cursor.execute(f"SELECT {sets}", before)
+
+
 def fold_index_sql(*, table: str, name: str, expression: str) -> list[str]:
     """The statements creating the search index on ``public.crm_fold(expression)`` of ``table``
     (trigram GIN with pg_trgm; nothing without: the fallback reads the table)."""
@@ -214,10 +259,11 @@ def search_run(*, request, query: str, limit: int) -> list[Group]:
     if not query_is_searchable(query):
         return []
     groups = []
-    for kind in search_kinds():
-        hits = kind.search(request=request, query=query, limit=limit)
-        if hits:
-            groups.append(Group(kind=kind, hits=list(hits)[:limit]))
+    with index_plans():
+        for kind in search_kinds():
+            hits = kind.search(request=request, query=query, limit=limit)
+            if hits:
+                groups.append(Group(kind=kind, hits=list(hits)[:limit]))
     return groups
 
 
@@ -255,6 +301,23 @@ _CONTAINS_SCORE = (
     " + 0.2 * length(%s)::float / GREATEST(length({f}), 1)"
 )
 _SIMILAR_SCORE = "0.7 * word_similarity(%s, {f})"
+
+# Words half of all company names have (folded, without dots): the lookalike step leaves them
+# out of a query that has other words. Their trigrams ("gmb", "mbh") are in half the index, so
+# "Müller Maschinenbau GmbH" read 733 index pages for its lookalikes instead of 314, and every
+# name with GmbH in it resembled the query a little more; the rows containing the whole query,
+# GmbH included, are found by the contains step as before.
+LEGAL_FORMS = frozenset(
+    {"gmbh", "mbh", "ag", "kg", "kgaa", "co", "ohg", "gbr", "ug", "ev", "se", "&", "+"}
+)
+
+
+def lookalike_query(folded: str) -> str:
+    """The folded query the lookalike step compares: without the legal forms of ``LEGAL_FORMS``
+    unless they are all it has ("muller maschinenbau gmbh" -> "muller maschinenbau")."""
+    words = folded.split()
+    kept = [w for w in words if w.replace(".", "").strip("()") not in LEGAL_FORMS]
+    return " ".join(kept) if kept else folded
 
 
 class _OnTable(RawSQL):
@@ -339,8 +402,22 @@ def queryset_search(
     first the rows whose folded text contains the query (``LIKE '%query%'``; skipped for a query
     without three letters in a row, which no trigram serves); only when they are fewer than
     ``limit``, the rows that resemble it (``<%``, word similarity over pg_trgm's threshold 0.6:
-    a wrong or missing letter, or the first letters of a word: "ma" finds "Mannheim").
+    a wrong or missing letter, or the first letters of a word: "ma" finds "Mannheim"), compared
+    without the legal forms (``lookalike_query``). Inside ``search_run`` both steps run under
+    ``index_plans``; called alone, each call sets them up itself.
     """
+    with index_plans():
+        return _queryset_search(
+            queryset,
+            expression=expression,
+            query=query,
+            limit=limit,
+            recency=recency,
+            partition=partition,
+        )
+
+
+def _queryset_search(queryset, *, expression, query, limit, recency, partition) -> list:
     folded = fold(query_clean(query))
     table = queryset.model._meta.db_table
     expr = f"public.crm_fold({expression})"  # {t}: the table's alias where it is compiled
@@ -378,9 +455,10 @@ def queryset_search(
     if (missing(rows) if field else limit - len(rows)) > 0:
         # the rows the first step found are not found again; without that step ("ma") the
         # lookalikes are all there is, those containing the query among them
+        resembles = lookalike_query(folded)
         similar = _OnTable(  # noqa: S611 - as above
             f"%s <%% {expr} AND NOT {expr} LIKE %s" if contains_ran else f"%s <%% {expr}",
-            [folded, like] if contains_ran else [folded],
+            [resembles, like] if contains_ran else [resembles],
             table=table,
             output_field=BooleanField(),
         )
@@ -388,7 +466,7 @@ def queryset_search(
             queryset,
             similar,
             _SIMILAR_SCORE.format(f=expr),
-            [folded],
+            [resembles],
             CAP_SIMILAR,
             missing(rows) if field else limit - len(rows),
             recency,
