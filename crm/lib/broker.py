@@ -18,8 +18,11 @@ def task_send_safely(task, args: list) -> bool:
     if isinstance(task, str):
         from crm.celery import app as celery_app
 
-        if task not in celery_app.tasks:  # the apps' tasks modules are imported on first use
-            celery_app.loader.import_default_modules()
+        if task not in celery_app.tasks:
+            # The apps' tasks modules are imported on first use; not by the loader's
+            # import_default_modules(), whose Django fix-up runs django.setup() and the system
+            # checks again inside the request (which also replaces the logging handlers).
+            celery_app.autodiscover_tasks(force=True)
         task = celery_app.tasks[task]
     app = task.app
     try:
