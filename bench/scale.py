@@ -13,6 +13,13 @@ In a scratch database (``crm_scale`` beside the one of DATABASE_URL; created and
 
 It writes bench/SCALING.md, the section "Growing past one machine" that bench/run.py includes in
 bench/RESULTS.md, and replaces that section in RESULTS.md at once.
+
+Pointed at a Citus coordinator (DATABASE_URL of `make citus`, the citus extension in its database),
+it creates the scratch database the way `bin/citus createdb` does: on the coordinator and on every
+worker of ``pg_dist_node``, each with the extension, the workers registered in the new database
+(``CREATE DATABASE`` is not propagated with either). The catalog figures then count every node,
+and the figures go to the section "Many tenants on the cluster" of bench/CITUS.md instead (the
+single PostgreSQL's stay as they are).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SECTION = "## Growing past one machine"
+CITUS_SECTION = "### Many tenants on the cluster (bench/scale.py)"
 ROLLBACK = (
     "mapview",
     "0003_customer_unlocated_index",
@@ -45,6 +53,61 @@ def admin_connect(base: str):
     return psycopg.connect(scratch_url(base, "postgres"), autocommit=True)
 
 
+def node_url(base: str, host: str, port: int, name: str) -> str:
+    """The URL of database ``name`` on another node (a Citus worker), with base's credentials."""
+    parts = urlsplit(scratch_url(base, name))
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@{host}:{port}" if userinfo else f"{host}:{port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def citus_nodes(base: str) -> dict | None:
+    """None on a plain PostgreSQL; on a Citus coordinator its own address (as the workers reach it,
+    not PgBouncer's) and its workers', read from base's database."""
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'").fetchone():
+            return None
+        rows = conn.execute(
+            "SELECT nodename, nodeport, groupid FROM pg_dist_node "
+            "WHERE noderole = 'primary' AND isactive ORDER BY groupid, nodeport"
+        ).fetchall()
+        coordinator = next(((h, p) for h, p, group in rows if group == 0), None)
+        if coordinator is None:  # never registered: the server's own address
+            host, port = conn.execute(
+                "SELECT host(inet_server_addr()), inet_server_port()"
+            ).fetchone()
+            coordinator = (host, port)
+    return {"coordinator": coordinator, "workers": [(h, p) for h, p, group in rows if group != 0]}
+
+
+def citus_createdb(base: str, name: str, nodes: dict) -> None:
+    """Database ``name`` on every worker and the coordinator, each with Citus, the workers
+    registered (what `bin/citus createdb` does); the coordinator's was created by the caller."""
+    import psycopg
+
+    for host, port in nodes["workers"]:
+        with psycopg.connect(node_url(base, host, port, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(node_url(base, host, port, name), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS citus")
+    with psycopg.connect(scratch_url(base, name), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS citus")
+        conn.execute("SELECT citus_set_coordinator_host(%s, %s)", nodes["coordinator"])
+        for host, port in nodes["workers"]:
+            conn.execute("SELECT citus_add_node(%s, %s)", (host, port))
+
+
+def citus_dropdb(base: str, name: str, nodes: dict) -> None:
+    import psycopg
+
+    for host, port in nodes["workers"]:
+        with psycopg.connect(node_url(base, host, port, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -58,14 +121,18 @@ def main() -> None:
         raise SystemExit(
             "bench/scale.py needs DATABASE_URL (a PostgreSQL server it may create a database on)"
         )
+    nodes = citus_nodes(base)
     with admin_connect(base) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{args.database}"')
+    if nodes:
+        citus_createdb(base, args.database, nodes)
+        print(f"Citus: {args.database} on the coordinator and {len(nodes['workers'])} workers")
     os.environ["DATABASE_URL"] = scratch_url(base, args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
     os.environ.setdefault("DEBUG", "1")
     try:
-        results = measure(args.tenants)
+        results = measure(args.tenants, nodes)
     finally:
         from django.db import connections
 
@@ -73,6 +140,8 @@ def main() -> None:
         if not args.keep:
             with admin_connect(base) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+            if nodes:
+                citus_dropdb(base, args.database, nodes)
     write(results)
 
 
@@ -82,7 +151,7 @@ def _timed(func) -> float:
     return time.perf_counter() - started
 
 
-def measure(count: int) -> dict:
+def measure(count: int, nodes: dict | None = None) -> dict:
     import django
 
     django.setup()
@@ -95,18 +164,34 @@ def measure(count: int) -> dict:
     from tenants.template import template_migrate
 
     cores = os.cpu_count() or 2
-    out: dict = {"tenants": count, "cores": cores}
+    out: dict = {"tenants": count, "cores": cores, "citus": bool(nodes)}
+    if nodes:
+        out["workers"] = len(nodes["workers"])
     call_command("migrate_schemas", shared=True, executor="standard", verbosity=0)
     tenant_ensure_public(domain="localhost")
     out["template_s"] = _timed(template_migrate)
 
+    catalog_sql = (
+        "SELECT (SELECT count(*) FROM pg_class), (SELECT count(*) FROM pg_attribute), "
+        "pg_database_size(current_database())"
+    )
+
     def catalog() -> tuple[int, int, int]:
+        """pg_class rows, pg_attribute rows and the database's bytes; on Citus summed over the
+        coordinator (the tables' shells) and the workers (the shards, where the rows live)."""
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT (SELECT count(*) FROM pg_class), (SELECT count(*) FROM pg_attribute), "
-                "pg_database_size(current_database())"
-            )
-            return cursor.fetchone()
+            cursor.execute(catalog_sql)
+            total = list(cursor.fetchone())
+        if nodes:
+            import psycopg
+
+            name = settings.DATABASES["default"]["NAME"]
+            for host, port in nodes["workers"]:
+                with psycopg.connect(node_url(os.environ["DATABASE_URL"], host, port, name)) as c:
+                    total = [
+                        a + b for a, b in zip(total, c.execute(catalog_sql).fetchone(), strict=True)
+                    ]
+        return tuple(total)
 
     before = catalog()
     create = []
@@ -243,7 +328,19 @@ def write(r: dict) -> None:
             f"{r['cache_one'] / mib:.1f} MiB / {r['cache_all'] / mib:.1f} MiB",
         ),
     ]
+    if r["citus"]:  # the catalog counts every node; connections go through DATABASE_URL
+        relabel = {
+            4: "catalog rows per tenant, all nodes (pg_class / pg_attribute)",
+            5: f"catalog at {n} tenants, all nodes (pg_class / pg_attribute rows)",
+            6: f"the database on all nodes at {n} empty tenants",
+            7: "open a connection (DATABASE_URL) and run a first query in a tenant (p50)",
+            8: f"{figures[8][0]} (a coordinator backend)",
+        }
+        figures = [(relabel.get(i, what), figure) for i, (what, figure) in enumerate(figures)]
     table = "\n".join(f"| {what} | {figure} |" for what, figure in figures)
+    if r["citus"]:
+        write_citus(r, table)
+        return
     text = f"""{SECTION}
 
 Measured by `bench/scale.py` on {time.strftime("%Y-%m-%d %H:%M")} ({r["cores"]} cores, load average
@@ -286,11 +383,45 @@ The plan, in the order we would take it:
 """
     (ROOT / "bench" / "SCALING.md").write_text(text)
     results = ROOT / "bench" / "RESULTS.md"
-    if results.exists():
-        current = results.read_text()
-        head = current.split(SECTION)[0].rstrip()
-        results.write_text(head + "\n\n" + text)
+    if results.exists():  # only this section: what follows it (the cluster's figures) stays
+        results.write_text(section_replaced(results.read_text(), SECTION, text))
     print(f"wrote {ROOT / 'bench' / 'SCALING.md'}")
+
+
+def section_replaced(current: str, heading: str, text: str) -> str:
+    """``current`` with the section under ``heading`` (up to the next heading of the same or a
+    higher level) replaced by ``text``, or ``text`` added at the end."""
+    if heading not in current:
+        return (current.rstrip() + "\n\n" + text).lstrip()
+    head, _, rest = current.partition(heading)
+    level = heading.split(" ")[0]
+    marks = ["\n" + "#" * depth + " " for depth in range(1, len(level) + 1)]
+    following = [i for i in (rest.find(mark) for mark in marks) if i >= 0]
+    tail = rest[min(following) :] if following else ""
+    return (head.rstrip() + "\n\n" + text.rstrip() + "\n" + tail).lstrip()
+
+
+def write_citus(r: dict, table: str) -> None:
+    """The cluster's figures as the section CITUS_SECTION of bench/CITUS.md (replaced, or added at
+    its end), up to the next heading of the same or a higher level."""
+    n = r["tenants"]
+    text = f"""{CITUS_SECTION}
+
+Measured by `bench/scale.py` on {time.strftime("%Y-%m-%d %H:%M")} against the cluster of
+`make citus` (a coordinator and {r["workers"]} workers on this machine, through PgBouncer;
+{r["cores"]} cores, load average {r["load"]:.1f} at the end): {n} empty tenants in a scratch
+database made on every node with the extension and the workers registered, each tenant created the
+way provisioning does it (a clone of the template schema, statement by statement on Citus; each
+becomes a distributed schema on one worker).
+
+| what | figure |
+|---|---|
+{table}
+"""
+    path = ROOT / "bench" / "CITUS.md"
+    current = path.read_text() if path.exists() else ""
+    path.write_text(section_replaced(current, CITUS_SECTION, text))
+    print(f"wrote {path} (section {CITUS_SECTION!r})")
 
 
 if __name__ == "__main__":
