@@ -34,8 +34,14 @@ def _layouts_register() -> None:
             entity="customer",
             standard=lambda: standard_columns(CustomerTable, skip=("selection",)),
             fixed=("selection",),
+            areas=("customer",),
         )
     )
     register(
-        ListSpec(key="contacts", entity="contact", standard=lambda: standard_columns(ContactTable))
+        ListSpec(
+            key="contacts",
+            entity="contact",
+            standard=lambda: standard_columns(ContactTable),
+            areas=("contact",),
+        )
     )

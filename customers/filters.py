@@ -17,6 +17,7 @@ from crm.selectors import owner_or_team_q, user_list_active
 from customers import selectors
 from customers.countries import COUNTRY_CHOICES
 from customers.models import ContactPerson, Customer
+from customfields import standard
 from customfields.filters import custom_filters_add
 
 _SEARCH_ATTRS = {"class": "form-control", "type": "search", "autocomplete": "off"}
@@ -96,6 +97,8 @@ class CustomerFilter(django_filters.FilterSet):
         if not leads_enabled(request):
             # With the lead function off there are no leads to filter for.
             del self.filters["status"]
+        if not standard.is_on(standard.Area.CUSTOMER, "country", getattr(request, "user", None)):
+            del self.filters["country"]  # switched off by the tenant
         custom_filters_add(self, entity="customer", user=getattr(request, "user", None))
         fast_selects(self.form.fields)
 

@@ -10,6 +10,7 @@ from customers import selectors
 from customers.countries import country_choices_with
 from customers.imports import DELIMITERS, ENCODINGS, MAX_BYTES, import_fields
 from customers.models import ContactPerson, Customer
+from customfields import standard
 from customfields.forms import custom_fields_attach, custom_unique_check, custom_values
 
 
@@ -84,6 +85,8 @@ class CustomerForm(forms.ModelForm):
         self.fields["employees"].error_messages["min_value"] = _(
             "The number of employees cannot be negative."
         )
+        # Switched-off standard fields are left out; a save keeps their stored values.
+        self.std_off = standard.drop_fields(self, standard.Area.CUSTOMER, user)
         _bootstrap(self)
         custom_fields_attach(
             self, entity="customer", user=user, values=self.instance.custom, creating=creating
@@ -101,14 +104,15 @@ class CustomerForm(forms.ModelForm):
             k: v for k, v in self.cleaned_data.items() if k != "status" and not k.startswith("cf_")
         }
         for key in ("street", "postal_code", "city", "phone", "email", "website", "industry"):
-            values[key] = values.get(key) or ""
+            if key not in self.std_off:
+                values[key] = values.get(key) or ""
         values["custom"] = custom_values(self)
         return values
 
     def duplicate_query(self) -> dict:
         data = self.cleaned_data
         return {
-            k: data.get(k) or ""
+            k: (data.get(k) if k in self.fields else getattr(self.instance, k)) or ""
             for k in ("name", "postal_code", "city", "email", "website", "phone", "country")
         }
 
@@ -123,6 +127,8 @@ class ContactForm(forms.ModelForm):
         self, *args, user=None, creating: bool = False, required_only: bool = False, **kwargs
     ):
         super().__init__(*args, **kwargs)
+        # Switched-off standard fields are left out; a save keeps their stored values.
+        standard.drop_fields(self, standard.Area.CONTACT, user)
         _bootstrap(self)
         if user is not None:
             custom_fields_attach(

@@ -9,6 +9,7 @@ from crm.features import leads_enabled
 from crm.lib.search import Hit, queryset_search, search_kind_register
 from customers.models import ContactPerson, Customer
 from customfields.search import custom_search, matched_text, merge_hits
+from customfields.standard import Area, is_on
 
 CUSTOMER_FIELDS = ("id", "name", "status", "postal_code", "city", "updated_at")
 
@@ -107,12 +108,15 @@ def search_contacts(*, request, query: str, limit: int) -> list[Hit]:
         query=query,
         limit=limit,
     )
+    shown = is_on(Area.CONTACT, "position", request.user)  # the subtitle's position
     return merge_hits(
-        [_contact_hit(c) for c in rows], [_contact_hit(c, field=d) for c, d in found], limit=limit
+        [_contact_hit(c, position=shown) for c in rows],
+        [_contact_hit(c, field=d, position=shown) for c, d in found],
+        limit=limit,
     )
 
 
-def _contact_hit(c: ContactPerson, *, field=None) -> Hit:
+def _contact_hit(c: ContactPerson, *, field=None, position: bool = True) -> Hit:
     return Hit(
         kind="contact",
         pk=c.pk,
@@ -120,7 +124,9 @@ def _contact_hit(c: ContactPerson, *, field=None) -> Hit:
         score=c.search_score,
         url=reverse("customers:contact_detail", args=[c.pk]),
         subtitle=" · ".join(
-            p for p in (c.customer.name, matched_text(c, field) or c.position) if p
+            p
+            for p in (c.customer.name, matched_text(c, field) or (c.position if position else ""))
+            if p
         ),
         css="crm-name-lead" if c.customer.status == Customer.Status.LEAD else "crm-name-customer",
     )

@@ -146,16 +146,19 @@ EXPORT_FIELDS = (
 EXPORT_CHUNK = 2000
 
 
-def customer_export_rows(qs: QuerySet, *, definitions=()) -> Iterator[tuple]:
-    """The overview's filtered and sorted customers as tuples of EXPORT_FIELDS, for a CSV export,
-    followed by the values of the custom fields ``definitions`` (the ones the user may see)."""
+def customer_export_rows(
+    qs: QuerySet, *, definitions=(), fields: tuple[str, ...] = EXPORT_FIELDS
+) -> Iterator[tuple]:
+    """The overview's filtered and sorted customers as tuples of ``fields`` (EXPORT_FIELDS
+    without the switched-off ones), for a CSV export, followed by the values of the custom
+    fields ``definitions`` (the ones the user may see)."""
     if not definitions:
-        yield from qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+        yield from qs.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK)
         return
     from customfields.values import export_cells, export_users
 
     users = export_users(definitions)
-    for *row, custom in qs.values_list(*EXPORT_FIELDS, "custom").iterator(chunk_size=EXPORT_CHUNK):
+    for *row, custom in qs.values_list(*fields, "custom").iterator(chunk_size=EXPORT_CHUNK):
         yield (*row, *export_cells(definitions, custom, users=users))
 
 

@@ -216,8 +216,9 @@ class ContactTable(PagedTable):
         empty_text = _("No contact persons match these filters.")
         row_attrs = {"data-testid": "contact-row"}
 
-    def __init__(self, *args, leads_on: bool = False, **kwargs):
+    def __init__(self, *args, leads_on: bool = False, mobile_on: bool = True, **kwargs):
         self.leads_on = leads_on
+        self.mobile_on = mobile_on  # the phone column falls back to the mobile number
         super().__init__(*args, **kwargs)
 
     def row_attrs_html(self, record: ContactPerson, index: int) -> str:
@@ -248,4 +249,4 @@ class ContactTable(PagedTable):
         return format_html('<span class="{}"><a href="{}">{}</a></span>', css, url, customer.name)
 
     def render_phone(self, record: ContactPerson):
-        return record.phone or record.mobile or "—"
+        return record.phone or (record.mobile if self.mobile_on else "") or "—"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.lib.admin import TenantOnlyAdminMixin
 from customfields import services
 from customfields.forms import FieldDefinitionForm
-from customfields.models import FieldDefinition, ListLayout
+from customfields.models import FieldDefinition, ListLayout, StandardFields
 
 
 @admin.register(FieldDefinition)
@@ -96,4 +96,60 @@ class ListLayoutAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
             )
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
+        obj.pk = saved.pk
+
+
+class StandardFieldsForm(forms.ModelForm):
+    off = forms.MultipleChoiceField(
+        label=_("Switched off"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the optional fields of the area; the values are kept."),
+    )
+
+    class Meta:
+        model = StandardFields
+        fields = ["area"]
+
+    def __init__(self, *args, **kwargs):
+        from customfields.standard import SWITCHABLE
+
+        super().__init__(*args, **kwargs)
+        names: dict[str, object] = {}
+        for fields in SWITCHABLE.values():
+            names.update(fields)
+        self.fields["off"].choices = list(names.items())
+        if self.instance.pk:
+            self.fields["off"].initial = list(self.instance.off)
+            self.fields["area"].disabled = True
+
+    def clean(self):
+        from customfields.standard import switchable
+
+        data = super().clean()
+        area = data.get("area") or self.instance.area
+        wrong = [n for n in data.get("off", []) if area and n not in switchable(area)]
+        if wrong:
+            self.add_error(
+                "off",
+                _("These fields cannot be switched off: %(names)s.") % {"names": ", ".join(wrong)},
+            )
+        return data
+
+
+@admin.register(StandardFields)
+class StandardFieldsAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+    """The same rules as the Standard fields page (customfields.services.standard_fields_save)."""
+
+    form = StandardFieldsForm
+    list_display = ["area", "off", "updated_at"]
+    fields = ["area", "off"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.standard_fields_save(
+            user=request.user, area=obj.area, off=form.cleaned_data["off"]
+        )
         obj.pk = saved.pk

@@ -17,6 +17,7 @@ from django.conf import settings
 from crm.lib.generations import cached
 from customfields.models import FieldDefinition, ListLayout
 from customfields.selectors import TOPIC, definitions_all, definitions_for
+from customfields.standard import off
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class ListSpec:
     default: Callable[[], list[str]] | None = None  # default column names (all standard + custom)
     custom_by_default: bool = True  # the default shows every custom field the user may see
     fixed: tuple[str, ...] = field(default=())  # always shown first (the selection checkbox)
+    # the areas of customfields.standard whose switched-off fields the list leaves out (a column
+    # named like a standard field is offered while that field is on in at least one of them)
+    areas: tuple[str, ...] = field(default=())
 
 
 REGISTRY: dict[str, ListSpec] = {}
@@ -50,26 +54,37 @@ def layouts_stored() -> dict[str, list[str]]:
     )
 
 
-def offered(spec: ListSpec, definitions: list[FieldDefinition]) -> dict[str, str]:
-    """Column key -> header of every column the list can show with ``definitions``."""
-    columns = dict(spec.standard())
+def switched_off(spec: ListSpec, user=None) -> frozenset[str]:
+    """The standard columns the tenant switched off in every area of ``spec``."""
+    if not spec.areas:
+        return frozenset()
+    return frozenset.intersection(*(off(area, user) for area in spec.areas))
+
+
+def offered(spec: ListSpec, definitions: list[FieldDefinition], user=None) -> dict[str, str]:
+    """Column key -> header of every column the list can show with ``definitions`` (without the
+    standard fields switched off)."""
+    gone = switched_off(spec, user)
+    columns = {name: header for name, header in spec.standard() if name not in gone}
     columns.update((d.column, d.label) for d in definitions)
     return columns
 
 
-def default_columns(spec: ListSpec, definitions: list[FieldDefinition]) -> list[str]:
+def default_columns(spec: ListSpec, definitions: list[FieldDefinition], user=None) -> list[str]:
     standard = spec.default() if spec.default else [name for name, _h in spec.standard()]
+    gone = switched_off(spec, user)
     custom = [d.column for d in definitions] if spec.custom_by_default else []
-    return [*standard, *custom]
+    return [*(n for n in standard if n not in gone), *custom]
 
 
-def layout_for(key: str, *, definitions: list[FieldDefinition]) -> list[str]:
-    """The column keys a list shows, in order, for a user who sees ``definitions``."""
+def layout_for(key: str, *, definitions: list[FieldDefinition], user=None) -> list[str]:
+    """The column keys a list shows, in order, for a user who sees ``definitions`` (``user``
+    only spares a read: the switched-off standard fields are remembered for its request)."""
     spec = REGISTRY[key]
     stored = layouts_stored().get(key)
     if stored is None:
-        return default_columns(spec, definitions)
-    available = offered(spec, definitions)
+        return default_columns(spec, definitions, user)
+    available = offered(spec, definitions, user)
     seen: set[str] = set()
     columns = []
     for name in stored:

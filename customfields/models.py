@@ -175,3 +175,29 @@ class ListLayout(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_key_display())
+
+
+class StandardFields(models.Model):
+    """Which optional standard fields of one area the tenant has switched off (customfields.standard
+    lists the switchable ones). Without a row every field is on. Switching a field off only hides
+    it: its values stay in their columns and show again when it is switched back on."""
+
+    class Area(models.TextChoices):
+        CUSTOMER = "customer", _("Customers and leads")
+        CONTACT = "contact", _("Contact persons")
+        PROJECT = "project", _("Sales projects")
+        LEAD = "lead", _("Leads (lead processes)")
+
+    area = models.CharField(_("area"), max_length=10, choices=Area.choices, unique=True)
+    off = ArrayField(
+        models.CharField(max_length=40), verbose_name=_("switched off"), default=list, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["area"]
+        verbose_name = _("standard fields")
+        verbose_name_plural = _("standard fields")
+
+    def __str__(self) -> str:
+        return str(self.get_area_display())

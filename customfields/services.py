@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from crm.lib.broker import task_send_safely
 from crm.lib.generations import generation_bump
 from crm.permissions import require_tenant_admin
-from customfields.models import FieldDefinition, ListLayout
+from customfields.models import FieldDefinition, ListLayout, StandardFields
 from customfields.selectors import TOPIC
 
 FIXED_AFTER_CREATE = ("key", "entity", "field_type")
@@ -219,3 +219,24 @@ def layout_reset(*, user, key: str) -> None:
     require_tenant_admin(user)
     ListLayout.objects.filter(key=key).delete()
     generation_bump(topic=TOPIC)
+
+
+@transaction.atomic
+def standard_fields_save(*, user, area: str, off: list[str]) -> StandardFields:
+    """Switch the optional standard fields of ``area`` off (those in ``off``) or on (the others)
+    for the whole tenant (tenant admins only). Never touches a record's values."""
+    from customfields.standard import SWITCHABLE, forget, switchable
+
+    require_tenant_admin(user)
+    if area not in SWITCHABLE:
+        raise ValidationError(_("Unknown area."))
+    unknown = [n for n in off if n not in switchable(area)]
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be switched off: %(names)s.") % {"names": ", ".join(unknown)}
+        )
+    names = [n for n in switchable(area) if n in set(off)]
+    row, _created = StandardFields.objects.update_or_create(area=area, defaults={"off": names})
+    generation_bump(topic=TOPIC)
+    forget(user)
+    return row

@@ -16,7 +16,7 @@ from crm.lib.forms import form_errors_add
 from crm.permissions import require_tenant_admin
 from customfields import selectors, services
 from customfields.forms import FieldDefinitionForm
-from customfields.models import FieldDefinition, ListLayout
+from customfields.models import FieldDefinition, ListLayout, StandardFields
 
 
 @login_required
@@ -179,3 +179,36 @@ def layout_edit(request: HttpRequest, key: str) -> HttpResponse:
             "kanban": key == ListLayout.Key.KANBAN,
         },
     )
+
+
+@login_required
+def standard_fields(request: HttpRequest) -> HttpResponse:
+    """Data structure: switch the optional standard fields of each area on or off (a switch per
+    field; switching off hides the field everywhere and keeps its values)."""
+    from customfields.standard import SWITCHABLE, off_all
+
+    require_tenant_admin(request.user)
+    if request.method == "POST":
+        on = set(request.POST.getlist("on"))
+        try:
+            for area in SWITCHABLE:
+                names = [n for n, _label in SWITCHABLE[area] if f"{area}.{n}" not in on]
+                services.standard_fields_save(user=request.user, area=area, off=names)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("customfields:standard_fields")
+    current = off_all(request.user)
+    areas = [
+        {
+            "key": area,
+            "label": StandardFields.Area(area).label,
+            "fields": [
+                {"name": n, "label": label, "on": n not in current[area], "id": f"std-{area}-{n}"}
+                for n, label in SWITCHABLE[area]
+            ],
+        }
+        for area in SWITCHABLE
+    ]
+    return render(request, "customfields/standard_fields.html", {"areas": areas})

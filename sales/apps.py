@@ -35,6 +35,7 @@ def _layouts_register() -> None:
                 entity=entity,
                 standard=lambda: standard_columns(ProjectTable, skip=("select",)),
                 fixed=("select",),
+                areas=(entity,),
             )
         )
     register(
@@ -44,5 +45,6 @@ def _layouts_register() -> None:
             standard=card_fields,
             default=lambda: list(CARD_DEFAULT),
             custom_by_default=False,
+            areas=("project", "lead"),  # the board of each narrows it further (sales.cards)
         )
     )

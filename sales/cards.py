@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from customfields.columns import CustomFieldColumn, UserNames
 from customfields.layouts import layout_for
 from customfields.selectors import definitions_for
+from customfields.standard import area_of
+from customfields.standard import off as standard_off
 
 # the standard fields drawn in the card's own places; the others are "label: value" lines
 PLACED = ("customer", "volume", "owner")
@@ -48,11 +50,12 @@ def card_fields_for(request, *, lead: bool, currency: str | None) -> list[CardFi
     if memo is not None and memo[0] == lead:
         return memo[1]
     definitions = definitions_for(entity="lead" if lead else "project", user=request.user)
-    standard = dict(card_fields())
+    gone = standard_off(area_of(lead=lead), request.user)  # switched off on this board's area
+    standard = {k: label for k, label in card_fields() if k not in gone}
     by_column = {d.column: d for d in definitions}
     users = UserNames()
     fields = []
-    for key in layout_for("kanban", definitions=definitions):
+    for key in layout_for("kanban", definitions=definitions, user=request.user):
         if key in by_column:
             definition = by_column[key]
             column = CustomFieldColumn(definition, currency=currency or "EUR", users=users)

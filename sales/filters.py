@@ -12,6 +12,7 @@ from crm.lib.l10n import ISO_DATE
 from crm.lib.widgets import fast_selects
 from crm.models import Team
 from crm.selectors import owner_or_team_q, user_ids_in_team, user_list_active
+from customfields import standard
 from customfields.filters import custom_filters_add, custom_filters_set
 from sales.models import Phase, ProjectGroup, SalesProject
 from sales.selectors import group_type_list, phase_list, process_list, totals_scope_q
@@ -71,6 +72,8 @@ class ProjectFilter(django_filters.FilterSet):
         self.lead = lead
         # custom fields only with the request's user (whose role decides which fields it sees)
         user = getattr(self.request, "user", None)
+        if not standard.is_on(standard.area_of(lead=lead), "expected_order_date", user):
+            del self.filters["expected_from"], self.filters["expected_to"]  # switched off
         custom_filters_add(self, entity="lead" if lead else "project", user=user, small=True)
         self.filters["process"].queryset = process_list(lead=lead)
         self.filters["phase"].queryset = phase_list(lead=lead)

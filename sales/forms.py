@@ -12,6 +12,7 @@ from crm.lib.widgets import fast_selects
 from crm.models import User
 from crm.selectors import user_list_active
 from customers.models import Customer
+from customfields import standard
 from customfields.forms import custom_fields_attach, custom_unique_check, custom_values
 from customfields.selectors import project_entity
 from sales.models import (
@@ -176,6 +177,7 @@ class ProjectCreateForm(CustomerPickMixin, ProjectFieldsForm):
                 ("new", _("New lead")),
                 ("existing", _("Existing lead")),
             ]
+        standard.drop_fields(self, standard.area_of(lead=lead), user)
         _style(self)
         if user is not None:
             custom_fields_attach(
@@ -211,6 +213,7 @@ class NewCustomerForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
+        standard.drop_fields(self, standard.Area.CUSTOMER, user)
         _style(self)
         if user is not None:  # the required custom fields of customers (the others: defaults)
             custom_fields_attach(
@@ -244,6 +247,8 @@ class ProjectEditForm(ProjectFieldsForm):
     def __init__(self, *args, project=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["owner"]  # owners change with the move dialog or the owner action
+        if project is not None:
+            standard.drop_fields(self, project_entity(project), user)
         _style(self)
         self.project = project
         if project is not None and user is not None:

@@ -15,9 +15,15 @@ from django.utils.translation import gettext as _
 from crm.lib.validators import phone_validate, website_validate
 from crm.models import User
 from customers import normalize
-from customers.imports.custom import CONTACT_PREFIX, CustomColumns
+from customers.imports.custom import CONTACT_PREFIX, CustomColumns, import_fields_off
 from customers.imports.progress import import_progress_set
-from customers.imports.reading import IMPORT_FIELDS, ImportFileError, csv_reader, decode_csv_bytes
+from customers.imports.reading import (
+    IMPORT_FIELDS,
+    ImportFileError,
+    csv_reader,
+    decode_csv_bytes,
+    guess_mapping,
+)
 from customers.models import ContactPerson, Customer, ImportJob
 from customers.services import size_class_derive, size_thresholds_get
 
@@ -126,7 +132,8 @@ class _RowChecker:
 
     def __init__(self, *, job: ImportJob, header: list[str], plan: ImportPlan):
         self.job, self.header, self.plan = job, header, plan
-        self.mapping = {int(k): v for k, v in job.mapping.items() if v}
+        self.off = import_fields_off(user=job.created_by)  # switched off: ignored
+        self.mapping = {int(k): v for k, v in job.mapping.items() if v and v not in self.off}
         self.columns = {
             fname: header[index] if index < len(header) else fname
             for index, fname in self.mapping.items()
@@ -339,6 +346,25 @@ class _RowChecker:
             self.plan.contacts[index].append(contact)
 
 
+def _switched_off_notes(*, job: ImportJob, header: list[str], plan: ImportPlan, gone) -> None:
+    """A note (not an error) for each column that is, or would be, mapped to a standard field the
+    tenant switched off: its cells are ignored and nothing of it is written."""
+    if not gone:
+        return
+    mapped = {int(k): v for k, v in job.mapping.items() if v}
+    guessed = {int(k): v for k, v in guess_mapping(header).items()}
+    for index, title in enumerate(header):
+        fname = mapped.get(index) or guessed.get(index)
+        if fname in gone:
+            plan.add(
+                line=1,
+                column=title or fname,
+                reason=_("column ignored: the field %(field)s is switched off")
+                % {"field": IMPORT_FIELDS[fname][0]},
+                level="warning",
+            )
+
+
 def import_plan_build(*, job: ImportJob, progress_phase: str = "check") -> ImportPlan:
     """Read and check every row of the job's file; nothing is written."""
     job.file.open("rb")
@@ -356,6 +382,7 @@ def import_plan_build(*, job: ImportJob, progress_phase: str = "check") -> Impor
         plan.add(line=1, column="—", reason=_("no column is mapped to the name"))
         return plan
     checker = _RowChecker(job=job, header=header, plan=plan)
+    _switched_off_notes(job=job, header=header, plan=plan, gone=checker.off)
     for label in checker.custom.missing_columns():
         plan.add(line=1, column=label, reason=_("no column is mapped to this required field"))
     if plan.error_count:

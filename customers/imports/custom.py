@@ -13,9 +13,10 @@ from customers import normalize
 from customers.imports.reading import IMPORT_FIELDS
 from customers.models import Customer
 from customfields.selectors import definitions_for
+from customfields.standard import Area, off
 from customfields.values import form_field, parse_text
 
-__all__ = ["CONTACT_PREFIX", "CustomColumns", "import_fields"]
+__all__ = ["CONTACT_PREFIX", "CustomColumns", "import_fields", "import_fields_off"]
 
 CONTACT_PREFIX = "contact_"
 
@@ -30,10 +31,19 @@ def _custom_definitions(user) -> dict[str, Any]:
     return found
 
 
+def import_fields_off(*, user=None) -> set[str]:
+    """The standard import fields the tenant switched off (customfields.standard): not offered,
+    and a column named like one is ignored with a note in the dry run's report."""
+    gone = set(off(Area.CUSTOMER, user))
+    gone |= {CONTACT_PREFIX + name for name in off(Area.CONTACT, user)}
+    return gone & set(IMPORT_FIELDS)
+
+
 def import_fields(*, user=None) -> dict[str, tuple[Any, tuple[str, ...]]]:
     """The standard import fields and the user's custom ones: field name -> (label, header
     aliases as folded by ``normalize.text_fold``)."""
-    fields = dict(IMPORT_FIELDS)
+    gone = import_fields_off(user=user)
+    fields = {name: field for name, field in IMPORT_FIELDS.items() if name not in gone}
     for name, definition in _custom_definitions(user).items():
         names = {definition.key, definition.key.replace("_", " "), definition.label_en}
         names.add(definition.label_de or definition.label_en)

@@ -46,16 +46,21 @@ CUSTOMER_EXPORT_HEADER = [
 def customer_export_response(queryset, *, request: HttpRequest, filename: str = "customers.csv"):
     """Stream the customers of ``queryset`` (the overview's, filtered and sorted) as CSV."""
 
-    from customers.selectors import customer_export_rows
+    from customers.selectors import EXPORT_FIELDS, customer_export_rows
     from customfields.selectors import definitions_for
+    from customfields.standard import Area, off
 
-    # Only the custom fields the user's role may see, as further columns (key or German label).
+    # Only the custom fields the user's role may see, as further columns (key or German label);
+    # the standard fields the tenant switched off are left out.
     definitions = definitions_for(entity="customer", user=request.user)
-    header = CUSTOMER_EXPORT_HEADER + [d.heading for d in definitions]
+    gone = off(Area.CUSTOMER, request.user)
+    kept = [i for i, name in enumerate(EXPORT_FIELDS) if name not in gone]
+    header = [CUSTOMER_EXPORT_HEADER[i] for i in kept] + [d.heading for d in definitions]
+    fields = tuple(EXPORT_FIELDS[i] for i in kept)
     return csv_response(
         filename=filename,
         header=header,
-        rows=customer_export_rows(queryset, definitions=definitions),
+        rows=customer_export_rows(queryset, definitions=definitions, fields=fields),
         fmt=csv_format_for(request),
     )
 

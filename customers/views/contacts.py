@@ -28,6 +28,7 @@ from customers.models import Customer
 from customers.pagination import EstimatedCountPaginator
 from customers.tables import ContactTable
 from customers.views.common import wants_partial
+from customfields import standard
 from customfields.columns import layout_kwargs
 from customfields.layouts import layout_for
 from customfields.selectors import definitions_for
@@ -50,9 +51,10 @@ class ContactListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         definitions = definitions_for(entity="contact", user=self.request.user)
-        layout = layout_for("contacts", definitions=definitions)
+        layout = layout_for("contacts", definitions=definitions, user=self.request.user)
         return {
             "leads_on": leads_enabled(self.request),
+            "mobile_on": standard.is_on(standard.Area.CONTACT, "mobile", self.request.user),
             **layout_kwargs(ContactTable, layout=layout, definitions=definitions),
         }
 
@@ -85,37 +87,36 @@ def contact_export(request: HttpRequest) -> HttpResponse:
 
     from customfields.values import export_cells, export_users
 
+    # (field, heading): the keys in English, the user's language otherwise (as the customer
+    # export); the standard fields the tenant switched off are left out
+    gone = standard.off(standard.Area.CONTACT, request.user)
+    columns = [
+        (name, heading)
+        for name, heading in (
+            ("pk", pgettext("CSV heading", "id")),
+            ("first_name", pgettext("CSV heading", "first_name")),
+            ("last_name", pgettext("CSV heading", "last_name")),
+            ("position", pgettext("CSV heading", "position")),
+            ("email", pgettext("CSV heading", "email")),
+            ("phone", pgettext("CSV heading", "phone")),
+            ("mobile", pgettext("CSV heading", "mobile")),
+            ("customer_id", pgettext("CSV heading", "customer_id")),
+            ("customer_name", pgettext("CSV heading", "customer")),
+            ("last_activity_at", pgettext("CSV heading", "last_activity")),
+        )
+        if name not in gone
+    ]
+
     def rows():
         users = export_users(definitions)
         for c in qs.iterator(chunk_size=2000):
+            c.customer_name = c.customer.name
             yield [
-                c.pk,
-                c.first_name,
-                c.last_name,
-                c.position,
-                c.email,
-                c.phone,
-                c.mobile,
-                c.customer_id,
-                c.customer.name,
-                c.last_activity_at,
+                *(getattr(c, name) for name, _heading in columns),
                 *export_cells(definitions, c.custom, users=users),
             ]
 
-    # headings: the keys in English, the user's language otherwise (as the customer export)
-    header = [
-        pgettext("CSV heading", "id"),
-        pgettext("CSV heading", "first_name"),
-        pgettext("CSV heading", "last_name"),
-        pgettext("CSV heading", "position"),
-        pgettext("CSV heading", "email"),
-        pgettext("CSV heading", "phone"),
-        pgettext("CSV heading", "mobile"),
-        pgettext("CSV heading", "customer_id"),
-        pgettext("CSV heading", "customer"),
-        pgettext("CSV heading", "last_activity"),
-        *(d.heading for d in definitions),
-    ]
+    header = [heading for _name, heading in columns] + [d.heading for d in definitions]
     return csv_response(
         filename="contacts.csv", header=header, rows=rows(), fmt=csv_format_for(request)
     )

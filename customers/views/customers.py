@@ -49,7 +49,7 @@ class CustomerListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         definitions = definitions_for(entity="customer", user=self.request.user)
-        layout = layout_for("customers", definitions=definitions)
+        layout = layout_for("customers", definitions=definitions, user=self.request.user)
         return {
             "leads_on": leads_enabled(self.request),
             **layout_kwargs(

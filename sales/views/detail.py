@@ -18,6 +18,8 @@ from crm.lib.http import safe_next
 from crm.permissions import editable_owner_ids, user_can_edit_owned
 from customers.models import Customer
 from customfields.forms import custom_values
+from customfields.selectors import project_entity
+from customfields.standard import Switches
 from sales import selectors, services
 from sales.forms import (
     GroupJoinForm,
@@ -78,7 +80,8 @@ def project_create(request: HttpRequest, lead: bool = False) -> HttpResponse:
     duplicates = []
     if data is not None and form.is_valid():
         values = form.cleaned_data
-        project_values = {k: values[k] for k in SalesProject.CREATE_FIELDS}
+        # a switched-off standard field is not in the form: the service's default
+        project_values = {k: values[k] for k in SalesProject.CREATE_FIELDS if k in values}
         project_values["custom"] = custom_values(form)
         try:
             if values["customer_mode"] == ProjectCreateForm.MODE_EXISTING:
@@ -158,6 +161,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "can_edit": can_edit,
             "lead": lead,
+            "fields_on": Switches(request.user)[project_entity(project)],
             "urls": view_urls(lead),
             **_project_group_context(request, project=project, can_edit=can_edit),
             "history": selectors.project_phase_history(project=project),
@@ -213,6 +217,7 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
         data = {
             k: form.cleaned_data[k]
             for k in ("title", "volume", "expected_order_date", "description")
+            if k in form.cleaned_data  # a switched-off field keeps its value
         }
         data["custom"] = custom_values(form)
         probability = form.cleaned_data["probability"]

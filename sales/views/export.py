@@ -14,28 +14,30 @@ from sales.views.common import require_leads
 __all__ = ["export_table", "project_export"]
 
 
-def export_rows(queryset, *, definitions=()):
-    """The projects as CSV rows of EXPORT_HEADER, then one cell per custom field of
-    ``definitions`` (those the user's role may see)."""
+EXPORT_FIELDS = (
+    "pk",
+    "title",
+    "customer__name",
+    "process__name",
+    "phase__name",
+    "phase__outcome",
+    "owner__email",
+    "volume",
+    "probability",
+    "expected_order_date",
+    "phase_entered_at",
+    "closed_at",
+    "lost_reason__name",
+)
+
+
+def export_rows(queryset, *, definitions=(), fields: tuple[str, ...] = EXPORT_FIELDS):
+    """The projects as CSV rows of ``fields`` (EXPORT_FIELDS without the switched-off ones),
+    then one cell per custom field of ``definitions`` (those the user's role may see)."""
     from customfields.values import export_cells, export_users
 
     users = export_users(definitions)
-    rows = queryset.order_by("pk").values_list(
-        "pk",
-        "title",
-        "customer__name",
-        "process__name",
-        "phase__name",
-        "phase__outcome",
-        "owner__email",
-        "volume",
-        "probability",
-        "expected_order_date",
-        "phase_entered_at",
-        "closed_at",
-        "lost_reason__name",
-        "custom",
-    )
+    rows = queryset.order_by("pk").values_list(*fields, "custom")
     for *row, custom in rows.iterator(chunk_size=2000):
         yield (*row, *export_cells(definitions, custom, users=users))
 
@@ -62,10 +64,14 @@ EXPORT_HEADER = [
 def export_table(queryset, *, user, lead: bool) -> tuple[list[str], object]:
     """(header, rows) of a project or lead export with the custom fields ``user`` may see."""
     from customfields.selectors import definitions_for
+    from customfields.standard import area_of, off
 
     definitions = definitions_for(entity="lead" if lead else "project", user=user)
-    header = EXPORT_HEADER + [d.heading for d in definitions]
-    return header, export_rows(queryset, definitions=definitions)
+    gone = off(area_of(lead=lead), user)  # the standard fields the tenant switched off
+    kept = [i for i, name in enumerate(EXPORT_FIELDS) if name not in gone]
+    header = [EXPORT_HEADER[i] for i in kept] + [d.heading for d in definitions]
+    fields = tuple(EXPORT_FIELDS[i] for i in kept)
+    return header, export_rows(queryset, definitions=definitions, fields=fields)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from customfields import standard
 from sales import selectors
 from sales.filters import ProjectFilter
 from sales.models import Phase, Process
@@ -95,7 +96,10 @@ def project_kanban(request: HttpRequest, lead: bool = False) -> HttpResponse:
         for k in ("status", "expected_from", "expected_to", "phase", *context["custom_filters"])
         for v in request.GET.getlist(k)
     ]
-    context.update(processes=processes, sorts=SORT_LABELS, carry=carry)
+    sorts = dict(SORT_LABELS)
+    if not standard.is_on(standard.area_of(lead=lead), "expected_order_date", request.user):
+        del sorts["expected"]  # the expected order date is switched off
+    context.update(processes=processes, sorts=sorts, carry=carry)
     template = (
         "sales/project_kanban.html#board"
         if request.htmx and not request.htmx.boosted

@@ -68,7 +68,9 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         definitions = definitions_for(
             entity="lead" if self.lead else "project", user=self.request.user
         )
-        layout = layout_for("leads" if self.lead else "projects", definitions=definitions)
+        layout = layout_for(
+            "leads" if self.lead else "projects", definitions=definitions, user=self.request.user
+        )
         return {
             "currency": getattr(self.request.tenant, "currency", "EUR"),
             "ticked": ticked,

@@ -25,7 +25,7 @@ from django.utils import timezone
 from activity.models import Activity
 from crm.models import User
 from customers.models import ContactPerson, Customer, ImportJob
-from customfields.models import FieldDefinition, ListLayout
+from customfields.models import FieldDefinition, ListLayout, StandardFields
 from mapview.models import Selection
 from sales.models import LostReason, Process, ProjectGroup, SalesProject
 from tests.builders.activity import make_activity
@@ -652,6 +652,11 @@ ACTIONS: dict[str, Action] = {
         lambda c, ctx: c.post("/fields/layouts/contacts/", {"action": "reset"}),
         lambda ctx: list(ListLayout.objects.values_list("key", "columns")),
     ),
+    "standard fields: switch one off (data structure page)": Action(
+        _nothing,
+        lambda c, ctx: c.post("/fields/standard/", {"on": ["customer.email"]}),
+        lambda ctx: list(StandardFields.objects.values_list("area", "off")),
+    ),
     # the top bar's "+ New" dialog posts the same forms (htmx, dialog=1): the same rules
     "+ New dialog: customer": Action(
         _nothing,
@@ -797,6 +802,7 @@ MATRIX: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "custom field edit (settings page)": (Y, N, N, N, N),
     "overview layout: remove a column (settings page)": (Y, N, N, N, N),  # tenant admins only
     "overview layout: reset (settings page)": (Y, N, N, N, N),
+    "standard fields: switch one off (data structure page)": (Y, N, N, N, N),  # admins only
     "my settings: own language": (Y, Y, Y, Y, Y),  # everyone sets their own
     "+ New dialog: customer": (Y, Y, Y, N, N),  # as the customer form
     "+ New dialog: contact person": (Y, Y, Y, N, N),

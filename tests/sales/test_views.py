@@ -136,8 +136,8 @@ def test_the_board_query_count_does_not_grow_with_the_number_of_projects(
     with django_assert_max_num_queries(len(few)):
         assert client.get(board_url(process)).status_code == 200
     # ... with the custom-field definitions and the overview layouts (the card fields) read once
-    # each (cached across requests outside the tests)
-    assert real_queries(few) <= 12
+    # each, and the standard fields switched off once (cached across requests outside the tests)
+    assert real_queries(few) <= 13
 
 
 def test_a_column_shows_the_first_cards_and_loads_more_on_demand(client_for, process, alice):
@@ -446,8 +446,8 @@ def test_the_list_query_count_does_not_grow_with_the_number_of_projects(
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("sales:project_list"))
     # ... and the custom-field definitions and the overview layouts once each (the columns; cached
-    # across requests outside the tests)
-    assert real_queries(few) <= 13
+    # across requests outside the tests), and the standard fields switched off once
+    assert real_queries(few) <= 14
 
 
 def test_the_views_switch_keeping_the_filters(client_for, process, alice):
