@@ -65,7 +65,7 @@ def page_statements(client, page: dict) -> list:
     return response.status_code, [
         q["sql"]
         for q in captured.captured_queries
-        if q["sql"].lstrip()[:6].upper() in ("SELECT", "WITH ")
+        if q["sql"].lstrip()[:5].upper() in ("SELEC", "WITH ")
     ]
 
 
