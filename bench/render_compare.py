@@ -6,7 +6,11 @@
   markup as a template include per card, ``bench/templates/bench/kanban_card.html``);
 - 50 rows of the project list (``sales.tables.FastBodyMixin`` against django-tables2's own cell
   templates);
-- a select of 200 options (``crm.lib.widgets.FastSelect`` against Django's ``Select``).
+- a select of 200 options (``crm.lib.widgets.FastSelect`` against Django's ``Select``);
+- the activity summary's weekly charts, 50 of 12 and 50 of 52 weeks
+  (``activity_tags.weekly_chart`` against ``bench/templates/bench/weekly_chart.html``).
+
+``--no-db`` runs only the last two, which need no seeded tenant.
 
 Prints the median time of each and the ratio; the figures quoted beside the code come from here.
 DEBUG is off, so templates come from the cached loader as in production.
@@ -44,6 +48,7 @@ def main() -> None:
     parser.add_argument("--schema", default="demo")
     parser.add_argument("--user", default="admin@demo.test")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--no-db", action="store_true", help="only the select and the charts")
     args = parser.parse_args()
 
     import django
@@ -51,13 +56,19 @@ def main() -> None:
 
     django.setup()
     settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], ROOT / "bench" / "templates"]
-    from django import forms
+
+    if not args.no_db:
+        _compare_db_pieces(args)
+    _compare_select(args.runs)
+    _compare_charts(args.runs)
+
+
+def _compare_db_pieces(args) -> None:
     from django.template import engines
     from django.template.loader import get_template
     from django.test import RequestFactory
     from django_tenants.utils import schema_context
 
-    from crm.lib.widgets import FastSelect
     from crm.models import User
     from sales import selectors
     from sales.tables import ProjectTable
@@ -121,13 +132,66 @@ def main() -> None:
             f"template/python x{tpl / py:.1f}"
         )
 
+
+def _compare_select(runs: int) -> None:
+    from django import forms
+
+    from crm.lib.widgets import FastSelect
+
     choices = [(str(i), f"Option {i} Müller & Söhne") for i in range(200)]
-    py = _median_ms(lambda: FastSelect(choices=choices).render("owner", "7"), args.runs)
-    tpl = _median_ms(lambda: forms.Select(choices=choices).render("owner", "7"), args.runs)
+    py = _median_ms(lambda: FastSelect(choices=choices).render("owner", "7"), runs)
+    tpl = _median_ms(lambda: forms.Select(choices=choices).render("owner", "7"), runs)
     print(
         f"select (200 options): python {py:.2f} ms, template {tpl:.2f} ms, "
         f"template/python x{tpl / py:.1f}"
     )
+
+
+def _compare_charts(runs: int) -> None:
+    import datetime
+
+    from django.template import engines
+    from django.template.loader import get_template
+
+    from activity.templatetags.activity_tags import BAR_WIDTH, chart_geometry
+
+    python_charts = engines["django"].from_string(
+        "{% load activity_tags %}{% for weeks in charts %}"
+        "{% weekly_chart weeks top width=130 height=30 label='Anna Müller' %}{% endfor %}"
+    )
+    template_charts = get_template("bench/weekly_charts.html")
+
+    def template_render(charts, top):
+        shaped = []
+        for weeks in charts:
+            view_width, bars, hits = chart_geometry(weeks, top, 30)
+            shaped.append(
+                {
+                    "label": "Anna Müller",
+                    "view_width": view_width,
+                    "width": 130,
+                    "height": 30,
+                    "axis_y": 29.5,
+                    "bars": bars,
+                    "hits": hits,
+                    "bar_width": BAR_WIDTH,
+                }
+            )
+        return template_charts.render({"charts": shaped})
+
+    monday = datetime.date(2026, 1, 5)
+    for count in (12, 52):
+        charts = [
+            [(monday + datetime.timedelta(weeks=w), (w * 7 + e) % 23) for w in range(count)]
+            for e in range(50)
+        ]
+        context = {"charts": charts, "top": 22}
+        py = _median_ms(lambda c=context: python_charts.render(c), runs)
+        tpl = _median_ms(lambda c=charts: template_render(c, 22), runs)
+        print(
+            f"weekly charts (50 of {count} weeks): python {py:.1f} ms, template {tpl:.1f} ms, "
+            f"template/python x{tpl / py:.1f}"
+        )
 
 
 if __name__ == "__main__":
