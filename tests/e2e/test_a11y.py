@@ -186,6 +186,7 @@ def test_every_menu_page_and_form_has_no_axe_violation(page, live_server_url, la
         "/fields/layouts/",
         "/fields/layouts/customers/",
         "/fields/layouts/kanban/",
+        "/fields/standard/",
         f"/sales/projects/board/?process={scene['process'].pk}",
     ]
     for href in dict.fromkeys([*hrefs, *extra]):

@@ -65,6 +65,7 @@ def test_every_menu_page_fits_a_phone_and_starts_with_its_content(phone, live_se
         "/customers/?selection=2147483000",
         "/fields/",  # the tenant admin's settings (dave is an admin)
         "/fields/layouts/",
+        "/fields/standard/",
     ]:
         page.goto(live_server_url + href)
         page.wait_for_load_state("networkidle")
