@@ -241,14 +241,17 @@ def selection_add(request: HttpRequest) -> HttpResponse:
     The customer overview's bulk action "add to a selection" posts here.
     """
     back = safe_next(request, reverse("mapview:selection_list"))
+    definition: dict = {}
     if request.POST.get("scope") == "all":
+        query = QueryDict(request.POST.get("query", ""))
         ids = list(
-            customer_overview_queryset(
-                request=request, query=QueryDict(request.POST.get("query", ""))
-            )
+            customer_overview_queryset(request=request, query=query)
             .order_by()
             .values_list("pk", flat=True)
         )
+        # the overview's filters it was made with, custom-field ones (cf_...) included, as a
+        # drawn selection keeps the map's
+        definition["filters"] = query.urlencode()
     else:
         try:
             ids = [int(pk) for pk in request.POST.getlist("ids")]
@@ -270,7 +273,7 @@ def selection_add(request: HttpRequest) -> HttpResponse:
                 name=request.POST.get("name", ""),
                 owner=request.user,
                 customer_ids=ids,
-                definition={"ids": sorted(set(ids))},
+                definition={"ids": sorted(set(ids)), **definition},
             )
             added = selection.customer_count
     except (ValueError, OverflowError):

@@ -140,3 +140,29 @@ def test_an_unknown_or_malformed_selection_id_is_explained_and_lists_nobody(
     export = client.get("/customers/export/", {"selection": value})
     assert export.status_code == 200
     assert b"Anybody" not in b"".join(export.streaming_content)
+
+
+def test_all_rows_matching_custom_field_filters_go_into_a_new_selection_with_the_filters(
+    tenant, alice, client_for
+):
+    from tests.builders.customfields import INDUSTRY_OPTIONS, make_field
+
+    make_field(key="segment", field_type="choice", options=INDUSTRY_OPTIONS, filterable=True)
+    make_field(key="code", label_en="Code", filterable=True)
+    retail = make_customer(name="Laden A", owner=alice, custom={"segment": "retail", "code": "N1"})
+    make_customer(name="Laden B", owner=alice, custom={"segment": "retail", "code": "S2"})
+    make_customer(name="Werk C", owner=alice, custom={"segment": "industry", "code": "N3"})
+    client = client_for(alice)
+    query = "cf_segment=retail&cf_code=n"
+    page = client.get(f"/customers/?{query}").content.decode()
+    assert f'name="query" value="{query.replace("&", "&amp;")}"' in page  # what the form posts
+    response = client.post(
+        ADD, {"action": "select", "scope": "all", "query": query, "name": "Retail north"}
+    )
+    assert response.status_code == 302
+    selection = Selection.objects.get(name="Retail north")
+    assert list(selection.items.values_list("customer_id", flat=True)) == [retail.pk]
+    assert selection.definition == {"ids": [retail.pk], "filters": query}
+    # ticked rows keep no filters: they were picked by hand
+    client.post(ADD, {"action": "select", "scope": "selected", "ids": [retail.pk], "name": "Hand"})
+    assert Selection.objects.get(name="Hand").definition == {"ids": [retail.pk]}
