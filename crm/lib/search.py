@@ -281,6 +281,21 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def folded_like(text: str) -> str:
+    """The LIKE pattern for the rows whose folded text contains ``text`` (folded, its ``%``,
+    ``_`` and ``\\`` as letters): "Müller" -> "%muller%"; "" for a text without letters."""
+    folded = fold(query_clean(text))
+    return f"%{_like_escape(folded)}%" if folded.strip() else ""
+
+
+def table_match(sql: str, params: list, *, table: str) -> RawSQL:
+    """A filter over the columns of ``table``, which ``sql`` names ``{t}`` (written out as the
+    table's alias wherever Django compiles it; see ``_OnTable``). For the lists' text filters,
+    which match ``public.crm_fold(...) LIKE folded_like(text)`` over the search's trigram
+    indexes."""
+    return _OnTable(sql, params, table=table, output_field=BooleanField())  # noqa: S611
+
+
 RECENCY_WEIGHT = 0.1  # at most a tenth of a perfect match: closeness first, then recency
 RECENCY_DAYS = 30  # a record changed this many days ago gets half the bonus
 
