@@ -72,86 +72,112 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
             )
         require_edit_owned(user=request.user, owner_id=project.owner_id)
     if request.method == "GET":
-        board = board_params(request.GET)
-        initial = {
-            "process": project.process_id,
-            "phase": project.phase_id,
-            "version": project.version,
-        }
-        for key in ("process", "phase", "owner", "lost_reason", "park_return_phase"):
-            if request.GET.get(key, "").isdigit():
-                initial[key] = int(request.GET[key])
-        if request.GET.get("park_until"):
-            initial["park_until"] = request.GET["park_until"]
-        form = MoveForm(initial=initial, project=project)
-        phases = list(form.fields["phase"].queryset)
-        if initial.get("phase") not in {p.pk for p in phases}:
-            # another process was chosen: start at its first phase
-            form.initial["phase"] = phases[0].pk if phases else None
-        dialog = _move_dialog(request, project=project, form=form, board=board)
-        if request.htmx:
-            return HttpResponse(dialog)
-        return render(request, "sales/project_move.html", {"project": project, "dialog": dialog})
-
+        return _dialog_page(request, project=project)
     board = board_params(request.POST)
-    on_board = board["board"] == "1"
     form = MoveForm(request.POST, project=project)
-    error, current = "", None
     was_lead = project.customer.is_lead
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = services.project_move(
-                project=project,
-                phase=data["phase"],
-                process=data["process"],
-                owner=data["owner"],
-                lost_reason=data["lost_reason"],
-                user=request.user,
-                expected_version=data["version"],
-                park_until=data["park_until"],
-                park_return_phase=data["park_return_phase"],
-            )
-            moved, closed = result.project, _closed_alternatives_text(result.closed_alternatives)
-            converted = _converted_text(was_lead=was_lead, project=moved)
-        except ConcurrentUpdate as exc:
-            current, error = exc.current, exc.messages[0]
-        except PermissionDenied:
-            form.add_error("owner", _("You may not hand this project to that owner."))
-        except ValidationError as exc:
-            form_errors_add(form, exc)
-        else:
-            if on_board:
-                phase_ids = {int_or_none(board["from_phase"]), project.phase_id, moved.phase_id}
-                if (
-                    closed
-                ):  # the closed alternatives left their columns for a lost one: redraw the board
-                    phase_ids |= board_phase_ids(board)
-                return board_update(
-                    request,
-                    board=board,
-                    lead=lead,
-                    phase_ids=phase_ids,
-                    moved=moved,
-                    message=" ".join(m for m in (converted, closed) if m),
-                    level="success" if converted else "info",
-                )
-            messages.success(request, _("Project moved to “%(phase)s”.") % {"phase": moved.phase})
-            if converted:
-                messages.success(request, converted)
-            if closed:
-                messages.info(request, closed)
-            return redirect_or_hx(request, safe_next(request, moved.get_absolute_url()))
+    result, current, error = _move_from_form(request, project=project, form=form)
+    if result is not None:
+        return _moved(
+            request, board=board, lead=lead, project=project, result=result, was_lead=was_lead
+        )
     if current is not None:
         # Show the state that won, with a form based on it.
-        form = MoveForm(
-            initial={
-                "process": current.process_id,
-                "phase": current.phase_id,
-                "version": current.version,
-            },
-            project=current,
+        form = MoveForm(initial=_initial_of(current), project=current)
+    return _move_failed(
+        request,
+        board=board,
+        lead=lead,
+        project=current or project,
+        form=form,
+        current=current,
+        error=error,
+    )
+
+
+def _initial_of(project: SalesProject) -> dict:
+    return {"process": project.process_id, "phase": project.phase_id, "version": project.version}
+
+
+def _dialog_page(request: HttpRequest, *, project: SalesProject) -> HttpResponse:
+    """The move dialog, preset from the address (a drop on another column, a process chosen in
+    the dialog)."""
+    board = board_params(request.GET)
+    initial = _initial_of(project)
+    for key in ("process", "phase", "owner", "lost_reason", "park_return_phase"):
+        if request.GET.get(key, "").isdigit():
+            initial[key] = int(request.GET[key])
+    if request.GET.get("park_until"):
+        initial["park_until"] = request.GET["park_until"]
+    form = MoveForm(initial=initial, project=project)
+    phases = list(form.fields["phase"].queryset)
+    if initial.get("phase") not in {p.pk for p in phases}:
+        # another process was chosen: start at its first phase
+        form.initial["phase"] = phases[0].pk if phases else None
+    dialog = _move_dialog(request, project=project, form=form, board=board)
+    if request.htmx:
+        return HttpResponse(dialog)
+    return render(request, "sales/project_move.html", {"project": project, "dialog": dialog})
+
+
+def _move_from_form(request: HttpRequest, *, project: SalesProject, form: MoveForm):
+    """The move the form asks for: (its MoveResult, None, "") or, refused, (None, the project's
+    current state when a colleague moved it first, that message); other refusals are errors of
+    the form."""
+    if not form.is_valid():
+        return None, None, ""
+    data = form.cleaned_data
+    try:
+        result = services.project_move(
+            project=project,
+            phase=data["phase"],
+            process=data["process"],
+            owner=data["owner"],
+            lost_reason=data["lost_reason"],
+            user=request.user,
+            expected_version=data["version"],
+            park_until=data["park_until"],
+            park_return_phase=data["park_return_phase"],
         )
+    except ConcurrentUpdate as exc:
+        return None, exc.current, exc.messages[0]
+    except PermissionDenied:
+        form.add_error("owner", _("You may not hand this project to that owner."))
+    except ValidationError as exc:
+        form_errors_add(form, exc)
+    else:
+        return result, None, ""
+    return None, None, ""
+
+
+def _moved(request, *, board: dict, lead: bool, project, result, was_lead: bool) -> HttpResponse:
+    """After a move: the redrawn board columns with what happened, or the next page."""
+    moved, closed = result.project, _closed_alternatives_text(result.closed_alternatives)
+    converted = _converted_text(was_lead=was_lead, project=moved)
+    if board["board"] == "1":
+        phase_ids = {int_or_none(board["from_phase"]), project.phase_id, moved.phase_id}
+        if closed:  # the closed alternatives left their columns for a lost one: redraw the board
+            phase_ids |= board_phase_ids(board)
+        return board_update(
+            request,
+            board=board,
+            lead=lead,
+            phase_ids=phase_ids,
+            moved=moved,
+            message=" ".join(m for m in (converted, closed) if m),
+            level="success" if converted else "info",
+        )
+    messages.success(request, _("Project moved to “%(phase)s”.") % {"phase": moved.phase})
+    if converted:
+        messages.success(request, converted)
+    if closed:
+        messages.info(request, closed)
+    return redirect_or_hx(request, safe_next(request, moved.get_absolute_url()))
+
+
+def _move_failed(request, *, board: dict, lead: bool, project, form, current, error: str):
+    """A refused move: the dialog again with its errors (on the board, with the columns redrawn
+    and, for a drop, the reason in the board's message)."""
     all_errors = ""
     if not error and form.errors:
         # Errors of the dialog's fields show beside them (once); the alert above the fields and
@@ -163,36 +189,24 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
             for e in errors
         )
         all_errors = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    if on_board:
+    dialog = _move_dialog(
+        request, project=project, form=form, board=board, current=current, error=error
+    )
+    if board["board"] == "1":
         in_dialog = request.htmx.target == "sales-dialog-body"
         # the open dialog shows the errors itself; a drop has no dialog, so the board says why
-        message = "" if in_dialog else error or all_errors
-        phase_ids = {int_or_none(board["from_phase"]), (current or project).phase_id}
-        dialog = _move_dialog(
-            request,
-            project=current or project,
-            form=form,
-            board=board,
-            current=current,
-            error=error,
-        )
         return board_update(
             request,
             board=board,
             lead=lead,
-            phase_ids=phase_ids,
-            message=message,
+            phase_ids={int_or_none(board["from_phase"]), project.phase_id},
+            message="" if in_dialog else error or all_errors,
             level="warning" if current else "danger",
             dialog=dialog,
         )
-    dialog = _move_dialog(
-        request, project=current or project, form=form, board=board, current=current, error=error
-    )
     if request.htmx:
         return HttpResponse(dialog)
-    return render(
-        request, "sales/project_move.html", {"project": current or project, "dialog": dialog}
-    )
+    return render(request, "sales/project_move.html", {"project": project, "dialog": dialog})
 
 
 def _converted_text(*, was_lead: bool, project: SalesProject) -> str:
