@@ -4,7 +4,7 @@ A selection drawn on the map is one region: its members sit together in the coun
 order. Sorted by such a column, the planner walked the customer index in that order and probed
 each customer's selection item, so a page read every customer before the region (240,000 buffers
 for an 8,000-member selection at 100,000 customers). The page now reads the members once
-(mapview.selectors.SelectionCustomerQuerySet): its buffers follow the selection's size, not the
+(mapview.paging.SelectionCustomerQuerySet): its buffers follow the selection's size, not the
 tenant's. Buffers, not times: they do not depend on the machine's load.
 """
 
