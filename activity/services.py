@@ -77,18 +77,14 @@ def _validate(activity: Activity, contacts: Iterable | None) -> None:
         raise ValidationError(errors)
 
 
-def _entry(*, user, kind, subject, text, occurred_at, duration_minutes, due_date, **more):
+def _entry(*, user, subject: str = "", occurred_at=None, **fields) -> Activity:
     """An unsaved entry of ``user`` as it was typed (subject trimmed; now when no time is given);
-    ``more``: the record it is logged on and the like."""
+    ``fields``: its other fields (kind, text, duration, due date, the record it is logged on)."""
     return Activity(
-        kind=kind,
         subject=subject.strip(),
-        text=text,
         occurred_at=occurred_at or timezone.now(),
-        duration_minutes=duration_minutes,
         employee=user,
-        due_date=due_date,
-        **more,
+        **fields,
     )
 
 
@@ -138,18 +134,11 @@ BULK_MAX = 5000
 
 @transaction.atomic
 def activity_create_for_customers(
-    *,
-    user,
-    customer_ids: Iterable[int],
-    kind: str,
-    subject: str = "",
-    text: str = "",
-    occurred_at: datetime.datetime | None = None,
-    duration_minutes: int | None = None,
-    due_date: datetime.date | None = None,
-    done: bool = False,
+    *, user, customer_ids: Iterable[int], done: bool = False, **typed
 ) -> int:
-    """Log the same activity for many customers at once (a mailing, a trip); returns how many."""
+    """Log the same activity for many customers at once (a mailing, a trip); returns how many.
+    ``typed``: kind, subject, text, occurred_at, duration_minutes, due_date, as for
+    ``activity_create``."""
     from customers.models import Customer
 
     ids = sorted(
@@ -159,15 +148,9 @@ def activity_create_for_customers(
         raise ValidationError(_("No customers to log the activity for."))
     if len(ids) > BULK_MAX:
         raise ValidationError(_("At most %(max)s customers at once.") % {"max": BULK_MAX})
+    kind = typed.get("kind")
     template = _entry(
-        user=user,
-        kind=kind,
-        subject=subject,
-        text=text,
-        occurred_at=occurred_at,
-        duration_minutes=duration_minutes,
-        due_date=due_date,
-        done_at=timezone.now() if kind == Activity.Kind.TASK and done else None,
+        user=user, done_at=timezone.now() if kind == Activity.Kind.TASK and done else None, **typed
     )
     _validate(template, None)
     fields = {
