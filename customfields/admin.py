@@ -21,12 +21,8 @@ class FieldDefinitionAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
         "field_type",
         "key",
         "order",
-        "active",
-        "filterable",
-        "sortable",
-        "searchable",
-        "unique",
-        "tracked",
+        # the form's switches but "required"
+        *(flag for flag in FieldDefinitionForm.FLAG_FIELDS if flag != "required"),
     ]
     list_filter = ["entity", "field_type", "active"]
     search_fields = ["label_en", "label_de", "key"]
