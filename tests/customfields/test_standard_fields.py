@@ -192,6 +192,11 @@ def test_project_and_lead_fields_are_switched_per_area(tenant, dave, alice, clie
     )
     _off(dave, "project", "expected_order_date", "description")
     client = client_for(alice)
+    page = client.get(f"/customers/{project.customer_id}/").content.decode()
+    assert "Expected" in page and "05/17/2027" not in page  # the leads' column is still on
+    _off(dave, "lead", "expected_order_date")
+    assert "Expected" not in client.get(f"/customers/{project.customer_id}/").content.decode()
+    _off(dave, "lead")
     page = client.get(f"/sales/projects/{project.pk}/").content.decode()
     assert "Expected order date" not in page and "Rahmenvertrag" not in page
     page = client.get(f"/sales/projects/{lead.pk}/").content.decode()
