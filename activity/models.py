@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.fields import created_at_field, updated_at_field
+
 
 class Activity(models.Model):
     class Kind(models.TextChoices):
@@ -80,8 +82,8 @@ class Activity(models.Model):
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     is_system = models.BooleanField(_("recorded by the system"), default=False)
     payload = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

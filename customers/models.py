@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.collation import NAME_COLLATION
+from crm.lib.fields import created_at_field, created_by_field, custom_values_field, updated_at_field
 from crm.lib.validators import phone_validate, website_url, website_validate
 
 
@@ -120,22 +121,11 @@ class Customer(models.Model):
     email_domain = models.CharField(_("e-mail domain"), max_length=200, blank=True, editable=False)
     phone_digits = models.CharField(_("phone digits"), max_length=50, blank=True, editable=False)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
-    # The tenant's custom fields (customfields.FieldDefinition.key -> value, see
-    # customfields.values).
-    custom = models.JSONField(
-        _("custom fields"), default=dict, db_default={}, blank=True, editable=False
-    )
+    custom = custom_values_field()
 
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_at = created_at_field()
+    updated_at = updated_at_field()
+    created_by = created_by_field()
     # The CSV import that created the customer (set by the import's COPY itself), for its timeline.
     import_job = models.ForeignKey(
         "customers.ImportJob",
@@ -224,11 +214,9 @@ class ContactPerson(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
-    custom = models.JSONField(
-        _("custom fields"), default=dict, db_default={}, blank=True, editable=False
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    custom = custom_values_field()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -282,7 +270,7 @@ class SizeClassThresholds(models.Model):
         default=1_000_000,
     )
     c_min_employees = models.PositiveIntegerField(_("C from employees"), default=10)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("size-class thresholds")
@@ -359,15 +347,8 @@ class ImportJob(models.Model):
     warning_count = models.PositiveIntegerField(_("warnings"), default=0)
     skipped_rows = models.PositiveIntegerField(_("rows skipped"), default=0)
     message = models.TextField(_("message"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = created_by_field()
+    created_at = created_at_field()
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

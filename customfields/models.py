@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from crm.lib.fields import created_at_field, updated_at_field
+
 ROLE_CHOICES = [("admin", _("Admin")), ("manager", _("Manager")), ("salesperson", _("Salesperson"))]
 ALL_ROLES = [value for value, _label in ROLE_CHOICES]
 
@@ -102,8 +104,8 @@ class FieldDefinition(models.Model):
     tracked = models.BooleanField(
         _("tracked"), default=False, help_text=_("Changes are written to the activity log.")
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["entity", "order", "id"]
@@ -166,7 +168,7 @@ class ListLayout(models.Model):
     columns = ArrayField(
         models.CharField(max_length=60), verbose_name=_("columns"), default=list, blank=True
     )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["key"]
@@ -192,7 +194,7 @@ class StandardFields(models.Model):
     off = ArrayField(
         models.CharField(max_length=40), verbose_name=_("switched off"), default=list, blank=True
     )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["area"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.collation import NAME_COLLATION
+from crm.lib.fields import created_at_field, updated_at_field
 
 
 class Selection(models.Model):
@@ -31,8 +32,8 @@ class Selection(models.Model):
     customers = models.ManyToManyField(
         "customers.Customer", through="SelectionItem", related_name="+", verbose_name=_("customers")
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -7,6 +7,8 @@ from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
+from crm.lib.fields import created_at_field
+
 
 class Tenant(TenantMixin):
     name = models.CharField(_("name"), max_length=200)
@@ -25,7 +27,7 @@ class Tenant(TenantMixin):
         choices=settings.LANGUAGES,
         help_text=_("The language new users get. Empty: the language of their browser."),
     )
-    created_on = models.DateTimeField(_("created"), auto_now_add=True)
+    created_on = created_at_field()
 
     # Schemas are created by tenants.services.tenant_provision, which also cleans up on failure.
     auto_create_schema = True

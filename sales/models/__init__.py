@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.collation import NAME_COLLATION
+from crm.lib.fields import created_at_field, created_by_field, custom_values_field, updated_at_field
 from sales.models.groups import ConflictDismissal, GroupType, ProjectGroup
 
 PROBABILITY_MAX = MaxValueValidator(100, message=_("The probability is at most 100 %%."))
@@ -227,21 +228,10 @@ class SalesProject(models.Model):
         related_name="+",
     )
     followup_due = models.DateField(_("follow-up due"), null=True, blank=True)
-    # The tenant's custom fields (customfields.FieldDefinition.key -> value, see
-    # customfields.values).
-    custom = models.JSONField(
-        _("custom fields"), default=dict, db_default={}, blank=True, editable=False
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    custom = custom_values_field()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
+    created_by = created_by_field()
     group = models.ForeignKey(
         "ProjectGroup",
         verbose_name=_("project group"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.collation import NAME_COLLATION
+from crm.lib.fields import created_at_field, created_by_field, updated_at_field
 
 
 class GroupType(models.Model):
@@ -69,16 +70,9 @@ class ProjectGroup(models.Model):
         related_name="+",
     )
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_at = created_at_field()
+    updated_at = updated_at_field()
+    created_by = created_by_field()
 
     class Meta:
         ordering = ["-created_at", "-id"]
