@@ -65,32 +65,6 @@ CITIES = [
     ("30159", "Hannover"),
     ("90402", "Nürnberg"),
 ]
-FIRST = [
-    "Anna",
-    "Ben",
-    "Clara",
-    "David",
-    "Eva",
-    "Felix",
-    "Greta",
-    "Hannes",
-    "Ida",
-    "Jonas",
-    "Karla",
-    "Lukas",
-]
-LAST = [
-    "Müller",
-    "Schmidt",
-    "Schneider",
-    "Fischer",
-    "Weber",
-    "Meyer",
-    "Wagner",
-    "Becker",
-    "Schulz",
-    "Hoffmann",
-]
 INDUSTRIES = [
     "Maschinenbau",
     "Handel",
@@ -105,6 +79,8 @@ INDUSTRIES = [
 def import_csv(rows: int, *, seed: int = 9, custom: bool = False) -> bytes:
     """A CSV of ``rows`` distinct customers with one contact each (semicolons, UTF-8); with
     ``custom`` also the CUSTOM_COLUMNS."""
+    from crm.seed import FIRST, LAST  # the sample users' names, for the contact persons
+
     rnd = random.Random(seed)  # noqa: S311 - sample data, not security
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
