@@ -310,12 +310,14 @@ CAP_SIMILAR = 100
 # Closeness (at most 1.0): a row containing the query scores 0.7, +0.1 when the query starts a
 # word, + up to 0.2 by how much of the text the query covers (the exact name scores 1.0, so
 # "Kranbau" comes before "Kranbau Süd GmbH"); a row that only resembles the query (a typo, a
-# missing letter) scores 0.7 × its word similarity, never more than a row that contains it.
+# missing letter) scores 0.6 × its word similarity: with the recency bonus (at most
+# RECENCY_WEIGHT = 0.1) never more than a row that contains it, so one ordering by score puts
+# the rows containing the query first (both steps are ranked in one statement).
 _CONTAINS_SCORE = (
     "0.7 + CASE WHEN strpos(' ' || {f}, %s) > 0 THEN 0.1 ELSE 0 END"
     " + 0.2 * length(%s)::float / GREATEST(length({f}), 1)"
 )
-_SIMILAR_SCORE = "0.7 * word_similarity(%s, {f})"
+_SIMILAR_SCORE = "0.6 * word_similarity(%s, {f})"
 
 # Words half of all company names have (folded, without dots): the lookalike step leaves them
 # out of a query that has other words. Their trigrams ("gmb", "mbh") are in half the index, so
@@ -418,8 +420,9 @@ def queryset_search(
     without three letters in a row, which no trigram serves); only when they are fewer than
     ``limit``, the rows that resemble it (``<%``, word similarity over pg_trgm's threshold 0.6:
     a wrong or missing letter, or the first letters of a word: "ma" finds "Mannheim"), compared
-    without the legal forms (``lookalike_query``). Inside ``search_run`` both steps run under
-    ``index_plans``; called alone, each call sets them up itself.
+    without the legal forms (``lookalike_query``). Both steps are one statement
+    (``_both_steps``), run under ``index_plans`` (inside ``search_run`` once for all kinds;
+    called alone, each call sets them up itself).
     """
     with index_plans():
         return _queryset_search(
@@ -436,7 +439,6 @@ def _queryset_search(queryset, *, expression, query, limit, recency, partition) 
     folded = fold(query_clean(query))
     table = queryset.model._meta.db_table
     expr = f"public.crm_fold({expression})"  # {t}: the table's alias where it is compiled
-    like = f"%{_like_escape(folded)}%"
     if not trgm_available():
         words = folded.split()
         match = _OnTable(  # noqa: S611 - fixed SQL over our table; the query is a parameter
@@ -453,44 +455,78 @@ def _queryset_search(queryset, *, expression, query, limit, recency, partition) 
         field = partition[0] if partition else None
         return _ranked(queryset, match, closeness, params, CAP_CONTAINS, limit, recency, field)
     field, values = partition or (None, (None,))
-
-    def missing(rows: list) -> int:  # how many rows the value with the fewest lacks
-        return max(limit - sum(1 for r in rows if getattr(r, field, None) == v) for v in values)
-
-    rows: list = []
     contains_ran = max(len(w) for w in folded.split()) >= 3
-    if contains_ran:
-        contains = _OnTable(  # noqa: S611 - as above
-            f"{expr} LIKE %s", [like], table=table, output_field=BooleanField()
-        )
-        score = _CONTAINS_SCORE.format(f=expr)
-        rows = _ranked(
-            queryset, contains, score, [" " + folded, folded], CAP_CONTAINS, limit, recency, field
-        )
-    if (missing(rows) if field else limit - len(rows)) > 0:
-        # the rows the first step found are not found again; without that step ("ma") the
-        # lookalikes are all there is, those containing the query among them
-        resembles = lookalike_query(folded)
+    resembles = lookalike_query(folded)
+    if not contains_ran:  # ("ma") the lookalikes are all there is, those containing it among them
         similar = _OnTable(  # noqa: S611 - as above
-            f"%s <%% {expr} AND NOT {expr} LIKE %s" if contains_ran else f"%s <%% {expr}",
-            [resembles, like] if contains_ran else [resembles],
-            table=table,
+            f"%s <%% {expr}", [resembles], table=table, output_field=BooleanField()
+        )
+        score = _SIMILAR_SCORE.format(f=expr)
+        return _ranked(queryset, similar, score, [resembles], CAP_SIMILAR, limit, recency, field)
+    return _both_steps(
+        queryset,
+        expr=expr,
+        folded=folded,
+        resembles=resembles,
+        limit=limit,
+        recency=recency,
+        partition=partition,
+    )
+
+
+def _both_steps(queryset, *, expr, folded, resembles, limit, recency, partition) -> list:
+    """Both steps in one statement (issue 18: a statement fewer per kind; each cost its ORM
+    compilation and two round trips): the candidates containing the query (``crm_c``, at most
+    ``CAP_CONTAINS``) and, only while they are fewer than ``limit`` (for some value of
+    ``partition``), those that resemble it (``crm_s``, at most ``CAP_SIMILAR``; PostgreSQL skips
+    that scan when the condition is false), ranked together by closeness and recency: the rows
+    containing the query first (see ``_SIMILAR_SCORE``), as the two statements did."""
+    table = queryset.model._meta.db_table
+    like = f"%{_like_escape(folded)}%"
+    contains = _OnTable(  # noqa: S611 - fixed SQL over our table; the query is a parameter
+        f"{expr} LIKE %s", [like], table=table, output_field=BooleanField()
+    )
+    field, values = partition or (None, ())
+    wanted = ["pk", field] if field else ["pk"]
+    c_sql, c_params = (
+        queryset.filter(contains).order_by().values(*wanted)[:CAP_CONTAINS].query.sql_with_params()
+    )
+    if field:  # some value has fewer than ``limit`` rows containing the query
+        short = RawSQL(
+            "EXISTS (SELECT 1 FROM unnest(%s::text[]) AS v(value) WHERE (SELECT count(*) FROM"
+            " crm_c WHERE crm_c.crm_part = v.value) < %s)",
+            [[str(getattr(v, "value", v)) for v in values], limit],
             output_field=BooleanField(),
         )
-        more = _ranked(
-            queryset,
-            similar,
-            _SIMILAR_SCORE.format(f=expr),
-            [resembles],
-            CAP_SIMILAR,
-            missing(rows) if field else limit - len(rows),
-            recency,
-            field,
-        )
-        if field:  # each value filled up to ``limit``, the contains rows first
-            for value in values:
-                room = limit - sum(1 for r in rows if getattr(r, field) == value)
-                rows += [r for r in more if getattr(r, field) == value][: max(room, 0)]
-        else:
-            rows += more
-    return rows
+    else:
+        short = RawSQL("(SELECT count(*) FROM crm_c) < %s", [limit], output_field=BooleanField())
+    similar = _OnTable(  # noqa: S611 - as above
+        f"%s <%% {expr} AND NOT {expr} LIKE %s",
+        [resembles, like],
+        table=table,
+        output_field=BooleanField(),
+    )
+    s_sql, s_params = (
+        queryset.filter(short, similar).order_by().values("pk")[:CAP_SIMILAR].query
+    ).sql_with_params()
+    c_columns = "crm_pk, crm_part" if field else "crm_pk"
+    ids = RawSQL(  # noqa: S611 - Django's own SQL of the two candidate sets; parameters apart
+        f"WITH crm_c({c_columns}) AS ({c_sql}), crm_s(crm_pk) AS ({s_sql}) "  # noqa: S608
+        "SELECT crm_pk FROM crm_c UNION ALL SELECT crm_pk FROM crm_s",
+        (*c_params, *s_params),
+    )
+    score = _OnTable(  # noqa: S611 - as above
+        f"CASE WHEN {expr} LIKE %s THEN ({_CONTAINS_SCORE.format(f=expr)})"
+        f" ELSE ({_SIMILAR_SCORE.format(f=expr)}) END + {_recency_sql(recency)}",
+        [like, " " + folded, folded, resembles],
+        table=table,
+        output_field=FloatField(),
+    )
+    ranked = queryset.filter(pk__in=ids).annotate(search_score=score)
+    best_first = [F("search_score").desc(), F("pk").desc()]
+    if field is None:
+        return list(ranked.order_by(*best_first)[:limit])
+    place = Window(RowNumber(), partition_by=[F(field)], order_by=best_first)
+    return list(
+        ranked.annotate(search_place=place).filter(search_place__lte=limit).order_by(*best_first)
+    )
