@@ -22,11 +22,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from activity import services as activity_services
 from activity.models import Activity
+from crm import services as crm_services
 from crm.models import User
+from customers import imports as customer_imports
+from customers import services as customers_services
 from customers.models import ContactPerson, Customer, ImportJob
+from customfields import services as customfields_services
 from customfields.models import FieldDefinition, ListLayout, StandardFields
+from mapview import services as mapview_services
 from mapview.models import Selection
+from sales import services as sales_services
 from sales.models import LostReason, Process, ProjectGroup, SalesProject
 from tests.builders.activity import make_activity
 from tests.builders.customers import make_contact, make_customer
@@ -294,22 +301,51 @@ def _csv_upload():
     )
 
 
+def _new_customer(ctx, name: str) -> dict:
+    return {
+        "kind": "company",
+        "name": name,
+        "status": "customer",
+        "postal_code": "53111",
+        "city": "Bonn",
+        "country": "DE",
+        "owner": ctx.owner.pk,
+        "save_anyway": "1",
+    }
+
+
+def _new_project(ctx, title: str) -> dict:
+    return {
+        "customer_mode": "existing",
+        "customer": ctx["customer"].pk,
+        "title": title,
+        "process": Process.objects.filter(kind=Process.Kind.SALES)
+        .order_by("order", "id")
+        .first()
+        .pk,
+        "owner": ctx.owner.pk,
+        "volume": "100",
+    }
+
+
+def _new_activity(ctx, kind: str, subject: str) -> dict:
+    return {
+        "customer": ctx["customer"].pk,
+        "kind": kind,
+        "subject": subject,
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def _in_dialog(client, path: str, data: dict):
+    """The same form posted from the top bar's "+ New" dialog (htmx, dialog=1)."""
+    return client.post(path, {"dialog": "1", **data}, HTTP_HX_REQUEST="true")
+
+
 ACTIONS: dict[str, Action] = {
     "customer create": Action(
         _nothing,
-        lambda c, ctx: c.post(
-            "/customers/new/",
-            {
-                "kind": "company",
-                "name": "Matrix New GmbH",
-                "status": "customer",
-                "postal_code": "53111",
-                "city": "Bonn",
-                "country": "DE",
-                "owner": ctx.owner.pk,
-                "save_anyway": "1",
-            },
-        ),
+        lambda c, ctx: c.post("/customers/new/", _new_customer(ctx, "Matrix New GmbH")),
         lambda ctx: Customer.objects.filter(name="Matrix New GmbH").count(),
         refused_as="form",
     ),
@@ -375,20 +411,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "project create": Action(
         _customer,
-        lambda c, ctx: c.post(
-            "/sales/projects/new/",
-            {
-                "customer_mode": "existing",
-                "customer": ctx["customer"].pk,
-                "title": "Matrix new project",
-                "process": Process.objects.filter(kind=Process.Kind.SALES)
-                .order_by("order", "id")
-                .first()
-                .pk,
-                "owner": ctx.owner.pk,
-                "volume": "100",
-            },
-        ),
+        lambda c, ctx: c.post("/sales/projects/new/", _new_project(ctx, "Matrix new project")),
         lambda ctx: SalesProject.objects.filter(title="Matrix new project").count(),
         refused_as="form",
     ),
@@ -519,15 +542,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "activity create": Action(
         _customer,
-        lambda c, ctx: c.post(
-            "/activity/new/",
-            {
-                "customer": ctx["customer"].pk,
-                "kind": "call",
-                "subject": "Matrix call",
-                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            },
-        ),
+        lambda c, ctx: c.post("/activity/new/", _new_activity(ctx, "call", "Matrix call")),
         lambda ctx: Activity.objects.filter(subject="Matrix call").count(),
     ),
     "activity edit": Action(
@@ -660,72 +675,32 @@ ACTIONS: dict[str, Action] = {
     # the top bar's "+ New" dialog posts the same forms (htmx, dialog=1): the same rules
     "+ New dialog: customer": Action(
         _nothing,
-        lambda c, ctx: c.post(
-            "/customers/new/",
-            {
-                "dialog": "1",
-                "kind": "company",
-                "name": "Matrix Dialog GmbH",
-                "status": "customer",
-                "postal_code": "53111",
-                "city": "Bonn",
-                "country": "DE",
-                "owner": ctx.owner.pk,
-                "save_anyway": "1",
-            },
-            HTTP_HX_REQUEST="true",
-        ),
+        lambda c, ctx: _in_dialog(c, "/customers/new/", _new_customer(ctx, "Matrix Dialog GmbH")),
         lambda ctx: Customer.objects.filter(name="Matrix Dialog GmbH").count(),
         refused_as="form",
     ),
     "+ New dialog: contact person": Action(
         _customer,
-        lambda c, ctx: c.post(
+        lambda c, ctx: _in_dialog(
+            c,
             "/customers/contacts/new/",
-            {
-                "dialog": "1",
-                "customer": ctx["customer"].pk,
-                "first_name": "Max",
-                "last_name": "Matrixdialog",
-            },
-            HTTP_HX_REQUEST="true",
+            {"customer": ctx["customer"].pk, "first_name": "Max", "last_name": "Matrixdialog"},
         ),
         lambda ctx: ContactPerson.objects.filter(last_name="Matrixdialog").count(),
         refused_as="form",
     ),
     "+ New dialog: project": Action(
         _customer,
-        lambda c, ctx: c.post(
-            "/sales/projects/new/",
-            {
-                "dialog": "1",
-                "customer_mode": "existing",
-                "customer": ctx["customer"].pk,
-                "title": "Matrix dialog project",
-                "process": Process.objects.filter(kind=Process.Kind.SALES)
-                .order_by("order", "id")
-                .first()
-                .pk,
-                "owner": ctx.owner.pk,
-                "volume": "100",
-            },
-            HTTP_HX_REQUEST="true",
+        lambda c, ctx: _in_dialog(
+            c, "/sales/projects/new/", _new_project(ctx, "Matrix dialog project")
         ),
         lambda ctx: SalesProject.objects.filter(title="Matrix dialog project").count(),
         refused_as="form",
     ),
     "+ New dialog: task": Action(
         _customer,
-        lambda c, ctx: c.post(
-            "/activity/new/",
-            {
-                "dialog": "1",
-                "customer": ctx["customer"].pk,
-                "kind": "task",
-                "subject": "Matrix dialog task",
-                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            },
-            HTTP_HX_REQUEST="true",
+        lambda c, ctx: _in_dialog(
+            c, "/activity/new/", _new_activity(ctx, "task", "Matrix dialog task")
         ),
         lambda ctx: Activity.objects.filter(subject="Matrix dialog task").count(),
     ),
@@ -878,43 +853,35 @@ def test_permission_matrix(tenant, client_for, action, role, allowed):
 
 
 def _svc_customer_create(ctx):
-    from customers import services
-
-    services.customer_create(
+    customers_services.customer_create(
         user=ctx.actor, name="Matrix service GmbH", city="Bonn", owner=ctx.owner
     )
 
 
 def _svc_customer_update(ctx):
-    from customers import services
-
-    services.customer_update(
+    customers_services.customer_update(
         customer=ctx["customer"], user=ctx.actor, data={"city": "Edited by service"}
     )
 
 
 def _svc_contact_create(ctx):
-    from customers import services
-
-    services.contact_create(user=ctx.actor, customer=ctx["customer"], last_name="Matrixnew")
+    customers_services.contact_create(
+        user=ctx.actor, customer=ctx["customer"], last_name="Matrixnew"
+    )
 
 
 def _svc_contact_update(ctx):
-    from customers import services
-
-    services.contact_update(contact=ctx["contact"], user=ctx.actor, data={"first_name": "Edited"})
+    customers_services.contact_update(
+        contact=ctx["contact"], user=ctx.actor, data={"first_name": "Edited"}
+    )
 
 
 def _svc_contact_delete(ctx):
-    from customers import services
-
-    services.contact_delete(contact=ctx["contact"], user=ctx.actor)
+    customers_services.contact_delete(contact=ctx["contact"], user=ctx.actor)
 
 
 def _svc_project_update(ctx):
-    from sales import services
-
-    services.project_update(
+    sales_services.project_update(
         project=ctx["project"],
         user=ctx.actor,
         expected_version=ctx["project"].version,
@@ -923,9 +890,7 @@ def _svc_project_update(ctx):
 
 
 def _svc_project_move(ctx):
-    from sales import services
-
-    services.project_move(
+    sales_services.project_move(
         project=ctx["project"],
         phase=ctx["process"].phases.get(name="Offer"),
         user=ctx.actor,
@@ -934,25 +899,19 @@ def _svc_project_move(ctx):
 
 
 def _svc_project_reopen(ctx):
-    from sales import services
-
-    services.project_reopen(
+    sales_services.project_reopen(
         project=ctx["project"], user=ctx.actor, expected_version=ctx["project"].version
     )
 
 
 def _svc_project_contact_add(ctx):
-    from sales import services
-
-    services.project_contact_add(
+    sales_services.project_contact_add(
         project=ctx["project"], contact=ctx["contact"], role="decision_maker", user=ctx.actor
     )
 
 
 def _svc_project_create(ctx):
-    from sales import services
-
-    services.project_create(
+    sales_services.project_create(
         customer=ctx["customer"],
         process=Process.objects.filter(kind=Process.Kind.SALES).order_by("order", "id").first(),
         title="Matrix new project",
@@ -962,112 +921,73 @@ def _svc_project_create(ctx):
     )
 
 
-def _svc_project_move_out_of_locked(ctx):
-    from sales import services
-
-    services.project_move(
-        project=ctx["project"],
-        phase=ctx["process"].phases.get(name="Offer"),
-        user=ctx.actor,
-        expected_version=ctx["project"].version,
-    )
-
-
 def _svc_group_update(ctx):
-    from sales import services
-
     group = ctx["group"]
-    services.group_update(
+    sales_services.group_update(
         group=group, user=ctx.actor, name="Edited group", group_type=group.type, description="x"
     )
 
 
 def _svc_group_add_project(ctx):
-    from sales import services
-
-    services.group_add_project(group=ctx["group"], project=ctx["project"], user=ctx.actor)
+    sales_services.group_add_project(group=ctx["group"], project=ctx["project"], user=ctx.actor)
 
 
 def _svc_group_remove_project(ctx):
-    from sales import services
-
-    services.group_remove_project(project=ctx["project"], user=ctx.actor)
+    sales_services.group_remove_project(project=ctx["project"], user=ctx.actor)
 
 
 def _svc_group_delete(ctx):
-    from sales import services
-
-    services.group_delete(group=ctx["group"], user=ctx.actor)
+    sales_services.group_delete(group=ctx["group"], user=ctx.actor)
 
 
 def _svc_activity_update(ctx):
-    from activity import services
-
-    services.activity_update(activity=ctx["activity"], user=ctx.actor, subject="Edited task")
+    activity_services.activity_update(
+        activity=ctx["activity"], user=ctx.actor, subject="Edited task"
+    )
 
 
 def _svc_activity_delete(ctx):
-    from activity import services
-
-    services.activity_delete(activity=ctx["activity"], user=ctx.actor)
+    activity_services.activity_delete(activity=ctx["activity"], user=ctx.actor)
 
 
 def _svc_activity_set_done(ctx):
-    from activity import services
-
-    services.activity_set_done(activity=ctx["activity"], user=ctx.actor, done=True)
+    activity_services.activity_set_done(activity=ctx["activity"], user=ctx.actor, done=True)
 
 
 def _svc_import_job_create(ctx):
-    from customers import imports
-
-    imports.import_job_create(user=ctx.actor, upload=_csv_upload())
+    customer_imports.import_job_create(user=ctx.actor, upload=_csv_upload())
 
 
 def _svc_selection_delete(ctx):
-    from mapview import services
-
-    services.selection_delete(selection=ctx["selection"], user=ctx.actor)
+    mapview_services.selection_delete(selection=ctx["selection"], user=ctx.actor)
 
 
 def _svc_selection_add_customers(ctx):
-    from mapview import services
-
-    services.selection_add_customers(
+    mapview_services.selection_add_customers(
         selection=ctx["selection"], user=ctx.actor, customer_ids=[make_customer().pk]
     )
 
 
 def _svc_selection_rename(ctx):
-    from mapview import services
-
-    services.selection_rename(selection=ctx["selection"], user=ctx.actor, name="Renamed")
+    mapview_services.selection_rename(selection=ctx["selection"], user=ctx.actor, name="Renamed")
 
 
 def _svc_customer_set_location(ctx):
-    from mapview import services
-
-    services.customer_set_location(
+    mapview_services.customer_set_location(
         customer=ctx["customer"], user=ctx.actor, latitude=48.5, longitude=11.25
     )
 
 
 def _svc_tenant_lead_function_set(ctx):
-    from sales import services
-
-    services.tenant_lead_function_set(tenant=ctx["tenant"], enabled=False, user=ctx.actor)
+    sales_services.tenant_lead_function_set(tenant=ctx["tenant"], enabled=False, user=ctx.actor)
 
 
 def _svc_tenant_default_language_set(ctx):
-    from crm import services
-
-    services.tenant_default_language_set(tenant=ctx["tenant"], language="de", user=ctx.actor)
+    crm_services.tenant_default_language_set(tenant=ctx["tenant"], language="de", user=ctx.actor)
 
 
 def _svc_definition_create(ctx):
-    from customfields import services
-
-    services.definition_create(
+    customfields_services.definition_create(
         user=ctx.actor,
         entity="customer",
         key="matrix_field",
@@ -1080,23 +1000,17 @@ def _svc_definition_create(ctx):
 
 
 def _svc_definition_update(ctx):
-    from customfields import services
-
-    services.definition_update(
+    customfields_services.definition_update(
         definition=ctx["definition"], user=ctx.actor, data={"label_en": "Matrix renamed"}
     )
 
 
 def _svc_layout_save(ctx):
-    from customfields import services
-
-    services.layout_save(user=ctx.actor, key="customers", columns=["name", "city"])
+    customfields_services.layout_save(user=ctx.actor, key="customers", columns=["name", "city"])
 
 
 def _svc_layout_reset(ctx):
-    from customfields import services
-
-    services.layout_reset(user=ctx.actor, key="contacts")
+    customfields_services.layout_reset(user=ctx.actor, key="contacts")
 
 
 SERVICE_CALLS: dict[str, Callable[[Ctx], None]] = {
@@ -1108,7 +1022,7 @@ SERVICE_CALLS: dict[str, Callable[[Ctx], None]] = {
     "project create": _svc_project_create,
     "project edit": _svc_project_update,
     "project move (move dialog)": _svc_project_move,
-    "project move out of a locked phase": _svc_project_move_out_of_locked,
+    "project move out of a locked phase": _svc_project_move,
     "project reopen": _svc_project_reopen,
     "project buying center: add a contact": _svc_project_contact_add,
     "group edit": _svc_group_update,
