@@ -12,6 +12,35 @@ from tests.builders.customers import make_customer
 from tests.builders.sales import make_process, make_project
 
 
+def _admin_form(project=None, *, phase, owner, customer=None, title="", volume="1000", **more):
+    """The tenant admin's project form (add, or change of ``project``) with empty inlines."""
+    return {
+        "customer": (customer or project.customer).pk,
+        "title": title or project.title,
+        "process": phase.process_id,
+        "phase": phase.pk,
+        "owner": owner.pk if owner else "",
+        "volume": volume,
+        "probability": "",
+        "expected_order_date": "",
+        "description": "",
+        "lost_reason": "",
+        "parked_until": "",
+        "park_return_phase": "",
+        **more,
+        **{
+            f"{inline}-{count}": value
+            for inline in ("project_contacts", "phase_changes")
+            for count, value in (
+                ("TOTAL_FORMS", "0"),
+                ("INITIAL_FORMS", "0"),
+                ("MIN_NUM_FORMS", "0"),
+                ("MAX_NUM_FORMS", "1000"),
+            )
+        },
+    }
+
+
 def test_the_tenant_admin_configures_processes_with_ordered_phases(client_for, dave):
     client = client_for(dave)
     page = client.get(reverse("admin:sales_process_add")).content.decode()
@@ -74,29 +103,7 @@ def test_moving_a_project_in_the_admin_follows_the_rules_and_records_the_change(
     project = make_project(process=process, owner=alice)
     won = process.phases.get(name="Won")
     client = client_for(dave)
-    data = {
-        "customer": project.customer_id,
-        "title": project.title,
-        "process": process.pk,
-        "phase": won.pk,
-        "owner": alice.pk,
-        "volume": "1000",
-        "probability": "",
-        "expected_order_date": "",
-        "description": "",
-        "lost_reason": "",
-        "version": "1",
-        "parked_until": "",
-        "park_return_phase": "",
-        "project_contacts-TOTAL_FORMS": "0",
-        "project_contacts-INITIAL_FORMS": "0",
-        "project_contacts-MIN_NUM_FORMS": "0",
-        "project_contacts-MAX_NUM_FORMS": "1000",
-        "phase_changes-TOTAL_FORMS": "0",
-        "phase_changes-INITIAL_FORMS": "0",
-        "phase_changes-MIN_NUM_FORMS": "0",
-        "phase_changes-MAX_NUM_FORMS": "1000",
-    }
+    data = _admin_form(project, phase=won, owner=alice, version="1")
     response = client.post(reverse("admin:sales_salesproject_change", args=[project.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     project.refresh_from_db()
@@ -120,28 +127,13 @@ def test_the_admin_creates_projects_through_the_service(client_for, dave):
     customer = make_customer()
     response = client_for(dave).post(
         reverse("admin:sales_salesproject_add"),
-        {
-            "customer": customer.pk,
-            "title": "Admin made",
-            "process": process.pk,
-            "phase": process.phases.get(name="Offer").pk,
-            "owner": "",
-            "volume": "5",
-            "probability": "",
-            "expected_order_date": "",
-            "description": "",
-            "lost_reason": "",
-            "parked_until": "",
-            "park_return_phase": "",
-            "project_contacts-TOTAL_FORMS": "0",
-            "project_contacts-INITIAL_FORMS": "0",
-            "project_contacts-MIN_NUM_FORMS": "0",
-            "project_contacts-MAX_NUM_FORMS": "1000",
-            "phase_changes-TOTAL_FORMS": "0",
-            "phase_changes-INITIAL_FORMS": "0",
-            "phase_changes-MIN_NUM_FORMS": "0",
-            "phase_changes-MAX_NUM_FORMS": "1000",
-        },
+        _admin_form(
+            customer=customer,
+            title="Admin made",
+            phase=process.phases.get(name="Offer"),
+            owner=None,
+            volume="5",
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     project = SalesProject.objects.get(title="Admin made")
@@ -195,29 +187,7 @@ def test_parking_in_the_admin_needs_a_date_and_goes_through_the_service(client_f
     )
     project = make_project(process=process, owner=alice)
     later = process.phases.get(name="Later")
-    data = {
-        "customer": project.customer_id,
-        "title": project.title,
-        "process": process.pk,
-        "phase": later.pk,
-        "owner": alice.pk,
-        "volume": "1000",
-        "probability": "",
-        "expected_order_date": "",
-        "description": "",
-        "lost_reason": "",
-        "version": "1",
-        "parked_until": "",
-        "park_return_phase": "",
-        "project_contacts-TOTAL_FORMS": "0",
-        "project_contacts-INITIAL_FORMS": "0",
-        "project_contacts-MIN_NUM_FORMS": "0",
-        "project_contacts-MAX_NUM_FORMS": "1000",
-        "phase_changes-TOTAL_FORMS": "0",
-        "phase_changes-INITIAL_FORMS": "0",
-        "phase_changes-MIN_NUM_FORMS": "0",
-        "phase_changes-MAX_NUM_FORMS": "1000",
-    }
+    data = _admin_form(project, phase=later, owner=alice, version="1")
     client = client_for(dave)
     url = reverse("admin:sales_salesproject_change", args=[project.pk])
     assert "Choose a future date" in client.post(url, data).content.decode()
