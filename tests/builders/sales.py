@@ -42,6 +42,17 @@ def make_phase(**overrides) -> Phase:
     return Phase.objects.create(**values)
 
 
+# the phases of a lead process in the lead tests: one that parks, one that qualifies the lead
+LEAD_PHASES = [
+    "New",
+    "Contacted",
+    {"name": "Later", "parks": True},
+    {"name": "Qualified", "qualifies_lead": True, "probability": 40},
+    ("Converted", 100, "won"),
+    ("Disqualified", 0, "lost"),
+]
+
+
 def make_process(*, phases: list | None = None, **overrides) -> Process:
     """A process with phases: ``phases`` is a list of names, (name, probability, outcome) tuples or
     dicts of Phase fields; None gives Contacted, Offer, Negotiation, Won, Lost; [] gives none."""

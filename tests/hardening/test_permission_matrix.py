@@ -38,7 +38,7 @@ from sales.models import LostReason, Process, ProjectGroup, SalesProject
 from tests.builders.activity import make_activity
 from tests.builders.customers import make_contact, make_customer
 from tests.builders.mapview import make_located_customer, make_selection
-from tests.builders.sales import group_type, make_group, make_process, make_project
+from tests.builders.sales import LEAD_PHASES, group_type, make_group, make_process, make_project
 
 Y, N = True, False
 
@@ -51,15 +51,6 @@ ROLES = {
     "manager_other_team": ("carol", "bob"),
 }
 ROLE_NAMES = list(ROLES)
-
-LEAD_PHASES = [
-    "New",
-    "Contacted",
-    {"name": "Later", "parks": True},
-    {"name": "Qualified", "qualifies_lead": True, "probability": 40},
-    ("Converted", 100, "won"),
-    ("Disqualified", 0, "lost"),
-]
 
 
 @dataclass

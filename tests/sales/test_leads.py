@@ -23,16 +23,7 @@ from customers.models import Customer
 from sales import services
 from sales.models import LostReason, PhaseChange, Process, SalesProject
 from tests.builders.customers import make_customer
-from tests.builders.sales import make_process, make_project
-
-LEAD_PHASES = [
-    "New",
-    "Contacted",
-    {"name": "Later", "parks": True},
-    {"name": "Qualified", "qualifies_lead": True, "probability": 40},
-    ("Converted", 100, "won"),
-    ("Disqualified", 0, "lost"),
-]
+from tests.builders.sales import LEAD_PHASES, make_process, make_project
 
 
 def phase(process, name):

@@ -17,16 +17,8 @@ from customers.selectors import customer_duplicates
 from sales import services
 from sales.models import LostReason, Process, SalesProject
 from tests.builders.customers import make_customer
-from tests.builders.sales import make_process, make_project
+from tests.builders.sales import LEAD_PHASES, make_process, make_project
 
-LEAD_PHASES = [
-    "New",
-    "Contacted",
-    {"name": "Later", "parks": True},
-    {"name": "Qualified", "qualifies_lead": True, "probability": 40},
-    ("Converted", 100, "won"),
-    ("Disqualified", 0, "lost"),
-]
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
