@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import desktop_page, login
+from tests.e2e.leaflet import draw_rectangle, screen_point
 
 pytestmark = pytest.mark.e2e
 
@@ -283,14 +284,7 @@ def test_detail_pages_the_move_dialog_and_the_map_have_no_axe_violation(
     )
     audit.check("map with a popup")
     page.keyboard.press("Escape")
-    page.click("a.leaflet-draw-draw-rectangle")
-    x1, y1 = screen_point(page, 48.145, 11.565)
-    x2, y2 = screen_point(page, 48.130, 11.590)
-    page.mouse.move(x1, y1)
-    page.mouse.down()
-    page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, steps=5)
-    page.mouse.move(x2, y2, steps=5)
-    page.mouse.up()
+    draw_rectangle(page, (48.145, 11.565), (48.130, 11.590))
     page.get_by_test_id("selection-count").wait_for()
     assert page.get_by_test_id("selection-count").inner_text() == "2"
     audit.check("map with a drawn selection")
@@ -336,15 +330,3 @@ def test_the_audit_finds_what_it_should(page, live_server_url, lang):
     ids = {v["id"] for v in axe_violations(page)}
     # td-has-header: the one rule axe calls experimental that Lighthouse runs (tests/e2e/axe.py)
     assert {"color-contrast", "image-alt", "label", "td-has-header"} <= ids, ids
-
-
-def screen_point(page, lat: float, lon: float) -> tuple[float, float]:
-    return tuple(
-        page.evaluate(
-            """([lat, lon]) => { const box = document.getElementById('crm-map');
-            const p = box.__crmMap.latLngToContainerPoint([lat, lon]);
-              const r = box.getBoundingClientRect();
-            return [r.left + p.x, r.top + p.y]; }""",
-            [lat, lon],
-        )
-    )

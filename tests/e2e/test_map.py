@@ -14,6 +14,7 @@ from crm.models import User
 from customers.models import Customer
 from mapview.models import Selection
 from tests.e2e.conftest import ACTION_TIMEOUT_MS, login
+from tests.e2e.leaflet import draw_rectangle
 
 pytestmark = pytest.mark.e2e
 
@@ -48,18 +49,6 @@ def open_map(page, base_url: str, query: str) -> None:
     page.route("**/*tile.openstreetmap.org/**", lambda route: route.abort())  # no network in tests
     page.goto(f"{base_url}/map/?{query}")
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total !== undefined")
-
-
-def screen_point(page, lat: float, lon: float) -> tuple[float, float]:
-    return tuple(
-        page.evaluate(
-            """([lat, lon]) => { const box = document.getElementById('crm-map');
-            const p = box.__crmMap.latLngToContainerPoint([lat, lon]);
-              const r = box.getBoundingClientRect();
-            return [r.left + p.x, r.top + p.y]; }""",
-            [lat, lon],
-        )
-    )
 
 
 def test_draw_a_rectangle_around_a_city_save_the_selection_and_export_it(
@@ -103,14 +92,7 @@ def test_draw_a_rectangle_around_a_city_save_the_selection_and_export_it(
     )
     page.wait_for_function("() => document.getElementById('crm-map').dataset.total === '3'")
     page.get_by_test_id("map").scroll_into_view_if_needed()
-    page.click("a.leaflet-draw-draw-rectangle")
-    x1, y1 = screen_point(page, 48.30, 11.35)
-    x2, y2 = screen_point(page, 47.98, 11.80)
-    page.mouse.move(x1, y1)
-    page.mouse.down()
-    page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, steps=5)
-    page.mouse.move(x2, y2, steps=5)
-    page.mouse.up()
+    draw_rectangle(page, (48.30, 11.35), (47.98, 11.80))
 
     result = page.get_by_test_id("selection-result")
     page.get_by_test_id("selection-count").wait_for()
