@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Customer
+from customers.tables import CustomerTable
 from sales.models import Phase, SalesProject
 from tenants.models import Tenant
 from tests.builders.customers import make_contact, make_customer
@@ -139,20 +140,8 @@ def test_filters_status_size_owner_team_country_and_open_projects(
     assert a.pk
 
 
-@pytest.mark.parametrize(
-    "column",
-    [
-        "name",
-        "kind",
-        "city",
-        "country",
-        "size_class",
-        "owner",
-        "open_projects",
-        "pipeline_value",
-        "last_activity_at",
-    ],
-)
+# every column of the overview but the tick box
+@pytest.mark.parametrize("column", [c for c in CustomerTable.Meta.fields if c != "selection"])
 def test_every_column_sorts_both_ways(tenant, client_for, alice, column):
     make_customer(name="Sort A", city="Aachen")
     make_customer(name="Sort B", city="Bonn")
