@@ -74,6 +74,20 @@ class ProjectGroup(models.Model):
     updated_at = updated_at_field()
     created_by = created_by_field()
 
+    # Figures of the members, kept by the triggers of sales 0020 (sales/sql/group_figures_*.sql);
+    # Python never writes them. sales.selectors.group_queryset reads them as n_members, value,
+    # weighted and status.
+    members_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
+    value_total = models.DecimalField(
+        _("value"), max_digits=18, decimal_places=2, default=0, editable=False
+    )
+    weighted_total = models.DecimalField(  # volume × probability / 100 has four decimals
+        _("weighted value"), max_digits=20, decimal_places=4, default=0, editable=False
+    )
+    open_count = models.PositiveIntegerField(_("open members"), default=0, editable=False)
+    won_count = models.PositiveIntegerField(_("won members"), default=0, editable=False)
+    lost_count = models.PositiveIntegerField(_("lost members"), default=0, editable=False)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("project group")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -19,21 +21,22 @@ from django.shortcuts import get_object_or_404
 from crm.permissions import editable_owner_ids
 from sales.models import (
     GroupType,
-    Phase,
     ProjectGroup,
     SalesProject,
 )
 from sales.selectors.projects import project_queryset
-from sales.selectors.totals import rollup_aggregates, weighted_expression
+from sales.selectors.totals import weighted_expression
 
 __all__ = [
     "group_can_edit",
     "group_choices_for",
+    "group_figures",
     "group_get",
     "group_list_bare",
     "group_member_owner_ids",
     "group_members",
     "group_queryset",
+    "group_status",
     "group_type_list",
 ]
 
@@ -50,43 +53,46 @@ def _owner_name(prefix: str):
     return Coalesce(NullIf(full, Value("")), f"{prefix}email", output_field=text)
 
 
-def group_queryset() -> QuerySet[ProjectGroup]:
-    """Groups with type, member count, owners, value, weighted value and status, in one query.
-
-    Value and weighted value come from ``rollup_aggregates``: a sub-projects group is worth the sum
-    of its members, an alternatives group the value of its counting member.
-    """
-    figures = rollup_aggregates(prefix="members__")
-    outcome = "members__phase__outcome"
+def group_status() -> Case:
+    """The group's status from its stored outcome counts (see ProjectGroup.Status)."""
     alternatives = Q(type__rule=GroupType.Rule.ALTERNATIVES)
-    return (
-        ProjectGroup.objects.select_related("type")
-        .annotate(
-            n_members=figures["n"],
-            value=figures["vol"],
-            weighted=figures["wtd"],
-            n_open=Count("members", filter=Q(**{outcome: Phase.Outcome.OPEN})),
-            n_won=Count("members", filter=Q(**{outcome: Phase.Outcome.WON})),
-            n_lost=Count("members", filter=Q(**{outcome: Phase.Outcome.LOST})),
-            owner_names=ArrayAgg(
-                _owner_name("members__owner__"),
-                distinct=True,
-                filter=Q(members__owner__isnull=False),
-                default=Value([]),
-            ),
-        )
-        .annotate(
-            status=Case(
-                When(n_members=0, then=Value(ProjectGroup.Status.EMPTY)),
-                When(n_open=F("n_members"), then=Value(ProjectGroup.Status.OPEN)),
-                When(n_won=F("n_members"), then=Value(ProjectGroup.Status.WON)),
-                When(n_lost=F("n_members"), then=Value(ProjectGroup.Status.LOST)),
-                # one alternative won and the others closed: the group is won
-                When(alternatives & Q(n_won__gt=0, n_open=0), then=Value(ProjectGroup.Status.WON)),
-                When(alternatives & Q(n_won=0, n_open__gt=0), then=Value(ProjectGroup.Status.OPEN)),
-                default=Value(ProjectGroup.Status.MIXED),
-            )
-        )
+    return Case(
+        When(members_count=0, then=Value(ProjectGroup.Status.EMPTY)),
+        When(open_count=F("members_count"), then=Value(ProjectGroup.Status.OPEN)),
+        When(won_count=F("members_count"), then=Value(ProjectGroup.Status.WON)),
+        When(lost_count=F("members_count"), then=Value(ProjectGroup.Status.LOST)),
+        # one alternative won and the others closed: the group is won
+        When(alternatives & Q(won_count__gt=0, open_count=0), then=Value(ProjectGroup.Status.WON)),
+        When(alternatives & Q(won_count=0, open_count__gt=0), then=Value(ProjectGroup.Status.OPEN)),
+        default=Value(ProjectGroup.Status.MIXED),
+    )
+
+
+def group_figures() -> QuerySet[ProjectGroup]:
+    """Groups with type, member count, value, weighted value and status: the figures the
+    triggers of sales 0020 keep on every group (the same as ``rollup_aggregates`` over its
+    members: a sub-projects group is worth the sum of its members, an alternatives group the
+    value of its counting member), so sorting and filtering by them reads the groups alone."""
+    return ProjectGroup.objects.select_related("type").annotate(
+        n_members=F("members_count"),
+        value=F("value_total"),
+        weighted=F("weighted_total"),
+        status=group_status(),
+    )
+
+
+def group_queryset() -> QuerySet[ProjectGroup]:
+    """``group_figures`` with the owners of each group's members (one subquery per group read:
+    meant for a page of groups or one group)."""
+    owners = (
+        SalesProject.objects.filter(group_id=OuterRef("pk"), owner__isnull=False)
+        .order_by()
+        .values("group_id")
+        .annotate(names=ArrayAgg(_owner_name("owner__"), distinct=True))
+        .values("names")
+    )
+    return group_figures().annotate(
+        owner_names=Coalesce(Subquery(owners), Value([]), output_field=ArrayField(CharField()))
     )
 
 

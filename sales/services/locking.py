@@ -17,6 +17,7 @@ __all__ = [
     "ConcurrentUpdate",
     "check_version",
     "lock_customers",
+    "lock_groups",
     "lock_groups_for_win",
     "lock_project",
     "lock_projects",
@@ -57,8 +58,25 @@ def lock_customers(customer_ids) -> None:
     )
 
 
+def lock_groups(group_ids) -> None:
+    """Lock the groups (id order) before their projects' customers and the projects.
+
+    Every write of a grouped project ends in the group figures' trigger (sales 0020), which locks
+    the group rows; taking them first keeps the one order (groups, customers, projects) against a
+    group service that locks its group and then the projects. ``group_ids``: ids or a values
+    queryset (a subquery: one statement)."""
+    list(
+        ProjectGroup.objects.select_for_update(no_key=True)
+        .filter(pk__in=group_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def lock_project(project: SalesProject) -> SalesProject:
-    """Lock one project (after its customer) and read it anew with its relations."""
+    """Lock one project (after its group and its customer) and read it anew with its relations."""
+    if project.group_id:  # an ungrouped project costs no statement
+        lock_groups(SalesProject.objects.filter(pk=project.pk).values("group_id"))
     # Lock the bare row first, then read it with its relations: a locking query with joins would
     # drop the row when another transaction changed its phase while we waited (PostgreSQL rechecks
     # the join against the old phase row).
@@ -76,6 +94,9 @@ def lock_projects(project_ids: Iterable[int]) -> list[SalesProject]:
     # Id order, so that two bulk actions never deadlock each other (see lock_project for why the
     # lock and the read are two queries).
     project_ids = list(project_ids)
+    lock_groups(
+        SalesProject.objects.filter(pk__in=project_ids, group__isnull=False).values("group_id")
+    )
     lock_customers(
         SalesProject.objects.filter(pk__in=project_ids).values_list("customer_id", flat=True)
     )

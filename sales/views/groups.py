@@ -50,9 +50,8 @@ def _page_number(value) -> int:
 
 
 class GroupPaginator(SafePaginator):
-    """Pages the bare groups (filter, sort, count and offset on the group table alone) and reads
-    the figures (members, owners, value, status) only for the groups of the page: one grouped
-    join over a page's members instead of over every member of the tenant."""
+    """Pages the groups (filter, sort, count and offset on the group table alone: the figures
+    are stored on it) and reads the owners only for the groups of the page."""
 
     def page(self, number):
         from django_tables2.rows import BoundRows
@@ -66,7 +65,7 @@ class GroupPaginator(SafePaginator):
         return self._get_page(BoundRows(data=records, table=rows.table), number, self)
 
 
-# sorts that need the figures of every group, not only of the page's
+# sorts that read the stored figures (group_figures), not only the bare groups
 FIGURE_SORTS = {"n_members", "value", "weighted", "status"}
 
 
@@ -92,7 +91,7 @@ class GroupListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         sort = self.request.GET.get("sort", "").lstrip("-")
         if self.request.GET.get("status") or sort in FIGURE_SORTS:
-            return selectors.group_queryset().order_by("-created_at", "-id")
+            return selectors.group_figures().order_by("-created_at", "-id")
         return selectors.group_list_bare().order_by("-created_at", "-id")
 
     def get_template_names(self):

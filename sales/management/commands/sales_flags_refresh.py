@@ -14,8 +14,8 @@ class Command(BaseCommand):
         "was written "
         "around the application (SQL, restores); the services keep both right otherwise. Also sets "
         "every "
-        "customer's open project count and pipeline value afresh (the triggers keep them "
-        "otherwise)."
+        "customer's open project count and pipeline value and every project group's figures "
+        "afresh (the triggers keep them otherwise)."
     )
 
     def add_arguments(self, parser):
@@ -23,7 +23,11 @@ class Command(BaseCommand):
         add_language_argument(parser)
 
     def handle(self, *args, **opts):
-        from sales.services import customer_rollups_rebuild, flags_refresh_all
+        from sales.services import (
+            customer_rollups_rebuild,
+            flags_refresh_all,
+            group_figures_rebuild,
+        )
 
         tenants = Tenant.objects.exclude(schema_name="public")
         if opts["schema"]:
@@ -37,6 +41,7 @@ class Command(BaseCommand):
             with schema_context(schema):
                 rollup, competition = flags_refresh_all()
                 customers = customer_rollups_rebuild()
+                groups = group_figures_rebuild()
             # each tenant's line in its own language (or --language)
             with command_translation(schema=schema, requested=opts["language"]):
                 self.stdout.write(
@@ -49,4 +54,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("%(schema)s: %(customers)s customers' open project figures corrected")
                     % {"schema": schema, "customers": customers}
+                )
+                self.stdout.write(
+                    _("%(schema)s: %(groups)s project groups' figures corrected")
+                    % {"schema": schema, "groups": groups}
                 )

@@ -1,0 +1,191 @@
+"""The project groups' stored figures (issue 17, sales 0020): members, value, weighted value and
+the outcome counts behind the status are kept by statement triggers through every kind of write,
+equal to a fresh aggregate of the members, and the group list sorted or filtered by them reads the
+groups, not every member of the tenant."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sales import selectors, services
+from sales.models import GroupType, Phase, ProjectGroup, SalesProject
+from sales.selectors.totals import rollup_aggregates
+from tests.builders.customers import make_customer
+from tests.builders.sales import group_type, make_group, make_process, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(group: ProjectGroup) -> tuple:
+    """The figures aggregated from the members as the group pages did before sales 0020."""
+    figures = rollup_aggregates(prefix="members__")
+    outcome = "members__phase__outcome"
+    row = ProjectGroup.objects.filter(pk=group.pk).aggregate(
+        n=figures["n"],
+        v=figures["vol"],
+        w=figures["wtd"],
+        o=Count("members", filter=Q(**{outcome: Phase.Outcome.OPEN})),
+        won=Count("members", filter=Q(**{outcome: Phase.Outcome.WON})),
+        lost=Count("members", filter=Q(**{outcome: Phase.Outcome.LOST})),
+    )
+    return row["n"], row["v"], row["w"], row["o"], row["won"], row["lost"]
+
+
+def stored(group: ProjectGroup) -> tuple:
+    return tuple(
+        ProjectGroup.objects.filter(pk=group.pk).values_list(
+            "members_count",
+            "value_total",
+            "weighted_total",
+            "open_count",
+            "won_count",
+            "lost_count",
+        )[0]
+    )
+
+
+def assert_exact(*groups: ProjectGroup) -> None:
+    for group in groups:
+        assert stored(group) == fresh(group), group
+    assert services.group_figures_rebuild() == 0  # a fresh aggregate corrects nothing
+
+
+@pytest.fixture
+def process(tenant):
+    return make_process(name="Figures", order=0)
+
+
+def test_the_figures_follow_every_write_of_a_member(process, dave):
+    phases = {p.name: p for p in process.phases.all()}
+    a = make_project(phase=phases["Contacted"], volume=Decimal("1000.50"), probability=13)
+    b = make_project(phase=phases["Negotiation"], volume=Decimal("2000"), probability=75)
+    c = make_project(phase=phases["Offer"], volume=Decimal("333.33"), probability=37)
+    alternatives = make_group(projects=[a, b, c], type="alternatives")
+    d = make_project(phase=phases["Won"], volume=Decimal("500"), probability=100)
+    e = make_project(phase=phases["Contacted"], volume=Decimal("250"), probability=10)
+    parts = make_group(projects=[d, e], type="subprojects")
+    assert_exact(alternatives, parts)
+    assert stored(parts) == (2, Decimal("750.00"), Decimal("525.0000"), 1, 1, 0)
+
+    # a plain edit (volume, probability) and a move inside the open phases
+    services.project_update(
+        project=a,
+        user=dave,
+        expected_version=None,
+        data={"volume": Decimal("4000"), "probability": 40},
+    )
+    services.project_move(project=c, phase=phases["Negotiation"], user=dave, expected_version=None)
+    assert_exact(alternatives, parts)
+
+    # a win closes the other alternatives: one statement of the service, several members
+    services.project_move(project=b, phase=phases["Won"], user=dave, expected_version=None)
+    assert_exact(alternatives, parts)
+    assert stored(alternatives)[3:] == (0, 1, 2)
+
+    # leaving, joining, deleting a member (through the service and without it)
+    services.group_remove_project(project=SalesProject.objects.get(pk=e.pk), user=dave)
+    services.group_add_project(group=parts, project=SalesProject.objects.get(pk=e.pk), user=dave)
+    assert_exact(alternatives, parts)
+    services.project_delete(project=SalesProject.objects.get(pk=e.pk))
+    assert_exact(alternatives, parts)
+    SalesProject.objects.filter(pk=d.pk).delete()  # around the services: the trigger still counts
+    assert_exact(alternatives, parts)
+    assert stored(parts) == (0, Decimal("0"), Decimal("0"), 0, 0, 0)
+
+
+def test_a_phase_that_changes_its_outcome_moves_its_members_between_the_counts(process):
+    phases = {p.name: p for p in process.phases.all()}
+    a = make_project(phase=phases["Offer"])
+    b = make_project(phase=phases["Offer"])
+    c = make_project(phase=phases["Contacted"])
+    group = make_group(projects=[a, b, c], type="subprojects")
+    Phase.objects.filter(pk=phases["Offer"].pk).update(outcome=Phase.Outcome.LOST)
+    assert_exact(group)
+    assert stored(group)[3:] == (1, 0, 2)
+    assert selectors.group_get(pk=group.pk).status == ProjectGroup.Status.MIXED
+
+
+def test_a_type_changing_its_rule_recounts_which_member_counts(process):
+    phases = {p.name: p for p in process.phases.all()}
+    a = make_project(phase=phases["Offer"], volume=Decimal("100"))
+    b = make_project(phase=phases["Offer"], volume=Decimal("900"))
+    kind = GroupType.objects.create(name="Own type", rule=GroupType.Rule.SUM)
+    group = make_group(projects=[a, b], type=kind)
+    assert stored(group)[1] == Decimal("1000")
+    GroupType.objects.filter(pk=kind.pk).update(rule=GroupType.Rule.ALTERNATIVES)
+    services.group_type_changed(group_type=GroupType.objects.get(pk=kind.pk))
+    assert_exact(group)
+    assert stored(group)[1] == Decimal("900")
+
+
+def test_the_rebuild_repairs_figures_written_around_the_trigger(process):
+    group = make_group(projects=[make_project(), make_project()], type="subprojects")
+    ProjectGroup.objects.filter(pk=group.pk).update(members_count=7, value_total=1)
+    assert services.group_figures_rebuild() == 1
+    assert_exact(group)
+
+
+GROUPS, PER_GROUP = 200, 15
+
+
+def _buffers(client, url: str) -> int:
+    """Shared buffers of the page's statements that read the groups, under EXPLAIN ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sales_projectgroup")
+        cursor.execute("ANALYZE sales_salesproject")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    total = 0
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT") or "sales_projectgroup" not in sql:
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+            raw = cursor.fetchone()[0]
+            top = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+            total += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+    return total
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["sort=value", "sort=-weighted", "sort=n_members", "sort=-status", "status=open&page=2"],
+)
+def test_the_group_list_by_a_figure_reads_the_groups_not_every_member(
+    process, client_for, dave, query
+):
+    phases = list(process.phases.order_by("order", "id"))
+    kind = group_type("subprojects")
+    groups = ProjectGroup.objects.bulk_create(
+        ProjectGroup(name=f"Gruppe {i:04d}", type=kind) for i in range(GROUPS)
+    )
+    customer = make_customer(name="Figures AG")
+    now = timezone.now()
+    SalesProject.objects.bulk_create(
+        SalesProject(
+            customer=customer,
+            process=process,
+            phase=phases[(i * 7) % len(phases)],
+            group=groups[i % GROUPS],
+            owner=dave,
+            title=f"Teil {i:05d}",
+            volume=Decimal(100 + (i * 37) % 5000),
+            probability=(i * 13) % 101,
+            phase_entered_at=now,
+        )
+        for i in range(GROUPS * PER_GROUP)
+    )
+    assert_exact(groups[0], groups[-1])
+    read = _buffers(client_for(dave), f"/sales/groups/?{query}")
+    # the groups' own pages and the page's 50 groups' members; before sales 0020 the count, the
+    # page's ids and the page's figures each aggregated all 3,000 members
+    assert read < GROUPS * PER_GROUP, read
