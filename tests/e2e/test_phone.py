@@ -209,3 +209,45 @@ def test_every_target_is_thumb_sized_on_a_phone(phone, live_server_url, e2e_db):
     finally:
         project.delete()
         customer.delete()
+
+
+def test_the_map_filters_fold_behind_a_button_on_a_phone_so_the_map_starts_on_screen(
+    phone, browser, live_server_url
+):
+    page = phone
+    login(page, live_server_url, "alice")
+    page.goto(f"{live_server_url}/map/?q=Kiel")
+    page.wait_for_load_state("networkidle")
+    toggle = page.get_by_test_id("map-filters-toggle")
+    fields = page.locator("#map-filter-fields")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_have_text("Filters 1 set")  # the search is set
+    expect(fields).to_be_hidden()
+    # the map's upper half is on the first screen (it was below the fold behind the fields)
+    top = page.get_by_test_id("map").evaluate("el => el.getBoundingClientRect().top")
+    assert top < PHONE["height"] / 2, top
+    # by keyboard: Enter opens the fields, the button says so, Enter folds them again
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(fields.locator("input[name=q]")).to_be_visible()
+    expect(fields.locator("input[name=q]")).to_have_value("Kiel")
+    page.wait_for_function("() => !document.querySelector('.collapsing')")
+    assert page.evaluate(TARGETS) == []
+    fit = page.evaluate(FITS)
+    assert fit["doc"] <= PHONE["width"] and not fit["wide"], fit
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(fields).to_be_hidden()
+
+    # a desktop keeps the fields in view and has no button
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        desk = context.new_page()
+        desk.route("**/*tile.openstreetmap.org/**", lambda route: route.abort())
+        login(desk, live_server_url, "alice")
+        desk.goto(f"{live_server_url}/map/")
+        expect(desk.locator("#map-filter-fields input[name=q]")).to_be_visible()
+        expect(desk.get_by_test_id("map-filters-toggle")).to_be_hidden()
+    finally:
+        context.close()
