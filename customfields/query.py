@@ -26,7 +26,7 @@ from django.db.models.lookups import (
     LessThanOrEqual,
 )
 
-from crm.lib.search import fold
+from crm.lib.textfold import fold
 from customfields.models import FieldDefinition
 
 T = FieldDefinition.Type

@@ -1,9 +1,9 @@
 # public.crm_fold(text): the IMMUTABLE folding the global search indexes and matches with
-# (crm/lib/search.py). Created once per database; public is on every tenant's search_path.
+# (crm/lib/textfold.py). Created once per database; public is on every tenant's search_path.
 
 from django.db import migrations
 
-from crm.lib.search import FOLD_FUNCTION_SQL
+from crm.lib.textfold import FOLD_FUNCTION_SQL
 
 
 def create_fold(apps, schema_editor):

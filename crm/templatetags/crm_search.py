@@ -2,7 +2,7 @@
 
 from django import template
 
-from crm.lib.search import highlight
+from crm.lib.textfold import highlight
 
 register = template.Library()
 
