@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from crm.lib.admin import TenantOnlyAdminMixin
 from customers import services
 from customers.models import ContactPerson, Customer, ImportJob, SizeClassThresholds
+from customfields.standard import AdminSwitchesMixin
 
 
 @admin.register(SizeClassThresholds)
@@ -53,7 +54,8 @@ class SizeClassThresholdsAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
         )
 
 
-class ContactInline(TenantOnlyAdminMixin, admin.TabularInline):
+class ContactInline(AdminSwitchesMixin, TenantOnlyAdminMixin, admin.TabularInline):
+    standard_areas = ("contact",)
     model = ContactPerson
     extra = 0
     fields = ["first_name", "last_name", "position", "email", "phone"]
@@ -69,7 +71,8 @@ class ContactInline(TenantOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+class CustomerAdmin(AdminSwitchesMixin, TenantOnlyAdminMixin, admin.ModelAdmin):
+    standard_areas = ("customer",)  # switched-off standard fields are left out
     list_display = [
         "name",
         "status",
@@ -117,7 +120,8 @@ class CustomerAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+class ContactPersonAdmin(AdminSwitchesMixin, TenantOnlyAdminMixin, admin.ModelAdmin):
+    standard_areas = ("contact",)  # switched-off standard fields are left out
     list_display = ["last_name", "first_name", "customer", "position", "email"]
     search_fields = ["last_name", "first_name", "email"]
     raw_id_fields = ["customer"]

@@ -130,3 +130,32 @@ def drop_fields(form, area: str, user=None, *, names=None) -> frozenset[str]:
     for name in gone:
         form.fields.pop((names or {}).get(name, name), None)
     return gone
+
+
+class AdminSwitchesMixin:
+    """A tenant admin's ModelAdmin without the switched-off standard fields of its area, in the
+    form (a save keeps their values) and the change list (columns and filters)."""
+
+    standard_areas: tuple[str, ...] = ()
+
+    def standard_off(self, request, obj=None) -> frozenset[str]:
+        """Off in every area the admin's records may be in (one record: its own area)."""
+        areas = self.standard_areas_of(obj) if obj is not None else self.standard_areas
+        if not areas:
+            return frozenset()
+        return frozenset.intersection(*(off(area, request.user) for area in areas))
+
+    def standard_areas_of(self, obj) -> tuple[str, ...]:
+        return self.standard_areas
+
+    def get_fields(self, request, obj=None):
+        gone = self.standard_off(request, obj)
+        return [f for f in super().get_fields(request, obj) if f not in gone]
+
+    def get_list_display(self, request):
+        gone = self.standard_off(request)
+        return [f for f in super().get_list_display(request) if f not in gone]
+
+    def get_list_filter(self, request):
+        gone = self.standard_off(request)
+        return [f for f in super().get_list_filter(request) if f not in gone]

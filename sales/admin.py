@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.admin import TenantOnlyAdminMixin
+from customfields.selectors import project_entity
+from customfields.standard import AdminSwitchesMixin
 from sales import services
 from sales.models import (
     GroupType,
@@ -217,7 +219,10 @@ class SalesProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(SalesProject)
-class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
+class SalesProjectAdmin(AdminSwitchesMixin, TenantOnlyAdminMixin, admin.ModelAdmin):
+    # switched-off standard fields are left out (a project: its own area; the list and a new
+    # project: only what is off for sales projects and leads alike)
+    standard_areas = ("project", "lead")
     form = SalesProjectAdminForm
     # the title, the customer, then what a project is started with except its description
     list_display = ["title", "customer", *SalesProject.CREATE_FIELDS[1:-1]]
@@ -251,8 +256,8 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
                 owner=data["owner"],
                 volume=data["volume"],
                 probability=data.get("probability"),
-                expected_order_date=data["expected_order_date"],
-                description=data["description"],
+                expected_order_date=data.get("expected_order_date"),  # None when switched off
+                description=data.get("description", ""),
                 lost_reason=data["lost_reason"],
                 user=request.user,
             )
@@ -271,6 +276,7 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
             plain = {
                 k: data[k]
                 for k in ("title", "volume", "expected_order_date", "description", "customer")
+                if k in data  # a switched-off standard field keeps its value
             }
             plain["probability"] = (
                 data.get("probability")
@@ -296,6 +302,9 @@ class SalesProjectAdmin(TenantOnlyAdminMixin, admin.ModelAdmin):
                 ).project
         for f in SalesProject._meta.concrete_fields:
             setattr(obj, f.attname, getattr(created, f.attname))
+
+    def standard_areas_of(self, obj) -> tuple[str, ...]:
+        return (project_entity(obj),)
 
     def delete_model(self, request, obj):
         services.project_delete(project=obj)

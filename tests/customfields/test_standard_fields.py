@@ -104,6 +104,48 @@ def test_the_tenant_admin_switches_in_the_django_admin(tenant, dave, client_for)
     assert response.status_code == 200 and not StandardFields.objects.filter(area="project")
 
 
+def test_the_tenant_admins_record_pages_leave_out_fields_that_are_off(
+    tenant, dave, alice, client_for
+):
+    customer = make_customer(owner=alice, phone="0302222", country="AT")
+    make_contact(customer=customer, last_name="Adminkontakt", position="COO")
+    project = make_project(
+        customer=customer, owner=alice, expected_order_date=date(2027, 9, 9), title="Adminprojekt"
+    )
+    _off(dave, "customer", "phone", "country")
+    _off(dave, "contact", "position")
+    _off(dave, "project", "expected_order_date")
+    client = client_for(dave)
+    page = client.get(f"/admin/customers/customer/{customer.pk}/change/").content.decode()
+    assert not _input(page, "phone") and not _input(page, "country") and _input(page, "city")
+    assert "COO" not in page  # the contacts inline
+    listing = client.get("/admin/customers/customer/").content.decode()
+    assert "column-country" not in listing and "column-city" in listing
+    page = client.get(f"/admin/sales/salesproject/{project.pk}/change/").content.decode()
+    assert not _input(page, "expected_order_date") and _input(page, "title")
+    assert "column-expected_order_date" in client.get("/admin/sales/salesproject/").content.decode()
+    data = {
+        "kind": customer.kind,
+        "name": customer.name,
+        "street": customer.street,
+        "postal_code": customer.postal_code,
+        "city": "Linz",
+        "owner": alice.pk,
+        "size_class": customer.size_class,
+        "geocode_status": customer.geocode_status,
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "1",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "0",
+        "contacts-0-id": customer.contacts.get().pk,
+        "contacts-0-customer": customer.pk,
+    }
+    response = client.post(f"/admin/customers/customer/{customer.pk}/change/", data)
+    assert response.status_code == 302, (response.context or {}).get("errors")
+    customer.refresh_from_db()
+    assert (customer.city, customer.phone, customer.country) == ("Linz", "0302222", "AT")
+
+
 # --- forms, detail pages -----------------------------------------------------------------------
 
 
