@@ -189,3 +189,28 @@ def test_the_group_list_by_a_figure_reads_the_groups_not_every_member(
     # the groups' own pages and the page's 50 groups' members; before sales 0020 the count, the
     # page's ids and the page's figures each aggregated all 3,000 members
     assert read < GROUPS * PER_GROUP, read
+
+
+def test_each_tenants_trigger_writes_only_its_own_groups(tenant, other_tenant, process):
+    from django_tenants.utils import schema_context
+
+    here = make_group(projects=[make_project(process=process, volume=Decimal("11"))])
+    before = stored(here)
+    with schema_context(other_tenant.schema_name):
+        there = make_group(projects=[make_project(volume=Decimal("22"))], type="subprojects")
+        SalesProject.objects.filter(group=there).update(volume=Decimal("33"))
+        assert stored(there)[:2] == (1, Decimal("33"))
+        assert_exact(there)
+    assert stored(here) == before  # ids collide across tenants: nothing arrived here
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.prosrc, p.proconfig FROM pg_proc p"
+            " JOIN pg_namespace n ON n.oid = p.pronamespace"
+            " WHERE p.proname = 'sales_group_figures' AND n.nspname = ANY(%s)",
+            [[tenant.schema_name, other_tenant.schema_name]],
+        )
+        functions = cursor.fetchall()
+    assert len(functions) == 2  # one in each schema (clones of the template)
+    for body, config in functions:
+        assert "TG_TABLE_SCHEMA" in body and tenant.schema_name not in body
+        assert config == ["search_path=pg_catalog, pg_temp"]
