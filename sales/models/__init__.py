@@ -290,10 +290,18 @@ class SalesProject(models.Model):
                 condition=models.Q(followup_due__isnull=False),
             ),
             models.Index(fields=["process", "phase"], name="project_process_phase_idx"),
+            # the owner sort counts each owner's projects of the list's processes (sales/listing.py)
+            models.Index(fields=["process", "owner"], name="project_process_owner_idx"),
             # the list's sorts (ProjectTable), each ending in the id: owner, phase and process are
-            # read per value from their (fk, id) range (sales/listing.py)
-            models.Index(fields=["owner", "id"], name="project_owner_id_idx"),
-            models.Index(fields=["phase", "id"], name="project_phase_id_idx"),
+            # read per value from their (fk, id) range (sales/listing.py); owner and phase carry
+            # the process, which the lists filter by (sales or lead): a deep page and the counts
+            # per value stay index-only scans instead of a row fetch per skipped project
+            models.Index(
+                fields=["owner", "id"], include=["process"], name="project_owner_id_cover"
+            ),
+            models.Index(
+                fields=["phase", "id"], include=["process"], name="project_phase_id_cover"
+            ),
             models.Index(fields=["process", "id"], name="project_process_id_idx"),
             models.Index(fields=["title", "id"], name="project_title_idx"),
             models.Index(fields=["probability", "id"], name="project_probability_idx"),
