@@ -102,10 +102,6 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "mapview/map.html",
         {
             "filter": filterset,
-            # on a phone the filters wait behind a "Filters" button that says how many are set
-            "active_filters": sum(
-                1 for name in filterset.form.fields if any(request.GET.getlist(name))
-            ),
             "missing": missing,
             "missing_url": reverse("mapview:missing")
             + (f"?{request.GET.urlencode()}" if request.GET else ""),

@@ -129,9 +129,8 @@ def test_the_custom_filters_fit_a_phone(browser, live_server_url, scene):
         for url in ("/customers/", "/map/", "/sales/projects/"):
             page.goto(live_server_url + url)
             page.wait_for_load_state("networkidle")
-            if url == "/map/":  # on a phone the map's filters wait behind their button
-                page.get_by_test_id("map-filters-toggle").click()
-                page.wait_for_function("() => !document.querySelector('.collapsing')")
+            page.get_by_test_id("filters-toggle").click()  # on a phone: folded behind it
+            page.wait_for_function("() => !document.querySelector('.collapsing')")
             # (the overview's table widens the layout viewport on its own: see test_phone.py)
             box = page.locator(
                 "[name=cf_e2e_segment], [name=cf_e2e_ends_from]"

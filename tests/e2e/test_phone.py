@@ -218,7 +218,7 @@ def test_the_map_filters_fold_behind_a_button_on_a_phone_so_the_map_starts_on_sc
     login(page, live_server_url, "alice")
     page.goto(f"{live_server_url}/map/?q=Kiel")
     page.wait_for_load_state("networkidle")
-    toggle = page.get_by_test_id("map-filters-toggle")
+    toggle = page.get_by_test_id("filters-toggle")
     fields = page.locator("#map-filter-fields")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_have_text("Filters 1 set")  # the search is set
@@ -248,6 +248,39 @@ def test_the_map_filters_fold_behind_a_button_on_a_phone_so_the_map_starts_on_sc
         login(desk, live_server_url, "alice")
         desk.goto(f"{live_server_url}/map/")
         expect(desk.locator("#map-filter-fields input[name=q]")).to_be_visible()
-        expect(desk.get_by_test_id("map-filters-toggle")).to_be_hidden()
+        expect(desk.get_by_test_id("filters-toggle")).to_be_hidden()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "href, fields",
+    [
+        ("/customers/?q=Kiel", "#customer-filter-fields"),
+        ("/sales/projects/?q=Kiel", "#list-filters-fields"),
+        ("/sales/leads/?q=Kiel", "#list-filters-fields"),
+        ("/sales/groups/?q=Kiel", "#group-filters-fields"),
+    ],
+)
+def test_the_lists_filters_fold_behind_a_button_on_a_phone(phone, live_server_url, href, fields):
+    """The overview's and the project lists' filter forms filled the first screen of a phone
+    (the table started at 1,170-1,210 px); folded, the list starts on it."""
+    page = phone
+    login(page, live_server_url, "dave")
+    page.goto(live_server_url + href)
+    page.wait_for_load_state("networkidle")
+    toggle = page.get_by_test_id("filters-toggle")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_have_text("Filters 1 set")
+    expect(page.locator(fields)).to_be_hidden()
+    top = page.locator("main table, main [data-testid=empty]").first.evaluate(
+        "el => el.getBoundingClientRect().top"
+    )
+    assert top < PHONE["height"], top
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(fields).locator("input[name=q]")).to_have_value("Kiel")
+    page.wait_for_function("() => !document.querySelector('.collapsing')")
+    fit = page.evaluate(FITS)
+    assert fit["doc"] <= PHONE["width"] and not fit["wide"], fit
