@@ -122,6 +122,18 @@ def test_detail_shows_header_contacts_projects_and_slots(tenant, client_for, ali
     )
 
 
+def test_a_customer_without_phone_email_or_website_says_so_under_contact(tenant, client_for, alice):
+    """The "Contact" heading stood alone above "Owner" (seen on a phone's screenshot)."""
+    bare = make_customer(name="Bare GmbH", owner=alice, phone="", email="", website="")
+    client = client_for(alice)
+    assert (
+        'data-testid="no-contact-details"' in client.get(f"/customers/{bare.pk}/").content.decode()
+    )
+    reachable = make_customer(name="Reach GmbH", owner=alice, phone="+49 431 1")
+    html = client.get(f"/customers/{reachable.pk}/").content.decode()
+    assert 'data-testid="no-contact-details"' not in html and "+49 431 1" in html
+
+
 def test_quick_contact_from_the_customer_page_returns_the_contacts_fragment(
     tenant, client_for, alice
 ):
