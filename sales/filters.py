@@ -229,11 +229,12 @@ class GroupFilter(django_filters.FilterSet):
         return self._with_member(queryset, Q(owner=value)) if value else queryset
 
     def filter_team(self, queryset, name, value):
-        return (
-            self._with_member(queryset, owner_or_team_q(field="owner", team_id=value.pk))
-            if value
-            else queryset
-        )
+        if not value:
+            return queryset
+        # the team's users as a list of ids, not a subquery: the planner then checks each
+        # group's members in the group index alone instead of joining every member's owner
+        owners = list(user_ids_in_team(team_id=value.pk).values_list("pk", flat=True))
+        return self._with_member(queryset, Q(owner_id__in=owners)) if owners else queryset.none()
 
     def owner_ids(self) -> set[int] | None:
         """The owners the page is narrowed to (owner or team), for the conflicts list; None: all."""

@@ -239,7 +239,7 @@ class SalesProject(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="members",
-        db_index=False,  # project_group_idx, partial
+        db_index=False,  # project_group_owner_idx, partial
     )
     # Two flags kept by sales.services.flags in the same transaction as every change they depend
     # on, so that totals and the conflicts list stay cheap at any size:
@@ -318,8 +318,13 @@ class SalesProject(models.Model):
                 fields=["process", "expected_order_date", "id"], name="project_process_expected_idx"
             ),
             models.Index(fields=["process", "probability", "id"], name="project_process_prob_idx"),
+            # the group list's owner and team filters ask each group for a member of an owner:
+            # the owner rides along, so they read this small index alone
             models.Index(
-                fields=["group"], name="project_group_idx", condition=models.Q(group__isnull=False)
+                fields=["group"],
+                include=["owner"],
+                name="project_group_owner_idx",
+                condition=models.Q(group__isnull=False),
             ),
             # the conflicts list self-joins only the few projects that have a competitor
             models.Index(

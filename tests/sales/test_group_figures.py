@@ -6,6 +6,7 @@ groups, not every member of the tenant."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -214,3 +215,35 @@ def test_each_tenants_trigger_writes_only_its_own_groups(tenant, other_tenant, p
     for body, config in functions:
         assert "TG_TABLE_SCHEMA" in body and tenant.schema_name not in body
         assert config == ["search_path=pg_catalog, pg_temp"]
+
+
+@pytest.mark.parametrize("by", ["owner", "team"])
+def test_the_owner_and_team_filters_ask_the_group_index_alone(process, client_for, dave, by):
+    """Each group's "a member of this owner?" reads no project column beyond the partial group
+    index and the owner it carries (sales 0022); the team's owners come as a list of ids, never as
+    a join to the users per member."""
+    from tests.sales.test_sort_plans import _index_columns
+
+    make_group(projects=[make_project(process=process, owner=dave)], type="subprojects")
+    value = dave.pk if by == "owner" else dave.team_id
+    if value is None:
+        from crm.models import Team
+
+        value = Team.objects.order_by("id").values_list("pk", flat=True).first()
+    with CaptureQueriesContext(connection) as captured:
+        assert client_for(dave).get(f"/sales/groups/?{by}={value}").status_code == 200
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT")
+        and 'FROM "sales_projectgroup"' in q["sql"]
+        and "EXISTS" in q["sql"]
+    ]
+    assert statements
+    covered = set(_index_columns("project_group_owner_idx"))
+    assert covered == {"group_id", "owner_id"}
+    for sql in statements:
+        inner = sql[sql.index("EXISTS") :]
+        read = set(re.findall(r'U0\."(\w+)"', inner))
+        assert read and read <= covered, (read, sql)
+        assert "crm_user" not in inner, sql
