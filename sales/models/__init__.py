@@ -326,10 +326,11 @@ class SalesProject(models.Model):
                 name="project_group_owner_idx",
                 condition=models.Q(group__isnull=False),
             ),
-            # the conflicts list self-joins only the few projects that have a competitor
+            # the conflicts list self-joins only the few projects that have a competitor; it reads
+            # both sides of a pair from this index alone (their phase and process decide)
             models.Index(
                 fields=["customer"],
-                include=["owner", "group"],
+                include=["owner", "group", "phase", "process", "id"],
                 name="project_competing_idx",
                 condition=models.Q(has_competitor=True),
             ),

@@ -247,3 +247,18 @@ def test_the_owner_and_team_filters_ask_the_group_index_alone(process, client_fo
         read = set(re.findall(r'U0\."(\w+)"', inner))
         assert read and read <= covered, (read, sql)
         assert "crm_user" not in inner, sql
+
+
+def test_the_conflicts_list_reads_both_sides_from_the_competing_index(process, client_for, dave):
+    """The conflicts beside the groups: every column of either project of a pair is in the
+    partial index of the flagged projects (sales 0023; its predicate is the flag itself), so
+    the self-join is two index-only scans instead of a row fetch per flagged project and rival."""
+    from tests.sales.test_sort_plans import _index_columns
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client_for(dave).get("/sales/groups/").status_code == 200
+    pairs = [q["sql"] for q in captured.captured_queries if "COUNT(*) OVER ()" in q["sql"]]
+    assert len(pairs) == 1
+    covered = set(_index_columns("project_competing_idx")) | {"has_competitor"}
+    read = set(re.findall(r"\b[ab]\.(\w+)", pairs[0]))
+    assert read and read <= covered, read - covered
