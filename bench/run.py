@@ -200,7 +200,7 @@ def tenant_facts() -> dict:
 
 
 def replay_sql(key: str, capture_dir: Path, samples: int) -> list[float]:
-    from django.db import connection
+    from django.db import connection, transaction
     from django_tenants.utils import schema_context
 
     data = json.loads((capture_dir / f"{key}.json").read_text())
@@ -208,10 +208,13 @@ def replay_sql(key: str, capture_dir: Path, samples: int) -> list[float]:
     with schema_context(data["schema"]), connection.cursor() as cursor:
         for _ in range(samples):
             started = time.perf_counter()
-            for sql, params in data["statements"]:
-                cursor.execute(sql, params or None)
-                if cursor.description:
-                    cursor.fetchall()
+            # one transaction per sample, as the page's own: the global search's planner
+            # settings (SET LOCAL, crm.lib.search.index_plans) hold for its later statements
+            with transaction.atomic():
+                for sql, params in data["statements"]:
+                    cursor.execute(sql, params or None)
+                    if cursor.description:
+                        cursor.fetchall()
             times.append((time.perf_counter() - started) * 1000)
     return times
 
