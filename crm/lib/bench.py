@@ -18,7 +18,7 @@ import secrets
 import time
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.template import engines
 
@@ -123,7 +123,9 @@ def bench_bare_view(request, key: str):
     if data["schema"] != connection.schema_name:
         raise Http404
     results = []
-    with connection.cursor() as cursor:
+    # in one transaction, as the page ran them: the global search's planner settings (SET LOCAL)
+    # hold for its later statements
+    with transaction.atomic(), connection.cursor() as cursor:
         for sql, params in data["statements"]:
             cursor.execute(sql, params or None)
             results.append(cursor.fetchall() if cursor.description else [])
