@@ -398,6 +398,8 @@ def test_every_search_statement_reads_its_trigram_index(tenant, client_for, alic
     # trigram index (the customers may take their status index instead on a handful of rows).
     import re
 
+    if not search_lib.trgm_available():
+        pytest.skip("no pg_trgm (the embedded PostgreSQL): the fallback reads the tables")
     customer = make_customer(name="Müller Maschinenbau GmbH")
     make_contact(customer=customer, first_name="Hans", last_name="Schmidt")
     project = make_project(customer=customer, title="Müller Halle")
