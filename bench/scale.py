@@ -36,10 +36,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SECTION = "## Growing past one machine"
 CITUS_SECTION = "### Many tenants on the cluster (bench/scale.py)"
-ROLLBACK = (
-    "mapview",
-    "0003_customer_unlocated_index",
-)  # the migration before the last one of mapview
+ROLLBACK_APP = "mapview"  # its last migration is rolled back in every tenant and applied again
+
+
+def rollback_target(app: str = ROLLBACK_APP) -> tuple[str, str]:
+    """The migration before ``app``'s last one (its names are numbered): migrating back to it undoes
+    exactly one migration (a fixed name undid more each time the app grew a migration)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    names = sorted(name for label, name in MigrationLoader(None).disk_migrations if label == app)
+    return app, names[-2]
 
 
 def scratch_url(base: str, name: str) -> str:
@@ -203,6 +209,15 @@ def measure(count: int, nodes: dict | None = None) -> dict:
             )
         )
     after = catalog()
+    if nodes:  # where the tenants' distributed schemas landed: tenants per worker
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.nodeport, count(DISTINCT c.schema_name) FROM citus_schemas c"
+                " JOIN citus_shards s ON s.citus_table_type = 'schema'"
+                " AND s.table_name::text LIKE c.schema_name::text || '.%'"
+                " WHERE c.schema_name::text LIKE 't%' GROUP BY 1 ORDER BY 1"
+            )
+            out["spread"] = cursor.fetchall()
     out["clone_s_p50"], out["clone_s_max"] = statistics.median(create), max(create)
     out["pg_class"], out["pg_attribute"], out["db_bytes"] = after
     out["pg_class_per_tenant"] = (after[0] - before[0]) / count
@@ -222,7 +237,7 @@ def measure(count: int, nodes: dict | None = None) -> dict:
         connection.set_schema_to_public()
         call_command(
             "migrate_schemas",
-            *ROLLBACK,
+            *rollback_target(),
             tenant=True,
             executor="multiprocessing",
             interactive=False,
@@ -337,6 +352,8 @@ def write(r: dict) -> None:
             8: f"{figures[8][0]} (a coordinator backend)",
         }
         figures = [(relabel.get(i, what), figure) for i, (what, figure) in enumerate(figures)]
+        spread = ", ".join(f"{tenants} on :{port}" for port, tenants in r.get("spread", []))
+        figures.insert(1, ("tenants per worker (citus_schemas, citus_shards)", spread))
     table = "\n".join(f"| {what} | {figure} |" for what, figure in figures)
     if r["citus"]:
         write_citus(r, table)

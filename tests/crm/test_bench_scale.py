@@ -55,3 +55,16 @@ def test_a_worker_url_keeps_the_user_and_password_and_names_the_database():
     url = node_url("postgres://crm:secret@10.0.0.1:9710/crm?sslmode=disable", "10.0.0.2", 5432, "x")
     assert url == "postgres://crm:secret@10.0.0.2:5432/x?sslmode=disable"
     assert node_url("postgres://10.0.0.1/crm", "w1", 9701, "x") == "postgres://w1:9701/x"
+
+
+def test_the_rollback_undoes_exactly_the_last_migration_of_its_app():
+    from django.db.migrations.loader import MigrationLoader
+
+    from bench.scale import ROLLBACK_APP, rollback_target
+
+    loader = MigrationLoader(None)
+    (leaf,) = loader.graph.leaf_nodes(ROLLBACK_APP)
+    app, name = rollback_target()
+    assert app == ROLLBACK_APP and (app, name) in {
+        parent.key for parent in loader.graph.node_map[leaf].parents
+    }
