@@ -10,15 +10,13 @@ tenant's. Buffers, not times: they do not depend on the machine's load.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from crm.models import User
 from customers.models import Customer
 from mapview.models import Selection, SelectionItem
+from tests.plans import page_buffers
 
 pytestmark = pytest.mark.django_db
 
@@ -53,27 +51,12 @@ def _pages(table: str) -> int:
 
 
 def _buffers(client, url: str) -> int:
-    """Shared buffers of every SELECT the page runs, each under EXPLAIN (ANALYZE, BUFFERS)."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE customers_customer")
-        cursor.execute("ANALYZE mapview_selectionitem")
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    total = 0
-    with connection.cursor() as cursor:
-        for query in captured.captured_queries:
-            sql = query["sql"]
-            if (
-                sql.lstrip()[:5].upper() not in ("SELEC", "WITH ")
-                or "customers_customer" not in sql
-            ):
-                continue
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
-            raw = cursor.fetchone()[0]
-            top = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
-            total += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
-    return total
+    return page_buffers(
+        client,
+        url,
+        analyze=("customers_customer", "mapview_selectionitem"),
+        reading="customers_customer",
+    )
 
 
 @pytest.mark.parametrize(

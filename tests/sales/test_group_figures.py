@@ -5,7 +5,6 @@ groups, not every member of the tenant."""
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from sales.models import GroupType, Phase, ProjectGroup, SalesProject
 from sales.selectors.totals import rollup_aggregates
 from tests.builders.customers import make_customer
 from tests.builders.sales import group_type, make_group, make_process, make_project
+from tests.plans import page_buffers
 
 pytestmark = pytest.mark.django_db
 
@@ -137,24 +137,12 @@ GROUPS, PER_GROUP = 200, 15
 
 
 def _buffers(client, url: str) -> int:
-    """Shared buffers of the page's statements that read the groups, under EXPLAIN ANALYZE."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE sales_projectgroup")
-        cursor.execute("ANALYZE sales_salesproject")
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    total = 0
-    with connection.cursor() as cursor:
-        for query in captured.captured_queries:
-            sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT") or "sales_projectgroup" not in sql:
-                continue
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
-            raw = cursor.fetchone()[0]
-            top = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
-            total += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
-    return total
+    return page_buffers(
+        client,
+        url,
+        analyze=("sales_projectgroup", "sales_salesproject"),
+        reading="sales_projectgroup",
+    )
 
 
 @pytest.mark.parametrize(
