@@ -149,6 +149,27 @@ def test_the_tenant_admins_record_pages_leave_out_fields_that_are_off(
 # --- forms, detail pages -----------------------------------------------------------------------
 
 
+def test_a_field_off_leaves_no_empty_column_in_the_forms(tenant, dave, alice, client_for):
+    """The fields beside a switched-off one share its row (they had kept their widths with a
+    gap where it stood)."""
+    client = client_for(alice)
+
+    def columns(url: str, css: str) -> list[str]:
+        page = client.get(url).content.decode()
+        return re.findall(
+            rf'<div class="{css}">\s*(?:<div[^>]*>\s*)*<label[^>]*for="id_(\w+)"', page
+        )
+
+    assert columns("/customers/contacts/new/", "col-md") == ["email", "phone", "mobile"]
+    assert columns("/customers/new/", "col") == ["annual_revenue", "employees"]
+    _off(dave, "contact", "phone")
+    _off(dave, "customer", "employees")
+    assert columns("/customers/contacts/new/", "col-md") == ["email", "mobile"]
+    assert columns("/customers/new/", "col") == ["annual_revenue"]
+    contact_form = client.get("/customers/contacts/new/").content.decode()
+    assert not re.search(r'<div class="col[^"]*">\s*</div>', contact_form)
+
+
 def test_a_field_off_leaves_the_forms_and_a_save_keeps_its_value(tenant, dave, alice, client_for):
     customer = make_customer(
         owner=alice, phone="+49 30 1234", industry="Maschinenbau", employees=42
