@@ -84,7 +84,17 @@ def _english_messages() -> tuple[set[str], list[re.Pattern]]:
                 patterns.append(re.compile(pattern))
             else:
                 exact.add(english)
-    return exact, patterns
+    # a word that is one message's English and another's German ("Filter": the button "Filter"
+    # is "Filtern", the heading "Filters" is "Filter") is German on a German page
+    german = {
+        " ".join(text.split())
+        for message in catalog
+        if message.id and message.string
+        for text in (
+            message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        )
+    }
+    return exact - german, patterns
 
 
 def _data_names() -> set[str]:

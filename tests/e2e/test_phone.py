@@ -223,9 +223,11 @@ def test_the_map_filters_fold_behind_a_button_on_a_phone_so_the_map_starts_on_sc
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_have_text("Filters 1 set")  # the search is set
     expect(fields).to_be_hidden()
-    # the map's upper half is on the first screen (it was below the fold behind the fields)
+    # the map starts on the first screen, 250 px of it at least, also below the notice of
+    # customers awaiting geocoding and the "near me" card (it was below the fold behind the
+    # fields); the full suite's tenant has that notice, a run of this file alone does not
     top = page.get_by_test_id("map").evaluate("el => el.getBoundingClientRect().top")
-    assert top < PHONE["height"] / 2, top
+    assert top < PHONE["height"] - 250, top
     # by keyboard: Enter opens the fields, the button says so, Enter folds them again
     toggle.focus()
     page.keyboard.press("Enter")
@@ -273,9 +275,11 @@ def test_the_lists_filters_fold_behind_a_button_on_a_phone(phone, live_server_ur
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_have_text("Filters 1 set")
     expect(page.locator(fields)).to_be_hidden()
-    top = page.locator("main table, main [data-testid=empty]").first.evaluate(
-        "el => el.getBoundingClientRect().top"
-    )
+    # the main content: the list, or the project groups' possible conflicts above it (as many as
+    # the tenant has: the full suite's tenant has several)
+    top = page.locator(
+        "main table, main [data-testid=empty], main [data-testid=conflicts]"
+    ).first.evaluate("el => el.getBoundingClientRect().top")
     assert top < PHONE["height"], top
     toggle.focus()
     page.keyboard.press("Enter")
