@@ -31,6 +31,7 @@ from django.db.models import BooleanField, F, FloatField, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
+from crm.lib.citus import database_is_citus
 from crm.lib.textfold import fold
 
 MIN_LENGTH = 2
@@ -83,6 +84,9 @@ def index_plans() -> Iterator[None]:
                 + ", ".join(f"set_config('{n}', 'off', true)" for n in names)
             )
             before = list(cursor.fetchone()[: len(names)])
+            citus = database_is_citus()
+            if citus:
+                _set_local_on_workers(cursor, dict.fromkeys(names, "off"))
         connection._crm_index_plans = True
         try:
             yield
@@ -93,6 +97,20 @@ def index_plans() -> Iterator[None]:
             with connection.cursor() as cursor:
                 sets = ", ".join(f"set_config('{n}', %s, true)" for n in names)
                 cursor.execute(f"SELECT {sets}", before)
+                if citus:
+                    _set_local_on_workers(cursor, dict(zip(names, before, strict=True)))
+
+
+def _set_local_on_workers(cursor, values: dict[str, str]) -> None:
+    """On Citus the tenant's statements are planned again on its worker, where a coordinator's
+    setting does not reach by default: ``SET LOCAL`` with ``citus.propagate_set_commands`` =
+    'local' goes to the transaction's worker connections too (one statement each: a worker
+    takes no multi-statement string). The values are on/off settings read from the server."""
+    cursor.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+    for name, value in values.items():
+        if name not in _PLAN_SETTINGS or value not in ("on", "off"):
+            raise ValueError(f"{name} = {value}")
+        cursor.execute(f"SET LOCAL {name} = {value}")
 
 
 def fold_index_sql(*, table: str, name: str, expression: str) -> list[str]:
