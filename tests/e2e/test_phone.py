@@ -259,6 +259,7 @@ def test_the_map_filters_fold_behind_a_button_on_a_phone_so_the_map_starts_on_sc
     "href, fields",
     [
         ("/customers/?q=Kiel", "#customer-filter-fields"),
+        ("/customers/contacts/?q=Kiel", "#contact-filter-fields"),
         ("/sales/projects/?q=Kiel", "#list-filters-fields"),
         ("/sales/leads/?q=Kiel", "#list-filters-fields"),
         ("/sales/groups/?q=Kiel", "#group-filters-fields"),
@@ -285,6 +286,29 @@ def test_the_lists_filters_fold_behind_a_button_on_a_phone(phone, live_server_ur
     page.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(page.locator(fields).locator("input[name=q]")).to_have_value("Kiel")
+    page.wait_for_function("() => !document.querySelector('.collapsing')")
+    fit = page.evaluate(FITS)
+    assert fit["doc"] <= PHONE["width"] and not fit["wide"], fit
+
+
+def test_the_overviews_bulk_actions_fold_behind_a_button_on_a_phone(phone, live_server_url):
+    """The overview's bulk actions (scope, new owner, export format, add to a selection) took
+    five rows, about 330 px, above the table of a phone; folded, the table follows the two
+    buttons, and the actions open with the keyboard."""
+    page = phone
+    login(page, live_server_url, "dave")
+    page.goto(f"{live_server_url}/customers/")
+    page.wait_for_load_state("networkidle")
+    toggle = page.get_by_test_id("bulk-toggle")
+    form = page.get_by_test_id("bulk-form")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(form).to_be_hidden()
+    top = page.locator("main table").first.evaluate("el => el.getBoundingClientRect().top")
+    assert top < 300, top
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(form.locator("select[name=owner]")).to_be_visible()
     page.wait_for_function("() => !document.querySelector('.collapsing')")
     fit = page.evaluate(FITS)
     assert fit["doc"] <= PHONE["width"] and not fit["wide"], fit
